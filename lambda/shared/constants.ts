@@ -1,0 +1,148 @@
+/**
+ * The one source of truth for names and numbers that the Lambda handlers, the CDK stack
+ * (`lib/`), the local pipeline (`local/`) and the CLIs (`bin/`) must agree on.
+ *
+ * Change a number here and the stack, the local emulators and the handlers all follow.
+ * Nothing in this file may import a runtime dependency: it is bundled into both Lambdas.
+ */
+
+/** Environment variables the stack sets on the functions (and the local pipeline sets in-process). */
+export const ENV = {
+  /** Receiver: URL of the main queue. */
+  QUEUE_URL: 'QUEUE_URL',
+  /** Receiver: ARN or name of the Secrets Manager secret holding the AMT. */
+  AMT_SECRET_ID: 'AMT_SECRET_ID',
+  /** Receiver: how long a fetched AMT is trusted, in seconds. */
+  AMT_CACHE_SECONDS: 'AMT_CACHE_SECONDS',
+  /** Receiver: largest accepted body in bytes. */
+  MAX_BODY_BYTES: 'MAX_BODY_BYTES',
+  /** Receiver: the path of the "Vehicle error callback URI" route. */
+  ERROR_CALLBACK_PATH: 'ERROR_CALLBACK_PATH',
+  /** Processor: Powertools idempotency table. */
+  IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
+  /** Processor: how long a processed eventId is remembered, in seconds. */
+  IDEMPOTENCY_TTL_SECONDS: 'IDEMPOTENCY_TTL_SECONDS',
+  /** Processor: per-vehicle latest-state table used by the example handlers. */
+  VEHICLE_STATE_TABLE_NAME: 'VEHICLE_STATE_TABLE_NAME',
+  /** Processor: how long a vehicle's stored state lives after its last update, in seconds (0 = forever). */
+  VEHICLE_STATE_TTL_SECONDS: 'VEHICLE_STATE_TTL_SECONDS',
+  /** Processor: the queue's maxReceiveCount, so the last attempt can be counted before a DLQ move. */
+  MAX_RECEIVE_COUNT: 'MAX_RECEIVE_COUNT',
+  /** Powertools: metric namespace, service name and log level. */
+  METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+  SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  LOG_LEVEL: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+/** Routes of the HTTP API; the stack and the local server both use these defaults. */
+export const ROUTES = {
+  /** "Vehicle data callback URI": VERIFY, VEHICLE_STATE and (without an error URI) VEHICLE_ERROR. */
+  DATA_PATH: '/webhooks/smartcar',
+  /** Optional "Vehicle error callback URI". */
+  ERROR_PATH: '/webhooks/smartcar/errors',
+} as const;
+
+/** Service names (the `service` metric dimension and log field). */
+export const SERVICE = {
+  RECEIVER: 'smartcar-receiver',
+  PROCESSOR: 'smartcar-processor',
+} as const;
+
+/** Default CloudWatch namespace; the stack appends the stage so environments never mix. */
+export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
+
+/** Name of the extra metric dimension for per-event-type metrics. */
+export const EVENT_TYPE_DIMENSION = 'eventType';
+
+/**
+ * Custom metric names (EMF). Every metric is published with the dimension set `[service]`;
+ * metrics marked "by type" are also published with `[service, eventType]`.
+ */
+export const METRIC = {
+  // receiver
+  /** A signed, well-formed event was received (by type). */
+  EVENT_RECEIVED: 'EventReceived',
+  /** The event was persisted to SQS (a MessageId came back). */
+  EVENT_ENQUEUED: 'EventEnqueued',
+  SIGNATURE_INVALID: 'SignatureInvalid',
+  VERIFY_ANSWERED: 'VerifyAnswered',
+  VERIFY_REFUSED: 'VerifyRefused',
+  ENQUEUE_FAILED: 'EnqueueFailed',
+  PAYLOAD_TOO_LARGE: 'PayloadTooLarge',
+  BAD_REQUEST: 'BadRequest',
+  SECRET_UNAVAILABLE: 'SecretUnavailable',
+  // processor
+  /** Business handler ran and succeeded (by type). */
+  EVENT_PROCESSED: 'EventProcessed',
+  DUPLICATE_EVENT: 'DuplicateEvent',
+  STALE_SIGNAL: 'StaleSignal',
+  HANDLER_FAILED: 'HandlerFailed',
+  /** A record failed on its last allowed receive: it is about to move to the DLQ. */
+  FINAL_ATTEMPT_FAILED: 'FinalAttemptFailed',
+  /** Processing time minus `meta.deliveredAt`, in milliseconds. */
+  DELIVERY_LAG: 'DeliveryLag',
+  UNKNOWN_EVENT_TYPE: 'UnknownEventType',
+  LEGACY_PAYLOAD: 'LegacyPayload',
+  MALFORMED_RECORD: 'MalformedRecord',
+} as const;
+
+/** SQS message attribute names the receiver sets on every enqueued event. */
+export const MESSAGE_ATTRIBUTE = {
+  EVENT_ID: 'eventId',
+  EVENT_TYPE: 'eventType',
+  DELIVERY_ID: 'deliveryId',
+  /** `data` or `error`: which callback route the delivery came in on. */
+  ROUTE: 'route',
+  /** Epoch milliseconds when the receiver accepted the delivery (Number attribute). */
+  RECEIVED_AT: 'receivedAt',
+} as const;
+
+/** Values of the `route` message attribute. */
+export const ROUTE_KIND = { DATA: 'data', ERROR: 'error' } as const;
+export type RouteKind = (typeof ROUTE_KIND)[keyof typeof ROUTE_KIND];
+
+/** SQS hard limit for one message, and the default receiver body limit. */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * Pipeline defaults shared by the stack and the local pipeline. The stack exposes each as a
+ * context key / prop; the local pipeline uses them as they are (except a shorter visibility
+ * timeout, so a poison event reaches the DLQ in seconds).
+ */
+export const PIPELINE_DEFAULTS = {
+  /** Receives before SQS moves a message to the DLQ. */
+  maxReceiveCount: 3,
+  /** Processor Lambda timeout. */
+  processorTimeoutSeconds: 30,
+  /** AWS guidance: queue visibility timeout at least 6x the function timeout. */
+  visibilityTimeoutMultiplier: 6,
+  /** Main queue retention: long enough to survive a weekend outage of the processor. */
+  queueRetentionDays: 4,
+  /** DLQ retention: the SQS maximum, so an operator has two weeks to redrive. */
+  dlqRetentionDays: 14,
+  maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
+  /** SQS event source batch size. */
+  batchSize: 10,
+  /** Smartcar asks for processed ids to be kept at least 7 days. */
+  idempotencyTtlSeconds: 7 * 24 * 60 * 60,
+  /** Stored vehicle state expires 90 days after its last update. */
+  vehicleStateTtlSeconds: 90 * 24 * 60 * 60,
+  /** AMT cache: minutes, not seconds, since each GetSecretValue costs money. */
+  amtCacheSeconds: 300,
+  /** On a signature mismatch the AMT is refetched at most this often (rotation without redeploy). */
+  amtRefetchMinIntervalSeconds: 60,
+  /** Receiver body limit: the SQS maximum. */
+  maxBodyBytes: SQS_MAX_MESSAGE_BYTES,
+} as const;
+
+/**
+ * DynamoDB key schemas, shared by the stack, the local emulator setup and the processor.
+ * The idempotency table uses Powertools' default attribute names.
+ */
+export const TABLE_SCHEMA = {
+  IDEMPOTENCY: { partitionKey: 'id', ttlAttribute: 'expiration' },
+  VEHICLE_STATE: { partitionKey: 'vehicleId', sortKey: 'kind', ttlAttribute: 'expiresAt' },
+} as const;
+
+/** Values of the vehicle-state table's sort key. */
+export const VEHICLE_RECORD_KIND = { SIGNALS: 'SIGNALS', ERRORS: 'ERRORS' } as const;
