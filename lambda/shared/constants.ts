@@ -55,15 +55,15 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 export const EVENT_TYPE_DIMENSION = 'eventType';
 
 /**
- * Custom metric names (EMF). Every metric is published with the dimension set `[service]`;
- * metrics marked "by type" are also published with `[service, eventType]`.
+ * Custom metric names (EMF). Metrics marked "by type" are published with the dimension set
+ * `[service, eventType]` only (the dashboard sums them per type); every other metric is
+ * published with `[service]` only, which is what the alarms watch. Powertools 2.x writes one
+ * dimension set per EMF line, so this split keeps a request to a single metrics line.
  */
 export const METRIC = {
   // receiver
-  /** A signed, well-formed event was received (by type). */
+  /** A signed, well-formed data event was persisted to SQS (by type). */
   EVENT_RECEIVED: 'EventReceived',
-  /** The event was persisted to SQS (a MessageId came back). */
-  EVENT_ENQUEUED: 'EventEnqueued',
   SIGNATURE_INVALID: 'SignatureInvalid',
   VERIFY_ANSWERED: 'VerifyAnswered',
   VERIFY_REFUSED: 'VerifyRefused',
@@ -72,7 +72,7 @@ export const METRIC = {
   BAD_REQUEST: 'BadRequest',
   SECRET_UNAVAILABLE: 'SecretUnavailable',
   // processor
-  /** Business handler ran and succeeded (by type). */
+  /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
   DUPLICATE_EVENT: 'DuplicateEvent',
   STALE_SIGNAL: 'StaleSignal',
