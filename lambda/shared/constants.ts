@@ -101,6 +101,13 @@ export const MESSAGE_ATTRIBUTE = {
 export const ROUTE_KIND = { DATA: 'data', ERROR: 'error' } as const;
 export type RouteKind = (typeof ROUTE_KIND)[keyof typeof ROUTE_KIND];
 
+/**
+ * Value the stack writes into an AMT secret it creates, until the user puts the real token in.
+ * The receiver treats it (like an empty secret) as "not configured": 503 and a clear log line,
+ * never a wave of 401s that looks like forged deliveries.
+ */
+export const AMT_SECRET_PLACEHOLDER = 'REPLACE_WITH_SMARTCAR_APPLICATION_MANAGEMENT_TOKEN';
+
 /** SQS hard limit for one message, and the default receiver body limit. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
