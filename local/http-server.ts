@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LOCAL_DEFAULTS } from './constants.ts';
+import { toHttpApiEvent } from './http-event.ts';
+
+/** Calls the receiver with one HTTP API event (the local equivalent of the Lambda integration). */
+export type HttpApiInvoker = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalHttpServerOptions {
+  /** @default LOCAL_DEFAULTS.host */
+  host?: string;
+  /** 0 picks a free port. @default LOCAL_DEFAULTS.port */
+  port?: number;
+  /** Paths of the `POST` routes, each integrated with `invoke`. */
+  routes: readonly string[];
+  invoke: HttpApiInvoker;
+  /** Extra `GET` endpoints answering JSON (local tooling: stats, endpoints). */
+  getJson?: Record<string, () => unknown>;
+  logger: Pick<Logger, 'error'>;
+}
+
+export interface LocalHttpServer {
+  /** e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The local stand-in for the HTTP API: `POST` on each route becomes a payload-2.0 event for
+ * `invoke`; anything else gets API Gateway's own answers (404 `Not Found`, 413 for bodies over
+ * 10 MB, 500 `Internal Server Error` when the integration throws).
+ *
+ * @example
+ * ```ts
+ * const http = await startLocalHttpServer({ routes: ['/webhooks/smartcar'], invoke, logger });
+ * console.log(http.url);
+ * await http.close();
+ * ```
+ */
+export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
+  const host = options.host ?? LOCAL_DEFAULTS.host;
+  const routes = new Set(options.routes);
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error('Local HTTP server failed to answer', { error });
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const json = options.getJson?.[path];
+    if (method === 'GET' && json) return sendJson(res, 200, await json());
+    if (method !== 'POST' || !routes.has(path)) return sendJson(res, 404, { message: 'Not Found' });
+    const body = await readBody(req, LOCAL_DEFAULTS.maxRequestBytes);
+    if (!body) return sendJson(res, 413, { message: 'Request Entity Too Large' });
+    const event = toHttpApiEvent(
+      {
+        method,
+        url: req.url ?? path,
+        rawHeaders: req.rawHeaders,
+        body,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        httpVersion: req.httpVersion,
+      },
+      `POST ${path}`,
+      req.headers.host ?? `${host}`,
+    );
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      result = await options.invoke(event);
+    } catch (error) {
+      // API Gateway's answer when the Lambda integration fails.
+      options.logger.error('Receiver threw; answering 500 as API Gateway would', { error });
+      return sendJson(res, 500, { message: 'Internal Server Error' });
+    }
+    writeResult(res, result);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? LOCAL_DEFAULTS.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  headers['content-length'] = String(body.length);
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, statusCode: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/** The whole body, or `undefined` once it exceeds `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,164 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
+import { buildApp, createLocalhostHandler } from 'fauxqs';
+import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
+import type { LocalQueues, SqsEmulator } from './types.ts';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * An SQS client for the local emulator. Queue URLs the emulator hands out use the host
+ * `sqs.<region>.localhost`, which not every machine resolves, so this client sends every
+ * hostname to 127.0.0.1 (scoped to this client: no global DNS patch).
+ *
+ * @example
+ * ```ts
+ * const sqs = createLocalSqsClient(emulator.endpoint);
+ * await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: '{}' }));
+ * ```
+ */
+export function createLocalSqsClient(endpoint: string, config: SQSClientConfig = {}): SQSClient {
+  return new SQSClient({
+    region: LOCAL_DEFAULTS.region,
+    credentials: EMULATOR_CREDENTIALS,
+    requestHandler: createLocalhostHandler(),
+    ...config,
+    endpoint,
+  });
+}
+
+/**
+ * Starts the SQS emulator (fauxqs) in this process, listening on loopback only.
+ *
+ * `startFauxqs()` always binds 0.0.0.0, so this builds fauxqs' app and listens on `host`
+ * itself. The emulator can be stopped and started again on the same port with its queues and
+ * messages intact, which is how tests simulate an SQS outage.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startSqsEmulator();
+ * await emulator.stop();   // connections refused from now on
+ * await emulator.start();  // same port, same messages
+ * await emulator.close();
+ * ```
+ */
+export async function startSqsEmulator(options: { port?: number; host?: string } = {}): Promise<SqsEmulator> {
+  const host = options.host ?? LOCAL_DEFAULTS.host;
+  const app = buildApp({ logger: false });
+  await app.listen({ port: options.port ?? 0, host });
+  const server: Server = app.server;
+  const port = (server.address() as AddressInfo).port;
+  let running = true;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    get running() {
+      return running;
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      // Drop open connections (long polls included) so clients see the outage at once.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+    async start() {
+      if (running) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      running = true;
+    },
+    async close() {
+      running = false;
+      // Fastify's close also cancels the queues' pending long polls.
+      if (server.listening) server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * Creates the main queue and its DLQ with the stack's redrive settings: the same
+ * maxReceiveCount, retention and message size; only the visibility timeout is local.
+ *
+ * @example
+ * ```ts
+ * const queues = await createPipelineQueues(sqs, { visibilityTimeoutSeconds: 2 });
+ * queues.queueUrl; queues.deadLetterQueueArn;
+ * ```
+ */
+export async function createPipelineQueues(
+  sqs: SQSClient,
+  options: { visibilityTimeoutSeconds?: number; queueName?: string; deadLetterQueueName?: string } = {},
+): Promise<LocalQueues> {
+  const dlq = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: options.deadLetterQueueName ?? LOCAL_DEFAULTS.deadLetterQueueName,
+      Attributes: {
+        MessageRetentionPeriod: String(PIPELINE_DEFAULTS.dlqRetentionDays * DAY_SECONDS),
+        MaximumMessageSize: String(PIPELINE_DEFAULTS.maxMessageSizeBytes),
+      },
+    }),
+  );
+  const deadLetterQueueUrl = required(dlq.QueueUrl, 'DLQ URL');
+  const deadLetterQueueArn = await queueArn(sqs, deadLetterQueueUrl);
+  const main = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: options.queueName ?? LOCAL_DEFAULTS.queueName,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(PIPELINE_DEFAULTS.queueRetentionDays * DAY_SECONDS),
+        MaximumMessageSize: String(PIPELINE_DEFAULTS.maxMessageSizeBytes),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterQueueArn,
+          maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  const queueUrl = required(main.QueueUrl, 'queue URL');
+  return { queueUrl, queueArn: await queueArn(sqs, queueUrl), deadLetterQueueUrl, deadLetterQueueArn };
+}
+
+/**
+ * Messages in a queue: visible plus in flight (received, not yet deleted).
+ *
+ * @example
+ * ```ts
+ * const inDlq = await queueDepth(sqs, queues.deadLetterQueueUrl);
+ * ```
+ */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return required(Attributes?.QueueArn, 'queue ARN');
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`The SQS emulator returned no ${what}`);
+  return value;
+}

@@ -1,0 +1,138 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ProcessorDependencies } from '../lambda/processor/types.ts';
+
+/** A part of the local pipeline that can be taken down and brought back (fault injection). */
+export interface Switchable {
+  readonly running: boolean;
+  /** Takes the part down; callers see connection errors (emulators) or nothing processed (poller). */
+  stop(): Promise<void>;
+  /** Brings it back with its state (queues, messages, tables) intact. */
+  start(): Promise<void>;
+}
+
+/** The in-process SQS emulator. */
+export interface SqsEmulator extends Switchable {
+  /** e.g. `http://127.0.0.1:41234`. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Shuts it down for good (state is lost). */
+  close(): Promise<void>;
+}
+
+/** The main queue and its DLQ. */
+export interface LocalQueues {
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}
+
+/** The Lambda-like SQS event source. */
+export interface Poller {
+  readonly running: boolean;
+  start(): void;
+  /** Stops polling after the batch in flight is finished and its successes deleted. */
+  stop(): Promise<void>;
+  /**
+   * Stops at once, as if the function crashed mid-batch: the batch in flight is not deleted,
+   * so its messages come back after the visibility timeout.
+   */
+  kill(): void;
+}
+
+/** Live counts of the local pipeline (`GET /_local/stats`). */
+export interface LocalStats {
+  /** Requests that reached the receiver on a webhook route. */
+  received: number;
+  /** Events persisted to the queue. */
+  enqueued: number;
+  /** 4xx answers (bad signature, bad JSON, too large...). */
+  rejected: number;
+  /** 5xx answers (queue or AMT unavailable): Smartcar retries these. */
+  receiverErrors: number;
+  /** VERIFY challenges answered. */
+  verified: number;
+  /** Events whose handler ran and succeeded, by event type. */
+  processed: Record<string, number>;
+  /** Sum of `processed`. */
+  processedTotal: number;
+  /** Deliveries skipped because their `eventId` was already processed. */
+  duplicates: number;
+  /** Signals skipped because a newer value was already stored. */
+  stale: number;
+  /** Records acknowledged without a handler (unknown type, legacy payload). */
+  ignored: number;
+  /** Failed processing attempts (one poison event counts once per receive). */
+  failed: number;
+  /** Failures on the last allowed receive: those events are on their way to the DLQ. */
+  finalFailures: number;
+  /** Messages in the main queue (visible and in flight). */
+  queued: number;
+  /** Messages in the DLQ. */
+  dlq: number;
+}
+
+/** Where the running pipeline's parts listen (`GET /_local/endpoints`; the DLQ CLI reads it). */
+export interface LocalEndpoints {
+  url: string;
+  webhookUrl: string;
+  errorCallbackUrl: string;
+  sqsEndpoint: string;
+  dynamoEndpoint: string;
+  region: string;
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}
+
+export interface PipelineOptions {
+  /** HTTP port; 0 picks a free one. @default LOCAL_DEFAULTS.port */
+  port?: number;
+  /** @default LOCAL_DEFAULTS.host (loopback) */
+  host?: string;
+  /** The AMT to verify with; see `resolveAmt()` for how `npm start` finds one. Generated when absent. */
+  amt?: string;
+  /** Main queue visibility timeout, and so the local invocation timeout. @default LOCAL_DEFAULTS.visibilityTimeoutSeconds */
+  visibilityTimeoutSeconds?: number;
+  /** Poller long-poll wait. @default LOCAL_DEFAULTS.waitTimeSeconds */
+  waitTimeSeconds?: number;
+  /** Poll loops running at once. @default LOCAL_DEFAULTS.pollerConcurrency */
+  pollerConcurrency?: number;
+  /** Business handler overrides passed to the processor (tests, fault injection). */
+  handlers?: ProcessorDependencies['handlers'];
+  /** Persist DynamoDB to this folder so a restart keeps processed ids and vehicle state; in memory when absent. */
+  dataDir?: string;
+  /** Powertools log level of the receiver and processor. @default 'INFO' ('WARN' when `quiet`) */
+  logLevel?: string;
+  /** Tests: fewer logs. */
+  quiet?: boolean;
+}
+
+export interface LocalPipeline {
+  /** Base URL of the local HTTP API, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  webhookUrl: string;
+  errorCallbackUrl: string;
+  /** The AMT deliveries must be signed with. */
+  amt: string;
+  /** True when no AMT was given and a development token was generated. */
+  amtGenerated: boolean;
+  endpoints: LocalEndpoints;
+  /** A client for the SQS emulator (queue URLs in `endpoints`). */
+  sqsClient: SQSClient;
+  /** Last known counts (queue depths refreshed about once a second). */
+  stats(): LocalStats;
+  /** Counts with queue depths read now. */
+  refreshStats(): Promise<LocalStats>;
+  /** Resolves with the first stats `predicate` accepts; rejects after `timeoutMs` with the last stats. */
+  waitFor(predicate: (stats: LocalStats) => boolean, timeoutMs?: number): Promise<LocalStats>;
+  /** Fault injection: the SQS emulator (same port, messages kept across stop/start). */
+  sqsEmulator: Switchable;
+  /** Fault injection: the DynamoDB emulator (same port, tables kept across stop/start). */
+  dynamoEmulator: Switchable;
+  /** Fault injection: the processor's event source (`kill()` abandons the batch in flight). */
+  poller: Poller;
+  /** Stops everything; idempotent. */
+  stop(): Promise<void>;
+}
