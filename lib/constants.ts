@@ -1,0 +1,96 @@
+import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+
+/**
+ * Defaults of the stack that only the infrastructure cares about. Numbers the handlers or
+ * the local pipeline must agree on live in `lambda/shared/constants.ts`; this file only adds
+ * what has no meaning outside AWS (throttles, memory, alarm thresholds, log retention).
+ */
+
+/** Stage used when no `-c stage=...` is given. */
+export const DEFAULT_STAGE = 'dev';
+
+/** The stage whose stateful resources are retained by default on stack deletion. */
+export const PROD_STAGE = 'prod';
+
+/** Prefix of the stack name; the stage is appended so environments deploy side by side. */
+export const STACK_NAME_PREFIX = 'SmartcarWebhooks';
+
+/** Default log level of both functions (Powertools `POWERTOOLS_LOG_LEVEL`). */
+export const DEFAULT_LOG_LEVEL = 'INFO';
+
+/** Log levels the Powertools logger understands, in the case it expects. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** Default retention of every log group, in days: a month covers an incident review. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/** Ingress defaults. */
+export const INGRESS_DEFAULTS = {
+  /**
+   * Requests per second the stage accepts steadily. Far above the delivery rate of a fleet of
+   * thousands of vehicles, far below the account's 10,000 RPS shared by every API in the Region.
+   */
+  throttleRateLimit: 200,
+  /** Short burst allowance: Smartcar delivers concurrently after an outage on its side. */
+  throttleBurstLimit: 400,
+} as const;
+
+/** Receiver function defaults. */
+export const RECEIVER_DEFAULTS = {
+  /** 256 MB on arm64 gives enough CPU for HMAC + one SQS call in tens of milliseconds. */
+  memoryMb: 256,
+  /** Well under Smartcar's 15 s: a stuck call fails in time for Smartcar to retry. */
+  timeoutSeconds: 10,
+  /** Smartcar gives up after 15 s; a timeout at or above that is never useful. */
+  maxTimeoutSeconds: 14,
+} as const;
+
+/** Processor function and event source defaults. */
+export const PROCESSOR_DEFAULTS = {
+  memoryMb: 512,
+  timeoutSeconds: PIPELINE_DEFAULTS.processorTimeoutSeconds,
+  batchSize: PIPELINE_DEFAULTS.batchSize,
+  /** No batching window: deliver signals as soon as they arrive. */
+  maxBatchingWindowSeconds: 0,
+  /**
+   * Concurrent processor invocations. Caps the burst on DynamoDB and leaves account
+   * concurrency to the receiver, which has a deadline (the processor only has a backlog).
+   */
+  maxConcurrency: 20,
+  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+} as const;
+
+/**
+ * Alarm thresholds. Every alarm fires when its statistic is strictly greater than the
+ * threshold; counts are sums over {@link ALARM_PERIOD_MINUTES}.
+ */
+export const ALARM_DEFAULTS = {
+  /** Any message in the DLQ is an event that was not processed. */
+  dlqMessages: 0,
+  /** Processing normally takes seconds; five minutes of backlog means the processor is stuck. */
+  queueOldestAgeSeconds: 300,
+  /** Any unhandled receiver error may be a lost delivery attempt. */
+  receiverErrors: 0,
+  /** Smartcar counts a response after 15 s as failed and recommends alerting above 5 s. */
+  receiverP99DurationMs: 5_000,
+  /** Any 5xx is a delivery Smartcar has to retry; four failures and the event is gone. */
+  api5xx: 0,
+  /** Smartcar's monitoring guide: more than 5 signature failures in 5 minutes. */
+  signatureInvalid: 5,
+  /** Any failed SQS write is a 5xx Smartcar must retry. */
+  enqueueFailed: 0,
+  /** Any record failing on its last receive is about to land in the DLQ. */
+  finalAttemptFailed: 0,
+  /** The receiver cannot read the AMT: every delivery is answered 5xx. */
+  secretUnavailable: 0,
+  /** Unhandled processor errors (a whole batch failed). */
+  processorErrors: 0,
+  /** Any throttle delays deliveries (receiver) or processing (processor). */
+  throttles: 0,
+} as const;
+
+/** Period of every alarm, in minutes ("more than 5 in 5 minutes"). */
+export const ALARM_PERIOD_MINUTES = 5;
+
+/** Period of the DLQ depth alarm, in minutes: react to the first dead letter quickly. */
+export const DLQ_ALARM_PERIOD_MINUTES = 1;

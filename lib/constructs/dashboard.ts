@@ -1,0 +1,146 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  type IAlarm,
+  type IMetric,
+  type IWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { EVENT_TYPES, eventTypeMetric, serviceMetric } from '../metrics.ts';
+
+/** Properties of {@link WebhookDashboard}. */
+export interface WebhookDashboardProps {
+  /** Name of the dashboard (unique per account and Region). */
+  readonly dashboardName: string;
+  /** CloudWatch namespace of the custom metrics (per stage). */
+  readonly metricsNamespace: string;
+  readonly apiStage: HttpStage;
+  readonly receiver: IFunction;
+  readonly processor: IFunction;
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  /** Alarms shown in the alarm status widget. */
+  readonly alarms: IAlarm[];
+  /**
+   * Period of every graph.
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+}
+
+/**
+ * One CloudWatch dashboard for the whole pipeline, top to bottom in the order an event
+ * travels: alarm status, deliveries by type, API, receiver, queue and DLQ, processor,
+ * duplicates and stale signals, delivery lag.
+ *
+ * @example
+ * ```ts
+ * new WebhookDashboard(this, 'Dashboard', { dashboardName: 'SmartcarWebhooks-dev', ... });
+ * ```
+ */
+export class WebhookDashboard extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: Dashboard;
+  /** Console URL of the dashboard. */
+  public readonly url: string;
+
+  public constructor(scope: Construct, id: string, props: WebhookDashboardProps) {
+    super(scope, id);
+    const period = props.period ?? Duration.minutes(1);
+    const ns = props.metricsNamespace;
+    const receiverMetric = (name: string) => serviceMetric(ns, SERVICE.RECEIVER, name, { period, label: name });
+    const processorMetric = (name: string, statistic = 'Sum') =>
+      serviceMetric(ns, SERVICE.PROCESSOR, name, { period, statistic, label: `${name} ${statistic}` });
+
+    const widgets: IWidget[][] = [
+      [new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 })],
+      [
+        graph('Deliveries received by type', EVENT_TYPES.map((t) => eventTypeMetric(ns, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, t, { period }))),
+        graph('Events processed by type', EVENT_TYPES.map((t) => eventTypeMetric(ns, SERVICE.PROCESSOR, METRIC.EVENT_PROCESSED, t, { period }))),
+      ],
+      [
+        graph('API latency (ms)', [
+          props.apiStage.metricLatency({ statistic: 'p50', period, label: 'p50' }),
+          props.apiStage.metricLatency({ statistic: 'p99', period, label: 'p99' }),
+        ]),
+        graph('API requests, 4xx and 5xx', [
+          props.apiStage.metricCount({ statistic: 'Sum', period, label: 'requests' }),
+          props.apiStage.metricClientError({ statistic: 'Sum', period, label: '4xx' }),
+          props.apiStage.metricServerError({ statistic: 'Sum', period, label: '5xx' }),
+        ]),
+      ],
+      [
+        graph('Receiver duration (ms)', durations(props.receiver, period), 8),
+        graph('Receiver errors and throttles', [
+          props.receiver.metricErrors({ period, label: 'errors' }),
+          props.receiver.metricThrottles({ period, label: 'throttles' }),
+        ], 8),
+        graph('Receiver outcomes', [
+          METRIC.SIGNATURE_INVALID,
+          METRIC.ENQUEUE_FAILED,
+          METRIC.SECRET_UNAVAILABLE,
+          METRIC.BAD_REQUEST,
+          METRIC.PAYLOAD_TOO_LARGE,
+          METRIC.VERIFY_ANSWERED,
+          METRIC.VERIFY_REFUSED,
+        ].map(receiverMetric), 8),
+      ],
+      [
+        graph('Queue depth', [
+          props.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'visible' }),
+          props.queue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: 'Maximum', label: 'in flight' }),
+        ], 8),
+        graph('Queue oldest message age (s)', [
+          props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'oldest' }),
+        ], 8),
+        graph('DLQ depth', [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'dead letters' }),
+        ], 8),
+      ],
+      [
+        graph('Processor duration (ms)', durations(props.processor, period), 8),
+        graph('Processor errors and throttles', [
+          props.processor.metricErrors({ period, label: 'errors' }),
+          props.processor.metricThrottles({ period, label: 'throttles' }),
+          processorMetric(METRIC.HANDLER_FAILED),
+          processorMetric(METRIC.FINAL_ATTEMPT_FAILED),
+        ], 8),
+        graph('Duplicates and stale signals', [
+          processorMetric(METRIC.DUPLICATE_EVENT),
+          processorMetric(METRIC.STALE_SIGNAL),
+          processorMetric(METRIC.UNKNOWN_EVENT_TYPE),
+          processorMetric(METRIC.MALFORMED_RECORD),
+        ], 8),
+      ],
+      [
+        graph('Delivery lag (ms): processing time minus Smartcar deliveredAt', [
+          processorMetric(METRIC.DELIVERY_LAG, 'p50'),
+          processorMetric(METRIC.DELIVERY_LAG, 'p99'),
+          processorMetric(METRIC.DELIVERY_LAG, 'Maximum'),
+        ], 24),
+      ],
+    ];
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      widgets,
+    });
+    this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${props.dashboardName}`;
+  }
+}
+
+function graph(title: string, left: IMetric[], width = 12): GraphWidget {
+  return new GraphWidget({ title, left, width, height: 6 });
+}
+
+function durations(fn: IFunction, period: Duration) {
+  return ['p50', 'p99', 'Maximum'].map((statistic) =>
+    fn.metricDuration({ statistic, period, label: statistic }),
+  );
+}

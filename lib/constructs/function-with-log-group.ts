@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_BUNDLING,
+  LAMBDA_RUNTIME,
+  type LambdaName,
+  lambdaEntry,
+  projectRoot,
+} from '../bundling.ts';
+
+/** Properties of {@link FunctionWithLogGroup}. */
+export interface FunctionWithLogGroupProps {
+  /** Which function to bundle (`lambda/<name>/index.ts`). */
+  readonly name: LambdaName;
+  /** Human-readable purpose, shown in the console. */
+  readonly description: string;
+  /** Memory in MB. */
+  readonly memorySize: number;
+  /** Function timeout. */
+  readonly timeout: Duration;
+  /** Environment variables. */
+  readonly environment: Record<string, string>;
+  /**
+   * Reserved concurrency.
+   * @default - none: the function draws from the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Retention of the function's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A `NodejsFunction` with the project's runtime, architecture and bundling, its own log group
+ * with explicit retention, and its own role that may only write to that log group.
+ *
+ * Defaults it applies, and why:
+ * - runtime {@link LAMBDA_RUNTIME}, arm64, {@link LAMBDA_BUNDLING} (local esbuild, minified CJS);
+ * - a log group created by the stack, so retention is set without a custom resource and the
+ *   group is deleted (or retained) with the stack instead of living forever;
+ * - a role with an inline `logs:CreateLogStream`/`logs:PutLogEvents` statement on that one log
+ *   group instead of the AWS-managed `AWSLambdaBasicExecutionRole` (which allows every log
+ *   group in the account). Callers add their own grants to {@link FunctionWithLogGroup.role}.
+ *
+ * @example
+ * ```ts
+ * const fn = new FunctionWithLogGroup(this, 'Receiver', {
+ *   name: 'receiver', description: 'Receives webhooks', memorySize: 256,
+ *   timeout: Duration.seconds(10), environment: { QUEUE_URL: queue.queueUrl },
+ * });
+ * queue.grantSendMessages(fn.function);
+ * ```
+ */
+export class FunctionWithLogGroup extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+  /** Its log group. */
+  public readonly logGroup: LogGroup;
+  /** Its execution role. */
+  public readonly role: Role;
+
+  public constructor(scope: Construct, id: string, props: FunctionWithLogGroupProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: lambdaEntry(props.name),
+      handler: 'handler',
+      projectRoot: projectRoot(),
+      depsLockFilePath: join(projectRoot(), 'package-lock.json'),
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      bundling: LAMBDA_BUNDLING,
+      description: props.description,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      environment: props.environment,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role: this.role,
+      // Text platform format on purpose: the JSON format turns on Lambda's own log-level
+      // filter (INFO by default), which would silently override POWERTOOLS_LOG_LEVEL=DEBUG.
+      logGroup: this.logGroup,
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, DLQ_ALARM_PERIOD_MINUTES } from '../constants.ts';
+import { serviceMetric } from '../metrics.ts';
+import type { AlarmThresholds } from '../types.ts';
+
+/** Properties of {@link Monitoring}. */
+export interface MonitoringProps {
+  /** CloudWatch namespace of the custom metrics (per stage). */
+  readonly metricsNamespace: string;
+  /** The API stage (5xx). */
+  readonly apiStage: HttpStage;
+  /** The receiver function. */
+  readonly receiver: IFunction;
+  /** The processor function. */
+  readonly processor: IFunction;
+  /** The main queue. */
+  readonly queue: IQueue;
+  /** The dead-letter queue. */
+  readonly deadLetterQueue: IQueue;
+  /**
+   * Email address subscribed to the alarm topic (the recipient must confirm).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Thresholds to override; each alarm fires when its statistic is greater than its threshold.
+   * @default ALARM_DEFAULTS
+   */
+  readonly thresholds?: Partial<AlarmThresholds>;
+}
+
+/**
+ * The alarm topic (TLS-only, optional email subscription) and one alarm per failure mode,
+ * each notifying the topic on ALARM and on OK. Custom-metric alarms treat missing data as
+ * not breaching: no datapoint means nothing failed.
+ *
+ * @example
+ * ```ts
+ * const monitoring = new Monitoring(this, 'Monitoring', {
+ *   metricsNamespace, apiStage: ingress.stage, receiver: receiver.function,
+ *   processor: processing.function, queue: processing.queue,
+ *   deadLetterQueue: processing.deadLetterQueue, alarmEmail: 'ops@example.com',
+ * });
+ * ```
+ */
+export class Monitoring extends Construct {
+  /** Where every alarm notifies. */
+  public readonly topic: Topic;
+  /** Every alarm of the stack, for the dashboard's alarm status widget. */
+  public readonly alarms: Alarm[] = [];
+
+  public constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const thresholds: AlarmThresholds = { ...ALARM_DEFAULTS, ...props.thresholds };
+    const period = Duration.minutes(ALARM_PERIOD_MINUTES);
+    const custom = (service: (typeof SERVICE)[keyof typeof SERVICE], name: string) =>
+      serviceMetric(props.metricsNamespace, service, name, { period });
+
+    this.topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Smartcar webhook alarms',
+      enforceSSL: true,
+    });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    this.addAlarm('DeadLetterQueueMessages', {
+      description: 'Events failed processing maxReceiveCount times and are in the DLQ: inspect and redrive.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: Duration.minutes(DLQ_ALARM_PERIOD_MINUTES),
+      }),
+      threshold: thresholds.dlqMessages,
+    });
+    this.addAlarm('QueueOldestMessageAge', {
+      description: 'The processor is falling behind or stopped: the oldest queued event is too old.',
+      metric: props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
+      threshold: thresholds.queueOldestAgeSeconds,
+    });
+    this.addAlarm('ReceiverErrors', {
+      description: 'The receiver threw or timed out: Smartcar saw a 5xx and will retry.',
+      metric: props.receiver.metricErrors({ period }),
+      threshold: thresholds.receiverErrors,
+    });
+    this.addAlarm('ReceiverDurationP99', {
+      description: 'Receiver p99 duration is approaching Smartcar\'s 15 s response deadline.',
+      metric: props.receiver.metricDuration({ statistic: 'p99', period }),
+      threshold: thresholds.receiverP99DurationMs,
+    });
+    this.addAlarm('Api5xx', {
+      description: 'The API answered 5xx: Smartcar retries 3 times over ~3 minutes, then drops the event.',
+      metric: props.apiStage.metricServerError({ statistic: 'Sum', period }),
+      threshold: thresholds.api5xx,
+    });
+    this.addAlarm('SignatureInvalid', {
+      description: 'Many requests with a bad SC-Signature: a wrong AMT after rotation, or someone probing the URL.',
+      metric: custom(SERVICE.RECEIVER, METRIC.SIGNATURE_INVALID),
+      threshold: thresholds.signatureInvalid,
+    });
+    this.addAlarm('EnqueueFailed', {
+      description: 'The receiver could not write to SQS and answered 5xx.',
+      metric: custom(SERVICE.RECEIVER, METRIC.ENQUEUE_FAILED),
+      threshold: thresholds.enqueueFailed,
+    });
+    this.addAlarm('SecretUnavailable', {
+      description: 'The receiver cannot read the AMT secret: every delivery is answered 5xx.',
+      metric: custom(SERVICE.RECEIVER, METRIC.SECRET_UNAVAILABLE),
+      threshold: thresholds.secretUnavailable,
+    });
+    this.addAlarm('FinalAttemptFailed', {
+      description: 'A record failed on its last receive and is moving to the DLQ (fires per new failure, unlike DLQ depth).',
+      metric: custom(SERVICE.PROCESSOR, METRIC.FINAL_ATTEMPT_FAILED),
+      threshold: thresholds.finalAttemptFailed,
+    });
+    this.addAlarm('ProcessorErrors', {
+      description: 'A whole processor batch failed (or timed out): every record in it will be retried.',
+      metric: props.processor.metricErrors({ period }),
+      threshold: thresholds.processorErrors,
+    });
+    this.addAlarm('ReceiverThrottles', {
+      description: 'Receiver invocations were throttled: deliveries got 5xx (raise reserved or account concurrency).',
+      metric: props.receiver.metricThrottles({ period }),
+      threshold: thresholds.throttles,
+    });
+    this.addAlarm('ProcessorThrottles', {
+      description: 'Processor invocations were throttled: processing is delayed.',
+      metric: props.processor.metricThrottles({ period }),
+      threshold: thresholds.throttles,
+    });
+  }
+
+  private addAlarm(
+    id: string,
+    options: { description: string; metric: IMetric; threshold: number },
+  ): void {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: options.description,
+      metric: options.metric,
+      threshold: options.threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,202 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/shared/constants.ts';
+import { DEFAULT_LOG_LEVEL, PROCESSOR_DEFAULTS } from '../constants.ts';
+import { FunctionWithLogGroup } from './function-with-log-group.ts';
+
+/** Properties of {@link Processing}. */
+export interface ProcessingProps {
+  /** CloudWatch namespace of the custom metrics (per stage). */
+  readonly metricsNamespace: string;
+  /**
+   * Processor memory in MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Processor timeout. The queue's visibility timeout is six times this.
+   * @default Duration.seconds(PIPELINE_DEFAULTS.processorTimeoutSeconds) (30 s)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Records per invocation.
+   * @default PIPELINE_DEFAULTS.batchSize (10)
+   */
+  readonly batchSize?: number;
+  /**
+   * How long the event source waits to fill a batch.
+   * @default Duration.seconds(0)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Most concurrent processor invocations the event source starts (2–1000).
+   * @default 20
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Receives before SQS moves a message to the DLQ; also given to the processor so it can
+   * count the last attempt.
+   * @default PIPELINE_DEFAULTS.maxReceiveCount (3)
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * Retention of the processor's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the tables, queues and log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The durable half of the pipeline: the main queue and its DLQ, the processor Lambda fed by
+ * the queue with partial batch responses, and the processor's two DynamoDB tables.
+ *
+ * Secure defaults: both queues SSE-SQS and TLS-only, 1 MiB messages set explicitly (the
+ * attribute still defaults to 256 KiB), visibility timeout six times the processor timeout
+ * (AWS guidance, so a record is never redelivered while a slow batch still runs), DLQ kept
+ * 14 days; tables on-demand, encrypted at rest, with TTL and point-in-time recovery.
+ *
+ * @example
+ * ```ts
+ * const processing = new Processing(this, 'Processing', { metricsNamespace: 'SmartcarWebhooks/dev' });
+ * new ReceiverFunction(this, 'Receiver', { queue: processing.queue, ... });
+ * ```
+ */
+export class Processing extends Construct {
+  /** Main queue: the receiver writes, the processor reads. */
+  public readonly queue: Queue;
+  /** Where records go after `maxReceiveCount` failed receives. */
+  public readonly deadLetterQueue: Queue;
+  /** The processor function. */
+  public readonly function: NodejsFunction;
+  /** The processor's log group. */
+  public readonly logGroup: LogGroup;
+  /** Powertools idempotency records, keyed by eventId. */
+  public readonly idempotencyTable: Table;
+  /** Latest vehicle state, for the freshness guard and the example handlers. */
+  public readonly vehicleStateTable: Table;
+  /** The value used by the redrive policy. */
+  public readonly maxReceiveCount: number;
+
+  public constructor(scope: Construct, id: string, props: ProcessingProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const timeout = props.timeout ?? Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds);
+    this.maxReceiveCount = props.maxReceiveCount ?? PROCESSOR_DEFAULTS.maxReceiveCount;
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
+      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.dlqRetentionDays),
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue; a DLQ of a DLQ would only move the problem.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue; its messages are redriven to the main queue by an operator.',
+    });
+
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
+      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
+      visibilityTimeout: Duration.seconds(
+        timeout.toSeconds() * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier,
+      ),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+      removalPolicy,
+    });
+
+    this.idempotencyTable = new Table(this, 'IdempotencyTable', {
+      partitionKey: { name: TABLE_SCHEMA.IDEMPOTENCY.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
+      ...statefulTableDefaults(removalPolicy),
+    });
+
+    this.vehicleStateTable = new Table(this, 'VehicleStateTable', {
+      partitionKey: { name: TABLE_SCHEMA.VEHICLE_STATE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.VEHICLE_STATE.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: TABLE_SCHEMA.VEHICLE_STATE.ttlAttribute,
+      ...statefulTableDefaults(removalPolicy),
+    });
+
+    const fn = new FunctionWithLogGroup(this, 'Processor', {
+      name: 'processor',
+      description: 'Smartcar webhook processor: idempotent, freshness-guarded dispatch to handlers',
+      memorySize: props.memorySize ?? PROCESSOR_DEFAULTS.memoryMb,
+      timeout,
+      logRetention: props.logRetention,
+      removalPolicy,
+      environment: {
+        [ENV.IDEMPOTENCY_TABLE_NAME]: this.idempotencyTable.tableName,
+        [ENV.IDEMPOTENCY_TTL_SECONDS]: String(PIPELINE_DEFAULTS.idempotencyTtlSeconds),
+        [ENV.VEHICLE_STATE_TABLE_NAME]: this.vehicleStateTable.tableName,
+        [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
+        [ENV.MAX_RECEIVE_COUNT]: String(this.maxReceiveCount),
+        [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
+        [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
+        [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+      },
+    });
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+        resources: [this.idempotencyTable.tableArn],
+      }),
+    );
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.vehicleStateTable.tableArn],
+      }),
+    );
+
+    fn.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
+        maxBatchingWindow:
+          props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
+        maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+  }
+}
+
+/** On-demand, encrypted at rest, point-in-time recovery: the same for both tables. */
+function statefulTableDefaults(removalPolicy: RemovalPolicy) {
+  return {
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    encryption: TableEncryption.DEFAULT,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    removalPolicy,
+  } as const;
+}

@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/shared/constants.ts';
+import { DEFAULT_LOG_LEVEL, RECEIVER_DEFAULTS } from '../constants.ts';
+import { FunctionWithLogGroup } from './function-with-log-group.ts';
+
+/** Properties of {@link ReceiverFunction}. */
+export interface ReceiverFunctionProps {
+  /** The queue every accepted delivery is written to. */
+  readonly queue: IQueue;
+  /** The secret holding the AMT. */
+  readonly secret: ISecret;
+  /** CloudWatch namespace of the custom metrics (per stage). */
+  readonly metricsNamespace: string;
+  /**
+   * Path of the "Vehicle error callback URI" route; deliveries on it are tagged `route=error`.
+   * @default ROUTES.ERROR_PATH
+   */
+  readonly errorCallbackPath?: string;
+  /**
+   * Memory in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout. Must stay well under Smartcar's 15 s response deadline.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Reserved concurrency, to cap what a flood can cost or to guarantee capacity.
+   * @default - none
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * Retention of the function's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Removal policy of the function's log group.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS.
+ *
+ * Its role may send to its one queue and read its one secret, and write its own logs;
+ * nothing else (no `GetQueueAttributes`, no `DescribeSecret`: the handler needs neither).
+ *
+ * @example
+ * ```ts
+ * const receiver = new ReceiverFunction(this, 'Receiver', {
+ *   queue, secret, metricsNamespace: 'SmartcarWebhooks/dev',
+ * });
+ * ```
+ */
+export class ReceiverFunction extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+  /** Its log group. */
+  public readonly logGroup: FunctionWithLogGroup['logGroup'];
+
+  public constructor(scope: Construct, id: string, props: ReceiverFunctionProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds);
+    if (timeout.toSeconds() > RECEIVER_DEFAULTS.maxTimeoutSeconds) {
+      // Smartcar drops the connection at 15 s: a longer timeout only hides a stuck receiver.
+      throw new Error(
+        `Receiver timeout must be at most ${RECEIVER_DEFAULTS.maxTimeoutSeconds} s (Smartcar waits 15 s), got ${timeout.toSeconds()} s`,
+      );
+    }
+
+    const fn = new FunctionWithLogGroup(this, 'Receiver', {
+      name: 'receiver',
+      description: 'Smartcar webhook receiver: verifies the signature and enqueues the raw body',
+      memorySize: props.memorySize ?? RECEIVER_DEFAULTS.memoryMb,
+      timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      environment: {
+        [ENV.QUEUE_URL]: props.queue.queueUrl,
+        [ENV.AMT_SECRET_ID]: props.secret.secretArn,
+        [ENV.AMT_CACHE_SECONDS]: String(PIPELINE_DEFAULTS.amtCacheSeconds),
+        [ENV.MAX_BODY_BYTES]: String(PIPELINE_DEFAULTS.maxBodyBytes),
+        [ENV.ERROR_CALLBACK_PATH]: props.errorCallbackPath ?? ROUTES.ERROR_PATH,
+        [ENV.SERVICE_NAME]: SERVICE.RECEIVER,
+        [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
+        [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+      },
+    });
+
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }),
+    );
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.secret.secretArn],
+      }),
+    );
+    // A CMK-encrypted queue needs kms:GenerateDataKey/Decrypt too; the stack's queues use
+    // SQS-managed keys, so this only matters for callers that pass their own queue.
+    props.queue.encryptionMasterKey?.grantEncryptDecrypt(fn.role);
+
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+  }
+}

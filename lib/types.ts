@@ -1,0 +1,7 @@
+import type { ALARM_DEFAULTS } from './constants.ts';
+
+/** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
+export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: number };
+
+/** Powertools log levels accepted by the stack. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
