@@ -4,6 +4,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 const SIGNATURE_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 /**
+ * Whether a header value has the shape of an `SC-Signature` (64 hex characters). Lets a caller
+ * tell a missing or garbled header from a real mismatch without computing any HMAC.
+ *
+ * @example
+ * ```ts
+ * isWellFormedSignature('ab'.repeat(32)); // true
+ * isWellFormedSignature('sha256=abc'); // false
+ * ```
+ */
+export function isWellFormedSignature(signature: unknown): signature is string {
+  return typeof signature === 'string' && SIGNATURE_PATTERN.test(signature);
+}
+
+/**
  * HMAC-SHA256 of `message` keyed with the Application Management Token, as lowercase hex.
  *
  * This is both Smartcar's `SC-Signature` over a raw body and the VERIFY challenge answer.
@@ -36,7 +50,7 @@ export function verifySignature(
   signature: string | undefined,
   tokens: readonly string[],
 ): number {
-  if (typeof signature !== 'string' || !SIGNATURE_PATTERN.test(signature)) return -1;
+  if (!isWellFormedSignature(signature)) return -1;
   const received = Buffer.from(signature, 'hex');
   let matched = -1;
   // Every token is tried even after a match so timing does not reveal which one matched.

@@ -1,0 +1,50 @@
+/**
+ * Receiver-only names and numbers. Anything the stack, the local pipeline or the processor must
+ * agree on lives in `../shared/constants.ts` instead.
+ */
+
+/** Smartcar's signature header, lowercased: headers are looked up case-insensitively. */
+export const SIGNATURE_HEADER = 'sc-signature';
+
+/**
+ * Stable outcome codes: the `error`/`status` field of every response body, the `code` of each
+ * log line and of `ReceiverOutcome`. Users grep and alert on these, so they never change.
+ */
+export const OUTCOME_CODE = {
+  ENQUEUED: 'enqueued',
+  VERIFY_ANSWERED: 'verify_answered',
+  CHALLENGE_REFUSED: 'challenge_refused',
+  SIGNATURE_INVALID: 'signature_invalid',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  METHOD_NOT_ALLOWED: 'method_not_allowed',
+  BAD_REQUEST: 'bad_request',
+  NOT_JSON_OBJECT: 'not_json_object',
+  MISSING_EVENT_TYPE: 'missing_event_type',
+  SECRET_UNAVAILABLE: 'secret_unavailable',
+  ENQUEUE_FAILED: 'enqueue_failed',
+  INTERNAL_ERROR: 'internal_error',
+} as const;
+
+/**
+ * What a VERIFY challenge may look like when the request is not validly signed. Smartcar's
+ * challenges are UUIDs or opaque random strings; a challenge that could be a JSON body (braces,
+ * brackets, quotes, whitespace) would turn the VERIFY answer into a signing oracle.
+ */
+export const OPAQUE_CHALLENGE_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
+
+/**
+ * An unsigned request is only parsed to look for a VERIFY when its body is at most this big.
+ * Real VERIFY bodies are about 250 bytes; this keeps a flood of large unsigned bodies from costing
+ * a JSON parse each.
+ */
+export const UNSIGNED_VERIFY_MAX_BYTES = 4_096;
+
+/** The HTTP method Smartcar delivers with; anything else is 405. */
+export const ALLOWED_METHOD = 'POST';
+
+/**
+ * SQS client settings for the Lambda: worst case (3 attempts of 2 s plus backoff, after a cold
+ * secret fetch of 2 attempts of 2 s) stays well under Smartcar's 15 s delivery timeout.
+ */
+export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 } as const;
+export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 } as const;

@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../shared/constants.ts';
+import { isWellFormedSignature, verifySignature } from '../shared/signature.ts';
+import { ALLOWED_METHOD, OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES } from './constants.ts';
+import { deliveryAttributes, enqueue, messageSize } from './enqueue.ts';
+import { parseEnvelope, type Envelope } from './envelope.ts';
+import { AmtNotConfiguredError } from './errors.ts';
+import { normalizeRequest, readRawBody, type NormalizedRequest, type RawBody } from './request.ts';
+import { respond, verifyResponse, OUTCOME_STATUS } from './responses.ts';
+import { reportOutcome, type LogDetails } from './telemetry.ts';
+import type { Context } from 'aws-lambda';
+import type {
+  AmtTokens,
+  OutcomeCode,
+  ReceiverDependencies,
+  ReceiverEvent,
+  ReceiverHandler,
+  ReceiverResult,
+} from './types.ts';
+import { challengeAnswer, isOpaqueChallenge } from './verify.ts';
+
+interface DecisionFields {
+  eventType?: string;
+  eventId?: string;
+  details?: LogDetails;
+}
+
+/**
+ * How one request ended, before it is reported. Only a VERIFY answer carries its own response;
+ * every other outcome's response follows from its code.
+ */
+type Decision =
+  | (DecisionFields & { code: typeof OUTCOME_CODE.VERIFY_ANSWERED; response: ReceiverResult })
+  | (DecisionFields & { code: Exclude<OutcomeCode, typeof OUTCOME_CODE.VERIFY_ANSWERED> });
+
+/** The signature check's verdict, with what a user needs to debug a mismatch. */
+interface SignatureCheck {
+  /** Index of the matching token (0 current, 1 previous), or -1. */
+  matched: number;
+  tokens?: AmtTokens;
+  /** `missing`, `malformed` or `mismatch` when `matched` is -1. */
+  failure?: 'missing' | 'malformed' | 'mismatch';
+  refetched: boolean;
+}
+
+class SecretUnavailable extends Error {
+  public constructor(public readonly reason: unknown) {
+    super('secret unavailable');
+  }
+}
+
+function tokenList(tokens: AmtTokens): string[] {
+  return tokens.previous ? [tokens.current, tokens.previous] : [tokens.current];
+}
+
+function secretFailure(error: SecretUnavailable): Decision {
+  const cause = error.reason;
+  return {
+    code: OUTCOME_CODE.SECRET_UNAVAILABLE,
+    details: {
+      reason: cause instanceof AmtNotConfiguredError ? 'not_configured' : 'unavailable',
+      // Our own error messages name the problem and never contain the secret value.
+      error: cause instanceof Error ? cause.message : 'unknown',
+      cause: cause instanceof Error && cause.cause instanceof Error ? cause.cause.name : undefined,
+    },
+  };
+}
+
+/**
+ * Builds the receiver: verifies Smartcar's `SC-Signature` over the raw bytes, answers VERIFY
+ * challenges, and persists every other signed, well-formed delivery to SQS before answering 200.
+ * It never throws: every request ends in a response with a stable code, one log line, one
+ * metrics line and one `onOutcome` call.
+ *
+ * Order of checks (cheapest and least trusting first):
+ * 1. size (413) and method (405), before a byte is decoded;
+ * 2. the signature over the raw bytes, current AMT then previous; on a real mismatch (a
+ *    well-formed header) the AMT is refetched at most once a minute, so rotation needs no redeploy;
+ * 3. one JSON parse; a signed VERIFY is always answered (with the token that signed it), a
+ *    signed event is enqueued;
+ * 4. an unsigned or badly signed request is only parsed when small, and only to find a VERIFY,
+ *    because Smartcar may send VERIFY unsigned. Such a VERIFY is answered only when its challenge
+ *    is an opaque token: the answer is HMAC(AMT, challenge), the same function that signs bodies,
+ *    so answering a JSON-shaped challenge would sign a forged delivery. Everything else is 401.
+ *
+ * A missing or malformed header is refused without fetching the secret, so garbage traffic costs
+ * no Secrets Manager calls; a secret that cannot be read is 503 (retry), never 401.
+ *
+ * @example
+ * ```ts
+ * const handler = createReceiverHandler({ queueUrl, sqs, amt: staticAmtProvider('amt'), logger, metrics });
+ * const result = await handler(event); // { statusCode: 200, body: '{"status":"accepted"}', ... }
+ * ```
+ */
+export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandler {
+  const now = deps.now ?? Date.now;
+  const maxBodyBytes = deps.maxBodyBytes ?? PIPELINE_DEFAULTS.maxBodyBytes;
+  const errorCallbackPath = deps.errorCallbackPath ?? ROUTES.ERROR_PATH;
+
+  const loadTokens = async (): Promise<AmtTokens> => {
+    try {
+      return await deps.amt.get();
+    } catch (error) {
+      throw new SecretUnavailable(error);
+    }
+  };
+
+  const checkSignature = async (raw: RawBody, signature: string | undefined): Promise<SignatureCheck> => {
+    if (signature === undefined) return { matched: -1, failure: 'missing', refetched: false };
+    if (!isWellFormedSignature(signature)) return { matched: -1, failure: 'malformed', refetched: false };
+    const tokens = await loadTokens();
+    const matched = verifySignature(raw.bytes, signature, tokenList(tokens));
+    if (matched >= 0) return { matched, tokens, refetched: false };
+    let fresh: AmtTokens | undefined;
+    try {
+      fresh = await deps.amt.refreshAfterMismatch();
+    } catch (error) {
+      // The AMT may have been rotated and we cannot tell: 503 lets Smartcar retry, 401 would not.
+      throw new SecretUnavailable(error);
+    }
+    if (!fresh) return { matched: -1, tokens, failure: 'mismatch', refetched: false };
+    const rematched = verifySignature(raw.bytes, signature, tokenList(fresh));
+    return rematched >= 0
+      ? { matched: rematched, tokens: fresh, refetched: true }
+      : { matched: -1, tokens: fresh, failure: 'mismatch', refetched: true };
+  };
+
+  const persist = async (
+    request: NormalizedRequest,
+    raw: RawBody,
+    envelope: Extract<Envelope, { kind: 'event' }>,
+    eventType: string,
+  ): Promise<Decision> => {
+    const ids = { eventType, eventId: envelope.eventId };
+    const attributes = deliveryAttributes({
+      body: raw.text,
+      eventType,
+      eventId: envelope.eventId,
+      deliveryId: envelope.deliveryId,
+      route: request.route,
+      receivedAt: now(),
+    });
+    // The SQS limit counts attributes too; a body that fits the receiver limit may still not fit.
+    if (messageSize(raw.text, attributes) > SQS_MAX_MESSAGE_BYTES) {
+      return { code: OUTCOME_CODE.PAYLOAD_TOO_LARGE, ...ids, details: { deliveryId: envelope.deliveryId } };
+    }
+    try {
+      const messageId = await enqueue(deps.sqs, deps.queueUrl, raw.text, attributes);
+      return { code: OUTCOME_CODE.ENQUEUED, ...ids, details: { deliveryId: envelope.deliveryId, messageId } };
+    } catch (error) {
+      return {
+        code: OUTCOME_CODE.ENQUEUE_FAILED,
+        ...ids,
+        details: { deliveryId: envelope.deliveryId, error: (error as Error)?.name ?? 'unknown' },
+      };
+    }
+  };
+
+  const answerVerify = (
+    envelope: Extract<Envelope, { kind: 'verify' }>,
+    amt: string,
+    signed: boolean,
+  ): Decision => ({
+    code: OUTCOME_CODE.VERIFY_ANSWERED,
+    response: verifyResponse(challengeAnswer(amt, envelope.challenge ?? '')),
+    eventType: 'VERIFY',
+    eventId: envelope.eventId,
+    details: { deliveryId: envelope.deliveryId, signed },
+  });
+
+  const decideSigned = async (request: NormalizedRequest, raw: RawBody, check: SignatureCheck): Promise<Decision> => {
+    const envelope = parseEnvelope(raw.text);
+    if (envelope.kind === 'invalid') return { code: OUTCOME_CODE.NOT_JSON_OBJECT };
+    if (envelope.kind === 'verify') {
+      if (envelope.challenge === undefined) {
+        return { code: OUTCOME_CODE.BAD_REQUEST, eventType: 'VERIFY', details: { reason: 'missing_challenge' } };
+      }
+      // Smartcar computed the signature with this token, so it expects the answer from it too.
+      return answerVerify(envelope, tokenList(check.tokens!)[check.matched]!, true);
+    }
+    if (envelope.eventType === undefined) {
+      return { code: OUTCOME_CODE.MISSING_EVENT_TYPE, eventId: envelope.eventId };
+    }
+    return persist(request, raw, envelope, envelope.eventType);
+  };
+
+  const decideUnsigned = async (request: NormalizedRequest, raw: RawBody, check: SignatureCheck): Promise<Decision> => {
+    const envelope = request.bodyBytes <= UNSIGNED_VERIFY_MAX_BYTES ? parseEnvelope(raw.text) : undefined;
+    if (envelope?.kind === 'verify') {
+      if (envelope.challenge === undefined || !isOpaqueChallenge(envelope.challenge)) {
+        return {
+          code: OUTCOME_CODE.CHALLENGE_REFUSED,
+          eventType: 'VERIFY',
+          eventId: envelope.eventId,
+          details: { challengeLength: envelope.challenge?.length, signature: check.failure },
+        };
+      }
+      const tokens = check.tokens ?? (await loadTokens());
+      return answerVerify(envelope, tokens.current, false);
+    }
+    return {
+      code: OUTCOME_CODE.SIGNATURE_INVALID,
+      eventType: envelope?.kind === 'event' ? envelope.eventType : undefined,
+      eventId: envelope && envelope.kind !== 'invalid' ? envelope.eventId : undefined,
+      // Safe diagnostics for the Dashboard's "signature mismatch" reports: compare the hash and
+      // length with what was sent, see whether the previous AMT was tried and a refetch happened.
+      details: {
+        signature: check.failure,
+        signatureLength: request.signature?.length,
+        bodySha256: createHash('sha256').update(raw.bytes).digest('hex'),
+        tokensTried: check.tokens ? (check.tokens.previous ? ['current', 'previous'] : ['current']) : [],
+        refetched: check.refetched,
+        base64: request.isBase64Encoded,
+      },
+    };
+  };
+
+  const decide = async (request: NormalizedRequest): Promise<Decision> => {
+    if (request.bodyBytes > maxBodyBytes) return { code: OUTCOME_CODE.PAYLOAD_TOO_LARGE };
+    if (request.method !== ALLOWED_METHOD) return { code: OUTCOME_CODE.METHOD_NOT_ALLOWED };
+    if (request.bodyBytes === 0) return { code: OUTCOME_CODE.BAD_REQUEST, details: { reason: 'empty_body' } };
+    const raw = readRawBody(request);
+    try {
+      const check = await checkSignature(raw, request.signature);
+      return check.matched >= 0 ? await decideSigned(request, raw, check) : await decideUnsigned(request, raw, check);
+    } catch (error) {
+      if (error instanceof SecretUnavailable) return secretFailure(error);
+      throw error;
+    }
+  };
+
+  // The Lambda context is accepted (the runtime passes it) but not needed: nothing here depends
+  // on the remaining time, and its ids would only lengthen the one log line.
+  return async function receiverHandler(event: ReceiverEvent, _context?: Context): Promise<ReceiverResult> {
+    const startedAt = now();
+    let request: NormalizedRequest | undefined;
+    let decision: Decision;
+    try {
+      request = normalizeRequest(event, errorCallbackPath);
+      decision = await decide(request);
+    } catch (error) {
+      decision = { code: OUTCOME_CODE.INTERNAL_ERROR, details: { error: (error as Error)?.name ?? 'unknown' } };
+    }
+    const response = decision.code === OUTCOME_CODE.VERIFY_ANSWERED ? decision.response : respond(decision.code);
+    reportOutcome(
+      deps,
+      {
+        statusCode: OUTCOME_STATUS[decision.code],
+        code: decision.code,
+        eventType: decision.eventType,
+        eventId: decision.eventId,
+        enqueued: decision.code === OUTCOME_CODE.ENQUEUED,
+        route: request?.route ?? ROUTE_KIND.DATA,
+        bodyBytes: request?.bodyBytes ?? 0,
+      },
+      { requestId: request?.requestId, durationMs: now() - startedAt, ...decision.details },
+    );
+    return response;
+  };
+}

@@ -1,0 +1,51 @@
+import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
+import type { OutcomeCode, ReceiverResult } from './types.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/** Status of each outcome: one table, so a code never drifts from its status. */
+export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
+  [OUTCOME_CODE.ENQUEUED]: 200,
+  [OUTCOME_CODE.VERIFY_ANSWERED]: 200,
+  [OUTCOME_CODE.CHALLENGE_REFUSED]: 400,
+  [OUTCOME_CODE.BAD_REQUEST]: 400,
+  [OUTCOME_CODE.NOT_JSON_OBJECT]: 400,
+  [OUTCOME_CODE.MISSING_EVENT_TYPE]: 400,
+  [OUTCOME_CODE.SIGNATURE_INVALID]: 401,
+  [OUTCOME_CODE.METHOD_NOT_ALLOWED]: 405,
+  [OUTCOME_CODE.PAYLOAD_TOO_LARGE]: 413,
+  [OUTCOME_CODE.INTERNAL_ERROR]: 500,
+  // 503, not 502: the handler ran fine and a dependency is down, so "try again later" is the
+  // honest answer; API Gateway's own 502 stays reserved for a crashed or misconfigured function.
+  [OUTCOME_CODE.SECRET_UNAVAILABLE]: 503,
+  [OUTCOME_CODE.ENQUEUE_FAILED]: 503,
+};
+
+/**
+ * The response for an outcome: its status and a small JSON body with the stable code
+ * (`{"status":"accepted"}` for an enqueued event, `{"error":"<code>"}` for every refusal).
+ * Never carries internal error text.
+ *
+ * @example
+ * ```ts
+ * respond('signature_invalid'); // { statusCode: 401, headers: {...}, body: '{"error":"signature_invalid"}' }
+ * ```
+ */
+export function respond(code: Exclude<OutcomeCode, 'verify_answered'>): ReceiverResult {
+  const statusCode = OUTCOME_STATUS[code];
+  const body = code === OUTCOME_CODE.ENQUEUED ? '{"status":"accepted"}' : JSON.stringify({ error: code });
+  const headers = code === OUTCOME_CODE.METHOD_NOT_ALLOWED ? { ...JSON_HEADERS, allow: ALLOWED_METHOD } : JSON_HEADERS;
+  return { statusCode, headers: { ...headers }, body };
+}
+
+/**
+ * The 200 answer to a VERIFY, with the `{"challenge": ...}` body already computed.
+ *
+ * @example
+ * ```ts
+ * verifyResponse(challengeAnswer(amt, challenge));
+ * ```
+ */
+export function verifyResponse(body: string): ReceiverResult {
+  return { statusCode: OUTCOME_STATUS[OUTCOME_CODE.VERIFY_ANSWERED], headers: { ...JSON_HEADERS }, body };
+}
