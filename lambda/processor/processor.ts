@@ -1,0 +1,182 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRIC, PIPELINE_DEFAULTS } from '../shared/constants.ts';
+import { BatchTally } from './batch-tally.ts';
+import { defaultHandlers } from './handlers/index.ts';
+import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { parseEvent } from './parse-event.ts';
+import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
+import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
+import type {
+  EventHandlers,
+  HandlerContext,
+  ParsedBody,
+  ProcessorDependencies,
+  ProcessorOutcome,
+  SmartcarEvent,
+  VehicleStateStore,
+} from './types.ts';
+
+/** The processor Lambda's handler type. */
+export type ProcessorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+type Outcome = Omit<ProcessorOutcome, 'messageId'>;
+
+/**
+ * Builds the SQS processor: partial batch responses (one bad record never fails its neighbours),
+ * typed dispatch to the business handlers, idempotency on Smartcar's `eventId`, and one metrics
+ * flush and one INFO summary line per batch.
+ *
+ * Per record: a malformed body fails (and reaches the DLQ after `maxReceiveCount` receives); an
+ * unknown event type or a legacy 2.0 payload is acknowledged; a completed `eventId` is a
+ * duplicate and skipped; a copy whose twin is in flight elsewhere fails and is retried later;
+ * otherwise the handler runs, and if it throws, the key is released and the record fails.
+ *
+ * When every record fails the handler throws `FullBatchFailureError`, as Lambda's SQS event source
+ * expects; pass `throwOnFullBatchFailure: false` (a local poller) to get `batchItemFailures` instead.
+ *
+ * @example
+ * ```ts
+ * export const handler = createProcessorHandler({
+ *   logger, metrics, dynamodb, idempotencyTableName: 'idem', vehicleStateTableName: 'state',
+ * });
+ * const { batchItemFailures } = await handler(sqsEvent, lambdaContext);
+ * ```
+ */
+export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHandler {
+  const { logger, metrics } = deps;
+  const now = deps.now ?? Date.now;
+  const maxReceiveCount = deps.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
+  const handlers: EventHandlers = { ...defaultHandlers, ...deps.handlers };
+  const storeOptions = {
+    client: DynamoDBDocumentClient.from(deps.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: deps.vehicleStateTableName,
+    ttlSeconds: deps.vehicleStateTtlSeconds ?? PIPELINE_DEFAULTS.vehicleStateTtlSeconds,
+    now,
+  };
+  const vehicleState = new DynamoVehicleStateStore(storeOptions);
+  const vehicleErrors = new DynamoVehicleErrorStore(storeOptions);
+  const runOnce = createIdempotentRunner({
+    dynamodb: deps.dynamodb,
+    tableName: deps.idempotencyTableName,
+    ttlSeconds: deps.idempotencyTtlSeconds ?? PIPELINE_DEFAULTS.idempotencyTtlSeconds,
+  });
+
+  /** Runs the business handler once for this eventId; resolves to its outcome, or throws to fail the record. */
+  async function handleEvent(event: SmartcarEvent, attempt: number, context: Context | undefined): Promise<Outcome> {
+    let staleSignals = 0;
+    const countingStore: VehicleStateStore = {
+      get: (vehicleId) => vehicleState.get(vehicleId),
+      mergeSignals: async (vehicleId, signals, eventId) => {
+        const result = await vehicleState.mergeSignals(vehicleId, signals, eventId);
+        staleSignals += result.stale.length;
+        return result;
+      },
+    };
+    const handlerContext: HandlerContext = {
+      logger: logger.createChild({
+        persistentKeys: { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId },
+      }),
+      metrics,
+      vehicleState: countingStore,
+      vehicleErrors,
+      attempt,
+      now,
+    };
+    const { ran } = await runOnce(event.eventId, () => dispatch(handlers, event, handlerContext), context);
+    const base = { eventId: event.eventId, eventType: event.eventType };
+    return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
+  }
+
+  return async (sqsEvent, context) => {
+    const tally = new BatchTally();
+    const perVehicle = new KeyedQueue();
+
+    const report = (record: SQSRecord, outcome: Outcome): void => {
+      tally.outcome(outcome.outcome);
+      if (outcome.outcome === 'processed' && outcome.eventType) tally.processed(outcome.eventType);
+      if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
+      tally.count(METRIC.STALE_SIGNAL, outcome.staleSignals ?? 0);
+      try {
+        deps.onOutcome?.({ messageId: record.messageId, ...outcome });
+      } catch (error) {
+        // An observer is diagnostics only: it must never turn a processed record into a retry.
+        logger.warn('onOutcome observer threw', { error });
+      }
+    };
+
+    const processRecord = async (record: SQSRecord): Promise<void> => {
+      const attempt = Number(record.attributes?.ApproximateReceiveCount) || 1;
+      const finalAttempt = attempt >= maxReceiveCount;
+      let parsed: ParsedBody | undefined;
+      try {
+        parsed = parseEvent(record.body);
+        if (parsed.kind === 'legacy') {
+          tally.count(METRIC.LEGACY_PAYLOAD);
+          logger.info('Legacy 2.0 payload acknowledged without processing', {
+            messageId: record.messageId,
+            eventName: parsed.eventName,
+          });
+          return report(record, { outcome: 'ignored' });
+        }
+        if (parsed.kind === 'unknown') {
+          tally.count(METRIC.UNKNOWN_EVENT_TYPE);
+          logger.info('Unknown event type acknowledged without processing', {
+            messageId: record.messageId,
+            eventId: parsed.eventId,
+            eventType: parsed.eventType,
+          });
+          return report(record, { outcome: 'ignored', eventId: parsed.eventId, eventType: parsed.eventType });
+        }
+        const { event } = parsed;
+        if (event.meta.deliveredAt !== undefined) tally.deliveryLag(now() - event.meta.deliveredAt);
+        logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
+        const outcome = await perVehicle.run(event.vehicleId, () => handleEvent(event, attempt, context));
+        return report(record, outcome);
+      } catch (error) {
+        const event = parsed?.kind === 'event' ? parsed.event : undefined;
+        const details = {
+          messageId: record.messageId,
+          eventId: event?.eventId,
+          eventType: event?.eventType,
+          attempt,
+          finalAttempt,
+        };
+        if (!parsed) {
+          tally.count(METRIC.MALFORMED_RECORD);
+          logger.error('Malformed record', { ...details, error });
+        } else if (isInFlightElsewhere(error)) {
+          logger.info('Another copy of this event is in flight; this one will be retried', details);
+        } else {
+          tally.count(METRIC.HANDLER_FAILED);
+          logger.error('Event processing failed', { ...details, error });
+        }
+        if (finalAttempt) tally.count(METRIC.FINAL_ATTEMPT_FAILED);
+        report(record, { outcome: 'failed', eventId: event?.eventId, eventType: event?.eventType, finalAttempt });
+        throw error;
+      }
+    };
+
+    try {
+      return await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? true,
+      });
+    } finally {
+      tally.publish(metrics);
+      logger.info('Batch done', { records: sqsEvent.Records?.length ?? 0, ...tally.summary() });
+    }
+  };
+}
+
+/** Typed dispatch: each event type reaches the handler for exactly that type. */
+function dispatch(handlers: EventHandlers, event: SmartcarEvent, context: HandlerContext): Promise<void> {
+  switch (event.eventType) {
+    case 'VEHICLE_STATE':
+      return handlers.VEHICLE_STATE(event, context);
+    case 'VEHICLE_ERROR':
+      return handlers.VEHICLE_ERROR(event, context);
+  }
+}
