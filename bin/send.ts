@@ -1,0 +1,175 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run send -- [verify|state|error] [options]`: builds (or reads) Smartcar webhook
+ * deliveries, signs them with the AMT, posts them and checks each answer. See `--help`.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ROUTES } from '../lambda/shared/constants.ts';
+import { findAmt } from '../local/amt.ts';
+import { choiceOption, intOption, numberOption } from '../local/cli/args.ts';
+import { UsageError } from '../local/cli/errors.ts';
+import { planDeliveries, type SendKind } from '../local/cli/send-plan.ts';
+import { sendDeliveries, summarize, type DeliveryResult } from '../local/cli/send-run.ts';
+import { readStackOutputs, STACK_OUTPUTS } from '../local/cli/stack-outputs.ts';
+import { AMT_ENV, LOCAL_DEFAULTS } from '../local/constants.ts';
+
+const USAGE = `Usage: npm run send -- [verify|state|error] [options]
+
+Sends signed Smartcar webhook deliveries (payload 4.0) and checks the answers.
+Exit code 0 when every answer is as expected, 1 when one is not, 2 for a bad command line.
+
+Event (default: state)
+  verify                  a VERIFY challenge; checks the answer is HMAC-SHA256(AMT, challenge)
+  state                   a VEHICLE_STATE event
+  error                   a VEHICLE_ERROR event
+  --file PATH             send this file byte for byte instead of building a payload
+  --variant NAME          reference (data.triggers, fetchedAt) or captured (top-level triggers, retrievedAt)
+  --test                  meta.mode TEST, like a Dashboard test delivery
+  --vehicle ID            vehicle id (default: a new one per event)
+  --signals N             VEHICLE_STATE signal count (default 12)
+  --soc N                 VEHICLE_STATE state-of-charge value
+  --resolved              VEHICLE_ERROR with state RESOLVED instead of ERROR
+  --challenge TEXT        VERIFY challenge (default: a random UUID)
+  --event-id ID           eventId (with --count > 1 every event shares it)
+
+Target
+  --url URL               where to post (default http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}${ROUTES.DATA_PATH})
+  --error-route           post to the "Vehicle error callback URI" route instead (${ROUTES.ERROR_PATH})
+  --stack NAME            post to a deployed stack (its WebhookUrl / ErrorCallbackUrl outputs)
+  --region REGION         region of --stack (default: AWS_REGION)
+  --amt TOKEN             Application Management Token; default: $${AMT_ENV}, then ${AMT_ENV} in the env file
+  --env-file PATH         .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+
+Load and checks
+  --count N               events to send (default 1)
+  --concurrency N         requests in flight (default 1)
+  --duplicate-rate R      0..1: share of events delivered twice with the same eventId, as Smartcar retries do
+  --bad-signature         sign with a wrong key: data events must get 401 (an opaque VERIFY is still answered)
+  --expect-status N       expect exactly this status instead
+  --timeout MS            per-request timeout (default 10000)
+  --quiet                 only the summary
+  -h, --help              this text
+
+Examples
+  npm run send -- state
+  npm run send -- verify --url https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/smartcar
+  npm run send -- state --count 200 --concurrency 8 --duplicate-rate 0.1
+  npm run send -- error --error-route --resolved
+  npm run send -- --file captured.json --amt "$${AMT_ENV}"
+  npm run send -- state --bad-signature
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      variant: { type: 'string' },
+      test: { type: 'boolean' },
+      vehicle: { type: 'string' },
+      signals: { type: 'string' },
+      soc: { type: 'string' },
+      resolved: { type: 'boolean' },
+      challenge: { type: 'string' },
+      'event-id': { type: 'string' },
+      url: { type: 'string' },
+      'error-route': { type: 'boolean' },
+      stack: { type: 'string' },
+      region: { type: 'string' },
+      amt: { type: 'string' },
+      'env-file': { type: 'string' },
+      count: { type: 'string' },
+      concurrency: { type: 'string' },
+      'duplicate-rate': { type: 'string' },
+      'bad-signature': { type: 'boolean' },
+      'expect-status': { type: 'string' },
+      timeout: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`Expected at most one event kind, got: ${positionals.join(' ')}`);
+  const kind = choiceOption(positionals[0], 'the event kind', ['verify', 'state', 'error'] as const, 'state') as SendKind;
+  const found = findAmt({ explicit: values.amt, envFile: values['env-file'] });
+  if (!found) {
+    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values['env-file'] ?? LOCAL_DEFAULTS.envFile}`);
+  }
+  if (values.url && values.stack) throw new UsageError('Pass either --url or --stack, not both');
+  const url = values.stack
+    ? await stackUrl(values.stack, values.region, Boolean(values['error-route']))
+    : (values.url ??
+      `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}${values['error-route'] ? ROUTES.ERROR_PATH : ROUTES.DATA_PATH}`);
+
+  const deliveries = planDeliveries({
+    kind,
+    ...(values.file ? { file: readFileSync(values.file) } : {}),
+    amt: found.amt,
+    count: intOption(values.count, '--count', { default: 1, min: 1, max: 100_000 }),
+    duplicateRate: numberOption(values['duplicate-rate'], '--duplicate-rate', { default: 0, min: 0, max: 1 }),
+    badSignature: Boolean(values['bad-signature']),
+    ...(values['expect-status'] ? { expectStatus: intOption(values['expect-status'], '--expect-status', { default: 200, min: 100, max: 599 }) } : {}),
+    ...(values.variant ? { variant: choiceOption(values.variant, '--variant', ['reference', 'captured'] as const, 'reference') } : {}),
+    ...(values.test ? { mode: 'TEST' as const } : {}),
+    ...(values.vehicle ? { vehicleId: values.vehicle } : {}),
+    ...(values.signals ? { signalCount: intOption(values.signals, '--signals', { default: 12, min: 0, max: 10_000 }) } : {}),
+    ...(values.soc ? { stateOfCharge: intOption(values.soc, '--soc', { default: 78, min: 0, max: 100 }) } : {}),
+    ...(values.resolved ? { errorState: 'RESOLVED' as const } : {}),
+    ...(values.challenge ? { challenge: values.challenge } : {}),
+    ...(values['event-id'] ? { eventId: values['event-id'] } : {}),
+  });
+
+  const verbose = !values.quiet && deliveries.length <= 50;
+  if (!values.quiet) process.stdout.write(`POST ${url} (AMT from ${found.source})\n`);
+  const results = await sendDeliveries(deliveries, {
+    url,
+    amt: found.amt,
+    concurrency: intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 }),
+    timeoutMs: intOption(values.timeout, '--timeout', { default: 10_000, min: 1 }),
+    onResult: (result) => {
+      if (verbose || !result.ok) process.stdout.write(`${describeResult(result)}\n`);
+    },
+  });
+  process.stdout.write(`${summarize(results).join('\n')}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function describeResult(result: DeliveryResult): string {
+  const { delivery } = result;
+  const what = [delivery.eventType ?? 'body', delivery.eventId ? `eventId=${delivery.eventId}` : '', delivery.duplicate ? '(redelivery)' : '']
+    .filter(Boolean)
+    .join(' ');
+  const status = result.status ?? '---';
+  return `${result.ok ? 'ok  ' : 'FAIL'} ${status} ${what} ${result.latencyMs.toFixed(1)} ms${result.problem ? ` - ${result.problem}` : ''}`;
+}
+
+async function stackUrl(stackName: string, region: string | undefined, errorRoute: boolean): Promise<string> {
+  const key = errorRoute ? STACK_OUTPUTS.ERROR_CALLBACK_URL : STACK_OUTPUTS.WEBHOOK_URL;
+  const client = new CloudFormationClient(region ? { region } : {});
+  try {
+    return (await readStackOutputs(client, stackName, [key]))[key];
+  } finally {
+    client.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`send failed: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

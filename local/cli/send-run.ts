@@ -1,0 +1,122 @@
+import { computeSignature } from '../../lambda/shared/signature.ts';
+import type { Delivery } from './send-plan.ts';
+
+/** What happened to one delivery. */
+export interface DeliveryResult {
+  delivery: Delivery;
+  /** HTTP status; absent when no answer came (connection refused, timeout). */
+  status?: number;
+  latencyMs: number;
+  ok: boolean;
+  /** Why `ok` is false. */
+  problem?: string;
+}
+
+export interface SendOptions {
+  url: string;
+  amt: string;
+  /** Requests in flight at once. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Called as each answer arrives (progress output). */
+  onResult?: (result: DeliveryResult) => void;
+}
+
+/**
+ * Posts each delivery to `url` with at most `concurrency` in flight, timing each request and
+ * checking its answer: the expected status, and for VERIFY the challenge HMAC'd with the AMT.
+ * Duplicates are sent only after their original has been answered, like a retry.
+ *
+ * @example
+ * ```ts
+ * const results = await sendDeliveries(deliveries, { url, amt, concurrency: 4, timeoutMs: 10_000 });
+ * const failed = results.filter((r) => !r.ok).length;
+ * ```
+ */
+export async function sendDeliveries(deliveries: readonly Delivery[], options: SendOptions): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = new Array(deliveries.length);
+  const answered = new Map<number, Promise<void>>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < deliveries.length) {
+      const index = next++;
+      const delivery = deliveries[index]!;
+      // A retry follows the attempt it repeats; the original is the one just before it.
+      if (delivery.duplicate) await answered.get(index - 1);
+      const done = sendOne(delivery, options).then((result) => {
+        results[index] = result;
+        options.onResult?.(result);
+      });
+      answered.set(index, done);
+      await done;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, deliveries.length)) }, worker));
+  return results;
+}
+
+async function sendOne(delivery: Delivery, options: SendOptions): Promise<DeliveryResult> {
+  const started = performance.now();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(options.url, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return { delivery, latencyMs: performance.now() - started, ok: false, problem: `no answer (${cause})` };
+  }
+  const latencyMs = performance.now() - started;
+  const problem = checkAnswer(delivery, response.status, text, options.amt);
+  return { delivery, status: response.status, latencyMs, ok: !problem, ...(problem ? { problem } : {}) };
+}
+
+/**
+ * Why an answer is not the expected one, or `undefined` when it is.
+ *
+ * @example
+ * ```ts
+ * checkAnswer(delivery, 200, '{"challenge":"..."}', amt); // undefined when the HMAC matches
+ * ```
+ */
+export function checkAnswer(delivery: Delivery, status: number, body: string, amt: string): string | undefined {
+  const statusOk = delivery.expect === '2xx' ? status >= 200 && status < 300 : status === delivery.expect;
+  if (!statusOk) return `expected ${delivery.expect}, got ${status}: ${body.slice(0, 200)}`;
+  if (delivery.challenge === undefined || status !== 200) return undefined;
+  let answer: unknown;
+  try {
+    answer = (JSON.parse(body) as { challenge?: unknown }).challenge;
+  } catch {
+    return `VERIFY answer is not JSON: ${body.slice(0, 200)}`;
+  }
+  const expected = computeSignature(amt, delivery.challenge);
+  return answer === expected ? undefined : `VERIFY answer ${String(answer)} is not HMAC-SHA256(AMT, challenge) = ${expected}`;
+}
+
+/**
+ * Latency percentiles and status counts of a run, as lines for the terminal.
+ *
+ * @example
+ * ```ts
+ * console.log(summarize(results).join('\n'));
+ * ```
+ */
+export function summarize(results: readonly DeliveryResult[]): string[] {
+  const latencies = results.map((r) => r.latencyMs).sort((a, b) => a - b);
+  const pick = (q: number): string => `${(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1)} ms`;
+  const statuses = new Map<string, number>();
+  for (const r of results) statuses.set(String(r.status ?? 'none'), (statuses.get(String(r.status ?? 'none')) ?? 0) + 1);
+  const unexpected = results.filter((r) => !r.ok).length;
+  const duplicates = results.filter((r) => r.delivery.duplicate).length;
+  return [
+    `sent ${results.length} deliveries (${results.length - duplicates} events, ${duplicates} redeliveries)`,
+    `status ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`,
+    `latency p50 ${pick(0.5)}, p95 ${pick(0.95)}, max ${pick(1)}`,
+    unexpected === 0 ? 'all answers as expected' : `${unexpected} unexpected answer(s)`,
+  ];
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
+ */
+import { parseArgs } from 'node:util';
+import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+import { findAmt } from './amt.ts';
+import { intOption } from './cli/args.ts';
+import { UsageError } from './cli/errors.ts';
+import { AMT_ENV, LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
+import { formatStatsLine } from './stats.ts';
+import type { LocalPipeline } from './types.ts';
+
+const USAGE = `Usage: npm start -- [options]
+
+Runs the receiver and the processor (the same modules Lambda runs) with an in-process SQS
+emulator (main queue + DLQ, the stack's redrive settings) and DynamoDB emulator, on loopback.
+
+Options
+  --port N                    HTTP port (default: $PORT or ${LOCAL_DEFAULTS.port}; 0 picks a free one)
+  --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
+                              a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
+  --env-file PATH             .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+  --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
+  --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
+  -h, --help                  this text
+
+The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one a development
+token is generated and printed (it works only against this local pipeline).
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'visibility-timeout': { type: 'string' },
+      'env-file': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
+  process.env.POWERTOOLS_DEV ??= 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_DEFAULTS.port, min: 0, max: 65_535 });
+  const found = findAmt({ envFile: values['env-file'] });
+  // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
+  const { startPipeline } = await import('./pipeline.ts');
+  const pipeline = await startPipeline({
+    port,
+    ...(found ? { amt: found.amt } : {}),
+    visibilityTimeoutSeconds: intOption(values['visibility-timeout'], '--visibility-timeout', {
+      default: LOCAL_DEFAULTS.visibilityTimeoutSeconds,
+      min: 1,
+      max: 43_200,
+    }),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+  });
+  process.stdout.write(banner(pipeline, found?.source === 'env-file' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
+  const stopSummary = liveSummary(pipeline);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write('Forced exit.\n');
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the local pipeline...\n`);
+    stopSummary();
+    pipeline.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        process.stderr.write(`Stop failed: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function banner(pipeline: LocalPipeline, amtSource: string | undefined): string {
+  const { endpoints } = pipeline;
+  const amtLine = amtSource
+    ? `from ${amtSource}`
+    : `${pipeline.amt}  (generated; LOCAL ONLY, not a Smartcar token)`;
+  const sendCommand = `npm run send -- state --url ${pipeline.webhookUrl}${amtSource ? '' : ` --amt ${pipeline.amt}`}`;
+  return `
+Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in-process)
+
+  Webhook URL          ${pipeline.webhookUrl}
+  Error callback URL   ${pipeline.errorCallbackUrl}
+  Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
+  SQS emulator         ${endpoints.sqsEndpoint}  (loopback only)
+  DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
+  AMT                  ${amtLine}
+
+Send a first event:
+  ${sendCommand}
+Inspect the DLQ:
+  npm run dlq -- list --local ${pipeline.url}
+
+Ctrl-C stops everything.
+
+`;
+}
+
+/** Prints the counts whenever they change, at most once per refresh interval. */
+function liveSummary(pipeline: LocalPipeline): () => void {
+  let last = '';
+  const timer = setInterval(() => {
+    const line = formatStatsLine(pipeline.stats());
+    if (line === last) return;
+    last = line;
+    process.stdout.write(`[stats] ${line}\n`);
+  }, LOCAL_DEFAULTS.statsIntervalMs);
+  return () => clearInterval(timer);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const code = (error as { code?: string }).code;
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.\n`
+      : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
