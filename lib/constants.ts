@@ -21,9 +21,6 @@ export const DEFAULT_LOG_LEVEL = 'INFO';
 /** Log levels the Powertools logger understands, in the case it expects. */
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
-/** Default retention of every log group, in days: a month covers an incident review. */
-export const DEFAULT_LOG_RETENTION_DAYS = 30;
-
 /** Ingress defaults. */
 export const INGRESS_DEFAULTS = {
   /**

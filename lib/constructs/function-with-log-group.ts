@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -107,6 +107,11 @@ export class FunctionWithLogGroup extends Construct {
       // Text platform format on purpose: the JSON format turns on Lambda's own log-level
       // filter (INFO by default), which would silently override POWERTOOLS_LOG_LEVEL=DEBUG.
       logGroup: this.logGroup,
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'A trace would end at the SQS queue; events are correlated end to end by eventId in logs and EMF metrics instead. Active tracing would also add a Resource:* X-Ray grant.',
     });
   }
 }

@@ -176,15 +176,24 @@ export class Processing extends Construct {
       }),
     );
 
-    fn.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
-        maxBatchingWindow:
-          props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
-        maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    const eventSource = new SqsEventSource(this.queue, {
+      batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
+      maxBatchingWindow:
+        props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
+      maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    fn.function.addEventSource(eventSource);
+    Validations.of(fn.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by the SQS event source mapping only; failed records go to the queue\'s redrive DLQ. An async dead-letter target would never receive anything.',
+    });
+    Validations.of(fn.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings have no on-failure destination; the queue\'s redrive policy (maxReceiveCount) moves failed records to the DLQ.',
+    });
 
     this.function = fn.function;
     this.logGroup = fn.logGroup;

@@ -1,0 +1,56 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildWebhookApp } from '../../lib/webhook-app.ts';
+import type { SmartcarWebhookStack } from '../../lib/smartcar-webhook-stack.ts';
+
+/**
+ * Factories for the infrastructure tests. Bundling and the built-in CloudFormation
+ * validation are skipped here (about 50 ms per synth instead of seconds); `synth.test.ts`
+ * covers both for real.
+ */
+
+/** An app that skips asset bundling and the built-in template validation. */
+export function fastApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+  });
+}
+
+/** The stack exactly as `bin/app.ts` builds it (config from context, nag packs attached). */
+export function buildStack(context: Record<string, unknown> = {}): {
+  app: App;
+  stack: SmartcarWebhookStack;
+} {
+  const app = fastApp(context);
+  return { app, stack: buildWebhookApp(app) };
+}
+
+/** The synthesized template of the stack built from `context`. */
+export function templateFor(context: Record<string, unknown> = {}): Template {
+  return Template.fromStack(buildStack(context).stack);
+}
+
+/** The one resource of `type` whose logical id starts with `prefix`, as JSON. */
+export function resourceByPrefix(
+  template: Template,
+  type: string,
+  prefix: string,
+): { logicalId: string; properties: Record<string, unknown> } {
+  const matches = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix));
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${type} starting with ${prefix}, found ${matches.length}`);
+  }
+  const [logicalId, resource] = matches[0]!;
+  return { logicalId, properties: (resource as { Properties: Record<string, unknown> }).Properties };
+}
+
+/** The logical id of the only resource of `type` whose id starts with `prefix`. */
+export function logicalId(template: Template, type: string, prefix: string): string {
+  return resourceByPrefix(template, type, prefix).logicalId;
+}
+
+/** A bare stack, for constructs tested on their own. */
+export function bareStack(): Stack {
+  return new Stack(fastApp(), 'Test');
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+function statementsOf(template: ReturnType<typeof templateFor>, rolePrefix: string): Statement[] {
+  const { properties } = resourceByPrefix(template, 'AWS::IAM::Policy', rolePrefix);
+  return (properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+describe('IAM', () => {
+  it('lets the receiver write its logs, send to its queue and read its secret, nothing else', () => {
+    // Prepare
+    const template = templateFor();
+    const logGroup = logicalId(template, 'AWS::Logs::LogGroup', 'ReceiverLogGroup');
+    const queue = logicalId(template, 'AWS::SQS::Queue', 'ProcessingQueue');
+    const secret = logicalId(template, 'AWS::SecretsManager::Secret', 'AmtSecret');
+
+    // Act
+    const statements = statementsOf(template, 'ReceiverRoleDefaultPolicy');
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secret } },
+    ]);
+  });
+
+  it('grants the receiver the exact imported secret ARN, without a wildcard suffix', () => {
+    // Prepare
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbC123';
+    const template = templateFor({ amtSecretArn: arn });
+
+    // Act
+    const statements = statementsOf(template, 'ReceiverRoleDefaultPolicy');
+
+    // Assess
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn });
+  });
+
+  it('limits the processor to item operations on its two tables', () => {
+    // Prepare
+    const template = templateFor();
+    const idempotency = logicalId(template, 'AWS::DynamoDB::Table', 'ProcessingIdempotencyTable');
+    const state = logicalId(template, 'AWS::DynamoDB::Table', 'ProcessingVehicleStateTable');
+
+    // Act
+    const statements = statementsOf(template, 'ProcessingProcessorRoleDefaultPolicy');
+
+    // Assess
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Resource: { 'Fn::GetAtt': [idempotency, 'Arn'] },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': [state, 'Arn'] },
+    });
+  });
+
+  it('lets the processor consume only the main queue', () => {
+    // Prepare
+    const template = templateFor();
+    const queue = logicalId(template, 'AWS::SQS::Queue', 'ProcessingQueue');
+
+    // Act
+    const sqs = statementsOf(template, 'ProcessingProcessorRoleDefaultPolicy').filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('sqs:')),
+    );
+
+    // Assess
+    expect(sqs).toHaveLength(1);
+    expect(sqs[0]?.Resource).toEqual({ 'Fn::GetAtt': [queue, 'Arn'] });
+    expect(sqs[0]?.Action).not.toContain('sqs:SendMessage');
+  });
+
+  it('scopes every statement of every policy to a single resource, with no wildcard', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    );
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(Array.isArray(statement.Resource)).toBe(false);
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      expect(JSON.stringify(statement.Action)).not.toContain('*');
+    }
+  });
+
+  it('attaches no AWS-managed policy to any role', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).map(
+      (r) => (r as { Properties: Record<string, unknown> }).Properties,
+    );
+
+    // Assess
+    expect(roles).toHaveLength(2);
+    for (const role of roles) expect(role).not.toHaveProperty('ManagedPolicyArns');
+  });
+});
