@@ -1,0 +1,190 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { vi } from 'vitest';
+import { ROUTES, SERVICE } from '../../lambda/shared/constants.ts';
+import { computeSignature } from '../../lambda/shared/signature.ts';
+import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
+import type { AmtProvider, ReceiverDependencies, ReceiverHandler, ReceiverOutcome } from '../../lambda/receiver/types.ts';
+
+/** The AMT the receiver tests sign with. */
+export const AMT = 'test-amt-0000';
+
+/** A fixed clock, so `receivedAt` is predictable. */
+export const NOW = 1_790_000_000_000;
+
+export interface EventOptions {
+  body?: string | null;
+  headers?: Record<string, string>;
+  method?: string;
+  path?: string;
+  isBase64Encoded?: boolean;
+}
+
+/**
+ * An API Gateway HTTP API (payload 2.0) event, as API Gateway builds it: header names lowercased
+ * unless the test passes them otherwise on purpose.
+ *
+ * @example
+ * ```ts
+ * httpApiEvent({ body, headers: { 'sc-signature': sign(body) } });
+ * ```
+ */
+export function httpApiEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
+  const method = options.method ?? 'POST';
+  const path = options.path ?? ROUTES.DATA_PATH;
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', 'user-agent': 'Smartcar/test', ...options.headers },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Smartcar/test' },
+      requestId: 'req-0001',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: NOW,
+    },
+    body: options.body ?? undefined,
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
+}
+
+/**
+ * An API Gateway REST API (payload 1.0) event: header names as sent, plus `multiValueHeaders`.
+ *
+ * @example
+ * ```ts
+ * restApiEvent({ body, headers: { 'SC-Signature': sign(body) } });
+ * ```
+ */
+export function restApiEvent(
+  options: EventOptions & { multiValueHeaders?: Record<string, string[]> } = {},
+): APIGatewayProxyEvent {
+  const headers = { 'Content-Type': 'application/json', ...options.headers };
+  const multiValueHeaders =
+    options.multiValueHeaders ?? Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+  const path = options.path ?? ROUTES.DATA_PATH;
+  return {
+    resource: path,
+    path,
+    httpMethod: options.method ?? 'POST',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { requestId: 'req-rest-0001', httpMethod: options.method ?? 'POST' } as APIGatewayProxyEvent['requestContext'],
+    body: options.body === undefined ? null : options.body,
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
+}
+
+/** The `sc-signature` header for `body`. */
+export function signatureHeader(body: string | Buffer, amt = AMT): Record<string, string> {
+  return { 'sc-signature': computeSignature(amt, body) };
+}
+
+/** A signed HTTP API delivery of `body`. */
+export function signedEvent(body: string, options: EventOptions & { amt?: string } = {}): APIGatewayProxyEventV2 {
+  return httpApiEvent({ ...options, body, headers: { ...signatureHeader(body, options.amt), ...options.headers } });
+}
+
+/** Everything the logger and metrics wrote, parsed per line. */
+export interface Telemetry {
+  logger: Logger;
+  metrics: Metrics;
+  /** Raw text written to stdout and stderr. */
+  output(): string;
+  logs(): Array<Record<string, unknown>>;
+  emf(): Array<Record<string, unknown>>;
+  clear(): void;
+  restore(): void;
+}
+
+/**
+ * A real Powertools Logger and Metrics whose output (stdout and stderr, as in Lambda) is captured
+ * instead of printed.
+ *
+ * @example
+ * ```ts
+ * const telemetry = captureTelemetry();
+ * afterEach(() => telemetry.restore());
+ * ```
+ */
+export function captureTelemetry(): Telemetry {
+  let chunks: string[] = [];
+  const capture = (chunk: unknown): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
+  const logger = new Logger({ serviceName: SERVICE.RECEIVER, logLevel: 'INFO' });
+  const metrics = new Metrics({ namespace: 'ReceiverTest', serviceName: SERVICE.RECEIVER });
+  const lines = (): Array<Record<string, unknown>> =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return {
+    logger,
+    metrics,
+    output: () => chunks.join(''),
+    logs: () => lines().filter((line) => !('_aws' in line)),
+    emf: () => lines().filter((line) => '_aws' in line),
+    clear: () => {
+      chunks = [];
+    },
+    restore: () => {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    },
+  };
+}
+
+/** A receiver under test, with everything it reported. */
+export interface ReceiverUnderTest {
+  handler: ReceiverHandler;
+  outcomes: ReceiverOutcome[];
+  telemetry: Telemetry;
+}
+
+/**
+ * Builds the receiver with a fixed clock, a static AMT, captured telemetry and recorded outcomes.
+ *
+ * @example
+ * ```ts
+ * const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+ * ```
+ */
+export function buildReceiver(
+  deps: { sqs: SQSClient; queueUrl: string; amt?: AmtProvider } & Partial<Omit<ReceiverDependencies, 'sqs' | 'queueUrl'>>,
+): ReceiverUnderTest {
+  const telemetry = captureTelemetry();
+  const outcomes: ReceiverOutcome[] = [];
+  const handler = createReceiverHandler({
+    logger: telemetry.logger,
+    metrics: telemetry.metrics,
+    amt: staticAmtProvider(AMT),
+    now: () => NOW,
+    onOutcome: (outcome) => outcomes.push(outcome),
+    ...deps,
+  });
+  return { handler, outcomes, telemetry };
+}
+
+/** Parses a response body. */
+export function bodyOf(result: { body: string }): Record<string, unknown> {
+  return JSON.parse(result.body) as Record<string, unknown>;
+}
