@@ -1,5 +1,8 @@
-/** Keys whose values are personal data: a vehicle's identity and its position. */
-const REDACTED_KEYS = new Set(['vin', 'latitude', 'longitude', 'location', 'preciselocation']);
+/**
+ * Keys whose values are personal data: a vehicle's identity and its position. Not `location`:
+ * the Powertools Logger uses it for the source line of a logged error.
+ */
+const REDACTED_KEYS = new Set(['vin', 'latitude', 'longitude']);
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
