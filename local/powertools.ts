@@ -19,22 +19,16 @@ export function createLocalLogger(serviceName: string, logLevel: string): Logger
 
 /**
  * A Powertools metrics instance for a handler running locally. EMF lines mean nothing without
- * CloudWatch, so publishing is off unless `publish` is true (the handlers still call every
- * metric API they call in AWS).
+ * CloudWatch, so local mode turns publishing off process-wide (`POWERTOOLS_METRICS_DISABLED=true`,
+ * which single-metric instances the handlers create also read) unless the variable is already
+ * set; the handlers still call every metric API they call in AWS.
  *
  * @example
  * ```ts
  * const metrics = createLocalMetrics('smartcar-processor');
  * ```
  */
-export function createLocalMetrics(serviceName: string, publish = false): Metrics {
-  // Metrics reads POWERTOOLS_METRICS_DISABLED once, in its constructor.
-  const previous = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = String(!publish);
-  try {
-    return new Metrics({ namespace: `${DEFAULT_METRICS_NAMESPACE}-local`, serviceName });
-  } finally {
-    if (previous === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = previous;
-  }
+export function createLocalMetrics(serviceName: string): Metrics {
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  return new Metrics({ namespace: `${DEFAULT_METRICS_NAMESPACE}-local`, serviceName });
 }

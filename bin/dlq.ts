@@ -1,0 +1,163 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run dlq -- <list|redrive|purge> [options]`: inspect and empty the dead-letter queue of
+ * the local pipeline or of a deployed stack. See `--help`.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { intOption } from '../local/cli/args.ts';
+import { peekDlq, purgeDlq, redriveDlq, type DlqEntry } from '../local/cli/dlq-operations.ts';
+import { resolveTarget, type TargetSpec } from '../local/cli/dlq-target.ts';
+import { UsageError } from '../local/cli/errors.ts';
+import { LOCAL_DEFAULTS } from '../local/constants.ts';
+import { queueDepth } from '../local/sqs.ts';
+
+const DEFAULT_LOCAL_URL = `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}`;
+
+const USAGE = `Usage: npm run dlq -- <list|redrive|purge> [target] [options]
+
+Commands
+  list                    show DLQ messages without consuming them: event type, eventId, vehicle,
+                          receive count, when it was received, first error.
+                          Peeking receives each message and makes it visible again at once, so it
+                          increments the messages' receive counts. The processor does not record
+                          errors on messages, so "first error" shows "-": search the processor's
+                          logs for the eventId.
+  redrive                 move messages back to the main queue to be processed again
+                          (fix the cause first). Unfiltered on AWS: an SQS message move task
+                          (StartMessageMoveTask). Filtered, or locally: receive, send, delete.
+  purge                   delete every DLQ message (asks first unless --yes)
+
+Target (default: the local pipeline at ${DEFAULT_LOCAL_URL})
+  --local URL             a running \`npm start\` pipeline (its ${'/_local/endpoints'})
+  --stack NAME            a deployed stack, e.g. SmartcarWebhooks-dev (its QueueUrl / DeadLetterQueueUrl outputs)
+  --queue-url URL --dlq-url URL
+                          explicit queue URLs on AWS
+  --region REGION         AWS region (default: AWS_REGION / your profile)
+
+Options
+  --max N                 list: at most N messages (default 50)
+  --event-id ID           redrive: only this eventId (repeatable)
+  --type TYPE             redrive: only this event type, e.g. VEHICLE_STATE
+  --yes, -y               purge: do not ask
+  --json                  list: JSON instead of a table
+  -h, --help              this text
+
+Examples
+  npm run dlq -- list
+  npm run dlq -- redrive --event-id 5a8e... --local http://127.0.0.1:3000
+  npm run dlq -- list --stack SmartcarWebhooks-dev --region eu-west-1
+  npm run dlq -- redrive --stack SmartcarWebhooks-dev
+  npm run dlq -- purge --stack SmartcarWebhooks-dev --yes
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      local: { type: 'string' },
+      stack: { type: 'string' },
+      'queue-url': { type: 'string' },
+      'dlq-url': { type: 'string' },
+      region: { type: 'string' },
+      max: { type: 'string' },
+      'event-id': { type: 'string', multiple: true },
+      type: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (!command || extra.length > 0 || !['list', 'redrive', 'purge'].includes(command)) {
+    throw new UsageError(command ? `Unknown command: ${positionals.join(' ')}` : 'Missing command');
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const target = await resolveTarget(targetSpec(values));
+  try {
+    switch (command) {
+      case 'list': {
+        const entries = await peekDlq(target, { max: intOption(values.max, '--max', { default: 50, min: 1, max: 10_000 }) });
+        if (values.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+        else process.stdout.write(`${target.description}: ${entries.length} message(s) in the DLQ\n${formatTable(entries)}`);
+        return 0;
+      }
+      case 'redrive': {
+        const result = await redriveDlq(target, {
+          ...(values['event-id'] ? { eventIds: values['event-id'] } : {}),
+          ...(values.type ? { eventType: values.type } : {}),
+        });
+        process.stdout.write(
+          result.mode === 'move-task'
+            ? `Started an SQS message move task from the DLQ to the main queue (task handle ${result.taskHandle}).\nProgress: aws sqs list-message-move-tasks --source-arn <DLQ ARN>\n`
+            : `Moved ${result.moved} message(s) back to the main queue; ${result.kept} left in the DLQ.\n`,
+        );
+        return 0;
+      }
+      default: {
+        const count = await queueDepth(target.sqs, target.deadLetterQueueUrl);
+        if (!values.yes && !(await confirm(`Delete all ${count} message(s) in the DLQ of ${target.description}? [y/N] `))) {
+          process.stdout.write('Nothing deleted.\n');
+          return 1;
+        }
+        await purgeDlq(target);
+        process.stdout.write(`Purged the DLQ of ${target.description} (${count} message(s)).\n`);
+        return 0;
+      }
+    }
+  } finally {
+    target.close();
+  }
+}
+
+function targetSpec(values: { local?: string; stack?: string; 'queue-url'?: string; 'dlq-url'?: string; region?: string }): TargetSpec {
+  const region = values.region ? { region: values.region } : {};
+  const explicit = values['queue-url'] || values['dlq-url'];
+  if ([values.local, values.stack, explicit].filter(Boolean).length > 1) {
+    throw new UsageError('Pass one target: --local, --stack, or --queue-url with --dlq-url');
+  }
+  if (values.stack) return { kind: 'stack', stackName: values.stack, ...region };
+  if (explicit) {
+    if (!values['queue-url'] || !values['dlq-url']) throw new UsageError('--queue-url and --dlq-url go together');
+    return { kind: 'explicit', queueUrl: values['queue-url'], deadLetterQueueUrl: values['dlq-url'], ...region };
+  }
+  return { kind: 'local', url: values.local ?? DEFAULT_LOCAL_URL };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError('purge needs --yes when there is no terminal to ask');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function formatTable(entries: readonly DlqEntry[]): string {
+  if (entries.length === 0) return '';
+  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT', 'FIRST ERROR'];
+  const rows = entries.map((e) => [e.eventType, e.eventId, e.vehicleId, String(e.receiveCount), e.sentAt, e.firstError]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return `${[header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`dlq ${process.argv[2] ?? ''} failed: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

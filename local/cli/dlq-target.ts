@@ -1,0 +1,94 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_PATHS } from '../constants.ts';
+import { createLocalSqsClient } from '../sqs.ts';
+import type { LocalEndpoints } from '../types.ts';
+import type { DlqTarget } from './dlq-operations.ts';
+import { UsageError } from './errors.ts';
+import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
+
+/** How the DLQ CLI was told to find the queues. */
+export type TargetSpec =
+  | { kind: 'local'; url: string }
+  | { kind: 'stack'; stackName: string; region?: string }
+  | { kind: 'explicit'; queueUrl: string; deadLetterQueueUrl: string; region?: string };
+
+/** A target plus a description for the user and the clients to release afterwards. */
+export interface ResolvedTarget extends DlqTarget {
+  description: string;
+  close(): void;
+}
+
+/**
+ * Finds the queues: from a running local pipeline (`GET /_local/endpoints`), from a deployed
+ * stack's outputs (CloudFormation `DescribeStacks`), or from explicit URLs.
+ *
+ * @example
+ * ```ts
+ * const target = await resolveTarget({ kind: 'stack', stackName: 'SmartcarWebhooks-dev' });
+ * try { await peekDlq(target, { max: 10 }); } finally { target.close(); }
+ * ```
+ */
+export async function resolveTarget(
+  spec: TargetSpec,
+  clients: { cloudFormation?: CloudFormationClient; sqs?: SQSClient } = {},
+): Promise<ResolvedTarget> {
+  switch (spec.kind) {
+    case 'local': {
+      const endpoints = await fetchLocalEndpoints(spec.url);
+      const sqs = clients.sqs ?? createLocalSqsClient(endpoints.sqsEndpoint);
+      return {
+        sqs,
+        queueUrl: endpoints.queueUrl,
+        deadLetterQueueUrl: endpoints.deadLetterQueueUrl,
+        supportsMoveTask: false,
+        description: `local pipeline at ${spec.url}`,
+        close: () => sqs.destroy(),
+      };
+    }
+    case 'stack': {
+      const region = spec.region ? { region: spec.region } : {};
+      const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(region);
+      let outputs: Record<'QueueUrl' | 'DeadLetterQueueUrl', string>;
+      try {
+        outputs = await readStackOutputs(cloudFormation, spec.stackName, [
+          STACK_OUTPUTS.QUEUE_URL,
+          STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL,
+        ]);
+      } finally {
+        if (!clients.cloudFormation) cloudFormation.destroy();
+      }
+      const sqs = clients.sqs ?? new SQSClient(region);
+      return {
+        sqs,
+        queueUrl: outputs.QueueUrl,
+        deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
+        supportsMoveTask: true,
+        description: `stack ${spec.stackName}`,
+        close: () => sqs.destroy(),
+      };
+    }
+    case 'explicit': {
+      const sqs = clients.sqs ?? new SQSClient(spec.region ? { region: spec.region } : {});
+      return {
+        sqs,
+        queueUrl: spec.queueUrl,
+        deadLetterQueueUrl: spec.deadLetterQueueUrl,
+        supportsMoveTask: true,
+        description: spec.deadLetterQueueUrl,
+        close: () => sqs.destroy(),
+      };
+    }
+  }
+}
+
+async function fetchLocalEndpoints(url: string): Promise<LocalEndpoints> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(LOCAL_PATHS.ENDPOINTS, url), { signal: AbortSignal.timeout(5_000) });
+  } catch {
+    throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass --local URL, --stack NAME or --queue-url/--dlq-url`);
+  }
+  if (!response.ok) throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
+  return (await response.json()) as LocalEndpoints;
+}
