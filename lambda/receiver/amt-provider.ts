@@ -85,6 +85,8 @@ export function createSecretsManagerAmtProvider(options: SecretsManagerAmtProvid
       }
     },
     async refreshAfterMismatch() {
+      // A mismatch seen while a fetch is under way waits for it: it may bring the rotated AMT.
+      if (inflight) return inflight;
       if (now() - lastFetchAt < refetchMs) return undefined;
       return fetchShared();
     },
