@@ -1,3 +1,4 @@
+import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -67,9 +68,11 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
         resolve();
       });
     });
-  const close = async (): Promise<void> => {
+  // dynalite's own `server.close` also closes (and, in memory, empties) its database, so an
+  // outage is simulated with Node's plain close, which only stops listening.
+  const stopListening = async (): Promise<void> => {
     if (!server.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => Server.prototype.close.call(server, () => resolve()));
     // Keep-alive sockets would hold `close` open (and keep serving) until they idle out.
     server.closeAllConnections();
     await closed;
@@ -89,13 +92,13 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
     get running() {
       return server.listening;
     },
-    stop: close,
+    stop: stopListening,
     start: async () => {
       if (!server.listening) await listen(port);
     },
     close: async () => {
-      await close();
       client.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
