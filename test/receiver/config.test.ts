@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadReceiverConfig } from '../../lambda/receiver/config.ts';
+import { ReceiverConfigError } from '../../lambda/receiver/errors.ts';
+import { ENV, PIPELINE_DEFAULTS, ROUTES } from '../../lambda/shared/constants.ts';
+
+const REQUIRED = {
+  [ENV.QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/000000000000/q',
+  [ENV.AMT_SECRET_ID]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt',
+};
+
+describe('loadReceiverConfig', () => {
+  it('reads the required variables and applies the shared defaults', () => {
+    // Prepare / Act
+    const config = loadReceiverConfig({ ...REQUIRED });
+
+    // Assess
+    expect(config).toEqual({
+      queueUrl: REQUIRED[ENV.QUEUE_URL],
+      amtSecretId: REQUIRED[ENV.AMT_SECRET_ID],
+      maxBodyBytes: PIPELINE_DEFAULTS.maxBodyBytes,
+      amtCacheSeconds: PIPELINE_DEFAULTS.amtCacheSeconds,
+      errorCallbackPath: ROUTES.ERROR_PATH,
+    });
+  });
+
+  it('reads the optional variables', () => {
+    // Prepare / Act
+    const config = loadReceiverConfig({
+      ...REQUIRED,
+      [ENV.MAX_BODY_BYTES]: '65536',
+      [ENV.AMT_CACHE_SECONDS]: '900',
+      [ENV.ERROR_CALLBACK_PATH]: '/hooks/errors',
+    });
+
+    // Assess
+    expect(config).toMatchObject({ maxBodyBytes: 65_536, amtCacheSeconds: 900, errorCallbackPath: '/hooks/errors' });
+  });
+
+  it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID])('fails at init, naming %s, when it is missing or blank', (name) => {
+    // Prepare
+    const missing = { ...REQUIRED, [name]: undefined };
+    const blank = { ...REQUIRED, [name]: '  ' };
+
+    // Act / Assess
+    expect(() => loadReceiverConfig(missing)).toThrow(ReceiverConfigError);
+    expect(() => loadReceiverConfig(missing)).toThrow(name);
+    expect(() => loadReceiverConfig(blank)).toThrow(name);
+  });
+
+  it.each([
+    [ENV.MAX_BODY_BYTES, '0'],
+    [ENV.MAX_BODY_BYTES, '1048577'],
+    [ENV.MAX_BODY_BYTES, '1.5'],
+    [ENV.MAX_BODY_BYTES, 'lots'],
+    [ENV.AMT_CACHE_SECONDS, '-5'],
+    [ENV.ERROR_CALLBACK_PATH, 'errors'],
+  ])('refuses %s=%s', (name, value) => {
+    // Prepare / Act
+    const load = (): unknown => loadReceiverConfig({ ...REQUIRED, [name]: value });
+
+    // Assess
+    expect(load).toThrow(ReceiverConfigError);
+    expect(load).toThrow(name);
+  });
+});

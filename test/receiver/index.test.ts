@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ENV } from '../../lambda/shared/constants.ts';
+import { buildVehicleState } from '../../local/events.ts';
+import { httpApiEvent } from './factories.ts';
+
+const ENTRY = '../../lambda/receiver/index.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  vi.resetModules();
+});
+
+describe('the Lambda entry point', () => {
+  it('loads without network and answers requests that need no AWS call', async () => {
+    // Prepare
+    vi.stubEnv(ENV.QUEUE_URL, 'https://sqs.us-east-1.amazonaws.com/000000000000/q');
+    vi.stubEnv(ENV.AMT_SECRET_ID, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt');
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    const { handler } = (await import(ENTRY)) as typeof import('../../lambda/receiver/index.ts');
+
+    // Act
+    const notAllowed = await handler(httpApiEvent({ method: 'GET' }));
+    const unsigned = await handler(httpApiEvent({ body: JSON.stringify(buildVehicleState()) }));
+
+    // Assess
+    expect(notAllowed.statusCode).toBe(405);
+    expect(unsigned.statusCode).toBe(401);
+    expect(written.join('')).toContain('"service":"smartcar-receiver"');
+  });
+
+  it('fails at init with a clear error when QUEUE_URL is missing', async () => {
+    // Prepare
+    vi.stubEnv(ENV.QUEUE_URL, '');
+    vi.stubEnv(ENV.AMT_SECRET_ID, 'amt');
+
+    // Act
+    const load = import(ENTRY);
+
+    // Assess
+    await expect(load).rejects.toThrow(`Environment variable ${ENV.QUEUE_URL} is required by the receiver`);
+  });
+});

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { computeSignature } from '../../lambda/shared/signature.ts';
+import { buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
+
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';
+const SECRET_AMT = 'super-secret-amt-value-4242';
+const OLD_AMT = 'previous-secret-amt-value-1717';
+const VIN = '5YJ3E1EA7KF317000';
+
+// The SQS side is not what is observed here; an instance mock keeps these tests fast.
+const sqsClient = new SQSClient({ region: 'us-east-1' });
+const sqs = mockClient(sqsClient);
+
+const vehicleBody = (): string => {
+  const payload = buildVehicleState({ eventId: 'evt-t', deliveryId: 'dlv-t' });
+  (payload.data as { vehicle: Record<string, unknown> }).vehicle.vin = VIN;
+  return JSON.stringify(payload);
+};
+
+function receiver(): ReturnType<typeof buildReceiver> {
+  return buildReceiver({
+    sqs: sqsClient,
+    queueUrl: QUEUE_URL,
+    amt: staticAmtProvider({ current: SECRET_AMT, previous: OLD_AMT }),
+    maxBodyBytes: 64_000,
+  });
+}
+
+beforeEach(() => {
+  sqs.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('one log line and one metrics line per request', () => {
+  it('reports an accepted event at INFO, with EventReceived by event type, in under 1 KB', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const body = vehicleBody();
+
+    // Act
+    await handler(signedEvent(body, { amt: SECRET_AMT }));
+
+    // Assess
+    const [log, ...moreLogs] = telemetry.logs();
+    const [emf, ...moreEmf] = telemetry.emf();
+    expect(moreLogs).toEqual([]);
+    expect(moreEmf).toEqual([]);
+    expect(log).toMatchObject({
+      level: 'INFO',
+      service: SERVICE.RECEIVER,
+      code: 'enqueued',
+      status: 200,
+      eventType: 'VEHICLE_STATE',
+      eventId: 'evt-t',
+      deliveryId: 'dlv-t',
+      bodyBytes: Buffer.byteLength(body),
+    });
+    expect(emf).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service', EVENT_TYPE_DIMENSION]], Metrics: [{ Name: METRIC.EVENT_RECEIVED }] }] },
+      [EVENT_TYPE_DIMENSION]: 'VEHICLE_STATE',
+      [METRIC.EVENT_RECEIVED]: 1,
+    });
+    expect(Buffer.byteLength(telemetry.output())).toBeLessThan(1_024);
+  });
+
+  it.each([
+    ['an unsigned VERIFY', () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: 'abc' })) }), METRIC.VERIFY_ANSWERED, 'INFO'],
+    ['an oracle attempt', () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: '{"a":1}' })) }), METRIC.VERIFY_REFUSED, 'WARN'],
+    ['a forged delivery', () => signedEvent(vehicleBody(), { amt: 'forged' }), METRIC.SIGNATURE_INVALID, 'WARN'],
+    ['an oversized body', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE, 'WARN'],
+    ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), METRIC.BAD_REQUEST, 'WARN'],
+    ['a GET', () => httpApiEvent({ method: 'GET' }), METRIC.BAD_REQUEST, 'WARN'],
+  ])('reports %s with %s on the [service] dimension only', async (_label, makeEvent, metric, level) => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+
+    // Act
+    await handler(makeEvent());
+
+    // Assess
+    expect(telemetry.logs()).toHaveLength(1);
+    expect(telemetry.logs()[0]?.level).toBe(level);
+    expect(telemetry.emf()).toHaveLength(1);
+    expect(telemetry.emf()[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service']], Metrics: [{ Name: metric }] }] },
+      [metric]: 1,
+    });
+    expect(telemetry.emf()[0]).not.toHaveProperty(EVENT_TYPE_DIMENSION);
+  });
+
+  it('keeps concurrent requests apart on a shared Metrics instance', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const events = [
+      signedEvent(vehicleBody(), { amt: SECRET_AMT }),
+      signedEvent(vehicleBody(), { amt: 'forged' }),
+      signedEvent(vehicleBody(), { amt: SECRET_AMT }),
+    ];
+
+    // Act
+    await Promise.all(events.map((event) => handler(event)));
+
+    // Assess
+    const emf = telemetry.emf();
+    expect(emf).toHaveLength(3);
+    const byType = emf.filter((line) => METRIC.EVENT_RECEIVED in line);
+    const invalid = emf.filter((line) => METRIC.SIGNATURE_INVALID in line);
+    expect(byType).toHaveLength(2);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).not.toHaveProperty(EVENT_TYPE_DIMENSION);
+  });
+});
+
+describe('signature failure diagnostics', () => {
+  it('logs body length, body SHA-256 and the tokens tried, but not the signature', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const body = vehicleBody();
+    const forgedSignature = computeSignature('forged', body);
+
+    // Act
+    await handler(httpApiEvent({ body, headers: { 'sc-signature': forgedSignature } }));
+
+    // Assess
+    expect(telemetry.logs()[0]).toMatchObject({
+      level: 'WARN',
+      code: 'signature_invalid',
+      status: 401,
+      bodyBytes: Buffer.byteLength(body),
+      bodySha256: createHash('sha256').update(body).digest('hex'),
+      signature: 'mismatch',
+      tokensTried: ['current', 'previous'],
+      refetched: false,
+    });
+    expect(telemetry.output()).not.toContain(forgedSignature);
+  });
+
+  it('tells a missing header from a malformed one', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const body = vehicleBody();
+
+    // Act
+    await handler(httpApiEvent({ body }));
+    await handler(httpApiEvent({ body, headers: { 'sc-signature': 'abc' } }));
+
+    // Assess
+    expect(telemetry.logs().map((line) => [line.signature, line.signatureLength, line.tokensTried])).toEqual([
+      ['missing', undefined, []],
+      ['malformed', 3, []],
+    ]);
+  });
+});
+
+describe('nothing secret or personal is ever written', () => {
+  it('never writes the AMTs, a signature, a challenge answer, the body, the VIN or a location', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const body = vehicleBody();
+    const signatures = [computeSignature(SECRET_AMT, body), computeSignature(OLD_AMT, body), computeSignature('forged', body)];
+    const verifyBody = JSON.stringify(buildVerify({ challenge: 'abc123' }));
+    const answers = [computeSignature(SECRET_AMT, 'abc123'), computeSignature(OLD_AMT, 'abc123')];
+
+    // Act
+    for (const signature of signatures) await handler(httpApiEvent({ body, headers: { 'sc-signature': signature } }));
+    await handler(httpApiEvent({ body: verifyBody }));
+    await handler(signedEvent(verifyBody, { amt: OLD_AMT }));
+    await handler(httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: body })) }));
+    sqs.on(SendMessageCommand).rejects(new Error(`failed to send ${body}`));
+    await handler(signedEvent(body, { amt: SECRET_AMT }));
+
+    // Assess
+    const output = telemetry.output();
+    expect(telemetry.logs()).toHaveLength(7);
+    for (const secret of [SECRET_AMT, OLD_AMT, ...signatures, ...answers, VIN, '37.7749', '-122.4194', 'abc123']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
