@@ -40,7 +40,7 @@ Target
   --stack NAME            post to a deployed stack (its WebhookUrl / ErrorCallbackUrl outputs)
   --region REGION         region of --stack (default: AWS_REGION)
   --amt TOKEN             Application Management Token; default: $${AMT_ENV}, then ${AMT_ENV} in the env file
-  --env-file PATH         .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+  --dotenv PATH           .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
 
 Load and checks
   --count N               events to send (default 1)
@@ -80,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
       stack: { type: 'string' },
       region: { type: 'string' },
       amt: { type: 'string' },
-      'env-file': { type: 'string' },
+      // Not --env-file: Node 20 takes that flag for itself even after the script name.
+      dotenv: { type: 'string' },
       count: { type: 'string' },
       concurrency: { type: 'string' },
       'duplicate-rate': { type: 'string' },
@@ -97,9 +98,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new UsageError(`Expected at most one event kind, got: ${positionals.join(' ')}`);
   const kind = choiceOption(positionals[0], 'the event kind', ['verify', 'state', 'error'] as const, 'state') as SendKind;
-  const found = findAmt({ explicit: values.amt, envFile: values['env-file'] });
+  const found = findAmt({ explicit: values.amt, envFile: values.dotenv });
   if (!found) {
-    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values['env-file'] ?? LOCAL_DEFAULTS.envFile}`);
+    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values.dotenv ?? LOCAL_DEFAULTS.envFile}`);
   }
   if (values.url && values.stack) throw new UsageError('Pass either --url or --stack, not both');
   const url = values.stack

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { AMT_ENV, DEV_AMT_PREFIX, LOCAL_DEFAULTS } from './constants.ts';
 
 /** Where an AMT was found. */
-export type AmtSource = 'option' | 'environment' | 'env-file';
+export type AmtSource = 'option' | 'environment' | 'dotenv';
 
 export interface FoundAmt {
   amt: string;
@@ -20,7 +20,7 @@ export interface FoundAmt {
  *
  * @example
  * ```ts
- * const found = findAmt({ explicit: args.amt, envFile: args['env-file'] });
+ * const found = findAmt({ explicit: args.amt, envFile: args.dotenv });
  * if (!found) throw new Error('Set SMARTCAR_AMT or pass --amt');
  * ```
  */
@@ -33,7 +33,7 @@ export function findAmt(
   const file = options.envFile ?? LOCAL_DEFAULTS.envFile;
   if (!existsSync(file)) return undefined;
   const fromFile = parseEnv(readFileSync(file, 'utf8'))[AMT_ENV];
-  return fromFile ? { amt: fromFile, source: 'env-file', file } : undefined;
+  return fromFile ? { amt: fromFile, source: 'dotenv', file } : undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ Options
   --port N                    HTTP port (default: $PORT or ${LOCAL_DEFAULTS.port}; 0 picks a free one)
   --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
-  --env-file PATH             .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+  --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
   --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   -h, --help                  this text
@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string' },
       'visibility-timeout': { type: 'string' },
-      'env-file': { type: 'string' },
+      // Not --env-file: Node 20 takes that flag for itself even after the script name.
+      dotenv: { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_DEFAULTS.port, min: 0, max: 65_535 });
-  const found = findAmt({ envFile: values['env-file'] });
+  const found = findAmt({ envFile: values.dotenv });
   // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
   const { startPipeline } = await import('./pipeline.ts');
   const pipeline = await startPipeline({
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
   });
-  process.stdout.write(banner(pipeline, found?.source === 'env-file' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
+  process.stdout.write(banner(pipeline, found?.source === 'dotenv' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
   const stopSummary = liveSummary(pipeline);
 
   let stopping = false;
