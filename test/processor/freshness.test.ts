@@ -7,8 +7,15 @@ function signal(code: string, value: number, meta: Signal['meta']): Signal {
   return { code, body: { value }, meta };
 }
 
+interface GeneratedSignal {
+  code: string;
+  value: number;
+  oemUpdatedAt: number | undefined;
+  retrievedAt: number;
+}
+
 /** One event's worth of signals: codes from a small set, timestamps from a small range (ties happen). */
-const eventArb = fc.record({
+const eventArb: fc.Arbitrary<{ eventId: string; signals: GeneratedSignal[] }> = fc.record({
   eventId: fc.uuid(),
   signals: fc.array(
     fc.record({
@@ -21,7 +28,7 @@ const eventArb = fc.record({
   ),
 });
 
-function toSignals(event: fc.RecordValue<typeof eventArb>['signals']): Signal[] {
+function toSignals(event: readonly GeneratedSignal[]): Signal[] {
   return event.map(({ code, value, oemUpdatedAt, retrievedAt }) =>
     signal(code, value, oemUpdatedAt === undefined ? { retrievedAt } : { oemUpdatedAt, retrievedAt }),
   );
