@@ -39,6 +39,9 @@ export const OPAQUE_CHALLENGE_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
  */
 export const UNSIGNED_VERIFY_MAX_BYTES = 4_096;
 
+/** Longest id or type read from an unsigned body that is logged as is; longer ones are cut. */
+export const UNTRUSTED_ID_MAX_LENGTH = 100;
+
 /** The HTTP method Smartcar delivers with; anything else is 405. */
 export const ALLOWED_METHOD = 'POST';
 

@@ -1,9 +1,8 @@
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE, type RouteKind } from '../shared/constants.ts';
 
-/** One delivery to persist: the raw body as sent, plus the attributes the processor and operators use. */
+/** What the attributes of one persisted delivery say about it. */
 export interface Delivery {
-  body: string;
   eventType: string;
   eventId?: string;
   deliveryId?: string;
@@ -22,7 +21,7 @@ function stringAttribute(value: string): MessageAttributeValue {
  *
  * @example
  * ```ts
- * deliveryAttributes({ body, eventType: 'VEHICLE_STATE', eventId: 'e-1', route: 'data', receivedAt: Date.now() });
+ * deliveryAttributes({ eventType: 'VEHICLE_STATE', eventId: 'e-1', route: 'data', receivedAt: Date.now() });
  * ```
  */
 export function deliveryAttributes(delivery: Delivery): Record<string, MessageAttributeValue> {
@@ -60,7 +59,7 @@ export function messageSize(body: string, attributes: Record<string, MessageAttr
  *
  * @example
  * ```ts
- * const messageId = await enqueue(sqs, queueUrl, delivery.body, deliveryAttributes(delivery));
+ * const messageId = await enqueue(sqs, queueUrl, rawBodyText, deliveryAttributes(delivery));
  * ```
  */
 export async function enqueue(

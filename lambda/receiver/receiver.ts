@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../shared/constants.ts';
 import { isWellFormedSignature, verifySignature } from '../shared/signature.ts';
-import { ALLOWED_METHOD, OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES } from './constants.ts';
+import { ALLOWED_METHOD, OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES, UNTRUSTED_ID_MAX_LENGTH } from './constants.ts';
 import { deliveryAttributes, enqueue, messageSize } from './enqueue.ts';
 import { parseEnvelope, type Envelope } from './envelope.ts';
 import { AmtNotConfiguredError } from './errors.ts';
@@ -35,12 +35,19 @@ type Decision =
 
 /** The signature check's verdict, with what a user needs to debug a mismatch. */
 interface SignatureCheck {
-  /** Index of the matching token (0 current, 1 previous), or -1. */
-  matched: number;
+  /** The token the signature was made with; absent when no token matched. */
+  matchedToken?: string;
+  /** The tokens that were tried; absent when the header was missing or malformed. */
   tokens?: AmtTokens;
-  /** `missing`, `malformed` or `mismatch` when `matched` is -1. */
+  /** Why no token matched. */
   failure?: 'missing' | 'malformed' | 'mismatch';
   refetched: boolean;
+}
+
+/** The ids a VERIFY's log line carries. */
+interface VerifyIds {
+  eventId?: string;
+  deliveryId?: string;
 }
 
 class SecretUnavailable extends Error {
@@ -51,6 +58,16 @@ class SecretUnavailable extends Error {
 
 function tokenList(tokens: AmtTokens): string[] {
   return tokens.previous ? [tokens.current, tokens.previous] : [tokens.current];
+}
+
+/** Ids read from an unauthenticated body are attacker-controlled: logged, but never at length. */
+function clip(value: string | undefined): string | undefined {
+  return value !== undefined && value.length > UNTRUSTED_ID_MAX_LENGTH ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…` : value;
+}
+
+function matchingToken(raw: RawBody, signature: string, tokens: AmtTokens): string | undefined {
+  const list = tokenList(tokens);
+  return list[verifySignature(raw.bytes, signature, list)];
 }
 
 function secretFailure(error: SecretUnavailable): Decision {
@@ -106,11 +123,11 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
   };
 
   const checkSignature = async (raw: RawBody, signature: string | undefined): Promise<SignatureCheck> => {
-    if (signature === undefined) return { matched: -1, failure: 'missing', refetched: false };
-    if (!isWellFormedSignature(signature)) return { matched: -1, failure: 'malformed', refetched: false };
+    if (signature === undefined) return { failure: 'missing', refetched: false };
+    if (!isWellFormedSignature(signature)) return { failure: 'malformed', refetched: false };
     const tokens = await loadTokens();
-    const matched = verifySignature(raw.bytes, signature, tokenList(tokens));
-    if (matched >= 0) return { matched, tokens, refetched: false };
+    const matchedToken = matchingToken(raw, signature, tokens);
+    if (matchedToken) return { matchedToken, tokens, refetched: false };
     let fresh: AmtTokens | undefined;
     try {
       fresh = await deps.amt.refreshAfterMismatch();
@@ -118,11 +135,11 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
       // The AMT may have been rotated and we cannot tell: 503 lets Smartcar retry, 401 would not.
       throw new SecretUnavailable(error);
     }
-    if (!fresh) return { matched: -1, tokens, failure: 'mismatch', refetched: false };
-    const rematched = verifySignature(raw.bytes, signature, tokenList(fresh));
-    return rematched >= 0
-      ? { matched: rematched, tokens: fresh, refetched: true }
-      : { matched: -1, tokens: fresh, failure: 'mismatch', refetched: true };
+    if (!fresh) return { tokens, failure: 'mismatch', refetched: false };
+    const rematched = matchingToken(raw, signature, fresh);
+    return rematched
+      ? { matchedToken: rematched, tokens: fresh, refetched: true }
+      : { tokens: fresh, failure: 'mismatch', refetched: true };
   };
 
   const persist = async (
@@ -133,7 +150,6 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
   ): Promise<Decision> => {
     const ids = { eventType, eventId: envelope.eventId };
     const attributes = deliveryAttributes({
-      body: raw.text,
       eventType,
       eventId: envelope.eventId,
       deliveryId: envelope.deliveryId,
@@ -156,19 +172,15 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
     }
   };
 
-  const answerVerify = (
-    envelope: Extract<Envelope, { kind: 'verify' }>,
-    amt: string,
-    signed: boolean,
-  ): Decision => ({
+  const answerVerify = (challenge: string, amt: string, ids: VerifyIds, signed: boolean): Decision => ({
     code: OUTCOME_CODE.VERIFY_ANSWERED,
-    response: verifyResponse(challengeAnswer(amt, envelope.challenge ?? '')),
+    response: verifyResponse(challengeAnswer(amt, challenge)),
     eventType: 'VERIFY',
-    eventId: envelope.eventId,
-    details: { deliveryId: envelope.deliveryId, signed },
+    eventId: ids.eventId,
+    details: { deliveryId: ids.deliveryId, signed },
   });
 
-  const decideSigned = async (request: NormalizedRequest, raw: RawBody, check: SignatureCheck): Promise<Decision> => {
+  const decideSigned = async (request: NormalizedRequest, raw: RawBody, signedWith: string): Promise<Decision> => {
     const envelope = parseEnvelope(raw.text);
     if (envelope.kind === 'invalid') return { code: OUTCOME_CODE.NOT_JSON_OBJECT };
     if (envelope.kind === 'verify') {
@@ -176,7 +188,7 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
         return { code: OUTCOME_CODE.BAD_REQUEST, eventType: 'VERIFY', details: { reason: 'missing_challenge' } };
       }
       // Smartcar computed the signature with this token, so it expects the answer from it too.
-      return answerVerify(envelope, tokenList(check.tokens!)[check.matched]!, true);
+      return answerVerify(envelope.challenge, signedWith, envelope, true);
     }
     if (envelope.eventType === undefined) {
       return { code: OUTCOME_CODE.MISSING_EVENT_TYPE, eventId: envelope.eventId };
@@ -191,21 +203,22 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
         return {
           code: OUTCOME_CODE.CHALLENGE_REFUSED,
           eventType: 'VERIFY',
-          eventId: envelope.eventId,
-          details: { challengeLength: envelope.challenge?.length, signature: check.failure },
+          eventId: clip(envelope.eventId),
+          details: { challengeLength: envelope.challenge?.length, signatureCheck: check.failure },
         };
       }
       const tokens = check.tokens ?? (await loadTokens());
-      return answerVerify(envelope, tokens.current, false);
+      const ids = { eventId: clip(envelope.eventId), deliveryId: clip(envelope.deliveryId) };
+      return answerVerify(envelope.challenge, tokens.current, ids, false);
     }
     return {
       code: OUTCOME_CODE.SIGNATURE_INVALID,
-      eventType: envelope?.kind === 'event' ? envelope.eventType : undefined,
-      eventId: envelope && envelope.kind !== 'invalid' ? envelope.eventId : undefined,
+      eventType: envelope?.kind === 'event' ? clip(envelope.eventType) : undefined,
+      eventId: envelope && envelope.kind !== 'invalid' ? clip(envelope.eventId) : undefined,
       // Safe diagnostics for the Dashboard's "signature mismatch" reports: compare the hash and
       // length with what was sent, see whether the previous AMT was tried and a refetch happened.
       details: {
-        signature: check.failure,
+        signatureCheck: check.failure,
         signatureLength: request.signature?.length,
         bodySha256: createHash('sha256').update(raw.bytes).digest('hex'),
         tokensTried: check.tokens ? (check.tokens.previous ? ['current', 'previous'] : ['current']) : [],
@@ -222,7 +235,9 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
     const raw = readRawBody(request);
     try {
       const check = await checkSignature(raw, request.signature);
-      return check.matched >= 0 ? await decideSigned(request, raw, check) : await decideUnsigned(request, raw, check);
+      return check.matchedToken
+        ? await decideSigned(request, raw, check.matchedToken)
+        : await decideUnsigned(request, raw, check);
     } catch (error) {
       if (error instanceof SecretUnavailable) return secretFailure(error);
       throw error;

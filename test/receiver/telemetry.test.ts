@@ -138,7 +138,7 @@ describe('signature failure diagnostics', () => {
       status: 401,
       bodyBytes: Buffer.byteLength(body),
       bodySha256: createHash('sha256').update(body).digest('hex'),
-      signature: 'mismatch',
+      signatureCheck: 'mismatch',
       tokensTried: ['current', 'previous'],
       refetched: false,
     });
@@ -155,10 +155,28 @@ describe('signature failure diagnostics', () => {
     await handler(httpApiEvent({ body, headers: { 'sc-signature': 'abc' } }));
 
     // Assess
-    expect(telemetry.logs().map((line) => [line.signature, line.signatureLength, line.tokensTried])).toEqual([
+    expect(telemetry.logs().map((line) => [line.signatureCheck, line.signatureLength, line.tokensTried])).toEqual([
       ['missing', undefined, []],
       ['malformed', 3, []],
     ]);
+  });
+});
+
+describe('attacker-controlled ids', () => {
+  it('cuts long ids read from an unsigned body before logging them', async () => {
+    // Prepare
+    const { handler, telemetry, outcomes } = receiver();
+    const longId = 'e'.repeat(3_000);
+    const body = JSON.stringify({ eventId: longId, eventType: 'VEHICLE_STATE' });
+
+    // Act
+    await handler(httpApiEvent({ body }));
+
+    // Assess
+    const logged = String(telemetry.logs()[0]?.eventId);
+    expect(logged.length).toBeLessThanOrEqual(101);
+    expect(outcomes[0]?.eventId?.length).toBeLessThanOrEqual(101);
+    expect(Buffer.byteLength(telemetry.output())).toBeLessThan(1_024);
   });
 });
 
