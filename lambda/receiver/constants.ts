@@ -46,8 +46,10 @@ export const UNTRUSTED_ID_MAX_LENGTH = 100;
 export const ALLOWED_METHOD = 'POST';
 
 /**
- * SQS client settings for the Lambda: worst case (3 attempts of 2 s plus backoff, after a cold
- * secret fetch of 2 attempts of 2 s) stays well under Smartcar's 15 s delivery timeout.
+ * SDK client settings for the Lambda. Worst case, every attempt timing out: a cold secret fetch
+ * (2 x (0.5 s + 1 s) = 3 s) then the send (3 x (0.5 s + 1.5 s) = 6 s, plus sub-second backoff)
+ * still ends inside the stack's 10 s function timeout, so even then the receiver answers 503
+ * itself, well before Smartcar's 15 s deadline. A healthy SendMessage takes tens of milliseconds.
  */
-export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 } as const;
-export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 } as const;
+export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_500 } as const;
+export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1_000 } as const;
