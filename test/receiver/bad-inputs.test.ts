@@ -1,4 +1,4 @@
-import type { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
 import { computeSignature } from '../../lambda/shared/signature.ts';
@@ -127,7 +127,7 @@ describe('bad and odd inputs', () => {
     expect(result.statusCode).toBe(status);
     expect(result.headers).toMatchObject({ 'content-type': 'application/json' });
     if (error) expect(bodyOf(result)).toEqual({ error });
-    const sendMessages = send.mock.calls.filter(([command]) => (command as SendMessageCommand).input.MessageBody !== undefined);
+    const sendMessages = send.mock.calls.filter(([command]) => command instanceof SendMessageCommand);
     expect(sendMessages.length).toBe(sent ? 1 : 0);
     expect(await queue.drain()).toHaveLength(sent ? 1 : 0);
     expect(outcomes).toHaveLength(1);
@@ -156,9 +156,7 @@ describe('bad and odd inputs', () => {
     // Assess
     for (const result of results) {
       expect(result.body.length).toBeLessThan(120);
-      expect(Object.keys(bodyOf(result)).sort()).toSatisfy(
-        (keys: string[]) => ['challenge', 'error', 'status'].some((key) => keys.join() === key),
-      );
+      expect([['challenge'], ['error'], ['status']]).toContainEqual(Object.keys(bodyOf(result)));
     }
   });
 });

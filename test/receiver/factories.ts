@@ -89,12 +89,26 @@ export function restApiEvent(
   };
 }
 
-/** The `sc-signature` header for `body`. */
+/**
+ * The `sc-signature` header for `body`.
+ *
+ * @example
+ * ```ts
+ * httpApiEvent({ body, headers: signatureHeader(body, 'other-amt') });
+ * ```
+ */
 export function signatureHeader(body: string | Buffer, amt = AMT): Record<string, string> {
   return { 'sc-signature': computeSignature(amt, body) };
 }
 
-/** A signed HTTP API delivery of `body`. */
+/**
+ * A signed HTTP API delivery of `body`.
+ *
+ * @example
+ * ```ts
+ * await handler(signedEvent(JSON.stringify(buildVehicleState()), { amt: 'rotated-amt' }));
+ * ```
+ */
 export function signedEvent(body: string, options: EventOptions & { amt?: string } = {}): APIGatewayProxyEventV2 {
   return httpApiEvent({ ...options, body, headers: { ...signatureHeader(body, options.amt), ...options.headers } });
 }
@@ -184,7 +198,14 @@ export function buildReceiver(
   return { handler, outcomes, telemetry };
 }
 
-/** Parses a response body. */
+/**
+ * Parses a response body.
+ *
+ * @example
+ * ```ts
+ * expect(bodyOf(result)).toEqual({ error: 'signature_invalid' });
+ * ```
+ */
 export function bodyOf(result: { body: string }): Record<string, unknown> {
   return JSON.parse(result.body) as Record<string, unknown>;
 }
