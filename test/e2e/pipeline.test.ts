@@ -8,7 +8,7 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
   let pipeline: LocalPipeline;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({ port: 0, quiet: true, visibilityTimeoutSeconds: 1, waitTimeSeconds: 1 });
+    pipeline = await startPipeline({ port: 0, quiet: true, logLevel: 'ERROR', visibilityTimeoutSeconds: 1, waitTimeSeconds: 1 });
   });
 
   afterAll(async () => {
