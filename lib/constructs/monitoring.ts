@@ -79,7 +79,14 @@ export class Monitoring extends Construct {
       reason:
         'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost.',
     });
-    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      const subscription = this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'An undeliverable alarm email has nothing to redrive: the alarm state and history stay in CloudWatch, and a DLQ of notifications would be a queue nobody reads.',
+      });
+    }
 
     this.addAlarm('DeadLetterQueueMessages', {
       description: 'Events failed processing maxReceiveCount times and are in the DLQ: inspect and redrive.',

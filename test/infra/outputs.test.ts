@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../lambda/shared/constants.ts';
+import { STACK_OUTPUTS } from '../../lib/outputs.ts';
+import { logicalId, templateFor } from './helpers.ts';
+
+describe('Outputs', () => {
+  it.each(Object.values(STACK_OUTPUTS))('exports %s', (key) => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const outputs = template.findOutputs(key);
+
+    // Assess
+    expect(Object.keys(outputs)).toEqual([key]);
+  });
+
+  it('gives the webhook and error callback URLs as the API endpoint plus the route path', () => {
+    // Prepare
+    const template = templateFor();
+    const api = logicalId(template, 'AWS::ApiGatewayV2::Api', 'IngressApi');
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs[STACK_OUTPUTS.WEBHOOK_URL]?.Value).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [api, 'ApiEndpoint'] }, ROUTES.DATA_PATH]],
+    });
+    expect(outputs[STACK_OUTPUTS.ERROR_CALLBACK_URL]?.Value).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [api, 'ApiEndpoint'] }, ROUTES.ERROR_PATH]],
+    });
+  });
+
+  it('gives the queue URLs the DLQ CLI needs', () => {
+    // Prepare
+    const template = templateFor();
+    const queue = logicalId(template, 'AWS::SQS::Queue', 'ProcessingQueue');
+    const dlq = logicalId(template, 'AWS::SQS::Queue', 'ProcessingDeadLetterQueue');
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs[STACK_OUTPUTS.QUEUE_URL]?.Value).toEqual({ Ref: queue });
+    expect(outputs[STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL]?.Value).toEqual({ Ref: dlq });
+  });
+});
