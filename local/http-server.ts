@@ -69,7 +69,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
         httpVersion: req.httpVersion,
       },
       `POST ${path}`,
-      req.headers.host ?? `${host}`,
+      req.headers.host ?? host,
     );
     let result: APIGatewayProxyStructuredResultV2;
     try {

@@ -65,7 +65,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     });
 
     // The receiver's client is configured like the Lambda's, so an outage answers 5xx as fast.
-    const receiverSqs = createLocalSqsClient(sqsEmulator.endpoint, { maxAttempts: SQS_CLIENT_SETTINGS.maxAttempts });
+    const receiverSqs = createLocalSqsClient(
+      sqsEmulator.endpoint,
+      { maxAttempts: SQS_CLIENT_SETTINGS.maxAttempts },
+      { connectionTimeoutMs: SQS_CLIENT_SETTINGS.connectionTimeoutMs, requestTimeoutMs: SQS_CLIENT_SETTINGS.requestTimeoutMs },
+    );
     cleanups.push(async () => receiverSqs.destroy());
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,

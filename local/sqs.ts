@@ -13,6 +13,12 @@ import type { LocalQueues, SqsEmulator } from './types.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
+/** Socket timeouts of a local SQS client (the receiver uses the Lambda's, so outages look alike). */
+export interface LocalSqsTimeouts {
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
 /**
  * An SQS client for the local emulator. Queue URLs the emulator hands out use the host
  * `sqs.<region>.localhost`, which not every machine resolves, so this client sends every
@@ -24,12 +30,21 @@ const DAY_SECONDS = 24 * 60 * 60;
  * await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: '{}' }));
  * ```
  */
-export function createLocalSqsClient(endpoint: string, config: SQSClientConfig = {}): SQSClient {
+export function createLocalSqsClient(
+  endpoint: string,
+  config: Omit<SQSClientConfig, 'requestHandler' | 'endpoint'> = {},
+  timeouts?: LocalSqsTimeouts,
+): SQSClient {
+  const requestHandler = createLocalhostHandler();
+  if (timeouts) {
+    requestHandler.updateHttpClientConfig('connectionTimeout', timeouts.connectionTimeoutMs);
+    requestHandler.updateHttpClientConfig('requestTimeout', timeouts.requestTimeoutMs);
+  }
   return new SQSClient({
     region: LOCAL_DEFAULTS.region,
     credentials: EMULATOR_CREDENTIALS,
-    requestHandler: createLocalhostHandler(),
     ...config,
+    requestHandler,
     endpoint,
   });
 }
