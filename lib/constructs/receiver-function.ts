@@ -112,9 +112,9 @@ export class ReceiverFunction extends Construct {
         resources: [props.secret.secretArn],
       }),
     );
-    // A CMK-encrypted queue needs kms:GenerateDataKey/Decrypt too; the stack's queues use
+    // Sending to a CMK-encrypted queue needs the data key too; the stack's queues use
     // SQS-managed keys, so this only matters for callers that pass their own queue.
-    props.queue.encryptionMasterKey?.grantEncryptDecrypt(fn.role);
+    props.queue.encryptionMasterKey?.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
