@@ -1,0 +1,176 @@
+import { SQS_CHUNK_BYTES, BYTES_PER_GB, PRICES, PRICES_AS_OF, PRICES_REGION } from './prices.ts';
+import {
+  ASSUMED_SQS_SEND_MS,
+  IDLE_SQS_POLLERS,
+  LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION,
+  LONG_POLL_SECONDS,
+  MONTH_SECONDS,
+  REFERENCE_EVENTS_PER_MONTH,
+} from './constants.ts';
+import { round } from './stats.ts';
+import type { CostLine, CostResult, HotPathResult, ProcessorBatchResult, StackSettings } from './types.ts';
+
+/** Everything measured that the model prices. */
+export interface CostInputs {
+  stack: StackSettings;
+  receiver: HotPathResult;
+  processor: ProcessorBatchResult;
+  /** Records per processor invocation observed under load (at most the batch size). */
+  batchFill: number;
+  /** Body size the SQS chunks are counted for. */
+  bodyBytes: number;
+  /** EMF metric series normal traffic publishes. */
+  metricSeries: number;
+}
+
+const MILLION = 1_000_000;
+
+/**
+ * Cost per million events on AWS from the stack's settings, the bench's measurements and the
+ * dated price table. `pipeline` leaves out the example vehicle-state store (its DynamoDB
+ * traffic), which a user replaces with their own logic. `low_traffic` prices the same events
+ * arriving one at a time (batches of one). Charges that do not grow with events (secret storage,
+ * alarms, dashboard, metric series, idle queue polling) are listed per month, not per event.
+ *
+ * @example
+ * ```ts
+ * const cost = costPerMillion({ stack, receiver, processor, batchFill: 10, bodyBytes: 5120, metricSeries: 3 });
+ * cost.pipeline; // e.g. 3.2
+ * ```
+ */
+export function costPerMillion(inputs: CostInputs): CostResult {
+  const busy = lines(inputs, Math.min(inputs.batchFill, inputs.stack.batchSize), false);
+  const quiet = lines(inputs, 1, true);
+  const total = (costLines: CostLine[]): number => round(costLines.reduce((sum, l) => sum + l.usd, 0), 3);
+  const pipeline = (costLines: CostLine[]): number => total(costLines.filter((l) => !l.example_store));
+  const fixed = fixedPerMonth(inputs);
+  return {
+    total: total(busy),
+    pipeline: pipeline(busy),
+    breakdown: busy.map((l) => ({ ...l, usd: round(l.usd, 4) })),
+    low_traffic: { total: total(quiet), pipeline: pipeline(quiet) },
+    fixed_per_month_usd: { total: round(fixed.reduce((sum, f) => sum + f.usd, 0), 2), breakdown: fixed },
+    assumptions: [
+      `${PRICES_REGION} on-demand prices as of ${PRICES_AS_OF} (bench/prices.ts), no free tier.`,
+      `Batches hold ${round(Math.min(inputs.batchFill, inputs.stack.batchSize), 2)} records on average, as measured under the end-to-end load; low_traffic assumes one record per batch.`,
+      `Receiver billed duration: hot-path p50 at 5 KB plus an assumed ${ASSUMED_SQS_SEND_MS} ms SQS SendMessage, rounded up to whole ms.`,
+      'Processor billed duration: handler time per batch measured in process against the in-process DynamoDB emulator (it serializes writes): an upper bound.',
+      `Lambda START/END/REPORT lines estimated at ${LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION} bytes per invocation.`,
+      `Secrets Manager: one warm receiver fetching every ${inputs.stack.amtCacheSeconds} s at ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events per month.`,
+      'DynamoDB units measured on the emulator per first delivery; a duplicate delivery adds one failed conditional write (idempotency).',
+      'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
+    ],
+    prices_as_of: PRICES_AS_OF,
+  };
+}
+
+function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
+  const { stack, receiver, processor } = inputs;
+  const gbSecond = stack.architecture === 'arm64' ? PRICES.lambdaArmGbSecond.usd : PRICES.lambdaX86GbSecond.usd;
+  const invocations = MILLION / fill;
+  const receiverMs = Math.ceil(receiver.sizes['5KB'].p50_us / 1000 + ASSUMED_SQS_SEND_MS);
+  const batchMs = Math.ceil(quiet ? processor.single_record_mean_ms : processor.batch_mean_ms);
+  const processorLogBytes = quiet ? processor.log_bytes_single_record : processor.log_bytes_per_batch;
+  const logBytesPerEvent = {
+    receiver: receiver.log_bytes_per_event + LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION,
+    processor: (processorLogBytes + LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION) / fill,
+    access: stack.accessLogLineBytes,
+  };
+  const totalLogBytes = logBytesPerEvent.receiver + logBytesPerEvent.processor + logBytesPerEvent.access;
+  const secretCalls = MONTH_SECONDS / stack.amtCacheSeconds;
+  const idem = processor.dynamodb_per_event.idempotency;
+  const state = processor.dynamodb_per_event.vehicle_state;
+  const apiPrice = stack.apiType === 'HTTP' ? PRICES.httpApiRequest : PRICES.restApiRequest;
+  const line = (item: string, usd: number, basis: string, exampleStore = false): CostLine => ({
+    item,
+    usd,
+    example_store: exampleStore,
+    basis,
+  });
+  return [
+    line(`API Gateway ${stack.apiType} API requests`, MILLION * apiPrice.usd, `1 request per event, ${apiPrice.unit}`),
+    line('Receiver Lambda requests', MILLION * PRICES.lambdaRequest.usd, '1 invocation per event'),
+    line(
+      'Receiver Lambda duration',
+      MILLION * (stack.receiverMemoryMb / 1024) * (receiverMs / 1000) * gbSecond,
+      `${receiverMs} ms billed x ${stack.receiverMemoryMb} MB ${stack.architecture}`,
+    ),
+    line(
+      'Secrets Manager GetSecretValue',
+      secretCalls * PRICES.secretsManagerApiCall.usd * (MILLION / REFERENCE_EVENTS_PER_MONTH),
+      `${Math.round(secretCalls)} calls per month (cache ${stack.amtCacheSeconds} s)`,
+    ),
+    line(
+      'SQS SendMessage',
+      MILLION * Math.ceil(inputs.bodyBytes / SQS_CHUNK_BYTES) * PRICES.sqsRequest.usd,
+      `${Math.ceil(inputs.bodyBytes / SQS_CHUNK_BYTES)} x 64 KB chunk per event`,
+    ),
+    line('SQS ReceiveMessage', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`),
+    line('SQS DeleteMessageBatch', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`),
+    line('Processor Lambda requests', invocations * PRICES.lambdaRequest.usd, `1 invocation per batch of ${round(fill, 2)}`),
+    line(
+      'Processor Lambda duration',
+      invocations * (stack.processorMemoryMb / 1024) * (batchMs / 1000) * gbSecond,
+      `${batchMs} ms billed per batch x ${stack.processorMemoryMb} MB ${stack.architecture}`,
+    ),
+    line(
+      'DynamoDB idempotency',
+      MILLION * (idem.write_units * PRICES.dynamoWriteRequestUnit.usd + idem.read_units * PRICES.dynamoReadRequestUnit.usd),
+      `${idem.writes} writes (${idem.write_units} WRU), ${idem.reads} reads per event`,
+    ),
+    line(
+      'DynamoDB vehicle-state store (example handler)',
+      MILLION * (state.write_units * PRICES.dynamoWriteRequestUnit.usd + state.read_units * PRICES.dynamoReadRequestUnit.usd),
+      `${state.writes} writes (${state.write_units} WRU), ${state.reads} reads (${state.read_units} RRU) per event`,
+      true,
+    ),
+    line(
+      'CloudWatch Logs: receiver',
+      (MILLION * logBytesPerEvent.receiver * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
+      `${round(logBytesPerEvent.receiver)} B per event (log + EMF measured, platform lines estimated)`,
+    ),
+    line(
+      'CloudWatch Logs: processor',
+      (MILLION * logBytesPerEvent.processor * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
+      `${round(logBytesPerEvent.processor)} B per event (per-batch log + EMF measured, platform lines estimated)`,
+    ),
+    line(
+      'CloudWatch Logs: API access log',
+      (MILLION * logBytesPerEvent.access * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
+      `${logBytesPerEvent.access} B per request (the stack's format, typical values)`,
+    ),
+    line(
+      'CloudWatch Logs storage (1 month)',
+      (MILLION * totalLogBytes * PRICES.logsStorageGbMonth.usd) / BYTES_PER_GB,
+      `${round(totalLogBytes)} B per event`,
+    ),
+  ];
+}
+
+function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; basis: string }> {
+  const { stack } = inputs;
+  const emptyReceives = IDLE_SQS_POLLERS * (MONTH_SECONDS / LONG_POLL_SECONDS);
+  return [
+    {
+      item: 'Secrets Manager secret',
+      usd: Math.max(1, stack.secrets) * PRICES.secretsManagerSecretMonth.usd,
+      basis: 'the AMT secret',
+    },
+    { item: 'CloudWatch alarms', usd: round(stack.alarms * PRICES.alarmMonth.usd, 2), basis: `${stack.alarms} alarms` },
+    {
+      item: 'CloudWatch dashboard',
+      usd: stack.dashboards * PRICES.dashboardMonth.usd,
+      basis: `${stack.dashboards} dashboard (free if the account has fewer than 3)`,
+    },
+    {
+      item: 'CloudWatch metric series',
+      usd: round(inputs.metricSeries * PRICES.customMetricMonth.usd, 2),
+      basis: `${inputs.metricSeries} series in normal traffic; each error metric adds $0.30 pro rata while it fires`,
+    },
+    {
+      item: 'SQS empty receives (idle polling)',
+      usd: round(emptyReceives * PRICES.sqsRequest.usd, 2),
+      basis: `${IDLE_SQS_POLLERS} Lambda pollers x one ${LONG_POLL_SECONDS} s long poll`,
+    },
+  ];
+}

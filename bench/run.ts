@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: measures the receiver hot path, the cold-start proxy, the processor per batch
+ * and the local pipeline end to end, each against its floor in the same run, prices the result
+ * on AWS, writes `bench/results.json` and prints a markdown table. Not part of `npm test`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchColdStart } from './cold-start.ts';
+import { costPerMillion } from './cost.ts';
+import { benchEndToEnd } from './end-to-end.ts';
+import { benchProcessorBatches } from './processor-batches.ts';
+import { benchReceiverHotPath } from './receiver-hot-path.ts';
+import { checkTargets, functionLogBytesPerEvent, renderMarkdown } from './report.ts';
+import { readStackSettings } from './stack-settings.ts';
+import { round } from './stats.ts';
+import type { BenchResults } from './types.ts';
+
+// As in Lambda: JSON logs and EMF on stdout, no pretty printing, no disabled metrics.
+process.env.POWERTOOLS_DEV = 'false';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'bench';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
+
+const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = { node: process.versions.node, cpus: cpus().length, platform: platform(), loadavg: loadavg().map((l) => round(l, 2)) };
+  progress('reading the stack settings (synth, no bundling)');
+  const stack = readStackSettings();
+  progress('receiver hot path');
+  const receiver = await benchReceiverHotPath();
+  progress('cold start proxy');
+  const coldStart = await benchColdStart();
+  progress(`processor in process, batches of ${stack.batchSize}`);
+  const processor = await benchProcessorBatches(stack.batchSize);
+  progress('local end to end, intake alone (processor paused)');
+  const intake = await benchEndToEnd({ pauseProcessor: true });
+  progress('local end to end, whole pipeline');
+  const e2e = await benchEndToEnd();
+  e2e.intake_only = { rps: intake.rps, http_p50_ms: intake.http_p50_ms, http_p99_ms: intake.http_p99_ms };
+  e2e.lost += intake.lost;
+
+  const metricSeries = new Set([...receiver.metric_series, ...processor.metric_series]).size;
+  const cost = costPerMillion({
+    stack,
+    receiver,
+    processor,
+    batchFill: e2e.mean_batch_fill,
+    bodyBytes: receiver.sizes['5KB'].body_bytes,
+    metricSeries,
+  });
+  const partial = {
+    generated_at: new Date().toISOString(),
+    machine,
+    duration_s: round((performance.now() - started) / 1000),
+    stack,
+    receiver,
+    cold_start: coldStart,
+    processor,
+    e2e,
+    cost_per_million_usd: cost,
+  };
+  const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+  const withTotals = { ...results, log_bytes_per_event_both_functions: functionLogBytesPerEvent(results) };
+  await writeFile(RESULTS_PATH, `${JSON.stringify(withTotals, null, 2)}\n`);
+  process.stdout.write(`${renderMarkdown(results)}\n\nWrote ${RESULTS_PATH}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

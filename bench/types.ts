@@ -1,0 +1,149 @@
+import type { SizeLabel } from './constants.ts';
+
+/** Receiver hot path at one body size (times in microseconds). */
+export interface SizeResult {
+  body_bytes: number;
+  requests: number;
+  p50_us: number;
+  p99_us: number;
+  floor_p50_us: number;
+  floor_p99_us: number;
+  ratio_p50: number;
+  ratio_p99: number;
+  log_bytes_per_request: number;
+}
+
+export interface HotPathResult {
+  sizes: Record<SizeLabel, SizeResult>;
+  /** Log + EMF bytes per accepted request, averaged over the sizes (the body is never logged). */
+  log_bytes_per_event: number;
+  /** EMF metric series the receiver published. */
+  metric_series: string[];
+}
+
+export interface ColdStartResult {
+  receiver_bundle_bytes: number;
+  processor_bundle_bytes: number;
+  /** Median wall time of a fresh `node` loading the bundle and building its clients, minus nothing. */
+  receiver_process_ms: number;
+  processor_process_ms: number;
+  /** Median of a bare `node -e 0`. */
+  node_baseline_ms: number;
+  /** Process time minus the bare Node start: what the bundle adds. */
+  receiver_init_ms: number;
+  processor_init_ms: number;
+  receiver_ratio: number;
+  processor_ratio: number;
+  runs: number;
+}
+
+/** The processor run in process over batches of the stack's size against the DynamoDB emulator. */
+export interface ProcessorBatchResult {
+  batch_size: number;
+  batches: number;
+  /** Handler time per batch (estimate of billed Lambda duration, DynamoDB emulated in process). */
+  batch_p50_ms: number;
+  batch_mean_ms: number;
+  /** Handler time of a batch of one record (low traffic). */
+  single_record_mean_ms: number;
+  /** Log + EMF bytes per batch, and for a batch of one. */
+  log_bytes_per_batch: number;
+  log_bytes_single_record: number;
+  /** DynamoDB requests and capacity units per first delivery, split by table. */
+  dynamodb_per_event: DynamoPerEvent;
+  /** DynamoDB per duplicate delivery (idempotency only). */
+  dynamodb_per_duplicate: DynamoUsage;
+  /** EMF metric series seen (name + dimension values), for the monthly metric charge. */
+  metric_series: string[];
+}
+
+export interface DynamoUsage {
+  reads: number;
+  read_units: number;
+  writes: number;
+  write_units: number;
+}
+
+export interface DynamoPerEvent {
+  idempotency: DynamoUsage;
+  vehicle_state: DynamoUsage;
+}
+
+export interface EndToEndResult {
+  sent: number;
+  accepted: number;
+  processed: number;
+  duplicates: number;
+  dlq: number;
+  lost: number;
+  rps: number;
+  http_p50_ms: number;
+  http_p99_ms: number;
+  lag_p50_ms: number;
+  lag_p99_ms: number;
+  concurrency: number;
+  /** Receiver handler time per request from its own log line (SQS emulator round trip included). */
+  receiver_duration_mean_ms: number;
+  /** Records per processor invocation, as the local poller saw them. */
+  mean_batch_fill: number;
+  /** Seconds from the first request to the last event handled. */
+  drain_seconds: number;
+  /** The same load with the processor paused: the intake path alone. */
+  intake_only?: { rps: number; http_p50_ms: number; http_p99_ms: number };
+}
+
+/** One line of the cost breakdown, USD per million events. */
+export interface CostLine {
+  item: string;
+  usd: number;
+  /** Part of the example vehicle-state store, which a user replaces with their own logic. */
+  example_store: boolean;
+  basis: string;
+}
+
+export interface CostResult {
+  total: number;
+  pipeline: number;
+  breakdown: CostLine[];
+  /** Same model with every event in its own batch and idle polling (low, steady traffic). */
+  low_traffic: { total: number; pipeline: number };
+  /** Charges that do not scale with events, USD per month. */
+  fixed_per_month_usd: { total: number; breakdown: Array<{ item: string; usd: number; basis: string }> };
+  assumptions: string[];
+  prices_as_of: string;
+}
+
+/** Settings read from the synthesized stack (default context). */
+export interface StackSettings {
+  apiType: 'HTTP' | 'REST';
+  receiverMemoryMb: number;
+  processorMemoryMb: number;
+  architecture: 'arm64' | 'x86_64';
+  batchSize: number;
+  amtCacheSeconds: number;
+  alarms: number;
+  dashboards: number;
+  secrets: number;
+  /** Bytes of one API Gateway access log line, the stack's format filled with typical values. */
+  accessLogLineBytes: number;
+}
+
+export interface BenchResults {
+  generated_at: string;
+  machine: { node: string; cpus: number; platform: string; loadavg: number[] };
+  duration_s: number;
+  stack: StackSettings;
+  receiver: HotPathResult;
+  cold_start: ColdStartResult;
+  processor: ProcessorBatchResult;
+  e2e: EndToEndResult;
+  cost_per_million_usd: CostResult;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck {
+  name: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
