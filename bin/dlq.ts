@@ -9,6 +9,7 @@ import { intOption } from '../local/cli/args.ts';
 import { peekDlq, purgeDlq, redriveDlq, type DlqEntry } from '../local/cli/dlq-operations.ts';
 import { resolveTarget, type TargetSpec } from '../local/cli/dlq-target.ts';
 import { UsageError } from '../local/cli/errors.ts';
+import { runCli } from '../local/cli/run-cli.ts';
 import { LOCAL_DEFAULTS } from '../local/constants.ts';
 import { queueDepth } from '../local/sqs.ts';
 
@@ -147,17 +148,4 @@ function formatTable(entries: readonly DlqEntry[]): string {
   return `${[header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`dlq ${process.argv[2] ?? ''} failed: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(`dlq ${process.argv[2] ?? ''}`, USAGE, () => main(process.argv.slice(2)));

@@ -10,6 +10,7 @@ import { ROUTES } from '../lambda/shared/constants.ts';
 import { findAmt } from '../local/amt.ts';
 import { choiceOption, intOption, numberOption } from '../local/cli/args.ts';
 import { UsageError } from '../local/cli/errors.ts';
+import { runCli } from '../local/cli/run-cli.ts';
 import { planDeliveries, type SendKind } from '../local/cli/send-plan.ts';
 import { sendDeliveries, summarize, type DeliveryResult } from '../local/cli/send-run.ts';
 import { readStackOutputs, STACK_OUTPUTS } from '../local/cli/stack-outputs.ts';
@@ -160,17 +161,4 @@ async function stackUrl(stackName: string, region: string | undefined, errorRout
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`send failed: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('send', USAGE, () => main(process.argv.slice(2)));
