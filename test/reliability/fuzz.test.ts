@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
@@ -105,7 +106,9 @@ const requestArb = fc.record({
   extraHeaders: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
 });
 
-function toEvent(request: fc.TypeOf<typeof requestArb>) {
+type FuzzRequest = typeof requestArb extends fc.Arbitrary<infer R> ? R : never;
+
+function toEvent(request: FuzzRequest): APIGatewayProxyEventV2 {
   const signature = signatureFor(request.signatureKind, request.body, request.hex, request.junk);
   const headers: Record<string, string> = { ...request.extraHeaders };
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
