@@ -10,7 +10,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
 import { STACK_OUTPUTS } from './outputs.ts';
-import type { AlarmThresholds, LogLevel } from './types.ts';
+import type { AlarmThresholds, LogLevel, MonitoredResources } from './types.ts';
 
 /**
  * Properties of {@link SmartcarWebhookStack}. Each maps 1:1 to a CDK context key of the same
@@ -148,25 +148,24 @@ export class SmartcarWebhookStack extends Stack {
       removalPolicy,
     });
 
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    const monitored: MonitoredResources = {
       metricsNamespace,
       apiStage: this.ingress.stage,
       receiver: this.receiver.function,
       processor: this.processing.function,
       queue: this.processing.queue,
       deadLetterQueue: this.processing.deadLetterQueue,
+    };
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...monitored,
       alarmEmail: props.alarmEmail,
       thresholds: props.alarmThresholds,
     });
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
+      ...monitored,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,
-      metricsNamespace,
-      apiStage: this.ingress.stage,
-      receiver: this.receiver.function,
-      processor: this.processing.function,
-      queue: this.processing.queue,
-      deadLetterQueue: this.processing.deadLetterQueue,
       alarms: this.monitoring.alarms,
     });
 

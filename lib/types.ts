@@ -1,3 +1,6 @@
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ALARM_DEFAULTS, LOG_LEVELS } from './constants.ts';
 
 /** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
@@ -5,3 +8,19 @@ export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: nu
 
 /** Powertools log levels accepted by the stack. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The pipeline's parts that the alarms and the dashboard watch. */
+export interface MonitoredResources {
+  /** CloudWatch namespace of the custom metrics (per stage). */
+  readonly metricsNamespace: string;
+  /** The API stage (latency, 4xx, 5xx). */
+  readonly apiStage: HttpStage;
+  /** The receiver function. */
+  readonly receiver: IFunction;
+  /** The processor function. */
+  readonly processor: IFunction;
+  /** The main queue. */
+  readonly queue: IQueue;
+  /** The dead-letter queue. */
+  readonly deadLetterQueue: IQueue;
+}

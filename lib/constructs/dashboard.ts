@@ -1,5 +1,4 @@
 import { Aws, Duration } from 'aws-cdk-lib';
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AlarmStatusWidget,
   Dashboard,
@@ -9,22 +8,15 @@ import {
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
 import { EVENT_TYPES, eventTypeMetric, serviceMetric } from '../metrics.ts';
+import type { MonitoredResources } from '../types.ts';
 
 /** Properties of {@link WebhookDashboard}. */
-export interface WebhookDashboardProps {
+export interface WebhookDashboardProps extends MonitoredResources {
   /** Name of the dashboard (unique per account and Region). */
   readonly dashboardName: string;
-  /** CloudWatch namespace of the custom metrics (per stage). */
-  readonly metricsNamespace: string;
-  readonly apiStage: HttpStage;
-  readonly receiver: IFunction;
-  readonly processor: IFunction;
-  readonly queue: IQueue;
-  readonly deadLetterQueue: IQueue;
   /** Alarms shown in the alarm status widget. */
   readonly alarms: IAlarm[];
   /**

@@ -1,5 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
@@ -7,30 +6,16 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
 import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, DLQ_ALARM_PERIOD_MINUTES } from '../constants.ts';
 import { serviceMetric } from '../metrics.ts';
-import type { AlarmThresholds } from '../types.ts';
+import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 
 /** Properties of {@link Monitoring}. */
-export interface MonitoringProps {
-  /** CloudWatch namespace of the custom metrics (per stage). */
-  readonly metricsNamespace: string;
-  /** The API stage (5xx). */
-  readonly apiStage: HttpStage;
-  /** The receiver function. */
-  readonly receiver: IFunction;
-  /** The processor function. */
-  readonly processor: IFunction;
-  /** The main queue. */
-  readonly queue: IQueue;
-  /** The dead-letter queue. */
-  readonly deadLetterQueue: IQueue;
+export interface MonitoringProps extends MonitoredResources {
   /**
    * Email address subscribed to the alarm topic (the recipient must confirm).
    * @default - no subscription
