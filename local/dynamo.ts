@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLE_SCHEMA } from '../lambda/shared/constants.ts';
+import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 
 /** A running DynamoDB emulator; `stop()`/`start()` take it down and back with its tables intact. */
 export interface LocalDynamo {
@@ -80,11 +81,7 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
   await listen(options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = createLocalDynamoClient(endpoint);
   return {
     endpoint,
     port,
@@ -101,6 +98,19 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A DynamoDB client for a local emulator, wherever it runs (this thread or the emulator host).
+ *
+ * @example
+ * ```ts
+ * const client = createLocalDynamoClient('http://127.0.0.1:49152');
+ * await createProcessorTables(client, { idempotencyTableName: 'idem', vehicleStateTableName: 'state' });
+ * ```
+ */
+export function createLocalDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS });
 }
 
 /**

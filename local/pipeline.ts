@@ -7,19 +7,21 @@ import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/shared/constants.ts';
 import { generateDevAmt } from './amt.ts';
 import { LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
-import { createProcessorTables, startDynamo } from './dynamo.ts';
+import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
+import { startEmulatorHost } from './emulator-host/start-emulator-host.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth, startSqsEmulator } from './sqs.ts';
+import { createLocalSqsClient, createPipelineQueues, queueDepth } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
 import type { LocalEndpoints, LocalPipeline, LocalStats, PipelineOptions } from './types.ts';
 
 /**
- * Starts the whole pipeline in this process, on loopback: the SQS emulator with the main
- * queue and DLQ (the stack's redrive settings), the DynamoDB emulator with the processor's
- * tables, the HTTP API stand-in in front of the **same receiver module** Lambda runs, and a
- * Lambda-like poller feeding the **same processor module**.
+ * Starts the whole pipeline on loopback: the HTTP API stand-in in front of the **same receiver
+ * module** Lambda runs and a Lambda-like poller feeding the **same processor module**, in this
+ * thread; the SQS emulator (main queue and DLQ with the stack's redrive settings) and the
+ * DynamoDB emulator (the processor's tables) in a worker thread, so their CPU does not queue
+ * the HTTP intake (in AWS neither shares the receiver's compute).
  *
  * Every part can be stopped and started again for fault injection (`sqsEmulator`,
  * `dynamoEmulator`, `poller`).
@@ -51,22 +53,28 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
   };
 
   try {
-    const sqsEmulator = await startSqsEmulator({ host });
-    cleanups.push(() => sqsEmulator.close());
-    const adminSqs = createLocalSqsClient(sqsEmulator.endpoint);
-    cleanups.push(async () => adminSqs.destroy());
-    const queues = await createPipelineQueues(adminSqs, { visibilityTimeoutSeconds });
-
-    const dynamo = await startDynamo({ host, ...(options.dataDir ? { path: await dynamoDataDir(options.dataDir) } : {}) });
-    cleanups.push(() => dynamo.close());
-    await createProcessorTables(dynamo.client, {
-      idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
-      vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
+    const emulators = await startEmulatorHost({
+      host,
+      ...(options.dataDir ? { dynamoPath: await dynamoDataDir(options.dataDir) } : {}),
+      logger: localLogger,
     });
+    cleanups.push(() => emulators.close());
+    const sqsEndpoint = emulators.sqs.endpoint;
+    const adminSqs = createLocalSqsClient(sqsEndpoint);
+    cleanups.push(async () => adminSqs.destroy());
+    const dynamodb = createLocalDynamoClient(emulators.dynamo.endpoint);
+    cleanups.push(async () => dynamodb.destroy());
+    const [queues] = await Promise.all([
+      createPipelineQueues(adminSqs, { visibilityTimeoutSeconds }),
+      createProcessorTables(dynamodb, {
+        idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
+        vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
+      }),
+    ]);
 
     // The receiver's client is configured like the Lambda's, so an outage answers 5xx as fast.
     const receiverSqs = createLocalSqsClient(
-      sqsEmulator.endpoint,
+      sqsEndpoint,
       { maxAttempts: SQS_CLIENT_SETTINGS.maxAttempts },
       { connectionTimeoutMs: SQS_CLIENT_SETTINGS.connectionTimeoutMs, requestTimeoutMs: SQS_CLIENT_SETTINGS.requestTimeoutMs },
     );
@@ -84,7 +92,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     const processor = createProcessorHandler({
       logger: createLocalLogger(SERVICE.PROCESSOR, logLevel),
       metrics: createLocalMetrics(SERVICE.PROCESSOR),
-      dynamodb: dynamo.client,
+      dynamodb,
       idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
       vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
       maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
@@ -93,7 +101,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
       throwOnFullBatchFailure: false,
       onOutcome: stats.onProcessorOutcome,
     });
-    const pollerSqs = createLocalSqsClient(sqsEmulator.endpoint);
+    const pollerSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => pollerSqs.destroy());
     const poller = createPoller({
       sqs: pollerSqs,
@@ -143,8 +151,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
       url: http.url,
       webhookUrl: `${http.url}${ROUTES.DATA_PATH}`,
       errorCallbackUrl: `${http.url}${ROUTES.ERROR_PATH}`,
-      sqsEndpoint: sqsEmulator.endpoint,
-      dynamoEndpoint: dynamo.endpoint,
+      sqsEndpoint,
+      dynamoEndpoint: emulators.dynamo.endpoint,
       region: LOCAL_DEFAULTS.region,
       ...queues,
     };
@@ -171,8 +179,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       },
-      sqsEmulator,
-      dynamoEmulator: dynamo,
+      sqsEmulator: emulators.sqs,
+      dynamoEmulator: emulators.dynamo,
       poller,
       stop,
     };
