@@ -1,17 +1,19 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, type Server } from 'node:http';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import { buildApp, createLocalhostHandler } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues, SqsEmulator } from './types.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
+/** The SDK's default socket pool per client (`NodeHttpHandler`). */
+const SDK_MAX_SOCKETS = 50;
 
 /** Socket timeouts of a local SQS client (the receiver uses the Lambda's, so outages look alike). */
 export interface LocalSqsTimeouts {
@@ -19,10 +21,20 @@ export interface LocalSqsTimeouts {
   requestTimeoutMs: number;
 }
 
+/** Resolves every hostname to 127.0.0.1 (see {@link createLocalSqsClient}). */
+const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
+  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
 /**
  * An SQS client for the local emulator. Queue URLs the emulator hands out use the host
  * `sqs.<region>.localhost`, which not every machine resolves, so this client sends every
  * hostname to 127.0.0.1 (scoped to this client: no global DNS patch).
+ *
+ * Connections are kept alive as with the SDK's default handler (and so in Lambda): fauxqs'
+ * `createLocalhostHandler()` does the same lookup on an agent without keep-alive, which opens
+ * a TCP connection per request and cost the local intake a sizeable share of its CPU.
  *
  * @example
  * ```ts
@@ -35,16 +47,14 @@ export function createLocalSqsClient(
   config: Omit<SQSClientConfig, 'requestHandler' | 'endpoint'> = {},
   timeouts?: LocalSqsTimeouts,
 ): SQSClient {
-  const requestHandler = createLocalhostHandler();
-  if (timeouts) {
-    requestHandler.updateHttpClientConfig('connectionTimeout', timeouts.connectionTimeoutMs);
-    requestHandler.updateHttpClientConfig('requestTimeout', timeouts.requestTimeoutMs);
-  }
   return new SQSClient({
     region: LOCAL_DEFAULTS.region,
     credentials: EMULATOR_CREDENTIALS,
     ...config,
-    requestHandler,
+    requestHandler: {
+      httpAgent: new Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, lookup: loopbackLookup }),
+      ...(timeouts ? { connectionTimeout: timeouts.connectionTimeoutMs, requestTimeout: timeouts.requestTimeoutMs } : {}),
+    },
     endpoint,
   });
 }
