@@ -7,7 +7,6 @@ import {
   type KeySchemaElement,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { TABLE_SCHEMA } from '../lambda/shared/constants.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 
@@ -55,6 +54,8 @@ export interface ProcessorTableNames {
  */
 export async function startDynamo(options: StartDynamoOptions = {}): Promise<LocalDynamo> {
   const host = options.host ?? '127.0.0.1';
+  // Loaded on first use, so a thread that only needs the client and tables here skips it.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -25,6 +25,7 @@ type Ready = Extract<HostMessage, { type: 'ready' }>;
  * @example
  * ```ts
  * const emulators = await startEmulatorHost({ dynamoPath: '.local-data/dynamodb' });
+ * emulators.onCrash((error) => logger.error('Emulator host crashed', { error }));
  * const sqs = createLocalSqsClient(emulators.sqs.endpoint);
  * await emulators.dynamo.stop();  // connections refused, tables kept
  * await emulators.dynamo.start(); // same port, same data
@@ -50,7 +51,11 @@ export async function startEmulatorHost(options: EmulatorHostOptions = {}): Prom
     if (message.error === undefined) waiter?.resolve();
     else waiter?.reject(new Error(message.error));
   });
-  worker.on('error', (error) => options.logger?.error('The emulator host crashed; SQS and DynamoDB are down', { error }));
+  // An unhandled 'error' event would take the parent down with the host.
+  const crashListeners: Array<(error: Error) => void> = [];
+  worker.on('error', (error) => {
+    for (const listener of crashListeners) listener(error);
+  });
   worker.once('exit', () => {
     exited = true;
     for (const waiter of pending.values()) waiter.reject(new Error('The emulator host has exited'));
@@ -89,11 +94,18 @@ export async function startEmulatorHost(options: EmulatorHostOptions = {}): Prom
   return {
     sqs: remote('sqs', ready.sqs),
     dynamo: remote('dynamo', ready.dynamo),
+    onCrash(listener) {
+      crashListeners.push(listener);
+    },
     close() {
       closing ??= (async () => {
         // Close the emulators first so dynalite flushes its files; then end the thread.
-        if (!exited) await send({ op: 'close' }).catch((error: unknown) => options.logger?.error('Closing the emulators failed', { error }));
-        await worker.terminate();
+        // A failed close still ends the thread; the parent's cleanup reports the error.
+        try {
+          if (!exited) await send({ op: 'close' });
+        } finally {
+          await worker.terminate();
+        }
       })();
       return closing;
     },

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Switchable } from '../types.ts';
 
 /** The emulators the host runs. */
@@ -10,8 +9,6 @@ export interface EmulatorHostOptions {
   host?: string;
   /** Keep DynamoDB data in this folder (must exist); in memory when absent. */
   dynamoPath?: string;
-  /** Where a crash of the host is reported. */
-  logger?: Pick<Logger, 'error'>;
 }
 
 /** An emulator in the host: its address, and stop/start for fault injection (same port, state kept). */
@@ -25,6 +22,8 @@ export interface RemoteEmulator extends Switchable {
 export interface EmulatorHost {
   readonly sqs: RemoteEmulator;
   readonly dynamo: RemoteEmulator;
+  /** Calls `listener` if the host thread dies unexpectedly (both emulators are then down for good). */
+  onCrash(listener: (error: Error) => void): void;
   /** Closes both emulators (DynamoDB data on disk is flushed) and ends the host; idempotent. */
   close(): Promise<void>;
 }

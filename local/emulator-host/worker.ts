@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { startDynamo, type LocalDynamo } from '../dynamo.ts';
-import { startSqsEmulator } from '../sqs.ts';
+import { startSqsEmulator } from '../sqs-emulator.ts';
 import type { SqsEmulator } from '../types.ts';
 import type { EmulatorHostData, HostCommand, HostMessage } from './types.ts';
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/shared/constants.ts';
 import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../local/cli/dlq-operations.ts';
 import { buildVehicleError, buildVehicleState } from '../../local/events.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth, startSqsEmulator } from '../../local/sqs.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
+import { createLocalSqsClient, createPipelineQueues, queueDepth } from '../../local/sqs.ts';
 import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 
 /** Factory: a DLQ message as the receiver would have enqueued it. */

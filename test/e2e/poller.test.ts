@@ -2,7 +2,8 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPoller, type SqsBatchHandler } from '../../local/poller.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth, startSqsEmulator } from '../../local/sqs.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
+import { createLocalSqsClient, createPipelineQueues, queueDepth } from '../../local/sqs.ts';
 import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
