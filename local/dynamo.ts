@@ -43,7 +43,7 @@ export interface ProcessorTableNames {
 }
 
 /**
- * Starts dynalite in-process on loopback. Tables become ACTIVE at once (`createTableMs: 0`).
+ * Starts dynalite in the calling thread, on loopback. Tables become ACTIVE at once (`createTableMs: 0`).
  *
  * @example
  * ```ts

@@ -12,8 +12,9 @@ import type { LocalPipeline } from './types.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
-Runs the receiver and the processor (the same modules Lambda runs) with an in-process SQS
-emulator (main queue + DLQ, the stack's redrive settings) and DynamoDB emulator, on loopback.
+Runs the receiver and the processor (the same modules Lambda runs) with an SQS emulator
+(main queue + DLQ, the stack's redrive settings) and a DynamoDB emulator in a worker thread,
+on loopback.
 
 Options
   --port N                    HTTP port (default: $PORT or ${LOCAL_DEFAULTS.port}; 0 picks a free one)
@@ -97,7 +98,7 @@ function banner(pipeline: LocalPipeline, amtSource: string | undefined): string 
     : `${pipeline.amt}  (generated; LOCAL ONLY, not a Smartcar token)`;
   const sendCommand = `npm run send -- state --url ${pipeline.webhookUrl}${amtSource ? '' : ` --amt ${pipeline.amt}`}`;
   return `
-Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in-process)
+Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in a worker thread)
 
   Webhook URL          ${pipeline.webhookUrl}
   Error callback URL   ${pipeline.errorCallbackUrl}

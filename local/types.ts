@@ -10,7 +10,7 @@ export interface Switchable {
   start(): Promise<void>;
 }
 
-/** The in-process SQS emulator. */
+/** The SQS emulator, run in the calling thread (`startSqsEmulator`). */
 export interface SqsEmulator extends Switchable {
   /** e.g. `http://127.0.0.1:41234`. */
   readonly endpoint: string;
