@@ -7,7 +7,11 @@ import { END_TO_END } from './constants.ts';
 import type { LoadPlan, LoadReport } from './load-client.ts';
 import { captureOutput } from './output-capture.ts';
 import { mean, percentile, round, wallClockMs } from './stats.ts';
+import type { LocalStats } from '../local/types.ts';
 import type { EndToEndResult } from './types.ts';
+
+/** Cumulative counts before anything was sent. */
+const ZERO_STATS = { processedTotal: 0, duplicates: 0, dlq: 0 } as LocalStats;
 
 /** Share of events Smartcar delivers twice in the run (retries after a lost answer). */
 const DUPLICATE_RATE = 0.05;
@@ -16,7 +20,8 @@ const DUPLICATE_RATE = 0.05;
  * Local end to end: the whole pipeline (`startPipeline`: SQS and DynamoDB emulators, the HTTP
  * API stand-in, the receiver, the poller and the processor with its default handlers) in this
  * process at INFO, and the load in a child process: signed events at the configured concurrency
- * through real HTTP. The default handlers are wrapped only to note when each event was handled.
+ * through real HTTP, after a drained warm-up load that no measured figure includes. The default
+ * handlers are wrapped only to note when each event was handled.
  * With `pauseProcessor` the poller is stopped during the load and started after it: the intake
  * path alone (in AWS the processor never shares the receiver's CPU; locally it does).
  *
@@ -41,26 +46,42 @@ export async function benchEndToEnd(options: { pauseProcessor?: boolean } = {}):
   const capture = captureOutput({ keepLines: true });
   const pipeline = await startPipeline({ port: 0, logLevel: 'INFO', handlers: timed });
   try {
+    const load = (events: number): Promise<LoadReport> =>
+      runLoad({
+        url: pipeline.webhookUrl,
+        amt: pipeline.amt,
+        events,
+        duplicateRate: DUPLICATE_RATE,
+        vehicles: END_TO_END.vehicles,
+        concurrency: END_TO_END.concurrency,
+        timeoutMs: END_TO_END.requestTimeoutMs,
+      });
+    const drained = (base: LocalStats, accepted: number): Promise<LocalStats> =>
+      pipeline.waitFor(
+        (s) =>
+          s.queued === 0 && s.processedTotal + s.duplicates + s.dlq - (base.processedTotal + base.duplicates + base.dlq) >= accepted,
+        END_TO_END.drainTimeoutMs,
+      );
+
+    const warmup = await load(END_TO_END.warmupEvents);
+    const base = await drained(ZERO_STATS, warmup.answers.filter((a) => a.status === 200).length);
+    handledAt.clear();
+    capture.reset();
+
     if (options.pauseProcessor) await pipeline.poller.stop();
-    const report = await runLoad({
-      url: pipeline.webhookUrl,
-      amt: pipeline.amt,
-      events: END_TO_END.events,
-      duplicateRate: DUPLICATE_RATE,
-      vehicles: END_TO_END.vehicles,
-      concurrency: END_TO_END.concurrency,
-      timeoutMs: END_TO_END.requestTimeoutMs,
-    });
+    const report = await load(END_TO_END.events);
     const accepted = new Map<string, number>();
     for (const answer of report.answers) {
       if (answer.status === 200 && !accepted.has(answer.eventId)) accepted.set(answer.eventId, answer.answeredAt);
     }
     if (options.pauseProcessor) pipeline.poller.start();
     const acceptedDeliveries = report.answers.filter((a) => a.status === 200).length;
-    const final = await pipeline.waitFor(
-      (s) => s.queued === 0 && s.processedTotal + s.duplicates + s.dlq >= acceptedDeliveries,
-      END_TO_END.drainTimeoutMs,
-    );
+    const total = await drained(base, acceptedDeliveries);
+    const final = {
+      processedTotal: total.processedTotal - base.processedTotal,
+      duplicates: total.duplicates - base.duplicates,
+      dlq: total.dlq - base.dlq,
+    };
     const drainedAt = Math.max(...handledAt.values());
     const lags = [...accepted].filter(([id]) => handledAt.has(id)).map(([id, at]) => handledAt.get(id)! - at);
     const lost = [...accepted.keys()].filter((id) => !handledAt.has(id)).length - final.dlq;
@@ -89,6 +110,7 @@ export async function benchEndToEnd(options: { pauseProcessor?: boolean } = {}):
       receiver_duration_mean_ms: round(mean(receiverLines.map((l) => l.durationMs ?? 0)), 2),
       mean_batch_fill: round(mean(batchLines.map((l) => l.records ?? 0)), 2),
       drain_seconds: round((drainedAt - report.startedAt) / 1000),
+      warmup_sent: warmup.answers.length,
     };
   } finally {
     await pipeline.stop();

@@ -74,7 +74,7 @@ export function renderMarkdown(results: BenchResults): string {
     `| receiver | ${(c.receiver_bundle_bytes / 1024).toFixed(1)} KB | ${c.receiver_process_ms} ms | ${c.receiver_init_ms} ms | ${c.receiver_ratio}x |`,
     `| processor | ${(c.processor_bundle_bytes / 1024).toFixed(1)} KB | ${c.processor_process_ms} ms | ${c.processor_init_ms} ms | ${c.processor_ratio}x |`,
     '',
-    `**Local end to end** (\`startPipeline\`, ${e.sent} signed deliveries at ${e.concurrency} concurrent over HTTP; the whole pipeline shares one Node process)`,
+    `**Local end to end** (\`startPipeline\`, ${e.sent} signed deliveries at ${e.concurrency} concurrent over HTTP, after a drained warm-up of ${e.warmup_sent}; the HTTP intake, receiver, poller and processor share one event loop, the emulators run in a worker thread)`,
     '',
     '| sent | accepted | processed | duplicates skipped | in DLQ | lost | accepted/s | HTTP p50 | HTTP p99 | 200 to handled p50 / p99 | drained in |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

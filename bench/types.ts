@@ -88,6 +88,8 @@ export interface EndToEndResult {
   mean_batch_fill: number;
   /** Seconds from the first request to the last event handled. */
   drain_seconds: number;
+  /** Deliveries of the drained warm-up load sent before the measured one (in no other figure). */
+  warmup_sent: number;
   /** The same load with the processor paused: the intake path alone. */
   intake_only?: { rps: number; http_p50_ms: number; http_p99_ms: number };
 }
