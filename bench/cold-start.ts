@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions, projectRoot, type LambdaName } from '../lib/bundling.ts';
-import { ENV } from '../lambda/shared/constants.ts';
+import { ENV } from '../lambda/core/constants.ts';
 import { COLD_START } from './constants.ts';
 import { median, round } from './stats.ts';
 import type { ColdStartResult } from './types.ts';

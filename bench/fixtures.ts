@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../lambda/shared/constants.ts';
+import { ROUTES } from '../lambda/core/constants.ts';
 import { buildVehicleState, signedHeaders } from '../local/events.ts';
 import { toHttpApiEvent } from '../local/http-event.ts';
 

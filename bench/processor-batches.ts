@@ -5,7 +5,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { redactPersonalData } from '../lambda/processor/redact.ts';
-import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../lambda/shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
 import { buildVehicleState } from '../local/events.ts';
 import { createProcessorTables, startDynamo } from '../local/dynamo.ts';
 import { createLambdaContext } from '../local/lambda-context.ts';

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts';
 import { BODY_SIZES, HOT_PATH } from './constants.ts';
 import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { emfSeries } from './emf.ts';

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildWebhookApp } from '../lib/webhook-app.ts';
-import { ENV, SERVICE } from '../lambda/shared/constants.ts';
+import { ENV, SERVICE } from '../lambda/core/constants.ts';
 import type { StackSettings } from './types.ts';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { ROUTES } from '../lambda/shared/constants.ts';
+import { ROUTES } from '../lambda/core/constants.ts';
 import { findAmt } from '../local/amt.ts';
 import { choiceOption, intOption, numberOption } from '../local/cli/args.ts';
 import { UsageError } from '../local/cli/errors.ts';

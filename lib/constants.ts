@@ -1,8 +1,8 @@
-import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 
 /**
  * Defaults of the stack that only the infrastructure cares about. Numbers the handlers or
- * the local pipeline must agree on live in `lambda/shared/constants.ts`; this file only adds
+ * the local pipeline must agree on live in `lambda/core/constants.ts`; this file only adds
  * what has no meaning outside AWS (throttles, memory, alarm thresholds, log retention).
  */
 

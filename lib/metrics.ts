@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import { EVENT_TYPE_DIMENSION, SERVICE } from '../lambda/shared/constants.ts';
+import { EVENT_TYPE_DIMENSION, SERVICE } from '../lambda/core/constants.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];

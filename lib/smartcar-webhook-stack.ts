@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { DEFAULT_METRICS_NAMESPACE } from '../lambda/shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { DEFAULT_STAGE, PROD_STAGE, STACK_NAME_PREFIX } from './constants.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';

@@ -2,7 +2,7 @@
  * Defaults of the local pipeline (`npm start`) and of the CLIs that talk to it.
  *
  * Everything the deployed stack also decides (receive counts, batch size, routes, timeouts)
- * comes from `lambda/shared/constants.ts`; this file only holds what exists locally.
+ * comes from `lambda/core/constants.ts`; this file only holds what exists locally.
  */
 
 /** Where the local HTTP server listens unless `PORT` / `--port` say otherwise. */

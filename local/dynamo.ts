@@ -7,7 +7,7 @@ import {
   type KeySchemaElement,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '../lambda/shared/constants.ts';
+import { TABLE_SCHEMA } from '../lambda/core/constants.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 
 /** A running DynamoDB emulator; `stop()`/`start()` take it down and back with its tables intact. */

@@ -2,7 +2,7 @@ import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { SQS_CLIENT_SETTINGS } from '../lambda/receiver/constants.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { generateDevAmt } from './amt.ts';
 import { LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';

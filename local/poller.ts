@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { PIPELINE_DEFAULTS, SERVICE } from '../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { toSqsEvent } from './sqs-event.ts';

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DEFAULT_METRICS_NAMESPACE } from '../lambda/shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 
 type LogLevel = NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel'];
 

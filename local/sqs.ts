@@ -6,7 +6,7 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 

@@ -2,7 +2,7 @@
  * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
  */
 import { parseArgs } from 'node:util';
-import { PIPELINE_DEFAULTS } from '../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { findAmt } from './amt.ts';
 import { intOption } from './cli/args.ts';
 import { UsageError } from './cli/errors.ts';

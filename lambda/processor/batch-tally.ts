@@ -1,5 +1,5 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC } from '../shared/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
 import type { ProcessorOutcome } from './types.ts';
 
 type CountedMetric =

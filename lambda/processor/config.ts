@@ -1,4 +1,4 @@
-import { ENV, PIPELINE_DEFAULTS } from '../shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { ProcessorConfigError } from './errors.ts';
 import type { ProcessorConfig } from './types.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Processor-only constants. Names and numbers shared with the stack live in
- * `lambda/shared/constants.ts`.
+ * `lambda/core/constants.ts`.
  */
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
 import { loadProcessorConfig } from './config.ts';
 import { createProcessorHandler } from './processor.ts';
 import { redactPersonalData } from './redact.ts';

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRIC, PIPELINE_DEFAULTS } from '../shared/constants.ts';
+import { METRIC, PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { BatchTally } from './batch-tally.ts';
 import { defaultHandlers } from './handlers/index.ts';
 import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';

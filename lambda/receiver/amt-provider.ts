@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
-import { PIPELINE_DEFAULTS } from '../shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { parseAmtSecret } from './amt-secret.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from './errors.ts';
 import type { AmtProvider, AmtTokens, SecretsManagerAmtProviderOptions } from './types.ts';

@@ -1,4 +1,4 @@
-import { AMT_SECRET_PLACEHOLDER } from '../shared/constants.ts';
+import { AMT_SECRET_PLACEHOLDER } from '../core/constants.ts';
 import { AmtNotConfiguredError } from './errors.ts';
 import type { AmtTokens } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { ENV, PIPELINE_DEFAULTS, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
 import { ReceiverConfigError } from './errors.ts';
 import type { ReceiverConfig } from './types.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Receiver-only names and numbers. Anything the stack, the local pipeline or the processor must
- * agree on lives in `../shared/constants.ts` instead.
+ * agree on lives in `../core/constants.ts` instead.
  */
 
 /** Smartcar's signature header, lowercased: headers are looked up case-insensitively. */

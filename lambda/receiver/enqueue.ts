@@ -1,5 +1,5 @@
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import { MESSAGE_ATTRIBUTE, type RouteKind } from '../shared/constants.ts';
+import { MESSAGE_ATTRIBUTE, type RouteKind } from '../core/constants.ts';
 
 /** What the attributes of one persisted delivery say about it. */
 export interface Delivery {

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../shared/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
 import { createSecretsManagerAmtProvider } from './amt-provider.ts';
 import { loadReceiverConfig } from './config.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from './constants.ts';

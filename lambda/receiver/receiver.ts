@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../shared/constants.ts';
-import { isWellFormedSignature, verifySignature } from '../shared/signature.ts';
+import { PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
+import { isWellFormedSignature, verifySignature } from '../core/signature.ts';
 import { ALLOWED_METHOD, OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES, UNTRUSTED_ID_MAX_LENGTH } from './constants.ts';
 import { deliveryAttributes, enqueue, messageSize } from './enqueue.ts';
 import { parseEnvelope, type Envelope } from './envelope.ts';

@@ -1,4 +1,4 @@
-import { ROUTE_KIND, type RouteKind } from '../shared/constants.ts';
+import { ROUTE_KIND, type RouteKind } from '../core/constants.ts';
 import { SIGNATURE_HEADER } from './constants.ts';
 import type { ReceiverEvent } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC } from '../shared/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
 import { OUTCOME_CODE } from './constants.ts';
 import type { OutcomeCode, ReceiverDependencies, ReceiverOutcome } from './types.ts';
 

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RouteKind } from '../shared/constants.ts';
+import type { RouteKind } from '../core/constants.ts';
 import type { OUTCOME_CODE } from './constants.ts';
 import type {
   APIGatewayProxyEvent,

@@ -1,4 +1,4 @@
-import { computeSignature } from '../shared/signature.ts';
+import { computeSignature } from '../core/signature.ts';
 import { OPAQUE_CHALLENGE_PATTERN } from './constants.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AMT_SECRET_PLACEHOLDER } from '../../lambda/shared/constants.ts';
+import { AMT_SECRET_PLACEHOLDER } from '../../lambda/core/constants.ts';
 
 /** Properties of {@link AmtSecret}. */
 export interface AmtSecretProps {

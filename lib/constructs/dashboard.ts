@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import { EVENT_TYPES, eventTypeMetric, serviceMetric } from '../metrics.ts';
 import type { MonitoredResources } from '../types.ts';
 

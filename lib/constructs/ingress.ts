@@ -11,7 +11,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../lambda/shared/constants.ts';
+import { ROUTES } from '../../lambda/core/constants.ts';
 import { INGRESS_DEFAULTS } from '../constants.ts';
 
 /** Properties of {@link Ingress}. */

@@ -9,7 +9,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, DLQ_ALARM_PERIOD_MINUTES } from '../constants.ts';
 import { serviceMetric } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';

@@ -5,7 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { DEFAULT_LOG_LEVEL, RECEIVER_DEFAULTS } from '../constants.ts';
 import { FunctionWithLogGroup } from './function-with-log-group.ts';
 

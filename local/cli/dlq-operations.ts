@@ -9,7 +9,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { MESSAGE_ATTRIBUTE } from '../../lambda/shared/constants.ts';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 
 /** The queues the DLQ tools work on. */
 export interface DlqTarget {

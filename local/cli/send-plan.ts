@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import {
   buildVehicleError,
   buildVehicleState,

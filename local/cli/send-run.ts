@@ -1,4 +1,4 @@
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import type { Delivery } from './send-plan.ts';
 
 /** What happened to one delivery. */

@@ -1,6 +1,6 @@
 import { PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_ATTRIBUTE } from '../../lambda/shared/constants.ts';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../local/cli/dlq-operations.ts';
 import { buildVehicleError, buildVehicleState } from '../../local/events.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';

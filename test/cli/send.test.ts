@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature, verifySignature } from '../../lambda/shared/signature.ts';
+import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
 import { planDeliveries, type SendPlanOptions } from '../../local/cli/send-plan.ts';
 import { checkAnswer } from '../../local/cli/send-run.ts';
 import { startPipeline } from '../../local/pipeline.ts';

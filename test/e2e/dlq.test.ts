@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { PIPELINE_DEFAULTS } from '../../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, runTs, stateDelivery } from './support.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { errorDelivery, post, redelivery, stateDelivery, verifyDelivery } from './support.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { RECEIVER_DEFAULTS } from '../../lib/constants.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';

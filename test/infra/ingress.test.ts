@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambda/shared/constants.ts';
+import { ROUTES } from '../../lambda/core/constants.ts';
 import { INGRESS_DEFAULTS } from '../../lib/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 

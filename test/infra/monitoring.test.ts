@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC, SERVICE } from '../../lambda/shared/constants.ts';
+import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS } from '../../lib/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambda/shared/constants.ts';
+import { ROUTES } from '../../lambda/core/constants.ts';
 import { STACK_OUTPUTS } from '../../lib/outputs.ts';
 import { logicalId, templateFor } from './helpers.ts';
 

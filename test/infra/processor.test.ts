@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
 import { PROCESSOR_DEFAULTS } from '../../lib/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 

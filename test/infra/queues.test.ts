@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PIPELINE_DEFAULTS } from '../../lambda/shared/constants.ts';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 const QUEUES = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadProcessorConfig } from '../../lambda/processor/config.ts';
 import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
-import { ENV, PIPELINE_DEFAULTS } from '../../lambda/shared/constants.ts';
+import { ENV, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
 const tables = { [ENV.IDEMPOTENCY_TABLE_NAME]: 'idem', [ENV.VEHICLE_STATE_TABLE_NAME]: 'state' };
 

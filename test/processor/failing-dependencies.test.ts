@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { METRIC } from '../../lambda/shared/constants.ts';
+import { METRIC } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../local/events.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../../lambda/shared/constants.ts';
+import { ENV } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../local/events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, sqsEvent, sqsRecord } from './helpers/factories.ts';

@@ -8,7 +8,7 @@ import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor/store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
 import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/shared/constants.ts';
+import { TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../local/events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 

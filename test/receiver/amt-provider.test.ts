@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from '../../lambda/receiver/errors.ts';
-import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/shared/constants.ts';
+import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
 // Secrets Manager has no emulator on this machine: the client is mocked at the SDK boundary.
 const secrets = mockClient(SecretsManagerClient);

@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';
 import { startTestQueue, type TestQueue } from '../helpers/sqs.ts';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/shared/constants.ts';
+import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { startTestQueue } from '../helpers/sqs.ts';
 import { AMT, NOW, bodyOf, buildReceiver, httpApiEvent, signedEvent } from './factories.ts';

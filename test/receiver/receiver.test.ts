@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/shared/constants.ts';
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/core/constants.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V4, V7, V9 } from '../fixtures/smartcar-vectors.ts';
 import { startTestQueue, type TestQueue } from '../helpers/sqs.ts';

@@ -3,8 +3,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/shared/constants.ts';
-import { computeSignature } from '../../lambda/shared/signature.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/core/constants.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
 

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VEHICLE_RECORD_KIND } from '../../shared/constants.ts';
+import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
 import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';

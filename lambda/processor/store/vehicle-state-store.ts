@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VEHICLE_RECORD_KIND } from '../../shared/constants.ts';
+import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
 import type { Signal, SignalMergeResult, StoredSignal, VehicleSnapshot, VehicleStateStore } from '../types.ts';
 import { mergeSignals } from './freshness.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_SCHEMA } from '../../shared/constants.ts';
+import { TABLE_SCHEMA } from '../../core/constants.ts';
 import { MAX_OPTIMISTIC_ATTEMPTS, OPTIMISTIC_BACKOFF_MS } from '../constants.ts';
 import { ConcurrentUpdateError } from '../errors.ts';
 

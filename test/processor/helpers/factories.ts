@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { vi } from 'vitest';
-import { SERVICE } from '../../../lambda/shared/constants.ts';
+import { SERVICE } from '../../../lambda/core/constants.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
 import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types.ts';
 

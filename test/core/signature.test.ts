@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeSignature, isWellFormedSignature, verifySignature } from '../../lambda/shared/signature.ts';
+import { computeSignature, isWellFormedSignature, verifySignature } from '../../lambda/core/signature.ts';
 import {
   CHALLENGE_VECTORS,
   SDK_VECTORS,
