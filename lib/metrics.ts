@@ -12,8 +12,8 @@ export const EVENT_TYPES = ['VEHICLE_STATE', 'VEHICLE_ERROR'] as const;
 const SERVICE_DIMENSION = 'service';
 
 /**
- * A custom EMF metric published with the `[service]` dimension set, as a 5-minute sum
- * unless `options` says otherwise.
+ * A custom EMF metric published with the `[service]` dimension set (plus `extraDimensions`, if
+ * any), as a 5-minute sum unless `options` says otherwise.
  *
  * @example
  * ```ts
@@ -25,6 +25,7 @@ export function serviceMetric(
   service: ServiceName,
   metricName: string,
   options: MetricOptions = {},
+  extraDimensions: Record<string, string> = {},
 ): Metric {
   return new Metric({
     namespace,
@@ -32,7 +33,7 @@ export function serviceMetric(
     statistic: 'Sum',
     period: Duration.minutes(5),
     ...options,
-    dimensionsMap: { [SERVICE_DIMENSION]: service },
+    dimensionsMap: { [SERVICE_DIMENSION]: service, ...extraDimensions },
   });
 }
 
@@ -51,13 +52,7 @@ export function eventTypeMetric(
   eventType: (typeof EVENT_TYPES)[number],
   options: MetricOptions = {},
 ): Metric {
-  return new Metric({
-    namespace,
-    metricName,
-    statistic: 'Sum',
-    period: Duration.minutes(5),
-    label: `${metricName} ${eventType}`,
-    ...options,
-    dimensionsMap: { [SERVICE_DIMENSION]: service, [EVENT_TYPE_DIMENSION]: eventType },
+  return serviceMetric(namespace, service, metricName, { label: `${metricName} ${eventType}`, ...options }, {
+    [EVENT_TYPE_DIMENSION]: eventType,
   });
 }

@@ -4,6 +4,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   type KeySchemaElement,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
@@ -110,8 +111,8 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
  * await createProcessorTables(client, { idempotencyTableName: 'idem', vehicleStateTableName: 'state' });
  * ```
  */
-export function createLocalDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS });
+export function createLocalDynamoClient(endpoint: string, config: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient({ ...config, endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS });
 }
 
 /**

@@ -1,9 +1,9 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../local/events.ts';
-import { createProcessorTables } from '../../local/dynamo.ts';
+import { createLocalDynamoClient, createProcessorTables } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord, tableNames } from './helpers/factories.ts';
 
@@ -22,12 +22,7 @@ describe('processor: a failing dependency loses nothing', () => {
   it('fails every record while DynamoDB is down, and processes them once it is back', async () => {
     // Prepare
     const names = await emulator.tables();
-    const dynamodb = new DynamoDBClient({
-      endpoint: emulator.dynamo().endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const dynamodb = createLocalDynamoClient(emulator.dynamo().endpoint, { maxAttempts: 1 });
     const deps = processorDeps(dynamodb, names, { throwOnFullBatchFailure: false });
     const handler = createProcessorHandler(deps);
     const records = [sqsRecord(buildVehicleState(), { messageId: 'm1' }), sqsRecord(buildVehicleState(), { messageId: 'm2' })];
@@ -53,12 +48,7 @@ describe('processor: a failing dependency loses nothing', () => {
   it('throws FullBatchFailureError in Lambda mode while DynamoDB is down, so SQS retries the whole batch', async () => {
     // Prepare
     const names = await emulator.tables();
-    const dynamodb = new DynamoDBClient({
-      endpoint: emulator.dynamo().endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const dynamodb = createLocalDynamoClient(emulator.dynamo().endpoint, { maxAttempts: 1 });
     const handler = createProcessorHandler(processorDeps(dynamodb, names));
     await emulator.dynamo().stop();
 

@@ -1,6 +1,7 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../local/constants.ts';
+import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { goodDelivery, newHandlerLog, post, recordingHandlers, startTestPipeline, type TestDelivery } from './helpers.ts';
 
@@ -11,11 +12,7 @@ function fleetDeliveries(amt: string, count: number, tag: string): TestDelivery[
 }
 
 async function completedIdempotencyKeys(pipeline: LocalPipeline): Promise<string[]> {
-  const client = new DynamoDBClient({
-    endpoint: pipeline.endpoints.dynamoEndpoint,
-    region: LOCAL_DEFAULTS.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = createLocalDynamoClient(pipeline.endpoints.dynamoEndpoint);
   try {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: LOCAL_DEFAULTS.idempotencyTableName }));
     return Items.filter((item) => item.status?.S === 'COMPLETED').map((item) => item.id?.S ?? '');
