@@ -80,7 +80,7 @@ export const ALARM_DEFAULTS = {
   finalAttemptFailed: 0,
   /** The receiver cannot read the AMT: every delivery is answered 5xx. */
   secretUnavailable: 0,
-  /** Unhandled processor errors (a whole batch failed). */
+  /** Processor crashes and timeouts (failed records are batch item failures, not errors). */
   processorErrors: 0,
   /** Any throttle delays deliveries (receiver) or processing (processor). */
   throttles: 0,

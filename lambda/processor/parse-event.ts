@@ -187,10 +187,14 @@ export function parseEvent(body: string): ParsedBody {
     return eventName ? { kind: 'legacy', eventName } : { kind: 'legacy' };
   }
   const eventId = str(root.eventId);
-  if (!eventId) throw new MalformedEventError('eventId is missing');
   const eventType = str(root.eventType);
   if (!eventType) throw new MalformedEventError('eventType is missing');
-  if (eventType !== 'VEHICLE_STATE' && eventType !== 'VEHICLE_ERROR') return { kind: 'unknown', eventId, eventType };
+  // A type this processor does not know is acknowledged whatever else it lacks: retrying it
+  // cannot help, and the DLQ is for events a handler should have processed.
+  if (eventType !== 'VEHICLE_STATE' && eventType !== 'VEHICLE_ERROR') {
+    return eventId ? { kind: 'unknown', eventId, eventType } : { kind: 'unknown', eventType };
+  }
+  if (!eventId) throw new MalformedEventError('eventId is missing');
 
   const data = isObject(root.data) ? root.data : undefined;
   if (!data) throw new MalformedEventError('data is missing');

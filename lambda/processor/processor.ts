@@ -34,8 +34,9 @@ type Outcome = Omit<ProcessorOutcome, 'messageId'>;
  * duplicate and skipped; a copy whose twin is in flight elsewhere fails and is retried later;
  * otherwise the handler runs, and if it throws, the key is released and the record fails.
  *
- * When every record fails the handler throws `FullBatchFailureError`, as Lambda's SQS event source
- * expects; pass `throwOnFullBatchFailure: false` (a local poller) to get `batchItemFailures` instead.
+ * When every record fails, every record is listed in `batchItemFailures` (SQS retries them all)
+ * rather than thrown, so Lambda's `Errors` metric counts only crashes and timeouts; see
+ * `throwOnFullBatchFailure`.
  *
  * @example
  * ```ts
@@ -162,7 +163,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     try {
       return await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
         context,
-        throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? true,
+        throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? false,
       });
     } finally {
       tally.publish(metrics);

@@ -121,7 +121,7 @@ export type SmartcarEventType = SmartcarEvent['eventType'];
 export type ParsedBody =
   | { kind: 'event'; event: SmartcarEvent }
   /** A 4.0 envelope with an event type this processor has no handler for (VERIFY included). */
-  | { kind: 'unknown'; eventId: string; eventType: string }
+  | { kind: 'unknown'; eventId?: string; eventType: string }
   /** A legacy 2.0 payload (`version: "2.0"`, `eventName`). */
   | { kind: 'legacy'; eventName?: string };
 
@@ -277,9 +277,13 @@ export interface ProcessorDependencies {
   /** Override business handlers (tests, local fault injection); defaults are in `handlers/`. */
   handlers?: Partial<EventHandlers>;
   /**
-   * Throw `FullBatchFailureError` when every record of a batch failed, which is what Lambda's
-   * SQS event source expects. A local poller that wants `batchItemFailures` back passes `false`.
-   * @default true
+   * Throw `FullBatchFailureError` when every record of a batch failed (Powertools' default).
+   * Off by default: the stack turns on `ReportBatchItemFailures`, so a response that lists every
+   * record already makes SQS retry them all, and not throwing keeps the function's `Errors`
+   * metric (the `ProcessorErrors` alarm) for crashes and timeouts. With batches of one record at
+   * low traffic, a throw would page once per receive of every poison event. Turn it on only
+   * behind an event source without `ReportBatchItemFailures`.
+   * @default false
    */
   throwOnFullBatchFailure?: boolean;
   /** Clock, for tests. @default Date.now */

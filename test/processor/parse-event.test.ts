@@ -199,6 +199,17 @@ describe('parseEvent: types without a handler', () => {
     expect(parsed).toEqual({ kind: 'unknown', eventId: 'evt-verify', eventType: 'VERIFY' });
   });
 
+  it('reports an unknown event type even without an eventId (acknowledged, never dead-lettered)', () => {
+    // Prepare
+    const body = JSON.stringify({ eventType: 'VEHICLE_SOMETHING_NEW', data: {} });
+
+    // Act
+    const parsed = parseEvent(body);
+
+    // Assess
+    expect(parsed).toEqual({ kind: 'unknown', eventType: 'VEHICLE_SOMETHING_NEW' });
+  });
+
   it('recognises a legacy 2.0 payload', () => {
     // Prepare
     const body = JSON.stringify({ version: '2.0', webhookId: 'wh', eventName: 'eventBased', mode: 'live', payload: {} });

@@ -374,23 +374,10 @@ describe('processor: partial batch failures', () => {
     expect(output.raw()).not.toContain('truncated');
   });
 
-  it('throws FullBatchFailureError when every record fails (what Lambda expects), after publishing metrics', async () => {
+  it('lists every message ID when every record fails, without throwing (no Lambda error for a poison batch)', async () => {
     // Prepare
     const { handler, outcomes } = await setup();
     const output = captureStdout();
-
-    // Act
-    const act = handler(sqsEvent(sqsRecord('not json', { messageId: 'a' }), sqsRecord('[]', { messageId: 'b' })), lambdaContext());
-
-    // Assess
-    await expect(act).rejects.toBeInstanceOf(FullBatchFailureError);
-    expect(outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed']);
-    expect(output.metricTotal(METRIC.MALFORMED_RECORD)).toBe(2);
-  });
-
-  it('returns every message ID instead when throwOnFullBatchFailure is false (local poller)', async () => {
-    // Prepare
-    const { handler } = await setup({ throwOnFullBatchFailure: false });
 
     // Act
     const response = await handler(
@@ -400,6 +387,21 @@ describe('processor: partial batch failures', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed']);
+    expect(output.metricTotal(METRIC.MALFORMED_RECORD)).toBe(2);
+  });
+
+  it('throws FullBatchFailureError when every record fails and throwOnFullBatchFailure is on, after publishing metrics', async () => {
+    // Prepare
+    const { handler } = await setup({ throwOnFullBatchFailure: true });
+    const output = captureStdout();
+
+    // Act
+    const act = handler(sqsEvent(sqsRecord('not json', { messageId: 'a' }), sqsRecord('[]', { messageId: 'b' })), lambdaContext());
+
+    // Assess
+    await expect(act).rejects.toBeInstanceOf(FullBatchFailureError);
+    expect(output.metricTotal(METRIC.MALFORMED_RECORD)).toBe(2);
   });
 
   it('counts a failure on the last allowed receive as FinalAttemptFailed', async () => {
