@@ -12,6 +12,9 @@ import { createLambdaContext } from './lambda-context.ts';
 import { toSqsEvent } from './sqs-event.ts';
 import type { Poller } from './types.ts';
 
+/** How much longer than the invocation timeout an abandoned run keeps its idempotency lock. */
+const ABANDONED_RUN_LOCK_FACTOR = 2;
+
 /** A handler with Lambda's SQS signature (the processor's). */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -84,7 +87,12 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function invoke(messages: Message[]): Promise<Set<string>> {
     const event = toSqsEvent(messages, source);
-    const context = createLambdaContext(functionName, timeoutSeconds);
+    // Lambda stops a function at its timeout; a local promise cannot be stopped, so an abandoned
+    // batch may still be running when its messages come back after the visibility timeout. The
+    // context reports a deadline past that redelivery, so the idempotency lock of the abandoned
+    // run outlives it: the redelivered copy finds the event in flight and is retried (then a
+    // duplicate) instead of running the business handler a second time.
+    const context = createLambdaContext(functionName, timeoutSeconds * ABANDONED_RUN_LOCK_FACTOR);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new BatchAbandoned(`invocation timed out after ${timeoutSeconds} s`)), timeoutSeconds * 1000);
