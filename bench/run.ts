@@ -48,7 +48,13 @@ async function main(): Promise<void> {
   e2e.intake_only = { rps: intake.rps, http_p50_ms: intake.http_p50_ms, http_p99_ms: intake.http_p99_ms };
   e2e.lost += intake.lost;
 
-  const metricSeries = new Set([...receiver.metric_series, ...processor.metric_series]).size;
+  // The bench sends VEHICLE_STATE only; a fleet also sends VEHICLE_ERROR, whose "by type" metrics
+  // are series of their own.
+  const measuredSeries = [...receiver.metric_series, ...processor.metric_series];
+  const metricSeries = new Set([
+    ...measuredSeries,
+    ...measuredSeries.map((series) => series.replace('eventType=VEHICLE_STATE', 'eventType=VEHICLE_ERROR')),
+  ]).size;
   const cost = costPerMillion({
     stack,
     receiver,
