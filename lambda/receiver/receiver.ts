@@ -56,6 +56,13 @@ class SecretUnavailable extends Error {
   }
 }
 
+/** The error name SQS gives a body with characters it does not store. */
+const SQS_INVALID_CONTENTS = 'InvalidMessageContents';
+
+function isUtf8(raw: RawBody): boolean {
+  return Buffer.byteLength(raw.text, 'utf8') === raw.bytes.length && Buffer.from(raw.text, 'utf8').equals(raw.bytes);
+}
+
 function tokenList(tokens: AmtTokens): string[] {
   return tokens.previous ? [tokens.current, tokens.previous] : [tokens.current];
 }
@@ -164,6 +171,11 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
       const messageId = await enqueue(deps.sqs, deps.queueUrl, raw.text, attributes);
       return { code: OUTCOME_CODE.ENQUEUED, ...ids, details: { deliveryId: envelope.deliveryId, messageId } };
     } catch (error) {
+      // SQS refuses some characters JSON allows (U+FFFE, U+FFFF): no retry can ever store this
+      // body, so it is bad input (4xx), not an outage (5xx).
+      if ((error as Error)?.name === SQS_INVALID_CONTENTS) {
+        return { code: OUTCOME_CODE.BAD_REQUEST, ...ids, details: { reason: 'characters_sqs_refuses' } };
+      }
       return {
         code: OUTCOME_CODE.ENQUEUE_FAILED,
         ...ids,
@@ -181,6 +193,12 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
   });
 
   const decideSigned = async (request: NormalizedRequest, raw: RawBody, signedWith: string): Promise<Decision> => {
+    // Smartcar sends UTF-8 JSON. Bytes that are not UTF-8 would reach SQS as different text (with
+    // U+FFFD replacements) than what was signed, so they are refused rather than altered. Only a
+    // base64 body can carry them: a plain body is already a string.
+    if (request.isBase64Encoded && !isUtf8(raw)) {
+      return { code: OUTCOME_CODE.BAD_REQUEST, details: { reason: 'not_utf8' } };
+    }
     const envelope = parseEnvelope(raw.text);
     if (envelope.kind === 'invalid') return { code: OUTCOME_CODE.NOT_JSON_OBJECT };
     if (envelope.kind === 'verify') {

@@ -7,7 +7,7 @@ import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda
 import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { startTestQueue } from '../helpers/sqs.ts';
-import { AMT, NOW, bodyOf, buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
+import { AMT, NOW, bodyOf, buildReceiver, httpApiEvent, signatureHeader, signedEvent } from './factories.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';
 const REFETCH_MS = PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds * 1000;
@@ -77,6 +77,38 @@ describe('SQS failures answer 5xx, never 2xx', () => {
     // Assess
     expect(result.statusCode).toBe(503);
     expect(bodyOf(result)).toEqual({ error: 'enqueue_failed' });
+  });
+});
+
+describe('bodies SQS could never store answer 400, not 5xx', () => {
+  it('refuses a signed base64 body whose bytes are not UTF-8, and sends nothing', async () => {
+    // Prepare: valid JSON around a latin1 byte (0xE9), which is not UTF-8.
+    const bytes = Buffer.concat([Buffer.from('{"eventId":"evt-l","eventType":"VEHICLE_STATE","x":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const { handler, telemetry } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await handler(
+      httpApiEvent({ body: bytes.toString('base64'), isBase64Encoded: true, headers: signatureHeader(bytes) }),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({ error: 'bad_request' });
+    expect(telemetry.logs()[0]).toMatchObject({ code: 'bad_request', reason: 'not_utf8' });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+  });
+
+  it('answers 400 when SQS refuses the characters of a signed body (a retry could never succeed)', async () => {
+    // Prepare
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('Invalid characters found'), { name: 'InvalidMessageContents' }));
+    const { handler, outcomes } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+
+    // Act
+    const result = await handler(signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-fffe' })).replace('"TESLA"', '"TESLA\uFFFE"')));
+
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(outcomes[0]).toMatchObject({ code: 'bad_request', enqueued: false, eventId: 'evt-fffe' });
   });
 });
 
