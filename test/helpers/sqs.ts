@@ -1,20 +1,23 @@
-import { ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { createLocalhostHandler, startFauxqs, type FauxqsServer } from 'fauxqs';
+import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
+import { createLocalSqsClient } from '../../local/sqs.ts';
 
-/** A real SQS emulator (fauxqs, in process) with one queue and a client that reaches it. */
+/** A real SQS emulator (fauxqs, in process, loopback only) with one queue and a client that reaches it. */
 export interface TestQueue {
-  server: FauxqsServer;
   queueUrl: string;
   sqs: SQSClient;
   /** Receives (and leaves in flight) everything currently in the queue, with all attributes. */
   drain(): Promise<Message[]>;
+  /** Empties the queue, in flight messages included. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts fauxqs on a random port and creates a queue. Queue URLs name the host
- * `sqs.us-east-1.localhost`, which does not resolve here, so the client routes every host to
- * 127.0.0.1 through fauxqs' request handler (no process-wide DNS patch).
+ * Starts the local pipeline's SQS emulator on a random loopback port and creates a queue. The
+ * client is the local pipeline's (every queue-URL host goes to 127.0.0.1) with no retries, so a
+ * failure shows at once.
  *
  * @example
  * ```ts
@@ -23,15 +26,10 @@ export interface TestQueue {
  * ```
  */
 export async function startTestQueue(name = 'receiver-test'): Promise<TestQueue> {
-  const server = await startFauxqs({ port: 0, logger: false });
-  const { queueUrl } = server.createQueue(name);
-  const sqs = new SQSClient({
-    region: 'us-east-1',
-    endpoint: `http://127.0.0.1:${server.port}`,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: createLocalhostHandler(),
-    maxAttempts: 1,
-  });
+  const emulator = await startSqsEmulator();
+  const sqs = createLocalSqsClient(emulator.endpoint, { maxAttempts: 1 });
+  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!queueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
   const drain = async (): Promise<Message[]> => {
     const messages: Message[] = [];
     for (;;) {
@@ -49,13 +47,42 @@ export async function startTestQueue(name = 'receiver-test'): Promise<TestQueue>
     }
   };
   return {
-    server,
     queueUrl,
     sqs,
     drain,
+    reset: async () => {
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+    },
     stop: async () => {
       sqs.destroy();
-      await server.stop();
+      await emulator.close();
     },
+  };
+}
+
+/**
+ * One test queue for the calling test file: started before its tests, emptied before each, and
+ * stopped after them.
+ *
+ * @example
+ * ```ts
+ * const testQueue = useTestQueue('bad-inputs');
+ * it('...', async () => { const { sqs, queueUrl } = testQueue(); });
+ * ```
+ */
+export function useTestQueue(name?: string): () => TestQueue {
+  let queue: TestQueue | undefined;
+  beforeAll(async () => {
+    queue = await startTestQueue(name);
+  });
+  beforeEach(async () => {
+    await queue?.reset();
+  });
+  afterAll(async () => {
+    await queue?.stop();
+  });
+  return () => {
+    if (!queue) throw new Error('useTestQueue: the queue is not started yet (call it at the top of the file)');
+    return queue;
   };
 }

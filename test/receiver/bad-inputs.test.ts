@@ -1,10 +1,10 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';
-import { startTestQueue, type TestQueue } from '../helpers/sqs.ts';
+import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, httpApiEvent, restApiEvent, signatureHeader, signedEvent } from './factories.ts';
 
 /** The limit used by this table, small enough to build oversized bodies cheaply. */
@@ -91,19 +91,7 @@ const cases: Case[] = [
   { name: 'signed lowercase eventType "verify"', event: signedEvent('{"eventType":"verify","data":{"challenge":"abc"}}'), status: 200, sent: false },
 ];
 
-let queue: TestQueue;
-
-beforeAll(async () => {
-  queue = await startTestQueue('bad-inputs');
-});
-
-afterAll(async () => {
-  await queue.stop();
-});
-
-beforeEach(() => {
-  queue.server.reset();
-});
+const queue = useTestQueue('bad-inputs');
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -117,8 +105,8 @@ describe('bad and odd inputs', () => {
 
   it.each(cases)('$name -> $status', async ({ event, status, error, sent }) => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, maxBodyBytes: MAX_BODY_BYTES });
-    const send = vi.spyOn(queue.sqs, 'send');
+    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: MAX_BODY_BYTES });
+    const send = vi.spyOn(queue().sqs, 'send');
 
     // Act
     const result = await handler(event);
@@ -129,14 +117,14 @@ describe('bad and odd inputs', () => {
     if (error) expect(bodyOf(result)).toEqual({ error });
     const sendMessages = send.mock.calls.filter(([command]) => command instanceof SendMessageCommand);
     expect(sendMessages.length).toBe(sent ? 1 : 0);
-    expect(await queue.drain()).toHaveLength(sent ? 1 : 0);
+    expect(await queue().drain()).toHaveLength(sent ? 1 : 0);
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ statusCode: status, enqueued: sent });
   });
 
   it('answers 405 with an Allow header', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
 
     // Act
     const result = await handler(httpApiEvent({ method: 'DELETE' }));
@@ -148,7 +136,7 @@ describe('bad and odd inputs', () => {
 
   it('never puts internal error text in a response body', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, maxBodyBytes: MAX_BODY_BYTES });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: MAX_BODY_BYTES });
 
     // Act
     const results = await Promise.all(cases.map(({ event }) => handler(event)));

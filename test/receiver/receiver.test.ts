@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V4, V7, V9 } from '../fixtures/smartcar-vectors.ts';
-import { startTestQueue, type TestQueue } from '../helpers/sqs.ts';
+import { useTestQueue } from '../helpers/sqs.ts';
 import {
   AMT,
   NOW,
@@ -16,19 +16,7 @@ import {
   signedEvent,
 } from './factories.ts';
 
-let queue: TestQueue;
-
-beforeAll(async () => {
-  queue = await startTestQueue();
-});
-
-afterAll(async () => {
-  await queue.stop();
-});
-
-beforeEach(() => {
-  queue.server.reset();
-});
+const queue = useTestQueue();
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -37,7 +25,7 @@ afterEach(() => {
 describe('data events are persisted before 200', () => {
   it('enqueues a signed VEHICLE_STATE with its raw body and attributes', async () => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const payload = buildVehicleState({ eventId: 'evt-1', deliveryId: 'dlv-1' });
     const body = JSON.stringify(payload);
 
@@ -47,7 +35,7 @@ describe('data events are persisted before 200', () => {
     // Assess
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ status: 'accepted' });
-    const messages = await queue.drain();
+    const messages = await queue().drain();
     expect(messages).toHaveLength(1);
     expect(messages[0]?.Body).toBe(body);
     expect(messages[0]?.MessageAttributes).toEqual({
@@ -72,7 +60,7 @@ describe('data events are persisted before 200', () => {
 
   it('enqueues the published V4 vector byte for byte', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
     const event = httpApiEvent({ body: V4.body, headers: { 'sc-signature': V4.signature } });
 
     // Act
@@ -80,13 +68,13 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    const [message] = await queue.drain();
+    const [message] = await queue().drain();
     expect(message?.Body).toBe(V4.body);
   });
 
   it('verifies a base64-encoded UTF-8 body (V7) over its decoded bytes and enqueues the text', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
     const event = httpApiEvent({
       body: Buffer.from(V7.body, 'utf8').toString('base64'),
       isBase64Encoded: true,
@@ -98,7 +86,7 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    const [message] = await queue.drain();
+    const [message] = await queue().drain();
     expect(message?.Body).toBe(V7.body);
     expect(message?.MessageAttributes?.[MESSAGE_ATTRIBUTE.EVENT_TYPE]?.StringValue).toBe('VEHICLE_ERROR');
   });
@@ -110,7 +98,7 @@ describe('data events are persisted before 200', () => {
     ['REST API', restApiEvent({ path: ROUTES.ERROR_PATH })],
   ])('tags a delivery on the error callback path as route=error (%s)', async (_label, template) => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const body = JSON.stringify(buildVehicleError({ eventId: 'evt-err' }));
     const event = { ...template, body, headers: { ...template.headers, ...signatureHeader(body) } };
 
@@ -119,13 +107,13 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    const [message] = await queue.drain();
+    const [message] = await queue().drain();
     expect(message?.MessageAttributes?.[MESSAGE_ATTRIBUTE.ROUTE]?.StringValue).toBe(ROUTE_KIND.ERROR);
   });
 
   it('honours a custom error callback path and leaves the data path as route=data', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, errorCallbackPath: '/hooks/errors' });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, errorCallbackPath: '/hooks/errors' });
     const body = JSON.stringify(buildVehicleError());
 
     // Act
@@ -134,13 +122,13 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect([onCustom.statusCode, onDefault.statusCode]).toEqual([200, 200]);
-    const routes = (await queue.drain()).map((m) => m.MessageAttributes?.[MESSAGE_ATTRIBUTE.ROUTE]?.StringValue).sort();
+    const routes = (await queue().drain()).map((m) => m.MessageAttributes?.[MESSAGE_ATTRIBUTE.ROUTE]?.StringValue).sort();
     expect(routes).toEqual([ROUTE_KIND.DATA, ROUTE_KIND.ERROR]);
   });
 
   it('accepts a REST API (1.0) event with a mixed-case SC-Signature header', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const body = JSON.stringify(buildVehicleState({ eventId: 'evt-rest' }));
     const event = restApiEvent({ body, headers: { 'SC-Signature': computeSignature(AMT, body) } });
 
@@ -149,13 +137,13 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    const [message] = await queue.drain();
+    const [message] = await queue().drain();
     expect(message?.MessageAttributes?.[MESSAGE_ATTRIBUTE.EVENT_ID]?.StringValue).toBe('evt-rest');
   });
 
   it('persists a signed legacy 2.0 payload under its eventName, leaving absent ids out', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const body = JSON.stringify({ version: '2.0', webhookId: 'wh-1', eventName: 'schedule', payload: { vehicles: [] } });
 
     // Act
@@ -163,7 +151,7 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    const [message] = await queue.drain();
+    const [message] = await queue().drain();
     expect(Object.keys(message?.MessageAttributes ?? {}).sort()).toEqual([
       MESSAGE_ATTRIBUTE.EVENT_TYPE,
       MESSAGE_ATTRIBUTE.RECEIVED_AT,
@@ -174,7 +162,7 @@ describe('data events are persisted before 200', () => {
 
   it('handles concurrent deliveries independently: each one persisted once', async () => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const bodies = Array.from({ length: 20 }, (_, i) => JSON.stringify(buildVehicleState({ eventId: `evt-c${i}` })));
 
     // Act
@@ -182,7 +170,7 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect(results.map((r) => r.statusCode)).toEqual(bodies.map(() => 200));
-    const stored = (await queue.drain()).map((m) => m.Body).sort();
+    const stored = (await queue().drain()).map((m) => m.Body).sort();
     expect(stored).toEqual([...bodies].sort());
     expect(outcomes.filter((o) => o.enqueued)).toHaveLength(20);
   });
@@ -192,8 +180,8 @@ describe('VERIFY', () => {
   it.each(CHALLENGE_VECTORS)('answers challenge vector $id with the HMAC and enqueues nothing', async (vector) => {
     // Prepare
     const { handler, outcomes } = buildReceiver({
-      sqs: queue.sqs,
-      queueUrl: queue.queueUrl,
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
       amt: staticAmtProvider(vector.key),
     });
     const event = httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: vector.challenge })) });
@@ -205,13 +193,13 @@ describe('VERIFY', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'content-type': 'application/json' });
     expect(bodyOf(result)).toEqual({ challenge: vector.answer });
-    expect(await queue.drain()).toEqual([]);
+    expect(await queue().drain()).toEqual([]);
     expect(outcomes[0]).toMatchObject({ code: 'verify_answered', enqueued: false, eventType: 'VERIFY' });
   });
 
   it('answers the signed V9 VERIFY with exactly the V1 body', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
     const event = httpApiEvent({ body: V9.body, headers: { 'sc-signature': V9.signature } });
 
     // Act
@@ -220,12 +208,12 @@ describe('VERIFY', () => {
     // Assess
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(V1_RESPONSE_BODY);
-    expect(await queue.drain()).toEqual([]);
+    expect(await queue().drain()).toEqual([]);
   });
 
   it('answers a legacy 2.0 verify (payload.challenge)', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
     const body = JSON.stringify({ version: '2.0', webhookId: 'wh-1', eventName: 'verify', payload: { challenge: 'abc123' } });
 
     // Act
@@ -234,7 +222,7 @@ describe('VERIFY', () => {
     // Assess
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(V1_RESPONSE_BODY);
-    expect(await queue.drain()).toEqual([]);
+    expect(await queue().drain()).toEqual([]);
   });
 });
 
@@ -243,7 +231,7 @@ describe('AMT rotation', () => {
 
   it('accepts deliveries signed with the current or the previous AMT', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: rotated });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: rotated });
     const body = JSON.stringify(buildVehicleState());
 
     // Act
@@ -252,12 +240,12 @@ describe('AMT rotation', () => {
 
     // Assess
     expect([withCurrent.statusCode, withPrevious.statusCode]).toEqual([200, 200]);
-    expect(await queue.drain()).toHaveLength(2);
+    expect(await queue().drain()).toHaveLength(2);
   });
 
   it('refuses a delivery signed with a third AMT', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: rotated });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: rotated });
     const body = JSON.stringify(buildVehicleState());
 
     // Act
@@ -266,12 +254,12 @@ describe('AMT rotation', () => {
     // Assess
     expect(result.statusCode).toBe(401);
     expect(bodyOf(result)).toEqual({ error: 'signature_invalid' });
-    expect(await queue.drain()).toEqual([]);
+    expect(await queue().drain()).toEqual([]);
   });
 
   it('answers a signed VERIFY with the token that signed it, an unsigned one with the current AMT', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, amt: rotated });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: rotated });
     const body = JSON.stringify(buildVerify({ challenge: 'abc123' }));
 
     // Act
@@ -292,7 +280,7 @@ describe('size limits', () => {
 
   it('accepts a body of exactly the limit and refuses one byte more with 413', async () => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, maxBodyBytes: 2_000 });
+    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: 2_000 });
     const atLimit = paddedBody(2_000);
     const overLimit = paddedBody(2_001);
 
@@ -304,13 +292,13 @@ describe('size limits', () => {
     expect(accepted.statusCode).toBe(200);
     expect(refused.statusCode).toBe(413);
     expect(bodyOf(refused)).toEqual({ error: 'payload_too_large' });
-    expect((await queue.drain()).map((m) => m.Body)).toEqual([atLimit]);
+    expect((await queue().drain()).map((m) => m.Body)).toEqual([atLimit]);
     expect(outcomes[1]).toMatchObject({ code: 'payload_too_large', bodyBytes: 2_001, enqueued: false });
   });
 
   it('measures a base64 body by its decoded size', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl, maxBodyBytes: 2_000 });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: 2_000 });
     const body = paddedBody(2_000);
     const event = httpApiEvent({
       body: Buffer.from(body).toString('base64'),
@@ -328,8 +316,8 @@ describe('size limits', () => {
 
   it('refuses with 413, before any send, a body within the limit that SQS could not store with its attributes', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
-    const send = vi.spyOn(queue.sqs, 'send');
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
+    const send = vi.spyOn(queue().sqs, 'send');
     const body = paddedBody(1_048_576);
 
     // Act
@@ -342,7 +330,7 @@ describe('size limits', () => {
 
   it('persists a body just small enough for SQS with its attributes', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
+    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const body = paddedBody(1_048_576 - 200);
 
     // Act
@@ -350,6 +338,6 @@ describe('size limits', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    expect((await queue.drain())[0]?.Body).toHaveLength(body.length);
+    expect((await queue().drain())[0]?.Body).toHaveLength(body.length);
   });
 });
