@@ -42,6 +42,11 @@ function epochMs(value: unknown): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
+/** The fields that have a value: optional fields are left out rather than set to `undefined`. */
+function defined<T extends Json>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 function arrayOf(value: unknown, what: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new MalformedEventError(`${what} is not an array`);
@@ -58,32 +63,20 @@ function parseSignalRef(value: unknown): SignalRef | undefined {
   if (!isObject(value)) return undefined;
   const code = str(value.code);
   if (!code) return undefined;
-  const ref: SignalRef = { code };
-  const name = str(value.name);
-  const group = str(value.group);
-  if (name) ref.name = name;
-  if (group) ref.group = group;
-  return ref;
+  return { code, ...defined({ name: str(value.name), group: str(value.group) }) };
 }
 
 function parseMeta(value: unknown): EventMeta {
   if (!isObject(value)) return {};
-  const meta: EventMeta = {};
-  const version = str(value.version);
-  const webhookId = str(value.webhookId);
-  const webhookName = str(value.webhookName);
-  const deliveryId = str(value.deliveryId);
-  const deliveredAt = epochMs(value.deliveredAt);
-  const mode = str(value.mode);
-  const signalCount = num(value.signalCount);
-  if (version) meta.version = version;
-  if (webhookId) meta.webhookId = webhookId;
-  if (webhookName) meta.webhookName = webhookName;
-  if (deliveryId) meta.deliveryId = deliveryId;
-  if (deliveredAt !== undefined) meta.deliveredAt = deliveredAt;
-  if (mode) meta.mode = mode;
-  if (signalCount !== undefined) meta.signalCount = signalCount;
-  return meta;
+  return defined({
+    version: str(value.version),
+    webhookId: str(value.webhookId),
+    webhookName: str(value.webhookName),
+    deliveryId: str(value.deliveryId),
+    deliveredAt: epochMs(value.deliveredAt),
+    mode: str(value.mode),
+    signalCount: num(value.signalCount),
+  });
 }
 
 function parseVehicle(root: Json, data: Json): VehicleInfo {
@@ -139,7 +132,7 @@ function parseError(value: unknown, index: number): VehicleError {
   if (!isObject(value)) throw new MalformedEventError(`errors[${index}] is not an object`);
   const state = str(value.state);
   if (!state) throw new MalformedEventError(`errors[${index}] has no state`);
-  const error: VehicleError = {
+  return {
     type: str(value.type) ?? 'UNKNOWN',
     code: nullableStr(value.code),
     state,
@@ -147,14 +140,12 @@ function parseError(value: unknown, index: number): VehicleError {
     signals: arrayOf(value.signals, `errors[${index}].signals`)
       .map(parseSignalRef)
       .filter((ref): ref is SignalRef => ref !== undefined),
+    ...defined({
+      description: str(value.description),
+      suggestedUserMessage: str(value.suggestedUserMessage),
+      docURL: str(value.docURL),
+    }),
   };
-  const description = str(value.description);
-  const suggestedUserMessage = str(value.suggestedUserMessage);
-  const docURL = str(value.docURL);
-  if (description) error.description = description;
-  if (suggestedUserMessage) error.suggestedUserMessage = suggestedUserMessage;
-  if (docURL) error.docURL = docURL;
-  return error;
 }
 
 /**
