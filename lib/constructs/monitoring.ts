@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -6,6 +6,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -59,6 +60,30 @@ export class Monitoring extends Construct {
       displayName: 'Smartcar webhook alarms',
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one, so with only the TLS deny CloudWatch may not
+    // publish and every alarm would be silent. Allow CloudWatch on behalf of this account's
+    // alarms of this stack only (confused-deputy guard): the alarms have no fixed names, so
+    // CloudFormation names them `<stack name>-<logical id>-<suffix>` and the stack name is
+    // the tightest prefix every one of them carries. The owner's own calls (CloudFormation
+    // creating the email subscription with the deployer's credentials) need no statement
+    // here: within one account the caller's identity policy suffices, and the TLS deny
+    // covers sns:Publish only.
+    const stack = Stack.of(this);
+    this.topic.grantPublish(
+      new ServicePrincipal('cloudwatch.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${stack.stackName}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
