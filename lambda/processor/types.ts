@@ -138,8 +138,15 @@ export interface StoredSignal {
   retrievedAt?: number;
   /** `oemUpdatedAt`, or `retrievedAt` when the OEM gave none: what freshness is decided on. */
   orderedAt: number;
-  /** The event that delivered this value. */
+  /** The event that delivered this copy of the value. */
   eventId: string;
+  /**
+   * The event whose merge reported this value `applied`, when that is not `eventId`: a later
+   * event with the same timestamp and the same body can replace the copy (the deterministic
+   * tie-break) without having changed the value. Absent in the common case, where the event that
+   * delivered the copy is the one that applied it (one attribute less per signal in the item).
+   */
+  appliedBy?: string;
 }
 
 /** Latest state of one vehicle: one entry per signal code. */
@@ -154,7 +161,11 @@ export interface VehicleSnapshot {
 
 /** What a merge did with each incoming signal code. */
 export interface SignalMergeResult {
-  /** Newer than what was stored (or first seen): now the latest value. */
+  /**
+   * Newer than what was stored (or first seen): now the latest value. Stable across attempts of
+   * one event: a value this `eventId` already applied (an earlier attempt stored it, then failed)
+   * is reported applied again, as long as no newer value has replaced it since.
+   */
   applied: string[];
   /** Older than the stored value: skipped, and counted as the `StaleSignal` metric. */
   stale: string[];
