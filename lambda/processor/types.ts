@@ -242,7 +242,9 @@ export interface HandlerContext {
 
 /**
  * A business handler: throw to have the event retried (the idempotency key is released first);
- * return normally and the event is never run again.
+ * return normally and the event is done. Each eventId reaches its handler once in normal
+ * operation, and again only after a failure between the handler's return and the completion
+ * record, or on a replay: key downstream side effects on `event.eventId`.
  */
 export type EventHandler<E extends SmartcarEvent> = (event: E, context: HandlerContext) => Promise<void>;
 

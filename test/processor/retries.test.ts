@@ -1,7 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { buildVehicleState } from '../../local/events.ts';
+import { createLocalDynamoClient } from '../../local/dynamo.ts';
+import { startDynamoFaultProxy, type DynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
@@ -10,13 +13,16 @@ import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from
 
 const emulator = useDynamo();
 const STATE_OF_CHARGE = 'tractionbattery-stateofcharge';
+let proxy: DynamoFaultProxy | undefined;
 
 beforeEach(() => {
   captureStdout();
 });
 
-afterEach(() => {
+afterEach(async () => {
   vi.restoreAllMocks();
+  await proxy?.close();
+  proxy = undefined;
 });
 
 /** A VEHICLE_STATE event for `vehicleId` whose signals were recorded at `oemUpdatedAt`. */
@@ -63,5 +69,47 @@ describe('a retry keeps the handler\'s action', () => {
       'm-newer:processed',
       'm-older:processed',
     ]);
+  });
+});
+
+describe('at-least-once: when a handler can run twice for one eventId', () => {
+  it('runs the handler again on the next receive when the write that marks the event COMPLETED fails', async () => {
+    // Prepare: dynalite behind a proxy that fails the one idempotency UpdateItem setting
+    // COMPLETED, every SDK attempt of it (as a lasting throttle would), once.
+    const names = await emulator.tables();
+    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+      matches: ({ operation, input }) =>
+        operation === 'UpdateItem' && input.TableName === names.idempotencyTableName && JSON.stringify(input).includes('"COMPLETED"'),
+    });
+    const dynamodb = createLocalDynamoClient(proxy.endpoint);
+    const runs: string[] = [];
+    const deps = processorDeps(dynamodb, names, {
+      handlers: {
+        VEHICLE_STATE: async (event) => {
+          runs.push(event.eventId);
+        },
+      },
+    });
+    const process = createProcessorHandler(deps);
+    const payload = stateEvent('veh-twice', 50, 1_000);
+    // The INPROGRESS lock lasts as long as the invocation could still run (its remaining time);
+    // in AWS the queue's visibility timeout (6x the function timeout) always outlasts it.
+    const lockMs = 200;
+
+    // Act
+    const firstReceive = await process(sqsEvent(sqsRecord(payload, { messageId: 'm' })), lambdaContext(lockMs));
+    await sleep(lockMs * 2);
+    const secondReceive = await process(sqsEvent(sqsRecord(payload, { messageId: 'm', receiveCount: 2 })), lambdaContext());
+    const smartcarRetry = await process(sqsEvent(sqsRecord(payload, { messageId: 'm-retry' })), lambdaContext());
+
+    // Assess
+    // Every SDK retry of that one call failed too, so the error reached Powertools.
+    expect(proxy.failedAttempts()).toBeGreaterThan(1);
+    expect(firstReceive.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
+    expect(secondReceive.batchItemFailures).toEqual([]);
+    expect(smartcarRetry.batchItemFailures).toEqual([]);
+    expect(runs).toEqual([payload.eventId, payload.eventId]);
+    expect(deps.outcomes.map((o) => `${o.messageId}:${o.outcome}`)).toEqual(['m:failed', 'm:processed', 'm-retry:duplicate']);
+    dynamodb.destroy();
   });
 });

@@ -5,12 +5,16 @@ import type { EventHandler, VehicleErrorEvent } from '../types.ts';
  * or, with `state: 'RESOLVED'`, the problem went away.
  *
  * This is the file to fork. The example records each error's latest state per vehicle and logs
- * the message Smartcar suggests showing the vehicle owner. Throw to have the event retried.
+ * the message Smartcar suggests showing the vehicle owner. Throw to have the event retried. Like
+ * every handler it can run twice for one eventId (see `vehicle-state.ts`): key side effects on
+ * `event.eventId`.
  *
  * @example
  * ```ts
- * // Replace the log line with yours, e.g. tell the owner:
- * if (error.state === 'ERROR' && error.suggestedUserMessage) await pushToOwner(event.userId, error.suggestedUserMessage);
+ * // Replace the log line with yours, e.g. tell the owner (once, whatever the retries):
+ * if (error.state === 'ERROR' && error.suggestedUserMessage) {
+ *   await pushToOwner({ idempotencyKey: `${event.eventId}#${vehicleErrorKey(error)}`, userId: event.userId, text: error.suggestedUserMessage });
+ * }
  * ```
  */
 export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event, { logger, vehicleErrors, now }) => {
