@@ -190,6 +190,22 @@ export interface StoredVehicleError {
   /** When the event reporting this state was delivered, epoch ms (the only time an error carries). */
   reportedAt: number;
   eventId: string;
+  /**
+   * A report of the other state whose order against this one is unknown: the two were delivered
+   * less than Smartcar's retry span apart, so either may be a late retry of an event older than
+   * the other (a retry carries a fresh `deliveredAt`). `state` is the later-delivered one; decide
+   * what to do (e.g. re-read the vehicle through Smartcar's API) before telling the owner.
+   * Absent when the order is certain.
+   */
+  contested?: ErrorReport;
+}
+
+/** One report of an error's state: which event said what, and when it was delivered. */
+export interface ErrorReport {
+  state: string;
+  eventId: string;
+  /** `meta.deliveredAt` of the reporting event, epoch ms. */
+  reportedAt: number;
 }
 
 /** Error states of one vehicle, keyed by `type#code`. */
@@ -211,7 +227,10 @@ export interface VehicleStateStore {
 /** Error and RESOLVED states per vehicle. */
 export interface VehicleErrorStore {
   get(vehicleId: string): Promise<VehicleErrorSnapshot | undefined>;
-  /** Records each error's state; an older report never overwrites a newer one. */
+  /**
+   * Records each error's state; an older report never overwrites a newer one, and two reports of
+   * different states too close in time to order are both kept (`contested`).
+   */
   record(
     vehicleId: string,
     errors: readonly VehicleError[],
