@@ -26,6 +26,8 @@ Event (default: state)
   state                   a VEHICLE_STATE event
   error                   a VEHICLE_ERROR event
   --file PATH             send this file byte for byte instead of building a payload
+  --restamp               with --file: set meta.deliveredAt to now (re-serialised JSON, then signed), so an
+                          old capture passes the receiver's replay window; for local testing only
   --variant NAME          reference (data.triggers, fetchedAt) or captured (top-level triggers, retrievedAt)
   --test                  meta.mode TEST, like a Dashboard test delivery
   --vehicle ID            vehicle id (default: a new one per event)
@@ -59,6 +61,7 @@ Examples
   npm run send -- state --count 200 --concurrency 8 --duplicate-rate 0.1
   npm run send -- error --error-route --resolved
   npm run send -- --file captured.json --amt "$${AMT_ENV}"
+  npm run send -- --file old-capture.json --restamp
   npm run send -- state --bad-signature
 `;
 
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       file: { type: 'string' },
+      restamp: { type: 'boolean' },
       variant: { type: 'string' },
       test: { type: 'boolean' },
       vehicle: { type: 'string' },
@@ -112,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
   const deliveries = planDeliveries({
     kind,
     ...(values.file ? { file: readFileSync(values.file) } : {}),
+    ...(values.restamp ? { restamp: true } : {}),
     amt: found.amt,
     count: intOption(values.count, '--count', { default: 1, min: 1, max: 100_000 }),
     duplicateRate: numberOption(values['duplicate-rate'], '--duplicate-rate', { default: 0, min: 0, max: 1 }),

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { ALARM_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX } from './constants.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ConfigError } from './errors.ts';
 import type { SmartcarWebhookStackProps } from './smartcar-webhook-stack.ts';
 import type { AlarmThresholds, LogLevel } from './types.ts';
@@ -27,6 +28,7 @@ export const CONTEXT_KEYS = [
   'receiverMemoryMb',
   'receiverTimeoutSeconds',
   'receiverReservedConcurrency',
+  'deliveryToleranceSeconds',
   'processorMemoryMb',
   'processorTimeoutSeconds',
   'batchSize',
@@ -98,6 +100,8 @@ export function readConfig(node: Node): WebhookConfig {
     receiverMemoryMb: optionalInt(get('receiverMemoryMb'), 'receiverMemoryMb', 128, 10_240),
     receiverTimeoutSeconds: optionalInt(get('receiverTimeoutSeconds'), 'receiverTimeoutSeconds', 1, RECEIVER_DEFAULTS.maxTimeoutSeconds),
     receiverReservedConcurrency: optionalInt(get('receiverReservedConcurrency'), 'receiverReservedConcurrency', 1, 10_000),
+    // 0 turns the replay window off; longer than the idempotency TTL, a replay could run the handler again.
+    deliveryToleranceSeconds: optionalInt(get('deliveryToleranceSeconds'), 'deliveryToleranceSeconds', 0, PIPELINE_DEFAULTS.idempotencyTtlSeconds),
     processorMemoryMb: optionalInt(get('processorMemoryMb'), 'processorMemoryMb', 128, 10_240),
     processorTimeoutSeconds: optionalInt(get('processorTimeoutSeconds'), 'processorTimeoutSeconds', 1, 900),
     batchSize,

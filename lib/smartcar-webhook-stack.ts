@@ -61,6 +61,8 @@ export interface SmartcarWebhookStackProps extends StackProps {
   readonly receiverTimeoutSeconds?: number;
   /** @default - no reserved concurrency */
   readonly receiverReservedConcurrency?: number;
+  /** @default 900 (15 minutes; 0 turns the replay window off) */
+  readonly deliveryToleranceSeconds?: number;
   /** @default 512 */
   readonly processorMemoryMb?: number;
   /** @default 30 (the queue's visibility timeout is 6x this) */
@@ -133,6 +135,7 @@ export class SmartcarWebhookStack extends Stack {
       memorySize: props.receiverMemoryMb,
       timeout: seconds(props.receiverTimeoutSeconds),
       reservedConcurrentExecutions: props.receiverReservedConcurrency,
+      deliveryToleranceSeconds: props.deliveryToleranceSeconds,
       logLevel: props.logLevel,
       logRetention,
       removalPolicy,

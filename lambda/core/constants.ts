@@ -18,6 +18,8 @@ export const ENV = {
   MAX_BODY_BYTES: 'MAX_BODY_BYTES',
   /** Receiver: the path of the "Vehicle error callback URI" route. */
   ERROR_CALLBACK_PATH: 'ERROR_CALLBACK_PATH',
+  /** Receiver: how far `meta.deliveredAt` may be from the receiver's clock, in seconds (0 = no check). */
+  DELIVERY_TOLERANCE_SECONDS: 'DELIVERY_TOLERANCE_SECONDS',
   /** Processor: Powertools idempotency table. */
   IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
   /** Processor: how long a processed eventId is remembered, in seconds. */
@@ -71,6 +73,13 @@ export const METRIC = {
   PAYLOAD_TOO_LARGE: 'PayloadTooLarge',
   BAD_REQUEST: 'BadRequest',
   SECRET_UNAVAILABLE: 'SecretUnavailable',
+  /** A signed delivery whose `meta.deliveredAt` is outside the tolerance: refused as a possible replay. */
+  STALE_DELIVERY: 'StaleDelivery',
+  /**
+   * A signed delivery accepted without an age check: no `meta.deliveredAt` (legacy shapes) or one
+   * that is not a time (by type: it shares the `EventReceived` line).
+   */
+  DELIVERY_AGE_UNCHECKED: 'DeliveryAgeUnchecked',
   // processor
   /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
@@ -108,6 +117,22 @@ export type RouteKind = (typeof ROUTE_KIND)[keyof typeof ROUTE_KIND];
  */
 export const AMT_SECRET_PLACEHOLDER = 'REPLACE_WITH_SMARTCAR_APPLICATION_MANAGEMENT_TOKEN';
 
+/**
+ * How Smartcar delivers (its delivery-behavior page): an attempt fails when no 2xx comes within
+ * 15 s; a failed attempt is retried 3 times, 25 s, 50 s and 100 s after the previous one, then
+ * the event is dropped. Every attempt keeps the `eventId` and gets a new `deliveryId` and a new
+ * `meta.deliveredAt`.
+ */
+export const SMARTCAR_DELIVERY = {
+  attemptTimeoutSeconds: 15,
+  retryDelaysSeconds: [25, 50, 100],
+  /**
+   * From the start of the first attempt to the end of the last: 25 + 50 + 100 s of waits plus
+   * four 15 s attempts = 235 s. No two attempts of one event are further apart than this.
+   */
+  retrySpanSeconds: 25 + 50 + 100 + 4 * 15,
+} as const;
+
 /** SQS hard limit for one message, and the default receiver body limit. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
@@ -140,6 +165,16 @@ export const PIPELINE_DEFAULTS = {
   amtRefetchMinIntervalSeconds: 60,
   /** Receiver body limit: the SQS maximum. */
   maxBodyBytes: SQS_MAX_MESSAGE_BYTES,
+  /**
+   * Replay window: a signed delivery whose `meta.deliveredAt` is further than this from the
+   * receiver's clock, in either direction, is refused (`stale_delivery`). Smartcar stamps every
+   * attempt afresh, so a real attempt is seconds old; even if it stamped only the first attempt,
+   * the last retry would be 235 s old (`SMARTCAR_DELIVERY.retrySpanSeconds`). 15 minutes leaves
+   * more than 10 minutes for clock skew on top of that worst case (the skew AWS itself tolerates
+   * on signed requests), and stays far below the 7-day idempotency TTL, so a replay inside the
+   * window is always caught as a duplicate `eventId`.
+   */
+  deliveryToleranceSeconds: 15 * 60,
 } as const;
 
 /**

@@ -14,8 +14,10 @@ export interface IdempotentRunnerOptions {
 }
 
 /**
- * Runs a task at most once per eventId. `ran` is false when the eventId had already completed:
- * the task was not run again.
+ * Runs a task once per eventId in normal operation. `ran` is false when the eventId had already
+ * completed: the task was not run again. It is at-least-once, not exactly-once: if the write that
+ * marks the eventId COMPLETED fails after the task returned, the record stays INPROGRESS until
+ * the invocation's time is up, and the next receive runs the task again.
  */
 export type IdempotentRunner = (
   eventId: string,

@@ -1,3 +1,4 @@
+import { epochMs } from '../core/timestamp.ts';
 import { TEST_MODE } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import type {
@@ -32,14 +33,6 @@ function nullableStr(value: unknown): string | null {
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** Epoch ms from a number, a numeric string or an ISO-8601 string; `undefined` otherwise. */
-function epochMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || value.length === 0) return undefined;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
 }
 
 /** The fields that have a value: optional fields are left out rather than set to `undefined`. */

@@ -26,8 +26,9 @@ type Outcome = Omit<ProcessorOutcome, 'messageId'>;
 
 /**
  * Builds the SQS processor: partial batch responses (one bad record never fails its neighbours),
- * typed dispatch to the business handlers, idempotency on Smartcar's `eventId`, and one metrics
- * flush and one INFO summary line per batch.
+ * typed dispatch to the business handlers, idempotency on Smartcar's `eventId` (each eventId
+ * reaches its handler once in normal operation; see `createIdempotentRunner` for when twice),
+ * and one metrics flush and one INFO summary line per batch.
  *
  * Per record: a malformed body fails (and reaches the DLQ after `maxReceiveCount` receives); an
  * unknown event type or a legacy 2.0 payload is acknowledged; a completed `eventId` is a

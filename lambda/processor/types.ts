@@ -138,8 +138,15 @@ export interface StoredSignal {
   retrievedAt?: number;
   /** `oemUpdatedAt`, or `retrievedAt` when the OEM gave none: what freshness is decided on. */
   orderedAt: number;
-  /** The event that delivered this value. */
+  /** The event that delivered this copy of the value. */
   eventId: string;
+  /**
+   * The event whose merge reported this value `applied`, when that is not `eventId`: a later
+   * event with the same timestamp and the same body can replace the copy (the deterministic
+   * tie-break) without having changed the value. Absent in the common case, where the event that
+   * delivered the copy is the one that applied it (one attribute less per signal in the item).
+   */
+  appliedBy?: string;
 }
 
 /** Latest state of one vehicle: one entry per signal code. */
@@ -154,7 +161,11 @@ export interface VehicleSnapshot {
 
 /** What a merge did with each incoming signal code. */
 export interface SignalMergeResult {
-  /** Newer than what was stored (or first seen): now the latest value. */
+  /**
+   * Newer than what was stored (or first seen): now the latest value. Stable across attempts of
+   * one event: a value this `eventId` already applied (an earlier attempt stored it, then failed)
+   * is reported applied again, as long as no newer value has replaced it since.
+   */
   applied: string[];
   /** Older than the stored value: skipped, and counted as the `StaleSignal` metric. */
   stale: string[];
@@ -179,6 +190,22 @@ export interface StoredVehicleError {
   /** When the event reporting this state was delivered, epoch ms (the only time an error carries). */
   reportedAt: number;
   eventId: string;
+  /**
+   * A report of the other state whose order against this one is unknown: the two were delivered
+   * less than Smartcar's retry span apart, so either may be a late retry of an event older than
+   * the other (a retry carries a fresh `deliveredAt`). `state` is the later-delivered one; decide
+   * what to do (e.g. re-read the vehicle through Smartcar's API) before telling the owner.
+   * Absent when the order is certain.
+   */
+  contested?: ErrorReport;
+}
+
+/** One report of an error's state: which event said what, and when it was delivered. */
+export interface ErrorReport {
+  state: string;
+  eventId: string;
+  /** `meta.deliveredAt` of the reporting event, epoch ms. */
+  reportedAt: number;
 }
 
 /** Error states of one vehicle, keyed by `type#code`. */
@@ -200,7 +227,10 @@ export interface VehicleStateStore {
 /** Error and RESOLVED states per vehicle. */
 export interface VehicleErrorStore {
   get(vehicleId: string): Promise<VehicleErrorSnapshot | undefined>;
-  /** Records each error's state; an older report never overwrites a newer one. */
+  /**
+   * Records each error's state; an older report never overwrites a newer one, and two reports of
+   * different states too close in time to order are both kept (`contested`).
+   */
   record(
     vehicleId: string,
     errors: readonly VehicleError[],
@@ -231,7 +261,9 @@ export interface HandlerContext {
 
 /**
  * A business handler: throw to have the event retried (the idempotency key is released first);
- * return normally and the event is never run again.
+ * return normally and the event is done. Each eventId reaches its handler once in normal
+ * operation, and again only after a failure between the handler's return and the completion
+ * record, or on a replay: key downstream side effects on `event.eventId`.
  */
 export type EventHandler<E extends SmartcarEvent> = (event: E, context: HandlerContext) => Promise<void>;
 

@@ -8,12 +8,12 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ReceiverConfigError(`Environment variable ${name} must be an integer from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ReceiverConfigError(`Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -26,7 +26,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number,
  * @example
  * ```ts
  * const config = loadReceiverConfig(process.env);
- * // { queueUrl, amtSecretId, maxBodyBytes: 1048576, amtCacheSeconds: 300, errorCallbackPath: '/webhooks/smartcar/errors' }
+ * // { queueUrl, amtSecretId, maxBodyBytes: 1048576, amtCacheSeconds: 300, errorCallbackPath: '/webhooks/smartcar/errors',
+ * //   deliveryToleranceSeconds: 900 }
  * ```
  */
 export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
@@ -38,8 +39,17 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     queueUrl: required(env, ENV.QUEUE_URL),
     amtSecretId: required(env, ENV.AMT_SECRET_ID),
     // The SQS message limit is a hard ceiling: a bigger body could never be persisted.
-    maxBodyBytes: positiveInteger(env, ENV.MAX_BODY_BYTES, PIPELINE_DEFAULTS.maxBodyBytes, SQS_MAX_MESSAGE_BYTES),
-    amtCacheSeconds: positiveInteger(env, ENV.AMT_CACHE_SECONDS, PIPELINE_DEFAULTS.amtCacheSeconds, 24 * 60 * 60),
+    maxBodyBytes: integer(env, ENV.MAX_BODY_BYTES, PIPELINE_DEFAULTS.maxBodyBytes, 1, SQS_MAX_MESSAGE_BYTES),
+    amtCacheSeconds: integer(env, ENV.AMT_CACHE_SECONDS, PIPELINE_DEFAULTS.amtCacheSeconds, 1, 24 * 60 * 60),
     errorCallbackPath,
+    // 0 turns the check off. A window longer than the idempotency TTL would let a replay run the
+    // handler a second time, so that is the ceiling.
+    deliveryToleranceSeconds: integer(
+      env,
+      ENV.DELIVERY_TOLERANCE_SECONDS,
+      PIPELINE_DEFAULTS.deliveryToleranceSeconds,
+      0,
+      PIPELINE_DEFAULTS.idempotencyTtlSeconds,
+    ),
   };
 }

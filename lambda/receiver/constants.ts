@@ -20,6 +20,7 @@ export const OUTCOME_CODE = {
   BAD_REQUEST: 'bad_request',
   NOT_JSON_OBJECT: 'not_json_object',
   MISSING_EVENT_TYPE: 'missing_event_type',
+  STALE_DELIVERY: 'stale_delivery',
   SECRET_UNAVAILABLE: 'secret_unavailable',
   ENQUEUE_FAILED: 'enqueue_failed',
   INTERNAL_ERROR: 'internal_error',

@@ -4,8 +4,12 @@ export type Envelope =
   | { kind: 'invalid' }
   /** A 4.0 `eventType: VERIFY` or legacy 2.0 `eventName: verify`; `challenge` when it is a string. */
   | { kind: 'verify'; challenge: string | undefined; eventId?: string; deliveryId?: string }
-  /** Anything else; `eventType` is missing when neither `eventType` nor legacy `eventName` is a non-empty string. */
-  | { kind: 'event'; eventType: string | undefined; eventId?: string; deliveryId?: string };
+  /**
+   * Anything else; `eventType` is missing when neither `eventType` nor legacy `eventName` is a
+   * non-empty string. `deliveredAt` is `meta.deliveredAt` as sent (number, string, or anything),
+   * for the delivery-age check.
+   */
+  | { kind: 'event'; eventType: string | undefined; eventId?: string; deliveryId?: string; deliveredAt?: unknown };
 
 type JsonObject = Record<string, unknown>;
 
@@ -37,7 +41,8 @@ export function parseEnvelope(text: string): Envelope {
   }
   if (!isObject(parsed)) return { kind: 'invalid' };
   const eventId = nonEmptyString(parsed.eventId);
-  const deliveryId = isObject(parsed.meta) ? nonEmptyString(parsed.meta.deliveryId) : undefined;
+  const meta = isObject(parsed.meta) ? parsed.meta : undefined;
+  const deliveryId = meta ? nonEmptyString(meta.deliveryId) : undefined;
   const eventType = nonEmptyString(parsed.eventType);
   const legacyName = nonEmptyString(parsed.eventName);
   if (eventType?.toUpperCase() === 'VERIFY') {
@@ -48,5 +53,5 @@ export function parseEnvelope(text: string): Envelope {
     const challenge = isObject(parsed.payload) ? parsed.payload.challenge : undefined;
     return { kind: 'verify', challenge: typeof challenge === 'string' ? challenge : undefined, eventId, deliveryId };
   }
-  return { kind: 'event', eventType: eventType ?? legacyName, eventId, deliveryId };
+  return { kind: 'event', eventType: eventType ?? legacyName, eventId, deliveryId, deliveredAt: meta?.deliveredAt };
 }

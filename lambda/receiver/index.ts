@@ -47,4 +47,5 @@ export const handler = createReceiverHandler({
   metrics,
   maxBodyBytes: config.maxBodyBytes,
   errorCallbackPath: config.errorCallbackPath,
+  deliveryToleranceSeconds: config.deliveryToleranceSeconds,
 });

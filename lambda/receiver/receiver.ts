@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC, PIPELINE_DEFAULTS, ROUTE_KIND, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
 import { isWellFormedSignature, verifySignature } from '../core/signature.ts';
 import { ALLOWED_METHOD, OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES, UNTRUSTED_ID_MAX_LENGTH } from './constants.ts';
+import { checkDeliveryAge } from './delivery-age.ts';
 import { deliveryAttributes, enqueue, messageSize } from './enqueue.ts';
 import { parseEnvelope, type Envelope } from './envelope.ts';
 import { AmtNotConfiguredError } from './errors.ts';
@@ -23,6 +25,8 @@ interface DecisionFields {
   eventType?: string;
   eventId?: string;
   details?: LogDetails;
+  /** Accepted without an age check (no readable `meta.deliveredAt`): counted as `DeliveryAgeUnchecked`. */
+  ageUnchecked?: boolean;
 }
 
 /**
@@ -100,8 +104,9 @@ function secretFailure(error: SecretUnavailable): Decision {
  * 1. size (413) and method (405), before a byte is decoded;
  * 2. the signature over the raw bytes, current AMT then previous; on a real mismatch (a
  *    well-formed header) the AMT is refetched at most once a minute, so rotation needs no redeploy;
- * 3. one JSON parse; a signed VERIFY is always answered (with the token that signed it), a
- *    signed event is enqueued;
+ * 3. one JSON parse; a signed VERIFY is always answered (with the token that signed it, never
+ *    refused for age), a signed event is enqueued unless its `meta.deliveredAt` is outside the
+ *    replay window (`stale_delivery`, see `delivery-age.ts`);
  * 4. an unsigned or badly signed request is only parsed when small, and only to find a VERIFY,
  *    because Smartcar may send VERIFY unsigned. Such a VERIFY is answered only when its challenge
  *    is an opaque token: the answer is HMAC(AMT, challenge), the same function that signs bodies,
@@ -120,6 +125,7 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
   const now = deps.now ?? Date.now;
   const maxBodyBytes = deps.maxBodyBytes ?? PIPELINE_DEFAULTS.maxBodyBytes;
   const errorCallbackPath = deps.errorCallbackPath ?? ROUTES.ERROR_PATH;
+  const deliveryToleranceSeconds = deps.deliveryToleranceSeconds ?? PIPELINE_DEFAULTS.deliveryToleranceSeconds;
 
   const loadTokens = async (): Promise<AmtTokens> => {
     try {
@@ -211,7 +217,25 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
     if (envelope.eventType === undefined) {
       return { code: OUTCOME_CODE.MISSING_EVENT_TYPE, eventId: envelope.eventId };
     }
-    return persist(request, raw, envelope, envelope.eventType);
+    const age = checkDeliveryAge(envelope.deliveredAt, now(), deliveryToleranceSeconds * 1000);
+    if (age.verdict === 'stale' || age.verdict === 'future') {
+      return {
+        code: OUTCOME_CODE.STALE_DELIVERY,
+        eventType: envelope.eventType,
+        eventId: envelope.eventId,
+        details: {
+          deliveryId: envelope.deliveryId,
+          deliveredAt: new Date(age.deliveredAt).toISOString(),
+          ageSeconds: Math.round(age.ageMs / 1000),
+          toleranceSeconds: deliveryToleranceSeconds,
+        },
+      };
+    }
+    const decision = await persist(request, raw, envelope, envelope.eventType);
+    if (decision.code === OUTCOME_CODE.ENQUEUED && (age.verdict === 'missing' || age.verdict === 'unreadable')) {
+      return { ...decision, ageUnchecked: true, details: { ...decision.details, deliveryAge: age.verdict } };
+    }
+    return decision;
   };
 
   const decideUnsigned = async (request: NormalizedRequest, raw: RawBody, check: SignatureCheck): Promise<Decision> => {
@@ -275,6 +299,9 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
       decision = { code: OUTCOME_CODE.INTERNAL_ERROR, details: { error: (error as Error)?.name ?? 'unknown' } };
     }
     const response = decision.code === OUTCOME_CODE.VERIFY_ANSWERED ? decision.response : respond(decision.code);
+    // Added right before reportOutcome publishes, with nothing awaited in between, so it lands
+    // in this request's one EMF line (next to `EventReceived`) and never in a concurrent one's.
+    if (decision.ageUnchecked) deps.metrics.addMetric(METRIC.DELIVERY_AGE_UNCHECKED, MetricUnit.Count, 1);
     reportOutcome(
       deps,
       {

@@ -11,6 +11,9 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
   [OUTCOME_CODE.BAD_REQUEST]: 400,
   [OUTCOME_CODE.NOT_JSON_OBJECT]: 400,
   [OUTCOME_CODE.MISSING_EVENT_TYPE]: 400,
+  // 4xx, not 5xx: the request is authentic but too old (or too far ahead) to be a live attempt.
+  // Smartcar retries 4xx too, and each retry carries a fresh deliveredAt.
+  [OUTCOME_CODE.STALE_DELIVERY]: 400,
   [OUTCOME_CODE.SIGNATURE_INVALID]: 401,
   [OUTCOME_CODE.METHOD_NOT_ALLOWED]: 405,
   [OUTCOME_CODE.PAYLOAD_TOO_LARGE]: 413,

@@ -67,6 +67,8 @@ export interface ReceiverConfig {
   maxBodyBytes: number;
   amtCacheSeconds: number;
   errorCallbackPath: string;
+  /** Replay window on `meta.deliveredAt`, in seconds; 0 turns the check off. */
+  deliveryToleranceSeconds: number;
 }
 
 /** One of the stable outcome codes in `OUTCOME_CODE`. */
@@ -97,6 +99,12 @@ export interface ReceiverDependencies {
   maxBodyBytes?: number;
   /** Requests on this path are tagged `route=error`. @default ROUTES.ERROR_PATH */
   errorCallbackPath?: string;
+  /**
+   * A signed delivery whose `meta.deliveredAt` is further than this from `now()`, in either
+   * direction, is refused as `stale_delivery`; 0 turns the check off.
+   * @default PIPELINE_DEFAULTS.deliveryToleranceSeconds
+   */
+  deliveryToleranceSeconds?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
   onOutcome?: (outcome: ReceiverOutcome) => void;

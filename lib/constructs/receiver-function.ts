@@ -23,6 +23,12 @@ export interface ReceiverFunctionProps {
    */
   readonly errorCallbackPath?: string;
   /**
+   * Replay window, in seconds: a signed delivery whose `meta.deliveredAt` is further than this
+   * from the receiver's clock is refused (`stale_delivery`); 0 turns the check off.
+   * @default PIPELINE_DEFAULTS.deliveryToleranceSeconds (900)
+   */
+  readonly deliveryToleranceSeconds?: number;
+  /**
    * Memory in MB.
    * @default 256
    */
@@ -97,6 +103,7 @@ export class ReceiverFunction extends Construct {
         [ENV.AMT_CACHE_SECONDS]: String(PIPELINE_DEFAULTS.amtCacheSeconds),
         [ENV.MAX_BODY_BYTES]: String(PIPELINE_DEFAULTS.maxBodyBytes),
         [ENV.ERROR_CALLBACK_PATH]: props.errorCallbackPath ?? ROUTES.ERROR_PATH,
+        [ENV.DELIVERY_TOLERANCE_SECONDS]: String(props.deliveryToleranceSeconds ?? PIPELINE_DEFAULTS.deliveryToleranceSeconds),
         [ENV.SERVICE_NAME]: SERVICE.RECEIVER,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
         [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import { epochMs } from '../../lambda/core/timestamp.ts';
 import {
   buildVehicleError,
   buildVehicleState,
@@ -7,6 +8,7 @@ import {
   signedHeaders,
   type PayloadVariant,
 } from '../events.ts';
+import { UsageError } from './errors.ts';
 
 /** Which payload the send CLI builds. */
 export type SendKind = 'verify' | 'state' | 'error';
@@ -15,6 +17,11 @@ export interface SendPlanOptions {
   kind: SendKind;
   /** Send these bytes as they are instead of building a payload. */
   file?: Buffer;
+  /**
+   * With `file`: set its `meta.deliveredAt` to now (the JSON is re-serialised, then signed), so
+   * an old capture passes the receiver's replay window. For local testing only.
+   */
+  restamp?: boolean;
   amt: string;
   /** Distinct events. */
   count: number;
@@ -40,6 +47,8 @@ export interface Delivery {
   headers: Record<string, string>;
   eventType?: string;
   eventId?: string;
+  /** The body's `meta.deliveredAt` as epoch ms, when it has a readable one (to explain a `stale_delivery`). */
+  deliveredAt?: number;
   /** VERIFY: the challenge whose HMAC the answer must carry. */
   challenge?: string;
   /** True for a redelivery of an event already in the plan. */
@@ -51,7 +60,10 @@ export interface Delivery {
 /**
  * Plans the requests of one `npm run send`: `count` events, a deterministic
  * `round(count * duplicateRate)` of them (the first ones) each followed by a redelivery with
- * the same `eventId` and a new `deliveryId`/`deliveredAt` (a `--file` is resent byte for byte).
+ * the same `eventId` and a new `deliveryId`/`deliveredAt` (a `--file` is resent byte for byte,
+ * unless `restamp` gave it a fresh `deliveredAt`: then its redelivery gets another).
+ *
+ * @throws UsageError when `restamp` is asked for without a file, or the file is not a JSON object.
  *
  * @example
  * ```ts
@@ -60,10 +72,11 @@ export interface Delivery {
  * ```
  */
 export function planDeliveries(options: SendPlanOptions): Delivery[] {
+  if (options.restamp && !options.file) throw new UsageError('--restamp only applies to --file (built events are stamped now anyway)');
   const duplicates = Math.round(options.count * options.duplicateRate);
   const deliveries: Delivery[] = [];
   for (let i = 0; i < options.count; i++) {
-    const payload = options.file ? undefined : buildPayload(options);
+    const payload = options.file ? (options.restamp ? restamp(options.file) : undefined) : buildPayload(options);
     const original = payload ? JSON.stringify(payload) : options.file!;
     deliveries.push(makeDelivery(options, original, false));
     if (i < duplicates) {
@@ -99,6 +112,27 @@ function buildPayload(options: SendPlanOptions): Record<string, unknown> {
   }
 }
 
+/**
+ * A captured body with `meta.deliveredAt` set to now, in the form it had (an ISO-8601 string
+ * stays one; anything else becomes epoch ms, Smartcar's usual form).
+ */
+function restamp(file: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(file.toString('utf8'));
+  } catch {
+    throw new UsageError('--restamp needs a JSON file: this one does not parse');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError('--restamp needs a JSON object with a meta object');
+  }
+  const payload = parsed as Record<string, unknown>;
+  const meta = typeof payload.meta === 'object' && payload.meta !== null ? (payload.meta as Record<string, unknown>) : {};
+  const now = Date.now();
+  const deliveredAt = typeof meta.deliveredAt === 'string' && !/^\d+$/.test(meta.deliveredAt) ? new Date(now).toISOString() : now;
+  return { ...payload, meta: { ...meta, deliveredAt } };
+}
+
 /** A retry of `payload`: same event, new delivery identity. */
 function redeliver(payload: Record<string, unknown>): Record<string, unknown> {
   const meta = (payload.meta ?? {}) as Record<string, unknown>;
@@ -119,13 +153,15 @@ function makeDelivery(options: SendPlanOptions, body: string | Buffer, duplicate
 }
 
 /** What can be read from a body for reporting; a `--file` need not be JSON at all. */
-function describe(body: Buffer): Pick<Delivery, 'eventType' | 'eventId' | 'challenge'> {
+function describe(body: Buffer): Pick<Delivery, 'eventType' | 'eventId' | 'challenge' | 'deliveredAt'> {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const data = parsed.data as Record<string, unknown> | undefined;
-    const described: Pick<Delivery, 'eventType' | 'eventId' | 'challenge'> = {};
+    const described: Pick<Delivery, 'eventType' | 'eventId' | 'challenge' | 'deliveredAt'> = {};
     if (typeof parsed.eventType === 'string') described.eventType = parsed.eventType;
     if (typeof parsed.eventId === 'string') described.eventId = parsed.eventId;
+    const deliveredAt = epochMs((parsed.meta as Record<string, unknown> | undefined)?.deliveredAt);
+    if (deliveredAt !== undefined) described.deliveredAt = deliveredAt;
     if (parsed.eventType === 'VERIFY' && typeof data?.challenge === 'string') described.challenge = data.challenge;
     return described;
   } catch {

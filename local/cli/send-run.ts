@@ -1,3 +1,4 @@
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import type { Delivery } from './send-plan.ts';
 
@@ -86,7 +87,10 @@ async function sendOne(delivery: Delivery, options: SendOptions): Promise<Delive
  */
 export function checkAnswer(delivery: Delivery, status: number, body: string, amt: string): string | undefined {
   const statusOk = delivery.expect === '2xx' ? status >= 200 && status < 300 : status === delivery.expect;
-  if (!statusOk) return `expected ${delivery.expect}, got ${status}: ${body.slice(0, 200)}`;
+  if (!statusOk) {
+    const refused = `expected ${delivery.expect}, got ${status}: ${body.slice(0, 200)}`;
+    return isStaleDelivery(body) ? `${refused}\n${staleDeliveryHint(delivery)}` : refused;
+  }
   if (delivery.challenge === undefined || status !== 200) return undefined;
   let answer: unknown;
   try {
@@ -96,6 +100,40 @@ export function checkAnswer(delivery: Delivery, status: number, body: string, am
   }
   const expected = computeSignature(amt, delivery.challenge);
   return answer === expected ? undefined : `VERIFY answer ${String(answer)} is not HMAC-SHA256(AMT, challenge) = ${expected}`;
+}
+
+function isStaleDelivery(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { error?: unknown }).error === 'stale_delivery';
+  } catch {
+    return false;
+  }
+}
+
+/** Why the receiver refused the body, and how to send an old capture anyway (locally). */
+function staleDeliveryHint(delivery: Delivery): string {
+  const minutes = PIPELINE_DEFAULTS.deliveryToleranceSeconds / 60;
+  const lines = [
+    `     stale_delivery: the receiver refuses a signed delivery whose meta.deliveredAt is more than its tolerance`,
+    `     (${minutes} minutes unless the stack sets deliveryToleranceSeconds) from its clock, so a captured body cannot be replayed.`,
+  ];
+  if (delivery.deliveredAt !== undefined) {
+    const at = new Date(delivery.deliveredAt).toISOString();
+    lines.push(`     This body's meta.deliveredAt is ${at}, ${describeAge(Date.now() - delivery.deliveredAt)}.`);
+  }
+  lines.push(
+    `     To test with an old capture, add --restamp: it sets meta.deliveredAt to now before signing.`,
+    `     Replays of archived events go through the queue (npm run dlq -- redrive), never through the receiver.`,
+  );
+  return lines.join('\n');
+}
+
+function describeAge(ageMs: number): string {
+  const ahead = ageMs < 0;
+  const seconds = Math.round(Math.abs(ageMs) / 1000);
+  const amount =
+    seconds >= 86_400 ? `${Math.round(seconds / 86_400)} days` : seconds >= 3_600 ? `${Math.round(seconds / 3_600)} hours` : `${seconds} s`;
+  return ahead ? `${amount} ahead of this machine's clock` : `${amount} ago`;
 }
 
 /**

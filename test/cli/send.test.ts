@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
+import { UsageError } from '../../local/cli/errors.ts';
 import { planDeliveries, type SendPlanOptions } from '../../local/cli/send-plan.ts';
+import { buildVehicleState } from '../../local/events.ts';
 import { checkAnswer } from '../../local/cli/send-run.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
@@ -45,6 +47,32 @@ describe('send plan', () => {
     // Assess
     expect(deliveries.map((d) => d.body.equals(file))).toEqual([true, true]);
     expect(deliveries[0]).toMatchObject({ eventId: 'e-1', eventType: 'VEHICLE_STATE', expect: '2xx' });
+  });
+
+  it('re-stamps a --file with --restamp: meta.deliveredAt now, in the form it had, and signed after', () => {
+    // Prepare
+    const asNumber = Buffer.from(JSON.stringify({ eventId: 'e-old', eventType: 'VEHICLE_STATE', meta: { deliveredAt: 1_577_836_800_000 } }));
+    const asIso = Buffer.from(JSON.stringify({ eventId: 'e-iso', eventType: 'VEHICLE_STATE', meta: { deliveredAt: '2020-01-01T00:00:00.000Z' } }));
+    const before = Date.now();
+
+    // Act
+    const [numeric] = planDeliveries(plan({ file: asNumber, restamp: true }));
+    const [iso] = planDeliveries(plan({ file: asIso, restamp: true }));
+
+    // Assess
+    const numericMeta = (JSON.parse(numeric!.body.toString()) as { meta: { deliveredAt: number } }).meta;
+    const isoMeta = (JSON.parse(iso!.body.toString()) as { meta: { deliveredAt: string } }).meta;
+    expect(numericMeta.deliveredAt).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(isoMeta.deliveredAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(isoMeta.deliveredAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    for (const d of [numeric!, iso!]) expect(verifySignature(d.body, d.headers['sc-signature'], [AMT])).toBe(0);
+  });
+
+  it('refuses --restamp without a --file, or on a file that is not a JSON object', () => {
+    // Act / Assess
+    expect(() => planDeliveries(plan({ restamp: true }))).toThrow(UsageError);
+    expect(() => planDeliveries(plan({ file: Buffer.from('not json'), restamp: true }))).toThrow(UsageError);
+    expect(() => planDeliveries(plan({ file: Buffer.from('[1]'), restamp: true }))).toThrow(UsageError);
   });
 
   it('signs with a wrong key and expects 401 for --bad-signature', () => {
@@ -132,6 +160,24 @@ describe('send CLI against the local pipeline', () => {
     expect(result.stdout).toContain('all answers as expected');
     expect(after.processedTotal - before.processedTotal).toBe(8);
     expect(after.duplicates - before.duplicates).toBe(4);
+  });
+
+  it('says why an old capture got stale_delivery, and --restamp gets it accepted', async () => {
+    // Prepare
+    const file = join(dir, 'old-capture.json');
+    writeFileSync(file, JSON.stringify(buildVehicleState({ deliveredAt: '2020-01-01T00:00:00.000Z' })));
+
+    // Act
+    const old = await runTs('bin/send.ts', ['--file', file, '--url', pipeline.webhookUrl, '--amt', pipeline.amt]);
+    const restamped = await runTs('bin/send.ts', ['--file', file, '--restamp', '--url', pipeline.webhookUrl, '--amt', pipeline.amt]);
+
+    // Assess
+    expect(old.code).toBe(1);
+    expect(old.stdout).toMatch(/FAIL 400 VEHICLE_STATE .*stale_delivery/);
+    expect(old.stdout).toContain("This body's meta.deliveredAt is 2020-01-01T00:00:00.000Z");
+    expect(old.stdout).toContain('add --restamp');
+    expect(restamped.code).toBe(0);
+    expect(restamped.stdout).toMatch(/ok\s+200 VEHICLE_STATE/);
   });
 
   it('checks VERIFY through HTTP and exits 0', async () => {

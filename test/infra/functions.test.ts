@@ -79,9 +79,26 @@ describe('Functions', () => {
       [ENV.AMT_CACHE_SECONDS]: String(PIPELINE_DEFAULTS.amtCacheSeconds),
       [ENV.MAX_BODY_BYTES]: String(PIPELINE_DEFAULTS.maxBodyBytes),
       [ENV.ERROR_CALLBACK_PATH]: ROUTES.ERROR_PATH,
+      [ENV.DELIVERY_TOLERANCE_SECONDS]: String(PIPELINE_DEFAULTS.deliveryToleranceSeconds),
       [ENV.SERVICE_NAME]: SERVICE.RECEIVER,
       [ENV.METRICS_NAMESPACE]: 'SmartcarWebhooks/qa',
       [ENV.LOG_LEVEL]: 'DEBUG',
+    });
+  });
+
+  it.each([
+    ['300', 300],
+    ['0 (the replay window off)', 0],
+  ])('passes deliveryToleranceSeconds=%s to the receiver', (_label, deliveryToleranceSeconds) => {
+    // Prepare
+    const template = templateFor({ deliveryToleranceSeconds });
+
+    // Act
+    const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', 'ReceiverFunction');
+
+    // Assess
+    expect(properties.Environment).toMatchObject({
+      Variables: { [ENV.DELIVERY_TOLERANCE_SECONDS]: String(deliveryToleranceSeconds) },
     });
   });
 

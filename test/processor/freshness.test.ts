@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
-import type { Signal, StoredSignal } from '../../lambda/processor/types.ts';
+import type { Signal, SignalMergeResult, StoredSignal } from '../../lambda/processor/types.ts';
 
 function signal(code: string, value: number, meta: Signal['meta']): Signal {
   return { code, body: { value }, meta };
@@ -34,6 +34,21 @@ function toSignals(event: readonly GeneratedSignal[]): Signal[] {
   );
 }
 
+/** The stored values without `appliedBy`, which records who changed a value first (history, not state). */
+function values(stored: Record<string, StoredSignal>): Record<string, Omit<StoredSignal, 'appliedBy'>> {
+  return Object.fromEntries(Object.entries(stored).map(([code, { appliedBy: _history, ...value }]) => [code, value]));
+}
+
+/** Like Smartcar's events: each signal code at most once per event. */
+const realisticEventArb = eventArb.map((event) => ({
+  ...event,
+  signals: event.signals.filter((s, i, all) => all.findIndex((other) => other.code === s.code) === i),
+}));
+
+function report(result: Pick<SignalMergeResult, 'applied' | 'stale' | 'unchanged' | 'skipped'>) {
+  return { applied: result.applied, stale: result.stale, unchanged: result.unchanged, skipped: result.skipped };
+}
+
 describe('mergeSignals', () => {
   it('stores the same state whatever order the events arrive in', () => {
     fc.assert(
@@ -50,10 +65,60 @@ describe('mergeSignals', () => {
             );
 
           // Assess
-          expect(apply(shuffled)).toEqual(apply(inOrder));
+          expect(values(apply(shuffled))).toEqual(values(apply(inOrder)));
         },
       ),
     );
+  });
+
+  it('reports the same thing when an event is merged again right after (a retry), and writes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(realisticEventArb, { maxLength: 5 }), realisticEventArb, (earlier, event) => {
+        // Prepare
+        const stored = earlier.reduce<Record<string, StoredSignal>>(
+          (state, e) => mergeSignals(state, toSignals(e.signals), e.eventId).signals,
+          {},
+        );
+        const first = mergeSignals(stored, toSignals(event.signals), event.eventId);
+
+        // Act
+        const retry = mergeSignals(first.signals, toSignals(event.signals), event.eventId);
+
+        // Assess
+        expect(report(retry)).toEqual(report(first));
+        expect(retry.changed).toBe(false);
+      }),
+    );
+  });
+
+  it('counts a value this event applied as applied on its retry, and an older event arriving later as nothing applied', () => {
+    // Prepare
+    const first = mergeSignals({}, [signal('a', 50, { oemUpdatedAt: 10, retrievedAt: 11 })], 'e-new');
+
+    // Act
+    const retry = mergeSignals(first.signals, [signal('a', 50, { oemUpdatedAt: 10, retrievedAt: 11 })], 'e-new');
+    const older = mergeSignals(retry.signals, [signal('a', 90, { oemUpdatedAt: 5, retrievedAt: 6 })], 'e-old');
+
+    // Assess
+    expect(first.applied).toEqual(['a']);
+    expect(retry).toMatchObject({ applied: ['a'], changed: false });
+    expect(older).toMatchObject({ applied: [], stale: ['a'], changed: false });
+  });
+
+  it('keeps the credit for a value with the event that changed it when a later copy of the same value wins the tie', () => {
+    // Prepare: same timestamp and body; e2 sorts after e1, so its copy replaces e1's.
+    const first = mergeSignals({}, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 12 })], 'e1');
+    const repeat = mergeSignals(first.signals, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 12 })], 'e2');
+
+    // Act
+    const retryOfRepeat = mergeSignals(repeat.signals, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 12 })], 'e2');
+    const retryOfFirst = mergeSignals(repeat.signals, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 12 })], 'e1');
+
+    // Assess
+    expect(repeat).toMatchObject({ applied: [], unchanged: ['a'] });
+    expect(repeat.signals.a).toMatchObject({ eventId: 'e2', appliedBy: 'e1' });
+    expect(retryOfRepeat).toMatchObject({ applied: [], unchanged: ['a'] });
+    expect(retryOfFirst).toMatchObject({ applied: ['a'], changed: false });
   });
 
   it('keeps the value with the newest oemUpdatedAt, falling back to the retrieval time', () => {
@@ -75,7 +140,7 @@ describe('mergeSignals', () => {
   });
 
   it('counts a repeated value as unchanged, not stale, and never stores a failed read', () => {
-    // Prepare
+    // Prepare: the repeat comes from another event that loses the tie-break (e0 < e1), so nothing is written.
     const stored = mergeSignals({}, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 12 })], 'e1');
 
     // Act
@@ -86,7 +151,7 @@ describe('mergeSignals', () => {
         { code: 'b', status: { value: 'ERROR' }, meta: {} },
         { code: 'c', body: { value: 3 }, meta: {} },
       ],
-      'e1',
+      'e0',
     );
 
     // Assess

@@ -115,6 +115,27 @@ describe('processor: happy path and metrics', () => {
     expect(output.raw()).not.toContain('5YJ3E1EA7KF000042');
   });
 
+  it('RESOLVED, then a late retry of the older ERROR: the example handler says the state is uncertain instead of reporting the error', async () => {
+    // Prepare
+    const { handler } = await setup();
+    const resolvedAt = Date.now() - 60_000;
+    const resolved = buildVehicleError({ vehicleId: 'veh-flip', state: 'RESOLVED', deliveredAt: resolvedAt });
+    // Smartcar's last retry of an ERROR raised before the RESOLVED: a fresh deliveredAt, 50 s later.
+    const lateRetry = buildVehicleError({ vehicleId: 'veh-flip', state: 'ERROR', deliveredAt: resolvedAt + 50_000 });
+    await handler(sqsEvent(sqsRecord(resolved)), lambdaContext());
+    const output = captureStdout();
+
+    // Act
+    const response = await handler(sqsEvent(sqsRecord(lateRetry)), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const messages = output.lines().map((line) => line.message);
+    expect(messages).toContain('Vehicle error state uncertain');
+    expect(messages).not.toContain('Vehicle error');
+    expect(output.lines()).toContainEqual(expect.objectContaining({ state: 'ERROR', contestedBy: 'RESOLVED' }));
+  });
+
   it('never writes a VIN or location values to the logs, even at DEBUG', async () => {
     // Prepare
     const { deps } = await setup();

@@ -8,7 +8,7 @@ import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor/store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
 import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
+import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../local/events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 
@@ -137,22 +137,80 @@ describe('DynamoVehicleStateStore', () => {
 });
 
 describe('DynamoVehicleErrorStore', () => {
-  it('records ERROR then RESOLVED, and a late ERROR never overwrites a newer RESOLVED', async () => {
-    // Prepare
+  const MINUTE = 60_000;
+  const SPAN_MS = SMARTCAR_DELIVERY.retrySpanSeconds * 1000;
+  const KEY = vehicleErrorKey({ type: 'VEHICLE_STATE', code: 'ASLEEP' });
+
+  it('records ERROR then RESOLVED, and an ERROR delivered well before the RESOLVED never overwrites it', async () => {
+    // Prepare: reports minutes apart, further than Smartcar's retry span, so their order is certain.
     const { errors } = await stores();
     const vehicleId = randomUUID();
-    await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error', 1_000);
-    await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', 2_000);
+    await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error', 0);
+    await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', 20 * MINUTE);
 
     // Act
-    await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error-retry', 1_500);
+    await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error-late', 10 * MINUTE);
 
     // Assess
     const snapshot = await errors.get(vehicleId);
-    expect(snapshot?.errors[vehicleErrorKey({ type: 'VEHICLE_STATE', code: 'ASLEEP' })]).toMatchObject({
-      state: 'RESOLVED',
-      eventId: 'evt-resolved',
-    });
+    expect(snapshot?.errors[KEY]).toEqual(expect.objectContaining({ state: 'RESOLVED', eventId: 'evt-resolved' }));
+    expect(snapshot?.errors[KEY]).not.toHaveProperty('contested');
     expect(snapshot?.version).toBe(2);
+  });
+
+  it('RESOLVED, then a late retry of the older ERROR (a fresh deliveredAt): keeps both and marks the state contested, in either arrival order', async () => {
+    // Prepare: the ERROR's first attempts failed; Smartcar's last retry carries a deliveredAt
+    // 100 s after the RESOLVED, although the ERROR happened before it.
+    const { errors } = await stores();
+    const [resolvedFirst, retryFirst] = [randomUUID(), randomUUID()];
+    const resolvedAt = 20 * MINUTE;
+    const retryDeliveredAt = resolvedAt + 100_000;
+
+    // Act
+    await errors.record(resolvedFirst, [vehicleError('RESOLVED')], 'evt-resolved', resolvedAt);
+    const afterRetry = await errors.record(resolvedFirst, [vehicleError('ERROR')], 'evt-error', retryDeliveredAt);
+    await errors.record(retryFirst, [vehicleError('ERROR')], 'evt-error', retryDeliveredAt);
+    const afterResolved = await errors.record(retryFirst, [vehicleError('RESOLVED')], 'evt-resolved', resolvedAt);
+
+    // Assess: not silently ERROR; the handler is told the order is unknown.
+    const expected = {
+      state: 'ERROR',
+      eventId: 'evt-error',
+      contested: { state: 'RESOLVED', eventId: 'evt-resolved', reportedAt: resolvedAt },
+    };
+    expect(afterRetry.errors[KEY]).toMatchObject(expected);
+    expect(afterResolved.errors[KEY]).toMatchObject(expected);
+    expect((await errors.get(resolvedFirst))?.errors[KEY]).toEqual(afterRetry.errors[KEY]);
+  });
+
+  it('takes an ERROR delivered more than the retry span after a RESOLVED as a new error, uncontested', async () => {
+    // Prepare
+    const { errors } = await stores();
+    const vehicleId = randomUUID();
+    await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', 20 * MINUTE);
+
+    // Act
+    const snapshot = await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error-again', 20 * MINUTE + SPAN_MS);
+
+    // Assess
+    expect(snapshot.errors[KEY]).toMatchObject({ state: 'ERROR', eventId: 'evt-error-again' });
+    expect(snapshot.errors[KEY]).not.toHaveProperty('contested');
+  });
+
+  it('writes nothing when the same event is recorded again (a retry of the handler)', async () => {
+    // Prepare
+    const { errors } = await stores();
+    const vehicleId = randomUUID();
+    await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', 20 * MINUTE);
+    const contested = await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error', 21 * MINUTE);
+
+    // Act
+    const again = await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error', 21 * MINUTE);
+    const olderAgain = await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', 20 * MINUTE);
+
+    // Assess
+    expect(again).toEqual(contested);
+    expect(olderAgain).toEqual(contested);
+    expect(again.version).toBe(2);
   });
 });

@@ -20,6 +20,7 @@ describe('loadReceiverConfig', () => {
       maxBodyBytes: PIPELINE_DEFAULTS.maxBodyBytes,
       amtCacheSeconds: PIPELINE_DEFAULTS.amtCacheSeconds,
       errorCallbackPath: ROUTES.ERROR_PATH,
+      deliveryToleranceSeconds: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
     });
   });
 
@@ -30,10 +31,24 @@ describe('loadReceiverConfig', () => {
       [ENV.MAX_BODY_BYTES]: '65536',
       [ENV.AMT_CACHE_SECONDS]: '900',
       [ENV.ERROR_CALLBACK_PATH]: '/hooks/errors',
+      [ENV.DELIVERY_TOLERANCE_SECONDS]: '300',
     });
 
     // Assess
-    expect(config).toMatchObject({ maxBodyBytes: 65_536, amtCacheSeconds: 900, errorCallbackPath: '/hooks/errors' });
+    expect(config).toMatchObject({
+      maxBodyBytes: 65_536,
+      amtCacheSeconds: 900,
+      errorCallbackPath: '/hooks/errors',
+      deliveryToleranceSeconds: 300,
+    });
+  });
+
+  it('reads a delivery tolerance of 0 as "no age check"', () => {
+    // Prepare / Act
+    const config = loadReceiverConfig({ ...REQUIRED, [ENV.DELIVERY_TOLERANCE_SECONDS]: '0' });
+
+    // Assess
+    expect(config.deliveryToleranceSeconds).toBe(0);
   });
 
   it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID])('fails at init, naming %s, when it is missing or blank', (name) => {
@@ -53,6 +68,9 @@ describe('loadReceiverConfig', () => {
     [ENV.MAX_BODY_BYTES, '1.5'],
     [ENV.MAX_BODY_BYTES, 'lots'],
     [ENV.AMT_CACHE_SECONDS, '-5'],
+    [ENV.DELIVERY_TOLERANCE_SECONDS, '-1'],
+    // Longer than the idempotency TTL: a replay inside the window could run the handler again.
+    [ENV.DELIVERY_TOLERANCE_SECONDS, String(PIPELINE_DEFAULTS.idempotencyTtlSeconds + 1)],
     [ENV.ERROR_CALLBACK_PATH, 'errors'],
   ])('refuses %s=%s', (name, value) => {
     // Prepare / Act

@@ -177,6 +177,10 @@ export interface ReceiverUnderTest {
 /**
  * Builds the receiver with a fixed clock, a static AMT, captured telemetry and recorded outcomes.
  *
+ * The replay window is off unless a test passes `deliveryToleranceSeconds`: the fixed clock
+ * (`NOW`) is not the clock the payload factories stamp `meta.deliveredAt` with, and the Smartcar
+ * test vectors are dated 2024. `delivery-age.test.ts` turns it on with a matching clock.
+ *
  * @example
  * ```ts
  * const { handler, outcomes } = buildReceiver({ sqs: queue.sqs, queueUrl: queue.queueUrl });
@@ -192,6 +196,7 @@ export function buildReceiver(
     metrics: telemetry.metrics,
     amt: staticAmtProvider(AMT),
     now: () => NOW,
+    deliveryToleranceSeconds: 0,
     onOutcome: (outcome) => outcomes.push(outcome),
     ...deps,
   });

@@ -1,3 +1,4 @@
+import { vehicleErrorKey } from '../store/vehicle-error-store.ts';
 import type { EventHandler, VehicleErrorEvent } from '../types.ts';
 
 /**
@@ -5,12 +6,16 @@ import type { EventHandler, VehicleErrorEvent } from '../types.ts';
  * or, with `state: 'RESOLVED'`, the problem went away.
  *
  * This is the file to fork. The example records each error's latest state per vehicle and logs
- * the message Smartcar suggests showing the vehicle owner. Throw to have the event retried.
+ * the message Smartcar suggests showing the vehicle owner. Throw to have the event retried. Like
+ * every handler it can run twice for one eventId (see `vehicle-state.ts`): key side effects on
+ * `event.eventId`.
  *
  * @example
  * ```ts
- * // Replace the log line with yours, e.g. tell the owner:
- * if (error.state === 'ERROR' && error.suggestedUserMessage) await pushToOwner(event.userId, error.suggestedUserMessage);
+ * // Replace the log line with yours, e.g. tell the owner (once, whatever the retries):
+ * if (current.state === 'ERROR' && error.suggestedUserMessage) {
+ *   await pushToOwner({ idempotencyKey: `${event.eventId}#${vehicleErrorKey(error)}`, userId: event.userId, text: error.suggestedUserMessage });
+ * }
  * ```
  */
 export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event, { logger, vehicleErrors, now }) => {
@@ -21,17 +26,25 @@ export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event,
   }
 
   // 1. Keep the latest state (ERROR or RESOLVED) of each error of this vehicle. Errors carry no
-  //    timestamp of their own, so the delivery time orders them.
-  await vehicleErrors.record(event.vehicleId, event.errors, event.eventId, event.meta.deliveredAt ?? now());
+  //    timestamp of their own, so the delivery time orders them; two reports of different states
+  //    delivered within Smartcar's retry span of each other cannot be ordered, and the stored
+  //    entry says so (`contested`).
+  const snapshot = await vehicleErrors.record(event.vehicleId, event.errors, event.eventId, event.meta.deliveredAt ?? now());
 
-  // 2. Your logic goes here. Only codes and Smartcar's generic texts are logged: no VIN, no location.
+  // 2. Your logic goes here. Act on the stored state, not on the event: a report older than the
+  //    stored one has nothing new to say. Only codes and Smartcar's generic texts are logged: no
+  //    VIN, no location.
   for (const error of event.errors) {
-    logger.info('Vehicle error', {
-      type: error.type,
-      code: error.code,
-      state: error.state,
-      resolutionType: error.resolutionType,
-      suggestedUserMessage: error.suggestedUserMessage,
-    });
+    const current = snapshot.errors[vehicleErrorKey(error)];
+    const fields = { type: error.type, code: error.code, state: current?.state ?? error.state, resolutionType: error.resolutionType };
+    if (current?.contested) {
+      // ERROR and RESOLVED too close together to order: e.g. re-read the vehicle through
+      // Smartcar's API before telling the owner anything.
+      logger.info('Vehicle error state uncertain', { ...fields, contestedBy: current.contested.state });
+    } else if (current?.eventId === event.eventId) {
+      logger.info('Vehicle error', { ...fields, suggestedUserMessage: error.suggestedUserMessage });
+    } else {
+      logger.info('Vehicle error report superseded by a newer one', fields);
+    }
   }
 };

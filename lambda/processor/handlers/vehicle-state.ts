@@ -7,13 +7,17 @@ const LOW_BATTERY_PERCENT = 20;
  * VEHICLE_STATE: Smartcar sends every subscribed signal each time a trigger signal changes.
  *
  * This is the file to fork. By the time this runs, the event has been parsed into a typed object
- * and is handled at most once per `eventId` (duplicates never reach it). Throw to have it retried;
- * return normally and it is done. Keep it idempotent-friendly: the store below already is.
+ * and deduplicated on `eventId`: each eventId reaches this handler once in normal operation, and
+ * again only after a failure between this handler's return and the completion record (a
+ * throttled or timed-out DynamoDB write), after a throw (the retry), or when it is replayed.
+ * So make every side effect safe to repeat: pass `event.eventId` as the idempotency key of each
+ * downstream call. Throw to have the event retried; return normally and it is done.
  *
  * @example
  * ```ts
- * // Replace the example logic with yours, e.g. notify your app:
- * await notifyApp(event.vehicleId, snapshot.signals['tractionbattery-range']?.body);
+ * // Replace the example logic with yours, e.g. notify your app, keyed on the eventId so a
+ * // second run of this event is a no-op on the other side:
+ * await notifyApp({ idempotencyKey: event.eventId, vehicleId: event.vehicleId, range: snapshot.signals['tractionbattery-range']?.body });
  * ```
  */
 export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event, { logger, vehicleState }) => {
@@ -28,10 +32,13 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   const { applied, snapshot } = await vehicleState.mergeSignals(event.vehicleId, event.signals, event.eventId);
 
   // 2. Your logic goes here. `snapshot` is the vehicle's latest state after this event; elsewhere,
-  //    read it with `await vehicleState.get(vehicleId)`.
+  //    read it with `await vehicleState.get(vehicleId)`. `applied` is the same on a retry of this
+  //    event, so if the action below throws, the retry runs it again instead of skipping it.
   const stateOfCharge = snapshot.signals['tractionbattery-stateofcharge']?.body.value;
   if (applied.includes('tractionbattery-stateofcharge') && typeof stateOfCharge === 'number') {
-    if (stateOfCharge < LOW_BATTERY_PERCENT) logger.warn('Battery low', { stateOfCharge });
+    // The action: a log line here; yours would be e.g. `await notifyApp({ idempotencyKey:
+    // event.eventId, ... })`, so that a second run of this eventId notifies nobody twice.
+    if (stateOfCharge < LOW_BATTERY_PERCENT) logger.warn('Battery low', { stateOfCharge, idempotencyKey: event.eventId });
   }
   // Never log signal bodies wholesale: location signals are personal data.
   logger.debug('Vehicle state merged', { applied: applied.length, version: snapshot.version });

@@ -23,6 +23,19 @@ export type MergedSignals = Omit<SignalMergeResult, 'snapshot' | 'attempts'> & {
 type OrderKey = Pick<StoredSignal, 'orderedAt' | 'retrievedAt' | 'eventId'>;
 
 /**
+ * The event that applied (changed) a stored value: `appliedBy` when a same-body tie replaced the
+ * copy, else the event that delivered it.
+ *
+ * @example
+ * ```ts
+ * appliedByOf({ eventId: 'e2', appliedBy: 'e1', body: {}, orderedAt: 1 }); // 'e1'
+ * ```
+ */
+export function appliedByOf(stored: Pick<StoredSignal, 'eventId' | 'appliedBy'>): string {
+  return stored.appliedBy ?? stored.eventId;
+}
+
+/**
  * Total order on values of one signal: order time, then retrieval time, then eventId. The
  * tie-breaks only matter for equal order times, and make the merge independent of arrival order.
  */
@@ -40,10 +53,17 @@ function compareOrder(a: OrderKey, b: OrderKey): number {
  * order-independent (merging A then B stores the same as B then A), which is what makes the
  * store correct under Smartcar's unordered, concurrent delivery.
  *
+ * - `applied`: newer than the stored value, so it is now the latest; or the stored value is the
+ *   one this same `eventId` applied on an earlier attempt. That keeps the report stable across
+ *   retries: when the handler throws after the merge, the retry finds its own values stored and
+ *   still sees them as applied, so it acts on them (the action is not lost).
  * - `stale`: older order time than the stored value; skipped (the `StaleSignal` metric).
  * - `unchanged`: same order time and same body; every VEHICLE_STATE repeats every subscribed
  *   signal, so this is the common case and is not stale.
  * - `skipped`: a failed read (no `body`) or no timestamp at all: it must not replace a good value.
+ *
+ * The stored values are order-independent; `appliedBy` is history (who changed the value first)
+ * and is not.
  *
  * @example
  * ```ts
@@ -69,6 +89,11 @@ export function mergeSignals(
     if (signal.meta.oemUpdatedAt !== undefined) next.oemUpdatedAt = signal.meta.oemUpdatedAt;
     if (signal.meta.retrievedAt !== undefined) next.retrievedAt = signal.meta.retrievedAt;
     const stored = signals[signal.code];
+    if (stored && stored.orderedAt === orderedAt && appliedByOf(stored) === eventId) {
+      // A retry of the event that set this value: nothing to write, and the same report.
+      result.applied.push(signal.code);
+      continue;
+    }
     if (!stored || stored.orderedAt < orderedAt) {
       signals[signal.code] = next;
       result.changed = true;
@@ -79,11 +104,14 @@ export function mergeSignals(
       // Same moment: the deterministic tie-break decides which copy is kept, and a different
       // body only counts as applied when it wins.
       const wins = compareOrder(next, stored) > 0;
+      const changesValue = wins && !sameBody(stored.body, next.body);
       if (wins) {
+        // The same value from a later copy: the copy is replaced, the credit for applying it is not.
+        if (!changesValue) next.appliedBy = appliedByOf(stored);
         signals[signal.code] = next;
         result.changed = true;
       }
-      (wins && !sameBody(stored.body, next.body) ? result.applied : result.unchanged).push(signal.code);
+      (changesValue ? result.applied : result.unchanged).push(signal.code);
     }
   }
   return result;

@@ -1,10 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
+import { SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
 import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types.ts';
+import { mergeErrorReport } from './error-order.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';
 
 const ATTRIBUTE = 'errors';
+const RETRY_SPAN_MS = SMARTCAR_DELIVERY.retrySpanSeconds * 1000;
 
 /**
  * The key of one error kind of a vehicle: an ERROR and its later RESOLVED share it.
@@ -22,8 +24,11 @@ export function vehicleErrorKey(error: Pick<VehicleError, 'type' | 'code'>): str
  * Error and RESOLVED states per vehicle, in one DynamoDB item per vehicle (`kind` ERRORS).
  *
  * An error carries no timestamp of its own, so reports are ordered by `meta.deliveredAt`. That is
- * refreshed on every Smartcar retry, so a long-delayed retry of an ERROR could overwrite its
- * RESOLVED; Smartcar gives nothing better to order by.
+ * refreshed on every Smartcar retry, so a late retry of an ERROR can look newer than the RESOLVED
+ * that followed it. Such reports are never more than Smartcar's retry span apart
+ * (`SMARTCAR_DELIVERY.retrySpanSeconds`): two reports of different states that close together
+ * are both kept, the later-delivered one as the state and the other as `contested`, so the
+ * handler knows the order is unknown (see `error-order.ts`).
  *
  * @example
  * ```ts
@@ -65,8 +70,9 @@ export class DynamoVehicleErrorStore implements VehicleErrorStore {
         for (const error of errors) {
           const key = vehicleErrorKey(error);
           const stored = next[key];
-          if (stored && stored.reportedAt >= reportedAt) continue;
-          next[key] = toStored(error, eventId, reportedAt);
+          const merged = mergeErrorReport(stored, toStored(error, eventId, reportedAt), RETRY_SPAN_MS);
+          if (merged === stored) continue;
+          next[key] = merged;
           changed = true;
         }
         return { next, changed, result: undefined };

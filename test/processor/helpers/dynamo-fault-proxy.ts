@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A DynamoDB request as the proxy sees it: the operation (`X-Amz-Target` suffix) and its JSON body. */
+export interface DynamoCall {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+/** A loopback proxy in front of a real DynamoDB emulator that fails chosen calls. */
+export interface DynamoFaultProxy {
+  /** Point a client here instead of at the emulator. */
+  endpoint: string;
+  /** HTTP attempts answered with the injected error (the SDK's retries of one call included). */
+  failedAttempts(): number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startDynamoFaultProxy}. */
+export interface DynamoFaultProxyOptions {
+  /** Which calls to fail. */
+  matches: (call: DynamoCall) => boolean;
+  /**
+   * How many matching calls to fail. A call is one SDK invocation: every retry the SDK makes of
+   * it carries the same `amz-sdk-invocation-id`, and all of them fail, so the error reaches the
+   * caller exactly as a lasting throttle or outage would.
+   * @default 1
+   */
+  calls?: number;
+}
+
+/** DynamoDB's own 500: the SDK treats it as retryable, like a throttle. */
+const INTERNAL_SERVER_ERROR = JSON.stringify({
+  __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+  message: 'Injected by the test proxy',
+});
+
+/**
+ * Starts an HTTP proxy on 127.0.0.1 that forwards every request to `target` (a dynalite
+ * endpoint) unchanged, except the calls `matches` picks, which get DynamoDB's 500
+ * `InternalServerError` instead and never reach the emulator.
+ *
+ * @example
+ * ```ts
+ * const proxy = await startDynamoFaultProxy(dynamo.endpoint, { matches: ({ operation }) => operation === 'UpdateItem' });
+ * const client = createLocalDynamoClient(proxy.endpoint);
+ * ```
+ */
+export async function startDynamoFaultProxy(target: string, options: DynamoFaultProxyOptions): Promise<DynamoFaultProxy> {
+  const upstream = new URL(target);
+  const failing = new Set<string>();
+  let callsLeft = options.calls ?? 1;
+  let failedAttempts = 0;
+
+  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse): void => {
+    const outgoing = request(
+      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    outgoing.on('error', () => response.destroy());
+    outgoing.end(body);
+  };
+
+  const server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      // Without the SDK's header each request counts as its own call.
+      const invocation = String(incoming.headers['amz-sdk-invocation-id'] ?? randomUUID());
+      const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      if (!failing.has(invocation) && callsLeft > 0) {
+        let input: Record<string, unknown> = {};
+        try {
+          input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        } catch {
+          // Not a JSON call: never matched.
+        }
+        if (options.matches({ operation, input })) {
+          callsLeft--;
+          failing.add(invocation);
+        }
+      }
+      if (failing.has(invocation)) {
+        failedAttempts++;
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(INTERNAL_SERVER_ERROR);
+        return;
+      }
+      forward(incoming, body, response);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    failedAttempts: () => failedAttempts,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
