@@ -104,7 +104,7 @@ async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, cl
   } finally {
     if (!clients.cloudFormation) cloudFormation.destroy();
   }
-  const amt = spec.amt ?? (await readStackAmt(outputs.AmtSecretArn, clients.secretsManager ?? new SecretsManagerClient(region), !clients.secretsManager));
+  const amt = spec.amt ?? (await readStackAmt(outputs.AmtSecretArn, clients.secretsManager, region));
   const dynamodb = clients.dynamodb ?? new DynamoDBClient(region);
   const tableName = outputs.IdempotencyTableName;
   const readStatus = createIdempotencyStatusReader({ dynamodb, tableName });
@@ -129,7 +129,8 @@ async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, cl
 }
 
 /** The current AMT in the stack's secret (plain or `{"current","previous"}`, as the receiver reads it). */
-async function readStackAmt(secretArn: string, client: SecretsManagerClient, ownClient: boolean): Promise<string> {
+async function readStackAmt(secretArn: string, given: SecretsManagerClient | undefined, region: { region?: string }): Promise<string> {
+  const client = given ?? new SecretsManagerClient(region);
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     return parseAmtSecret(SecretString).current;
@@ -141,7 +142,7 @@ async function readStackAmt(secretArn: string, client: SecretsManagerClient, own
     }
     throw new SmokeError(`Could not read the AMT from ${secretArn} (${describeAwsError(error)}); pass --amt to skip that`, { cause: error });
   } finally {
-    if (ownClient) client.destroy();
+    if (!given) client.destroy();
   }
 }
 
