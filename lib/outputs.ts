@@ -1,6 +1,6 @@
 /**
  * Output keys of the stack. Tools that look the stack up with CloudFormation
- * `DescribeStacks` (the DLQ CLI, the send CLI) import these instead of spelling the names.
+ * `DescribeStacks` (the DLQ, send and smoke CLIs) import these instead of spelling the names.
  */
 export const STACK_OUTPUTS = {
   WEBHOOK_URL: 'WebhookUrl',
@@ -10,6 +10,8 @@ export const STACK_OUTPUTS = {
   QUEUE_URL: 'QueueUrl',
   DEAD_LETTER_QUEUE_URL: 'DeadLetterQueueUrl',
   ALARM_TOPIC_ARN: 'AlarmTopicArn',
+  /** Where the processor records each eventId it handled; `npm run smoke` reads it. */
+  IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
 } as const;
 
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

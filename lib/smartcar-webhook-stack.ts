@@ -192,6 +192,10 @@ export class SmartcarWebhookStack extends Stack {
         description: 'Dead-letter queue (npm run dlq)',
       },
       [STACK_OUTPUTS.ALARM_TOPIC_ARN]: { value: this.monitoring.topic.topicArn, description: 'Alarm topic' },
+      [STACK_OUTPUTS.IDEMPOTENCY_TABLE_NAME]: {
+        value: this.processing.idempotencyTable.tableName,
+        description: 'Processed eventIds (npm run smoke waits for its event here)',
+      },
     };
     for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }

@@ -45,6 +45,8 @@ export const AMT_ENV = 'SMARTCAR_AMT';
 export const LOCAL_PATHS = {
   STATS: '/_local/stats',
   ENDPOINTS: '/_local/endpoints',
+  /** `GET /_local/deliveries/{eventId}`: `{ eventId, status }` from the idempotency table, 404 when unknown. */
+  DELIVERIES: '/_local/deliveries',
 } as const;
 
 /** Prefix of generated development tokens, so one is recognisable when it leaks into a log. */

@@ -18,6 +18,11 @@ export interface LocalHttpServerOptions {
   invoke: HttpApiInvoker;
   /** Extra `GET` endpoints answering JSON (local tooling: stats, endpoints). */
   getJson?: Record<string, () => unknown>;
+  /**
+   * `GET <path>/<id>` endpoints answering the JSON `read(id)` resolves to, or 404 when it resolves
+   * to `undefined` (local tooling: a delivery's status).
+   */
+  getJsonById?: Record<string, (id: string) => unknown>;
   logger: Pick<Logger, 'error'>;
 }
 
@@ -56,6 +61,11 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const json = options.getJson?.[path];
     if (method === 'GET' && json) return sendJson(res, 200, await json());
+    const byId = method === 'GET' ? findById(path) : undefined;
+    if (byId) {
+      const found = await byId.read(byId.id);
+      return found === undefined ? sendJson(res, 404, { message: 'Not Found' }) : sendJson(res, 200, found);
+    }
     if (method !== 'POST' || !routes.has(path)) return sendJson(res, 404, { message: 'Not Found' });
     const body = await readBody(req, LOCAL_DEFAULTS.maxRequestBytes);
     if (!body) return sendJson(res, 413, { message: 'Request Entity Too Large' });
@@ -80,6 +90,21 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       return sendJson(res, 500, { message: 'Internal Server Error' });
     }
     writeResult(res, result);
+  }
+
+  /** The reader and the (decoded, single-segment) id of a `getJsonById` path. */
+  function findById(path: string): { read: (id: string) => unknown; id: string } | undefined {
+    for (const [base, read] of Object.entries(options.getJsonById ?? {})) {
+      if (!path.startsWith(`${base}/`)) continue;
+      const segment = path.slice(base.length + 1);
+      if (segment === '' || segment.includes('/')) return undefined;
+      try {
+        return { read, id: decodeURIComponent(segment) };
+      } catch {
+        return undefined; // malformed percent-encoding: no such item
+      }
+    }
+    return undefined;
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { createProcessorDynamoClient } from '../lambda/processor/clients.ts';
+import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
@@ -13,7 +14,7 @@ import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
 import { createLocalSqsClient, createPipelineQueues, localSqsConnection, queueDepth } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
-import type { LocalEndpoints, LocalPipeline, LocalStats, PipelineOptions } from './types.ts';
+import type { LocalDeliveryStatus, LocalEndpoints, LocalPipeline, LocalStats, PipelineOptions } from './types.ts';
 
 /**
  * Wires the pipeline's own thread around a running emulator host: queues and tables, the HTTP
@@ -119,6 +120,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
 
+    const readStatus = createIdempotencyStatusReader({ dynamodb, tableName: LOCAL_DEFAULTS.idempotencyTableName });
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
       host,
@@ -128,6 +130,12 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       getJson: {
         [LOCAL_PATHS.STATS]: () => refreshStats(),
         [LOCAL_PATHS.ENDPOINTS]: () => endpoints,
+      },
+      getJsonById: {
+        [LOCAL_PATHS.DELIVERIES]: async (eventId: string): Promise<LocalDeliveryStatus | undefined> => {
+          const status = await readStatus(eventId);
+          return status && { eventId, status };
+        },
       },
       logger: localLogger,
     });

@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { IdempotencyStatus } from '../lambda/processor/idempotency.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */
@@ -84,6 +85,13 @@ export interface LocalEndpoints {
   queueArn: string;
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
+}
+
+/** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */
+export interface LocalDeliveryStatus {
+  eventId: string;
+  /** The processor's idempotency record: COMPLETED once a handler ran to the end. */
+  status: IdempotencyStatus;
 }
 
 export interface PipelineOptions {

@@ -1,9 +1,12 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyItemNotFoundError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../core/constants.ts';
 import { FALLBACK_REMAINING_TIME_MS, IDEMPOTENCY_KEY_PREFIX } from './constants.ts';
+
+/** The idempotency key is Smartcar's `eventId`, the field of the object the runner passes. */
+const EVENT_KEY_JMESPATH = 'eventId';
 
 /** Options of {@link createIdempotentRunner}. */
 export interface IdempotentRunnerOptions {
@@ -40,17 +43,12 @@ export type IdempotentRunner = (
  * ```
  */
 export function createIdempotentRunner(options: IdempotentRunnerOptions): IdempotentRunner {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: options.tableName,
-    awsSdkV3Client: options.dynamodb,
-    keyAttr: TABLE_SCHEMA.IDEMPOTENCY.partitionKey,
-    expiryAttr: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
-  });
+  const persistenceStore = createPersistenceStore(options);
   return async (eventId, task, context) => {
     // A config per call, because it carries the Lambda context (the in-progress lock lasts as
     // long as the invocation may), and the local pipeline runs batches concurrently.
     const config = new IdempotencyConfig({
-      eventKeyJmesPath: 'eventId',
+      eventKeyJmesPath: EVENT_KEY_JMESPATH,
       throwOnNoIdempotencyKey: true,
       expiresAfterSeconds: options.ttlSeconds,
       lambdaContext: withRemainingTime(context),
@@ -66,6 +64,52 @@ export function createIdempotentRunner(options: IdempotentRunnerOptions): Idempo
     await once({ eventId });
     return { ran };
   };
+}
+
+/** What the idempotency table says about one eventId (Powertools' record status). */
+export type IdempotencyStatus = 'INPROGRESS' | 'COMPLETED' | 'EXPIRED';
+
+/** Reads the status of one eventId; `undefined` when there is no record. */
+export type IdempotencyStatusReader = (eventId: string) => Promise<IdempotencyStatus | undefined>;
+
+/**
+ * Reads idempotency records the way the runner writes them: Powertools derives the key (prefix,
+ * JMESPath, hash) from the same settings and reads it with a consistent GetItem. No record means
+ * the eventId never reached a handler, or its task failed and released the key. For tools (the
+ * local status endpoint, `npm run smoke`); the processor itself never reads.
+ *
+ * @example
+ * ```ts
+ * const readStatus = createIdempotencyStatusReader({ dynamodb, tableName: 'idempotency' });
+ * if ((await readStatus('evt-1')) === 'COMPLETED') console.log('processed');
+ * ```
+ */
+export function createIdempotencyStatusReader(
+  options: Pick<IdempotentRunnerOptions, 'dynamodb' | 'tableName'>,
+): IdempotencyStatusReader {
+  const persistenceStore = createPersistenceStore(options);
+  persistenceStore.configure({
+    config: new IdempotencyConfig({ eventKeyJmesPath: EVENT_KEY_JMESPATH }),
+    keyPrefix: IDEMPOTENCY_KEY_PREFIX,
+  });
+  return async (eventId) => {
+    try {
+      const record = await persistenceStore.getRecord({ eventId });
+      return record.getStatus() as IdempotencyStatus;
+    } catch (error) {
+      if (error instanceof IdempotencyItemNotFoundError) return undefined;
+      throw error;
+    }
+  };
+}
+
+function createPersistenceStore(options: Pick<IdempotentRunnerOptions, 'dynamodb' | 'tableName'>): DynamoDBPersistenceLayer {
+  return new DynamoDBPersistenceLayer({
+    tableName: options.tableName,
+    awsSdkV3Client: options.dynamodb,
+    keyAttr: TABLE_SCHEMA.IDEMPOTENCY.partitionKey,
+    expiryAttr: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
+  });
 }
 
 /**

@@ -82,12 +82,24 @@ export async function resolveTarget(
   }
 }
 
-async function fetchLocalEndpoints(url: string): Promise<LocalEndpoints> {
+/**
+ * Asks a running local pipeline where its parts listen (`GET /_local/endpoints`).
+ * `otherTargets` names the CLI's other target options for the error message.
+ *
+ * @example
+ * ```ts
+ * const { webhookUrl } = await fetchLocalEndpoints('http://127.0.0.1:3000', '--local URL or --stack NAME');
+ * ```
+ */
+export async function fetchLocalEndpoints(
+  url: string,
+  otherTargets = '--local URL, --stack NAME or --queue-url/--dlq-url',
+): Promise<LocalEndpoints> {
   let response: Response;
   try {
     response = await fetch(new URL(LOCAL_PATHS.ENDPOINTS, url), { signal: AbortSignal.timeout(5_000) });
   } catch {
-    throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass --local URL, --stack NAME or --queue-url/--dlq-url`);
+    throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass ${otherTargets}`);
   }
   if (!response.ok) throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
   return (await response.json()) as LocalEndpoints;

@@ -30,6 +30,7 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
         return answer();
       },
       getJson: { '/_local/stats': () => ({ ok: true }) },
+      getJsonById: { '/_local/items': async (id: string) => (id.startsWith('known') ? { id } : undefined) },
       logger: silent,
     });
   });
@@ -122,5 +123,24 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
     expect([unknown.status, put.status]).toEqual([404, 404]);
     expect(seen).toHaveLength(0);
     expect(await stats.json()).toEqual({ ok: true });
+  });
+
+  it('serves one item by id, decoded, and 404 for an unknown id, a nested path or another method', async () => {
+    // Prepare
+    const base = `${server.url}/_local/items`;
+
+    // Act
+    const known = await fetch(`${base}/known%20one`);
+    const answers = await Promise.all([
+      fetch(`${base}/missing`),
+      fetch(`${base}/known/nested`),
+      fetch(`${base}/`),
+      fetch(`${base}/known%E0%A4%A`),
+      fetch(`${base}/known`, { method: 'POST', body: '{}' }),
+    ]);
+
+    // Assess
+    expect([known.status, await known.json()]).toEqual([200, { id: 'known one' }]);
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
   });
 });

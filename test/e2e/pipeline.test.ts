@@ -125,4 +125,20 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
     }
     expect(stats.received).toBe(pipeline.stats().received);
   });
+
+  it('answers a processed eventId COMPLETED at /_local/deliveries/{eventId}, and 404 for one it never saw', async () => {
+    // Prepare
+    const before = await pipeline.refreshStats();
+    const delivery = stateDelivery(pipeline.amt);
+    await post(pipeline.webhookUrl, delivery);
+    await pipeline.waitFor((s) => s.processedTotal > before.processedTotal);
+
+    // Act
+    const known = await fetch(`${pipeline.url}/_local/deliveries/${encodeURIComponent(delivery.eventId)}`);
+    const unknown = await fetch(`${pipeline.url}/_local/deliveries/never-sent`);
+
+    // Assess
+    expect([known.status, await known.json()]).toEqual([200, { eventId: delivery.eventId, status: 'COMPLETED' }]);
+    expect(unknown.status).toBe(404);
+  });
 });

@@ -45,4 +45,16 @@ describe('Outputs', () => {
     expect(outputs[STACK_OUTPUTS.QUEUE_URL]?.Value).toEqual({ Ref: queue });
     expect(outputs[STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL]?.Value).toEqual({ Ref: dlq });
   });
+
+  it('names the idempotency table the smoke CLI reads', () => {
+    // Prepare
+    const template = templateFor();
+    const table = logicalId(template, 'AWS::DynamoDB::Table', 'ProcessingIdempotencyTable');
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs[STACK_OUTPUTS.IDEMPOTENCY_TABLE_NAME]?.Value).toEqual({ Ref: table });
+  });
 });

@@ -1,0 +1,82 @@
+import { ALARM_DEFAULTS } from '../../lib/constants.ts';
+import type { ContextKey } from '../../lib/config.ts';
+
+/**
+ * The variants of the stack that cfn-lint checks: the stages, the imported secret, the alarm
+ * email, and every numeric option at both ends of the range `lib/config.ts` accepts, so a value
+ * the config lets through but CloudFormation would refuse fails the lint instead of a deploy.
+ * Together they set every context key (`cfn-lint.test.ts` checks that).
+ */
+
+/** One variant: a name for the report and the CDK context it is synthesized from. */
+export interface LintVariant {
+  name: string;
+  context: Partial<Record<ContextKey, unknown>>;
+}
+
+const thresholdsAll = (value: number): Record<string, number> =>
+  Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((name) => [name, value]));
+
+/**
+ * Every variant, in report order.
+ *
+ * @example
+ * ```ts
+ * for (const { name, context } of LINT_VARIANTS) writeTemplate(name, templateFor(context));
+ * ```
+ */
+export const LINT_VARIANTS: readonly LintVariant[] = [
+  { name: 'dev (defaults)', context: {} },
+  { name: 'prod (resources retained)', context: { stage: 'prod' } },
+  {
+    name: 'imported secret',
+    context: { amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbCdEf' },
+  },
+  { name: 'alarm email', context: { alarmEmail: 'ops@example.com' } },
+  {
+    name: 'lowest values',
+    context: {
+      stage: 'low',
+      logLevel: 'DEBUG',
+      logRetentionDays: 1,
+      removalPolicy: 'retain',
+      dataPath: '/a',
+      errorPath: '/b',
+      throttleRateLimit: 1,
+      throttleBurstLimit: 1,
+      receiverMemoryMb: 128,
+      receiverTimeoutSeconds: 1,
+      receiverReservedConcurrency: 1,
+      processorMemoryMb: 128,
+      processorTimeoutSeconds: 1,
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      maxReceiveCount: 1,
+      alarmThresholds: thresholdsAll(0),
+    },
+  },
+  {
+    name: 'highest values',
+    context: {
+      stage: 'high',
+      logLevel: 'ERROR',
+      logRetentionDays: 3653,
+      removalPolicy: 'destroy',
+      dataPath: '/hooks/v4/smartcar.data',
+      errorPath: '/hooks/v4/smartcar.data/errors',
+      throttleRateLimit: 10_000,
+      throttleBurstLimit: 5_000,
+      receiverMemoryMb: 10_240,
+      receiverTimeoutSeconds: 14,
+      receiverReservedConcurrency: 10_000,
+      processorMemoryMb: 10_240,
+      processorTimeoutSeconds: 900,
+      batchSize: 10_000,
+      maxBatchingWindowSeconds: 300,
+      maxConcurrency: 1_000,
+      maxReceiveCount: 1_000,
+      alarmThresholds: thresholdsAll(Number.MAX_SAFE_INTEGER),
+    },
+  },
+];
