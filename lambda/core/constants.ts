@@ -54,6 +54,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 /** Name of the extra metric dimension for per-event-type metrics. */
 export const EVENT_TYPE_DIMENSION = 'eventType';
 
+/** Name of the extra metric dimension of `SignedDeliveryRefused`: the outcome code of the refusal. */
+export const REFUSAL_REASON_DIMENSION = 'reason';
+
 /**
  * Custom metric names (EMF). Metrics marked "by type" are published with the dimension set
  * `[service, eventType]` only (the dashboard sums them per type); every other metric is
@@ -71,6 +74,13 @@ export const METRIC = {
   PAYLOAD_TOO_LARGE: 'PayloadTooLarge',
   BAD_REQUEST: 'BadRequest',
   SECRET_UNAVAILABLE: 'SecretUnavailable',
+  /**
+   * A validly signed delivery answered 4xx: Smartcar sent it, it is refused on every retry, so the
+   * event is lost. Published on `[service]` (the alarm's total) and `[service, reason]` (the outcome
+   * code, for the dashboard) from one EMF line, in place of the outcome's own metric (`BadRequest`,
+   * `PayloadTooLarge`, ...), which therefore counts only refusals made before a valid signature.
+   */
+  SIGNED_DELIVERY_REFUSED: 'SignedDeliveryRefused',
   // processor
   /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
