@@ -156,7 +156,11 @@ function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; b
       usd: Math.max(1, stack.secrets) * PRICES.secretsManagerSecretMonth.usd,
       basis: 'the AMT secret',
     },
-    { item: 'CloudWatch alarms', usd: round(stack.alarms * PRICES.alarmMonth.usd, 2), basis: `${stack.alarms} alarms` },
+    {
+      item: 'CloudWatch alarms',
+      usd: round(stack.alarmMetrics * PRICES.alarmMonth.usd, 2),
+      basis: `${stack.alarms} alarms reading ${stack.alarmMetrics} alarm metrics (a metric-math alarm is billed per metric it reads)`,
+    },
     {
       item: 'CloudWatch dashboard',
       usd: stack.dashboards * PRICES.dashboardMonth.usd,
@@ -165,7 +169,7 @@ function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; b
     {
       item: 'CloudWatch metric series',
       usd: round(inputs.metricSeries * PRICES.customMetricMonth.usd, 2),
-      basis: `${inputs.metricSeries} series in normal traffic; each error metric adds $0.30 pro rata while it fires`,
+      basis: `${inputs.metricSeries} series in normal traffic; each error metric adds $0.30 pro rata while it fires (a signed refusal adds two: SignedDeliveryRefused in total and for its reason)`,
     },
     {
       item: 'SQS empty receives (idle polling)',

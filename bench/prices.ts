@@ -44,7 +44,7 @@ export const PRICES = {
   logsStorageGbMonth: { usd: 0.03, unit: 'GB-month archived', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** EMF lines cost no PutMetricData calls, but every metric series is billed per month (pro rata per hour). */
   customMetricMonth: { usd: 0.3, unit: 'custom metric per month (first 10k)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
-  alarmMonth: { usd: 0.1, unit: 'standard-resolution alarm per month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  alarmMonth: { usd: 0.1, unit: 'standard-resolution alarm metric per month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** The first 3 dashboards of an account are free. */
   dashboardMonth: { usd: 3.0, unit: 'dashboard per month (beyond 3 free)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** On-demand after the 50% cut of 2024-11-01 (AWS What's New, 2024-11-14). */

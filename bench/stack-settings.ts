@@ -64,10 +64,20 @@ export function readStackSettings(): StackSettings {
     batchSize: Number(mapping?.BatchSize ?? 10),
     amtCacheSeconds: Number(receiverEnv[ENV.AMT_CACHE_SECONDS]),
     alarms: ofType('AWS::CloudWatch::Alarm').length,
+    alarmMetrics: ofType('AWS::CloudWatch::Alarm').reduce((sum, alarm) => sum + alarmMetricCount(alarm), 0),
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
     accessLogLineBytes: accessLogLineBytes(resources),
   };
+}
+
+/**
+ * CloudWatch bills alarms per alarm metric: a metric-math alarm counts each metric it reads
+ * (its `MetricStat` queries), a plain alarm counts one.
+ */
+function alarmMetricCount(alarm: Resource): number {
+  const queries = alarm.Properties?.Metrics as Array<{ MetricStat?: unknown }> | undefined;
+  return queries ? queries.filter((q) => q.MetricStat !== undefined).length : 1;
 }
 
 function accessLogLineBytes(resources: readonly Resource[]): number {

@@ -124,6 +124,8 @@ export interface StackSettings {
   batchSize: number;
   amtCacheSeconds: number;
   alarms: number;
+  /** Alarm metrics, the unit CloudWatch bills alarms in (a metric-math alarm counts each metric it reads). */
+  alarmMetrics: number;
   dashboards: number;
   secrets: number;
   /** Bytes of one API Gateway access log line, the stack's format filled with typical values. */

@@ -57,9 +57,42 @@ export const PROCESSOR_DEFAULTS = {
   maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
 } as const;
 
+/** Period of every alarm, in minutes ("more than 5 in 5 minutes"). */
+export const ALARM_PERIOD_MINUTES = 5;
+
+/** Period of the DLQ depth alarm, in minutes: react to the first dead letter quickly. */
+export const DLQ_ALARM_PERIOD_MINUTES = 1;
+
+/**
+ * Period of the VEHICLE_ERROR share alarm, in minutes. The share is a fleet-health trend (an OEM
+ * outage, revoked permissions), not an outage of this stack; an hour gives a small fleet enough
+ * events for a ratio to mean something.
+ */
+export const VEHICLE_ERROR_ALARM_PERIOD_MINUTES = 60;
+
+/**
+ * Share of the stage's steady throttle (requests per alarm period) that 4xx answers may reach
+ * before `Api4xx` fires: at a tenth of the capacity Smartcar's deliveries share, garbage traffic
+ * is on its way to using it up, and 429s are 4xx too.
+ */
+export const API_4XX_SHARE_OF_THROTTLE = 0.1;
+
+/**
+ * The default `Api4xx` threshold for a stage throttled at `throttleRateLimit` requests per second.
+ *
+ * @example
+ * ```ts
+ * api4xxThresholdFor(200); // 6000 (10% of 200 rps over 5 minutes)
+ * ```
+ */
+export function api4xxThresholdFor(throttleRateLimit: number): number {
+  return Math.round(throttleRateLimit * ALARM_PERIOD_MINUTES * 60 * API_4XX_SHARE_OF_THROTTLE);
+}
+
 /**
  * Alarm thresholds. Every alarm fires when its statistic is strictly greater than the
- * threshold; counts are sums over {@link ALARM_PERIOD_MINUTES}.
+ * threshold; counts are sums over {@link ALARM_PERIOD_MINUTES}. `vehicleErrorMinEvents` is no
+ * threshold of its own but the volume below which the VEHICLE_ERROR share never fires.
  */
 export const ALARM_DEFAULTS = {
   /** Any message in the DLQ is an event that was not processed. */
@@ -84,10 +117,24 @@ export const ALARM_DEFAULTS = {
   processorErrors: 0,
   /** Any throttle delays deliveries (receiver) or processing (processor). */
   throttles: 0,
+  /** Any event of a type with no handler was acknowledged and dropped (a new Smartcar type?). */
+  unknownEventType: 0,
+  /** Any 2.0-format payload was acknowledged and dropped: a webhook still on the legacy version. */
+  legacyPayload: 0,
+  /** Any record the processor cannot parse fails every attempt; this fires on its first one. */
+  malformedRecord: 0,
+  /** Any 4xx to a validly signed delivery refuses a real event on every retry: it is lost. */
+  signedDeliveryRefused: 0,
+  /**
+   * API 4xx in 5 minutes (429 throttles included): 10% of the default stage throttle's capacity.
+   * Follows `throttleRateLimit` unless set explicitly ({@link api4xxThresholdFor}).
+   */
+  api4xx: api4xxThresholdFor(INGRESS_DEFAULTS.throttleRateLimit),
+  /** Smartcar's monitoring guide: alert when VEHICLE_ERROR is more than 10% (of vehicles; here of events). */
+  vehicleErrorRatio: 0.1,
+  /**
+   * Fewest events (VEHICLE_STATE + VEHICLE_ERROR) in the hour for the share to count: one error in
+   * two events is 50% and means nothing; at 100 events, more than 10 errors is not a coincidence.
+   */
+  vehicleErrorMinEvents: 100,
 } as const;
-
-/** Period of every alarm, in minutes ("more than 5 in 5 minutes"). */
-export const ALARM_PERIOD_MINUTES = 5;
-
-/** Period of the DLQ depth alarm, in minutes: react to the first dead letter quickly. */
-export const DLQ_ALARM_PERIOD_MINUTES = 1;

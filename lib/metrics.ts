@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import { EVENT_TYPE_DIMENSION, SERVICE } from '../lambda/core/constants.ts';
+import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
+import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './constants.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
@@ -54,5 +55,30 @@ export function eventTypeMetric(
 ): Metric {
   return serviceMetric(namespace, service, metricName, { label: `${metricName} ${eventType}`, ...options }, {
     [EVENT_TYPE_DIMENSION]: eventType,
+  });
+}
+
+/**
+ * VEHICLE_ERROR deliveries as a share of all data deliveries (the receiver's `EventReceived` by
+ * type) per hour, or 0 below `minEvents` so a quiet night's single error never pages. Received,
+ * not processed: it measures what Smartcar sends, whatever the processor's health. FILL makes a
+ * type that sent nothing count as 0 instead of blanking the whole expression.
+ *
+ * @example
+ * ```ts
+ * vehicleErrorShare('SmartcarWebhooks/dev', 100); // IF(total >= 100, errors / total, 0)
+ * ```
+ */
+export function vehicleErrorShare(namespace: string, minEvents: number): MathExpression {
+  const period = Duration.minutes(VEHICLE_ERROR_ALARM_PERIOD_MINUTES);
+  const received = (eventType: (typeof EVENT_TYPES)[number]) =>
+    eventTypeMetric(namespace, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, eventType, { period });
+  const total = 'FILL(state, 0) + FILL(errors, 0)';
+  return new MathExpression({
+    // At least one event, so the division is always defined.
+    expression: `IF(${total} >= ${Math.max(1, minEvents)}, FILL(errors, 0) / (${total}), 0)`,
+    usingMetrics: { state: received('VEHICLE_STATE'), errors: received('VEHICLE_ERROR') },
+    period,
+    label: 'VEHICLE_ERROR share of events',
   });
 }

@@ -164,12 +164,14 @@ export class SmartcarWebhookStack extends Stack {
       ...monitored,
       alarmEmail: props.alarmEmail,
       thresholds: props.alarmThresholds,
+      throttleRateLimit: props.throttleRateLimit,
     });
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
       ...monitored,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,
       alarms: this.monitoring.alarms,
+      alarmGraphs: this.monitoring.silentDropAlarms,
     });
 
     const outputs: Record<string, { value: string; description: string }> = {

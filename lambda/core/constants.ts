@@ -56,6 +56,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 /** Name of the extra metric dimension for per-event-type metrics. */
 export const EVENT_TYPE_DIMENSION = 'eventType';
 
+/** Name of the extra metric dimension of `SignedDeliveryRefused`: the outcome code of the refusal. */
+export const REFUSAL_REASON_DIMENSION = 'reason';
+
 /**
  * Custom metric names (EMF). Metrics marked "by type" are published with the dimension set
  * `[service, eventType]` only (the dashboard sums them per type); every other metric is
@@ -80,6 +83,13 @@ export const METRIC = {
    * that is not a time (by type: it shares the `EventReceived` line).
    */
   DELIVERY_AGE_UNCHECKED: 'DeliveryAgeUnchecked',
+  /**
+   * A validly signed delivery answered 4xx: Smartcar sent it, it is refused on every retry, so the
+   * event is lost. Published on `[service]` (the alarm's total) and `[service, reason]` (the outcome
+   * code, for the dashboard) from one EMF line, in place of the outcome's own metric (`BadRequest`,
+   * `PayloadTooLarge`, ...), which therefore counts only refusals made before a valid signature.
+   */
+  SIGNED_DELIVERY_REFUSED: 'SignedDeliveryRefused',
   // processor
   /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
@@ -136,6 +146,37 @@ export const SMARTCAR_DELIVERY = {
 /** SQS hard limit for one message, and the default receiver body limit. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
+const DAY_SECONDS = 24 * 60 * 60;
+/** Main queue retention: long enough to survive a weekend outage of the processor. */
+const QUEUE_RETENTION_DAYS = 4;
+/** DLQ retention: the SQS maximum, so an operator has two weeks to redrive. */
+const DLQ_RETENTION_DAYS = 14;
+/** Smartcar asks for processed ids to be kept at least 7 days. */
+const SMARTCAR_MIN_IDEMPOTENCY_DAYS = 7;
+/**
+ * Slack on top of the retentions: Smartcar's retries of one event span about 3 minutes, so a copy
+ * can be enqueued minutes after another copy's idempotency record was written.
+ */
+const IDEMPOTENCY_MARGIN_DAYS = 1;
+
+/**
+ * How long a processed eventId is remembered, derived from the queue retentions so that no copy
+ * of an event still in SQS can outlive its record and run a handler twice.
+ *
+ * For standard queues the expiry of a message is always based on its original enqueue timestamp:
+ * moving to the DLQ does not reset it (AWS SQS Developer Guide, "Setting-up dead-letter queue
+ * retention"), so a copy lives at most max(queue, DLQ) retention before a redrive. A redrive
+ * makes a new message with a new enqueue time: SQS's message move task "resets the retention
+ * period" (Developer Guide, "Configure a dead-letter queue redrive"), and a filtered
+ * `npm run dlq -- redrive` sends copies anew. That copy may wait up to the queue retention again.
+ * Queue + DLQ retention therefore covers a redrive on the DLQ's last day, with the margin above
+ * for Smartcar's retry spread.
+ */
+const IDEMPOTENCY_TTL_DAYS = Math.max(
+  SMARTCAR_MIN_IDEMPOTENCY_DAYS,
+  QUEUE_RETENTION_DAYS + DLQ_RETENTION_DAYS + IDEMPOTENCY_MARGIN_DAYS,
+);
+
 /**
  * Pipeline defaults shared by the stack and the local pipeline. The stack exposes each as a
  * context key / prop; the local pipeline uses them as they are (except a shorter visibility
@@ -148,15 +189,18 @@ export const PIPELINE_DEFAULTS = {
   processorTimeoutSeconds: 30,
   /** AWS guidance: queue visibility timeout at least 6x the function timeout. */
   visibilityTimeoutMultiplier: 6,
-  /** Main queue retention: long enough to survive a weekend outage of the processor. */
-  queueRetentionDays: 4,
-  /** DLQ retention: the SQS maximum, so an operator has two weeks to redrive. */
-  dlqRetentionDays: 14,
+  /** Main queue retention (4 days). */
+  queueRetentionDays: QUEUE_RETENTION_DAYS,
+  /** DLQ retention (14 days, the SQS maximum). */
+  dlqRetentionDays: DLQ_RETENTION_DAYS,
   maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
   /** SQS event source batch size. */
   batchSize: 10,
-  /** Smartcar asks for processed ids to be kept at least 7 days. */
-  idempotencyTtlSeconds: 7 * 24 * 60 * 60,
+  /**
+   * Processed eventIds are remembered for queue + DLQ retention + 1 day (19 days), never less than
+   * Smartcar's 7 (derivation above).
+   */
+  idempotencyTtlSeconds: IDEMPOTENCY_TTL_DAYS * DAY_SECONDS,
   /** Stored vehicle state expires 90 days after its last update. */
   vehicleStateTtlSeconds: 90 * 24 * 60 * 60,
   /** AMT cache: minutes, not seconds, since each GetSecretValue costs money. */

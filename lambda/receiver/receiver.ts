@@ -24,6 +24,8 @@ import { challengeAnswer, isOpaqueChallenge } from './verify.ts';
 interface DecisionFields {
   eventType?: string;
   eventId?: string;
+  /** Set by `decide` when the signature matched; see `ReceiverOutcome.signed`. */
+  signed?: boolean;
   details?: LogDetails;
   /** Accepted without an age check (no readable `meta.deliveredAt`): counted as `DeliveryAgeUnchecked`. */
   ageUnchecked?: boolean;
@@ -278,7 +280,7 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
     try {
       const check = await checkSignature(raw, request.signature);
       return check.matchedToken
-        ? await decideSigned(request, raw, check.matchedToken)
+        ? { ...(await decideSigned(request, raw, check.matchedToken)), signed: true }
         : await decideUnsigned(request, raw, check);
     } catch (error) {
       if (error instanceof SecretUnavailable) return secretFailure(error);
@@ -310,6 +312,7 @@ export function createReceiverHandler(deps: ReceiverDependencies): ReceiverHandl
         eventType: decision.eventType,
         eventId: decision.eventId,
         enqueued: decision.code === OUTCOME_CODE.ENQUEUED,
+        signed: decision.signed === true,
         route: request?.route ?? ROUTE_KIND.DATA,
         bodyBytes: request?.bodyBytes ?? 0,
       },

@@ -1,9 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION } from '../core/constants.ts';
 import { OUTCOME_CODE } from './constants.ts';
 import type { OutcomeCode, ReceiverDependencies, ReceiverOutcome } from './types.ts';
 
-/** The one metric each outcome counts; `internal_error` counts none (the API 5xx alarm sees it). */
+/**
+ * The one metric each outcome counts; `internal_error` counts none (the API 5xx alarm sees it).
+ * A 4xx after a valid signature counts `SignedDeliveryRefused` instead (see {@link reportOutcome}).
+ */
 const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
   [OUTCOME_CODE.ENQUEUED]: METRIC.EVENT_RECEIVED,
   [OUTCOME_CODE.VERIFY_ANSWERED]: METRIC.VERIFY_ANSWERED,
@@ -27,15 +30,30 @@ const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
 export type LogDetails = Record<string, string | number | boolean | string[] | undefined>;
 
 /**
+ * True for a 4xx answered to a request whose signature matched: Smartcar sent it, and it will be
+ * refused again on each of Smartcar's retries. Generic over the outcome code, so a 4xx code added
+ * later is counted with no change here.
+ */
+function isSignedRefusal(outcome: ReceiverOutcome): boolean {
+  return outcome.signed && outcome.statusCode >= 400 && outcome.statusCode < 500;
+}
+
+/**
  * Reports one finished request: exactly one log line (INFO when accepted, WARN when refused,
  * ERROR on a 5xx), exactly one EMF metrics line, and the optional `onOutcome` observer.
+ *
+ * A signed refusal's line carries `SignedDeliveryRefused` under two dimension sets: `[service]`,
+ * the total the alarm watches (an alarm cannot SEARCH across reasons), and `[service, reason]`
+ * with the outcome code, for the dashboard. Powertools applies every dimension set of a line to
+ * every metric on it, so the outcome's own metric (`BadRequest`, ...) is left off that line rather
+ * than doubled into a `reason` series of its own.
  *
  * Everything here is synchronous, so concurrent requests sharing one `Metrics` instance (the
  * local pipeline) never mix their dimensions.
  *
  * @example
  * ```ts
- * reportOutcome(deps, { statusCode: 200, code: 'enqueued', eventType: 'VEHICLE_STATE', enqueued: true, route: 'data', bodyBytes: 512 }, { eventId });
+ * reportOutcome(deps, { statusCode: 200, code: 'enqueued', eventType: 'VEHICLE_STATE', enqueued: true, signed: true, route: 'data', bodyBytes: 512 }, { eventId });
  * ```
  */
 export function reportOutcome(
@@ -57,7 +75,13 @@ export function reportOutcome(
   else deps.logger.info('webhook', line);
 
   const metric = OUTCOME_METRIC[outcome.code];
-  if (metric) {
+  if (isSignedRefusal(outcome)) {
+    // The empty set is `[service]` alone (Powertools adds its default dimensions to every set).
+    deps.metrics.addDimensions({});
+    deps.metrics.addDimensions({ [REFUSAL_REASON_DIMENSION]: outcome.code });
+    deps.metrics.addMetric(METRIC.SIGNED_DELIVERY_REFUSED, MetricUnit.Count, 1);
+    deps.metrics.publishStoredMetrics();
+  } else if (metric) {
     if (outcome.code === OUTCOME_CODE.ENQUEUED && outcome.eventType) {
       deps.metrics.addDimension(EVENT_TYPE_DIMENSION, outcome.eventType);
     }

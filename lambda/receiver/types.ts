@@ -82,6 +82,11 @@ export interface ReceiverOutcome {
   eventType?: string;
   eventId?: string;
   enqueued: boolean;
+  /**
+   * The `SC-Signature` matched an AMT (current or previous) before the outcome was decided: the
+   * request came from Smartcar, so a 4xx refuses a real delivery (`SignedDeliveryRefused`).
+   */
+  signed: boolean;
   /** Which callback route the request came in on. */
   route: RouteKind;
   /** Size of the raw body in bytes (0 when it was not read, e.g. a 405). */

@@ -1,15 +1,17 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import {
   AlarmStatusWidget,
+  AlarmWidget,
   Dashboard,
   GraphWidget,
   type IAlarm,
   type IMetric,
   type IWidget,
+  MathExpression,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
+import { METRIC, REFUSAL_REASON_DIMENSION, SERVICE } from '../../lambda/core/constants.ts';
 import { EVENT_TYPES, eventTypeMetric, serviceMetric } from '../metrics.ts';
 import type { MonitoredResources } from '../types.ts';
 
@@ -20,6 +22,12 @@ export interface WebhookDashboardProps extends MonitoredResources {
   /** Alarms shown in the alarm status widget. */
   readonly alarms: IAlarm[];
   /**
+   * Alarms each drawn as a graph of their metric against their threshold, at the bottom (the
+   * alarms on silent drops, whose metrics have no graph of their own).
+   * @default []
+   */
+  readonly alarmGraphs?: IAlarm[];
+  /**
    * Period of every graph.
    * @default Duration.minutes(1)
    */
@@ -28,8 +36,9 @@ export interface WebhookDashboardProps extends MonitoredResources {
 
 /**
  * One CloudWatch dashboard for the whole pipeline, top to bottom in the order an event
- * travels: alarm status, deliveries by type, API, receiver, queue and DLQ, processor,
- * duplicates and stale signals, delivery lag.
+ * travels: alarm status, deliveries by type, API, receiver, signed refusals by reason, queue and
+ * DLQ, processor, duplicates and stale signals, delivery lag; then one graph per alarm in
+ * `alarmGraphs`, three to a row.
  *
  * @example
  * ```ts
@@ -81,7 +90,20 @@ export class WebhookDashboard extends Construct {
           METRIC.PAYLOAD_TOO_LARGE,
           METRIC.VERIFY_ANSWERED,
           METRIC.VERIFY_REFUSED,
+          METRIC.SIGNED_DELIVERY_REFUSED,
         ].map(receiverMetric), 8),
+      ],
+      [
+        graph('Signed deliveries refused, by reason (outcome code)', [
+          serviceMetric(ns, SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED, { period, label: 'total' }),
+          // A dashboard can SEARCH (an alarm cannot): a reason added later shows up by itself.
+          new MathExpression({
+            expression: `SEARCH('{"${ns}",${REFUSAL_REASON_DIMENSION},service} MetricName="${METRIC.SIGNED_DELIVERY_REFUSED}" service="${SERVICE.RECEIVER}"', 'Sum', ${period.toSeconds()})`,
+            usingMetrics: {},
+            period,
+            label: '',
+          }),
+        ], 24),
       ],
       [
         graph('Queue depth', [
@@ -117,6 +139,9 @@ export class WebhookDashboard extends Construct {
           processorMetric(METRIC.DELIVERY_LAG, 'Maximum'),
         ], 24),
       ],
+      ...rowsOf(3, (props.alarmGraphs ?? []).map((alarm) =>
+        new AlarmWidget({ title: `${alarm.node.id}: metric and alarm threshold`, alarm, width: 8, height: 6 }),
+      )),
     ];
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -135,4 +160,10 @@ function durations(fn: IFunction, period: Duration) {
   return ['p50', 'p99', 'Maximum'].map((statistic) =>
     fn.metricDuration({ statistic, period, label: statistic }),
   );
+}
+
+function rowsOf<T>(size: number, items: readonly T[]): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
 }

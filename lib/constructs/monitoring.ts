@@ -11,8 +11,14 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, DLQ_ALARM_PERIOD_MINUTES } from '../constants.ts';
-import { serviceMetric } from '../metrics.ts';
+import {
+  ALARM_DEFAULTS,
+  ALARM_PERIOD_MINUTES,
+  api4xxThresholdFor,
+  DLQ_ALARM_PERIOD_MINUTES,
+  INGRESS_DEFAULTS,
+} from '../constants.ts';
+import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 
 /** Properties of {@link Monitoring}. */
@@ -27,6 +33,12 @@ export interface MonitoringProps extends MonitoredResources {
    * @default ALARM_DEFAULTS
    */
   readonly thresholds?: Partial<AlarmThresholds>;
+  /**
+   * The stage's steady throttle in requests per second; the `Api4xx` threshold defaults to a share
+   * of it (`api4xxThresholdFor`) unless `thresholds.api4xx` is given.
+   * @default INGRESS_DEFAULTS.throttleRateLimit
+   */
+  readonly throttleRateLimit?: number;
 }
 
 /**
@@ -48,6 +60,12 @@ export class Monitoring extends Construct {
   public readonly topic: Topic;
   /** Every alarm of the stack, for the dashboard's alarm status widget. */
   public readonly alarms: Alarm[] = [];
+  /**
+   * The alarms on events acknowledged or refused for good with no other trace (unknown types,
+   * legacy payloads, malformed records, signed refusals, API 4xx, VEHICLE_ERROR share), each
+   * drawn on the dashboard against its threshold. Also in {@link alarms}.
+   */
+  public readonly silentDropAlarms: Alarm[] = [];
 
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -161,11 +179,49 @@ export class Monitoring extends Construct {
       metric: props.processor.metricThrottles({ period }),
       threshold: thresholds.throttles,
     });
+
+    this.addAlarm('UnknownEventType', {
+      silentDrop: true,
+      description: 'The processor acknowledged and dropped events of a type it has no handler for (a new Smartcar event type?). Find eventType in the processor log, add a handler, and ask Smartcar to resend or re-fetch the data.',
+      metric: custom(SERVICE.PROCESSOR, METRIC.UNKNOWN_EVENT_TYPE),
+      threshold: thresholds.unknownEventType,
+    });
+    this.addAlarm('LegacyPayload', {
+      silentDrop: true,
+      description: 'The processor acknowledged and dropped 2.0-format payloads: a webhook in the Smartcar Dashboard still sends the legacy version. Move it to the current version.',
+      metric: custom(SERVICE.PROCESSOR, METRIC.LEGACY_PAYLOAD),
+      threshold: thresholds.legacyPayload,
+    });
+    this.addAlarm('MalformedRecord', {
+      silentDrop: true,
+      description: 'A queued record could not be parsed: it fails every attempt and will reach the DLQ. Inspect it with npm run dlq -- list.',
+      metric: custom(SERVICE.PROCESSOR, METRIC.MALFORMED_RECORD),
+      threshold: thresholds.malformedRecord,
+    });
+    this.addAlarm('SignedDeliveryRefused', {
+      silentDrop: true,
+      description: 'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
+      // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
+      metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
+      threshold: thresholds.signedDeliveryRefused,
+    });
+    this.addAlarm('Api4xx', {
+      silentDrop: true,
+      description: 'Smartcar deliveries may be refused: the API answered many 4xx (429 when the stage throttle is used up). Check the access log by status and source, and SignatureInvalid; raise throttleRateLimit or stop the source.',
+      metric: props.apiStage.metricClientError({ statistic: 'Sum', period }),
+      threshold: props.thresholds?.api4xx ?? api4xxThresholdFor(props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit),
+    });
+    this.addAlarm('VehicleErrorShare', {
+      silentDrop: true,
+      description: `More than ${Number((thresholds.vehicleErrorRatio * 100).toFixed(2))}% of the hour's events (at least ${thresholds.vehicleErrorMinEvents}) are VEHICLE_ERROR (Smartcar's monitoring guidance): an OEM outage, revoked permissions or vehicles to re-authenticate. Read the errors in the processor log and the vehicle-state table.`,
+      metric: vehicleErrorShare(props.metricsNamespace, thresholds.vehicleErrorMinEvents),
+      threshold: thresholds.vehicleErrorRatio,
+    });
   }
 
   private addAlarm(
     id: string,
-    options: { description: string; metric: IMetric; threshold: number },
+    options: { description: string; metric: IMetric; threshold: number; silentDrop?: boolean },
   ): void {
     const alarm = new Alarm(this, id, {
       alarmDescription: options.description,
@@ -180,5 +236,6 @@ export class Monitoring extends Construct {
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     this.alarms.push(alarm);
+    if (options.silentDrop) this.silentDropAlarms.push(alarm);
   }
 }

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS } from '../../lib/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/core/constants.ts';
+import { ALARM_DEFAULTS, api4xxThresholdFor } from '../../lib/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
+
+type MetricDataQuery = {
+  Id: string;
+  Expression?: string;
+  ReturnData?: boolean;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] };
+    Period: number;
+    Stat: string;
+  };
+};
 
 type AlarmProperties = {
   Namespace?: string;
+  Metrics?: MetricDataQuery[];
   MetricName?: string;
   Dimensions?: { Name: string; Value: unknown }[];
   Statistic?: string;
@@ -34,7 +46,21 @@ const ALARMS = [
   ['ProcessorErrors', 'AWS/Lambda', 'Errors', ALARM_DEFAULTS.processorErrors, 'Sum'],
   ['ReceiverThrottles', 'AWS/Lambda', 'Throttles', ALARM_DEFAULTS.throttles, 'Sum'],
   ['ProcessorThrottles', 'AWS/Lambda', 'Throttles', ALARM_DEFAULTS.throttles, 'Sum'],
+  ['UnknownEventType', 'SmartcarWebhooks/dev', METRIC.UNKNOWN_EVENT_TYPE, 0, 'Sum'],
+  ['LegacyPayload', 'SmartcarWebhooks/dev', METRIC.LEGACY_PAYLOAD, 0, 'Sum'],
+  ['MalformedRecord', 'SmartcarWebhooks/dev', METRIC.MALFORMED_RECORD, 0, 'Sum'],
+  ['SignedDeliveryRefused', 'SmartcarWebhooks/dev', METRIC.SIGNED_DELIVERY_REFUSED, 0, 'Sum'],
+  ['Api4xx', 'AWS/ApiGateway', '4xx', 6_000, 'Sum'],
 ] as const;
+
+/** Alarms on a metric-math expression (no single Namespace/MetricName), tested on their own below. */
+const MATH_ALARMS = ['VehicleErrorShare'] as const;
+
+/** Every alarm of the stack. */
+const ALARM_COUNT = ALARMS.length + MATH_ALARMS.length;
+
+/** The alarms on silent drops: each also has a graph of its own on the dashboard. */
+const SILENT_DROP_ALARMS = ['UnknownEventType', 'LegacyPayload', 'MalformedRecord', 'SignedDeliveryRefused', 'Api4xx', 'VehicleErrorShare'];
 
 describe('Alarms', () => {
   it.each(ALARMS)('%s watches %s %s above %d (%s)', (name, namespace, metricName, threshold, statistic) => {
@@ -76,6 +102,60 @@ describe('Alarms', () => {
     // Assess
     expect(signature.Dimensions).toEqual([{ Name: 'service', Value: SERVICE.RECEIVER }]);
     expect(finalAttempt.Dimensions).toEqual([{ Name: 'service', Value: SERVICE.PROCESSOR }]);
+  });
+
+  it.each([
+    ['UnknownEventType', SERVICE.PROCESSOR],
+    ['LegacyPayload', SERVICE.PROCESSOR],
+    ['MalformedRecord', SERVICE.PROCESSOR],
+    ['SignedDeliveryRefused', SERVICE.RECEIVER],
+  ])('watches the %s total of the %s, on the service dimension alone', (name, service) => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const props = alarm(template, name);
+
+    // Assess
+    expect(props.Dimensions).toEqual([{ Name: 'service', Value: service }]);
+  });
+
+  it('watches this API\'s stage for 4xx', () => {
+    // Prepare
+    const template = templateFor();
+    const api = logicalId(template, 'AWS::ApiGatewayV2::Api', 'IngressApi');
+
+    // Act
+    const props = alarm(template, 'Api4xx');
+
+    // Assess
+    expect(props.Dimensions).toEqual([
+      { Name: 'ApiId', Value: { Ref: api } },
+      { Name: 'Stage', Value: '$default' },
+    ]);
+  });
+
+  it('sets the API 4xx threshold to a tenth of the stage throttle over 5 minutes', () => {
+    // Prepare
+    const template = templateFor({ throttleRateLimit: '1000' });
+
+    // Act
+    const props = alarm(template, 'Api4xx');
+
+    // Assess
+    expect(props.Threshold).toBe(30_000);
+    expect(api4xxThresholdFor(1_000)).toBe(30_000);
+  });
+
+  it('prefers an explicit API 4xx threshold over the one derived from the throttle', () => {
+    // Prepare
+    const template = templateFor({ throttleRateLimit: '1000', alarmThresholds: '{"api4xx":250}' });
+
+    // Act
+    const props = alarm(template, 'Api4xx');
+
+    // Assess
+    expect(props.Threshold).toBe(250);
   });
 
   it('watches the function each Lambda alarm names', () => {
@@ -120,12 +200,13 @@ describe('Alarms', () => {
   it('keeps custom-metric alarms OK when no datapoint arrives', () => {
     // Prepare
     const template = templateFor();
+    const names = ['SignatureInvalid', 'EnqueueFailed', 'FinalAttemptFailed', ...SILENT_DROP_ALARMS];
 
     // Act
-    const missing = ['SignatureInvalid', 'EnqueueFailed', 'FinalAttemptFailed'].map((n) => alarm(template, n).TreatMissingData);
+    const missing = names.map((n) => alarm(template, n).TreatMissingData);
 
     // Assess
-    expect(missing).toEqual(['notBreaching', 'notBreaching', 'notBreaching']);
+    expect(missing).toEqual(names.map(() => 'notBreaching'));
   });
 
   it('notifies the alarm topic on ALARM and on OK', () => {
@@ -139,11 +220,95 @@ describe('Alarms', () => {
     );
 
     // Assess
-    expect(alarms).toHaveLength(ALARMS.length);
+    expect(alarms).toHaveLength(ALARM_COUNT);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topic }]);
       expect(a.OKActions).toEqual([{ Ref: topic }]);
     }
+  });
+});
+
+describe('VEHICLE_ERROR share alarm', () => {
+  function queries(template: ReturnType<typeof templateFor>): MetricDataQuery[] {
+    return alarm(template, 'VehicleErrorShare').Metrics ?? [];
+  }
+
+  /**
+   * The alarm's expression evaluated on one period's sums, with CloudWatch's IF and FILL on
+   * single values (`undefined`: the type sent nothing that period).
+   */
+  function share(expression: string, state: number | undefined, errors: number | undefined): number {
+    const evaluate = new Function('IF', 'FILL', 'state', 'errors', `return ${expression};`) as (
+      ...args: unknown[]
+    ) => number;
+    return evaluate(
+      (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
+      (value: number | undefined, fill: number) => value ?? fill,
+      state,
+      errors,
+    );
+  }
+
+  it('divides VEHICLE_ERROR by all data deliveries the receiver accepted, per hour', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const metrics = queries(template).filter((q) => q.MetricStat);
+
+    // Assess
+    expect(metrics.map((q) => [q.Id, q.MetricStat?.Metric.MetricName, q.MetricStat?.Metric.Dimensions, q.MetricStat?.Period, q.MetricStat?.Stat])).toEqual(
+      [['state', 'VEHICLE_STATE'], ['errors', 'VEHICLE_ERROR']].map(([id, type]) => [
+        id,
+        METRIC.EVENT_RECEIVED,
+        [{ Name: EVENT_TYPE_DIMENSION, Value: type }, { Name: 'service', Value: SERVICE.RECEIVER }],
+        3_600,
+        'Sum',
+      ]),
+    );
+  });
+
+  it('fires above a 10% share', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const props = alarm(template, 'VehicleErrorShare');
+
+    // Assess
+    expect(props).toMatchObject({ Threshold: 0.1, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it.each([
+    ['one error in two events', 1, 1, 0],
+    ['10 errors in 99 events (under the 100-event floor)', 89, 10, 0],
+    ['10 errors in 100 events (exactly 10%)', 90, 10, 0.1],
+    ['11 errors in 100 events', 89, 11, 0.11],
+    ['only VEHICLE_STATE', 500, undefined, 0],
+    ['only VEHICLE_ERROR', undefined, 150, 1],
+  ])('reads %s as the share the alarm compares', (_label, state, errors, expected) => {
+    // Prepare
+    const template = templateFor();
+    const expression = queries(template).find((q) => q.ReturnData)?.Expression ?? '';
+
+    // Act
+    const value = share(expression, state, errors);
+
+    // Assess
+    expect(value).toBeCloseTo(expected, 10);
+  });
+
+  it('uses the share and the minimum volume given in context', () => {
+    // Prepare
+    const template = templateFor({ alarmThresholds: '{"vehicleErrorRatio":0.25,"vehicleErrorMinEvents":500}' });
+    const expression = queries(template).find((q) => q.ReturnData)?.Expression ?? '';
+
+    // Act
+    const threshold = alarm(template, 'VehicleErrorShare').Threshold;
+
+    // Assess
+    expect(threshold).toBe(0.25);
+    expect([share(expression, 399, 100), share(expression, 400, 100)]).toEqual([0, 0.2]);
   });
 });
 
@@ -181,6 +346,8 @@ describe('Dashboard', () => {
     'DLQ depth',
     'Duplicates and stale signals',
     'Delivery lag (ms): processing time minus Smartcar deliveredAt',
+    'Signed deliveries refused, by reason (outcome code)',
+    ...SILENT_DROP_ALARMS.map((name) => `${name}: metric and alarm threshold`),
   ];
 
   function widgets(template: ReturnType<typeof templateFor>): { type: string; properties: Record<string, unknown> }[] {
@@ -211,7 +378,7 @@ describe('Dashboard', () => {
     const status = widgets(template).find((w) => w.type === 'alarm');
 
     // Assess
-    expect((status?.properties.alarms as unknown[]).length).toBe(ALARMS.length);
+    expect((status?.properties.alarms as unknown[]).length).toBe(ALARM_COUNT);
   });
 
   it('plots deliveries per event type with the eventType dimension', () => {
@@ -225,6 +392,29 @@ describe('Dashboard', () => {
     // Assess
     expect(metrics).toContain('"eventType","VEHICLE_STATE"');
     expect(metrics).toContain('"eventType","VEHICLE_ERROR"');
+  });
+
+  it('draws each silent-drop alarm against its threshold', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const graphs = widgets(template).filter((w) => w.properties.annotations !== undefined && String(w.properties.title).endsWith('alarm threshold'));
+
+    // Assess
+    expect(graphs.map((w) => (w.properties.annotations as { alarms: unknown[] }).alarms)).toHaveLength(SILENT_DROP_ALARMS.length);
+  });
+
+  it('plots signed refusals by reason with a SEARCH on the reason dimension', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const graph = widgets(template).find((w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)');
+    const metrics = JSON.stringify(graph?.properties.metrics);
+
+    // Assess
+    expect(metrics).toContain(`SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${METRIC.SIGNED_DELIVERY_REFUSED}\\"`);
   });
 
   it('is named after the stage', () => {

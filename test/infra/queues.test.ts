@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { ENV, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 const QUEUES = [
@@ -112,5 +112,33 @@ describe('Queues', () => {
 
     // Assess
     expect(dlq.properties.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+  });
+
+  it('remembers a processed eventId longer than a copy can live in the main queue, the DLQ and a redrive', () => {
+    // Prepare
+    const template = templateFor();
+    const retention = (prefix: string): number =>
+      resourceByPrefix(template, 'AWS::SQS::Queue', prefix).properties.MessageRetentionPeriod as number;
+
+    // Act
+    const processor = resourceByPrefix(template, 'AWS::Lambda::Function', 'ProcessingProcessor');
+    const ttl = Number((processor.properties.Environment as { Variables: Record<string, unknown> }).Variables[ENV.IDEMPOTENCY_TTL_SECONDS]);
+
+    // Assess
+    // A standard queue's DLQ keeps a message's original enqueue time, and a redrive enqueues it
+    // anew: the last redrive can run up to DLQ retention + queue retention after the first copy.
+    expect(ttl).toBeGreaterThanOrEqual(retention('ProcessingQueue') + retention('ProcessingDeadLetterQueue'));
+  });
+
+  it('keeps the DLQ longer than the main queue, so a dead letter is not expired on arrival', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'ProcessingQueue');
+    const dlq = resourceByPrefix(template, 'AWS::SQS::Queue', 'ProcessingDeadLetterQueue');
+
+    // Assess
+    expect(dlq.properties.MessageRetentionPeriod as number).toBeGreaterThan(queue.properties.MessageRetentionPeriod as number);
   });
 });

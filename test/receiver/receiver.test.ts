@@ -52,6 +52,7 @@ describe('data events are persisted before 200', () => {
         eventType: 'VEHICLE_STATE',
         eventId: 'evt-1',
         enqueued: true,
+        signed: true,
         route: 'data',
         bodyBytes: Buffer.byteLength(body),
       },

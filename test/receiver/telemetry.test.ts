@@ -3,7 +3,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/core/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, SERVICE, SQS_MAX_MESSAGE_BYTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../local/events.ts';
 import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
@@ -78,7 +78,7 @@ describe('one log line and one metrics line per request', () => {
     ['an oracle attempt', () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: '{"a":1}' })) }), METRIC.VERIFY_REFUSED, 'WARN'],
     ['a forged delivery', () => signedEvent(vehicleBody(), { amt: 'forged' }), METRIC.SIGNATURE_INVALID, 'WARN'],
     ['an oversized body', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE, 'WARN'],
-    ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), METRIC.BAD_REQUEST, 'WARN'],
+    ['an unsigned empty body', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST, 'WARN'],
     ['a GET', () => httpApiEvent({ method: 'GET' }), METRIC.BAD_REQUEST, 'WARN'],
   ])('reports %s with %s on the [service] dimension only', async (_label, makeEvent, metric, level) => {
     // Prepare
@@ -118,6 +118,95 @@ describe('one log line and one metrics line per request', () => {
     expect(byType).toHaveLength(2);
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).not.toHaveProperty(EVENT_TYPE_DIMENSION);
+  });
+});
+
+describe('signed deliveries refused', () => {
+  /** A signed body of exactly the receiver limit: it passes the size check, but not SQS's with the attributes. */
+  const fullSizeBody = (): string => {
+    const head = JSON.stringify({ eventId: 'evt-big', eventType: 'VEHICLE_STATE', pad: '' });
+    return head.replace('"pad":""', `"pad":"${'x'.repeat(SQS_MAX_MESSAGE_BYTES - head.length)}"`);
+  };
+
+  it.each([
+    ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), 64_000, 400, 'not_json_object'],
+    ['a signed body without eventType', () => signedEvent('{"eventId":"e-1"}', { amt: SECRET_AMT }), 64_000, 400, 'missing_event_type'],
+    ['a signed body SQS cannot store with its attributes', () => signedEvent(fullSizeBody(), { amt: SECRET_AMT }), SQS_MAX_MESSAGE_BYTES, 413, 'payload_too_large'],
+  ])('counts %s as SignedDeliveryRefused, in total and by reason, on one line', async (_label, makeEvent, maxBodyBytes, status, reason) => {
+    // Prepare
+    const { handler, telemetry } = buildReceiver({
+      sqs: sqsClient,
+      queueUrl: QUEUE_URL,
+      amt: staticAmtProvider({ current: SECRET_AMT }),
+      maxBodyBytes,
+    });
+
+    // Act
+    const result = await handler(makeEvent());
+
+    // Assess
+    expect(result.statusCode).toBe(status);
+    expect(telemetry.emf()).toHaveLength(1);
+    expect(telemetry.emf()[0]).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Dimensions: [['service'], ['service', REFUSAL_REASON_DIMENSION]],
+            Metrics: [{ Name: METRIC.SIGNED_DELIVERY_REFUSED }],
+          },
+        ],
+      },
+      service: SERVICE.RECEIVER,
+      [REFUSAL_REASON_DIMENSION]: reason,
+      [METRIC.SIGNED_DELIVERY_REFUSED]: 1,
+    });
+  });
+
+  it('leaves the outcome\'s own metric off a signed refusal\'s line, so no metric gets a reason series', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+
+    // Act
+    await handler(signedEvent('[]', { amt: SECRET_AMT }));
+
+    // Assess
+    const names = (telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> })
+      .CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
+    expect(names).toEqual([METRIC.SIGNED_DELIVERY_REFUSED]);
+  });
+
+  it.each([
+    ['an unsigned empty body (400)', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST],
+    ['a badly signed array (401)', () => signedEvent('[]', { amt: 'forged' }), METRIC.SIGNATURE_INVALID],
+    ['a body over the limit, refused before the signature is checked (413)', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE],
+    ['an accepted event (200)', () => signedEvent(vehicleBody(), { amt: SECRET_AMT }), METRIC.EVENT_RECEIVED],
+  ])('does not count %s', async (_label, makeEvent, metric) => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+
+    // Act
+    await handler(makeEvent());
+
+    // Assess
+    expect(telemetry.emf()).toHaveLength(1);
+    expect(telemetry.emf()[0]).toHaveProperty(metric, 1);
+    expect(telemetry.emf()[0]).not.toHaveProperty(METRIC.SIGNED_DELIVERY_REFUSED);
+    expect(telemetry.emf()[0]).not.toHaveProperty(REFUSAL_REASON_DIMENSION);
+  });
+
+  it('marks the outcome of a signed refusal as signed, and of an unsigned one as not', async () => {
+    // Prepare
+    const { handler, outcomes } = receiver();
+
+    // Act
+    await handler(signedEvent('[]', { amt: SECRET_AMT }));
+    await handler(httpApiEvent({ body: '[]' }));
+
+    // Assess
+    expect(outcomes.map((o) => [o.code, o.signed])).toEqual([
+      ['not_json_object', true],
+      ['signature_invalid', false],
+    ]);
   });
 });
 
