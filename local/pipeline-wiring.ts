@@ -120,7 +120,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
 
-    const readStatus = createIdempotencyStatusReader({ dynamodb, tableName: LOCAL_DEFAULTS.idempotencyTableName });
+    const readStatus = createIdempotencyStatusReader({ dynamodb: adminDynamo, tableName: LOCAL_DEFAULTS.idempotencyTableName });
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
       host,

@@ -76,8 +76,6 @@ export const METRIC = {
   PAYLOAD_TOO_LARGE: 'PayloadTooLarge',
   BAD_REQUEST: 'BadRequest',
   SECRET_UNAVAILABLE: 'SecretUnavailable',
-  /** A signed delivery whose `meta.deliveredAt` is outside the tolerance: refused as a possible replay. */
-  STALE_DELIVERY: 'StaleDelivery',
   /**
    * A signed delivery accepted without an age check: no `meta.deliveredAt` (legacy shapes) or one
    * that is not a time (by type: it shares the `EventReceived` line).

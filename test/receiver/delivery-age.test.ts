@@ -53,7 +53,7 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     ['captured on 2020-01-01 (ISO-8601)', '2020-01-01T00:00:00.000Z', (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['captured on 2020-01-01 (epoch ms)', Date.UTC(2020, 0, 1), (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['as a numeric string, an hour old', String(NOW - 3_600_000), 3_600],
-  ])('refuses a delivery %s with 400 stale_delivery, enqueues nothing and counts StaleDelivery', async (_label, deliveredAt, ageSeconds) => {
+  ])('refuses a delivery %s with 400 stale_delivery, enqueues nothing and counts it as SignedDeliveryRefused (reason stale_delivery)', async (_label, deliveredAt, ageSeconds) => {
     // Prepare
     const { handler, outcomes, telemetry } = receiver();
     const body = stateBody(deliveredAt);
@@ -66,7 +66,7 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     expect(bodyOf(result)).toEqual({ error: 'stale_delivery' });
     expect(await queue().drain()).toEqual([]);
     expect(outcomes).toMatchObject([{ code: 'stale_delivery', enqueued: false, eventId: 'evt-age' }]);
-    expect(telemetry.emf()).toMatchObject([{ [METRIC.STALE_DELIVERY]: 1 }]);
+    expect(telemetry.emf()).toMatchObject([{ [METRIC.SIGNED_DELIVERY_REFUSED]: 1, reason: 'stale_delivery' }]);
     const [log] = telemetry.logs();
     expect(log).toMatchObject({ level: 'WARN', code: 'stale_delivery', ageSeconds, toleranceSeconds: TOLERANCE_SECONDS });
   });
