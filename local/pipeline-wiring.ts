@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { SQS_CLIENT_SETTINGS } from '../lambda/receiver/constants.ts';
@@ -163,7 +164,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           if (Date.now() >= deadline) {
             throw new Error(`Timed out after ${timeoutMs} ms waiting for the pipeline; last stats: ${JSON.stringify(current)}`);
           }
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
         }
       },
       sqsEmulator: emulators.sqs,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from '../../core/constants.ts';
 import { MAX_OPTIMISTIC_ATTEMPTS, OPTIMISTIC_BACKOFF_MS } from '../constants.ts';
@@ -104,7 +105,7 @@ export async function updateVersionedItem<T, R>(
       return { item, result, attempts: attempt };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      await pause(Math.random() * OPTIMISTIC_BACKOFF_MS * attempt);
+      await sleep(Math.random() * OPTIMISTIC_BACKOFF_MS * attempt);
     }
   }
   throw new ConcurrentUpdateError(vehicleId, MAX_OPTIMISTIC_ATTEMPTS);
@@ -112,8 +113,4 @@ export async function updateVersionedItem<T, R>(
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
