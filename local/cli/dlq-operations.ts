@@ -1,7 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -10,6 +9,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
+import { queueArn } from './queue-arn.ts';
 
 /** The queues the DLQ tools work on. */
 export interface DlqTarget {
@@ -194,10 +194,4 @@ function toEntry(message: Message): DlqEntry {
 
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' && value ? value : fallback;
-}
-
-async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  if (!Attributes?.QueueArn) throw new Error(`No QueueArn for ${queueUrl}`);
-  return Attributes.QueueArn;
 }
