@@ -54,7 +54,7 @@ export async function readVersionedItem<T>(
  * Read, merge, conditional write; on a lost race, read again and retry (bounded, jittered).
  *
  * One item per vehicle costs one read and one write per event whatever the signal count, where
- * one conditional write per signal would cost 10 to 20 writes (see `cost-model.ts`). The
+ * one conditional write per signal would cost 10 to 20 writes (see `bench/dynamo-design-cost.ts`). The
  * `version` condition makes concurrent writers for one vehicle serialise instead of overwriting
  * each other; nothing is written when the merge changes nothing (an item never written has
  * version 0).
