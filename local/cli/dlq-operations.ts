@@ -31,8 +31,6 @@ export interface DlqEntry {
   receiveCount: number;
   /** When the receiver first enqueued the event (ISO), if known. */
   sentAt: string;
-  /** The processor does not write errors onto messages, so there is nothing to show: always `-`. */
-  firstError: string;
 }
 
 /** Which DLQ messages a redrive moves; all when empty. */
@@ -182,6 +180,5 @@ function toEntry(message: Message): DlqEntry {
     vehicleId: body.vehicleId ?? '-',
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
     sentAt: Number.isFinite(receivedAt) ? new Date(receivedAt).toISOString() : '-',
-    firstError: '-',
   };
 }
