@@ -39,7 +39,7 @@ const MILLION = 1_000_000;
  * ```
  */
 export function costPerMillion(inputs: CostInputs): CostResult {
-  const busy = lines(inputs, Math.min(inputs.batchFill, inputs.stack.batchSize), false);
+  const busy = lines(inputs, Math.min(inputs.batchFill, inputs.stack.batch_size), false);
   const quiet = lines(inputs, 1, true);
   const total = (costLines: CostLine[]): number => round(costLines.reduce((sum, l) => sum + l.usd, 0), 3);
   const pipeline = (costLines: CostLine[]): number => total(costLines.filter((l) => !l.example_store));
@@ -52,11 +52,11 @@ export function costPerMillion(inputs: CostInputs): CostResult {
     fixed_per_month_usd: { total: round(fixed.reduce((sum, f) => sum + f.usd, 0), 2), breakdown: fixed },
     assumptions: [
       `${PRICES_REGION} on-demand prices as of ${PRICES_AS_OF} (bench/prices.ts), no free tier.`,
-      `Batches hold ${round(Math.min(inputs.batchFill, inputs.stack.batchSize), 2)} records on average, as measured under the end-to-end load; low_traffic assumes one record per batch.`,
+      `Batches hold ${round(Math.min(inputs.batchFill, inputs.stack.batch_size), 2)} records on average, as measured under the end-to-end load; low_traffic assumes one record per batch.`,
       `Receiver billed duration: hot-path p50 at 5 KB plus an assumed ${ASSUMED_SQS_SEND_MS} ms SQS SendMessage, rounded up to whole ms.`,
       'Processor billed duration: handler time per batch measured in process against the in-process DynamoDB emulator (it serializes writes): an upper bound.',
       `Lambda START/END/REPORT lines estimated at ${LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION} bytes per invocation.`,
-      `Secrets Manager: one warm receiver fetching every ${inputs.stack.amtCacheSeconds} s at ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events per month.`,
+      `Secrets Manager: one warm receiver fetching every ${inputs.stack.amt_cache_seconds} s at ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events per month.`,
       'DynamoDB units measured on the emulator per first delivery; a duplicate delivery adds one failed conditional write (idempotency).',
       'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
     ],
@@ -74,13 +74,13 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
   const logBytesPerEvent = {
     receiver: receiver.log_bytes_per_event + LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION,
     processor: (processorLogBytes + LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION) / fill,
-    access: stack.accessLogLineBytes,
+    access: stack.access_log_line_bytes,
   };
   const totalLogBytes = logBytesPerEvent.receiver + logBytesPerEvent.processor + logBytesPerEvent.access;
-  const secretCalls = MONTH_SECONDS / stack.amtCacheSeconds;
+  const secretCalls = MONTH_SECONDS / stack.amt_cache_seconds;
   const idem = processor.dynamodb_per_event.idempotency;
   const state = processor.dynamodb_per_event.vehicle_state;
-  const apiPrice = stack.apiType === 'HTTP' ? PRICES.httpApiRequest : PRICES.restApiRequest;
+  const apiPrice = stack.api_type === 'HTTP' ? PRICES.httpApiRequest : PRICES.restApiRequest;
   const line = (item: string, usd: number, basis: string, exampleStore = false): CostLine => ({
     item,
     usd,
@@ -88,17 +88,17 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
     basis,
   });
   return [
-    line(`API Gateway ${stack.apiType} API requests`, MILLION * apiPrice.usd, `1 request per event, ${apiPrice.unit}`),
+    line(`API Gateway ${stack.api_type} API requests`, MILLION * apiPrice.usd, `1 request per event, ${apiPrice.unit}`),
     line('Receiver Lambda requests', MILLION * PRICES.lambdaRequest.usd, '1 invocation per event'),
     line(
       'Receiver Lambda duration',
-      MILLION * (stack.receiverMemoryMb / 1024) * (receiverMs / 1000) * gbSecond,
-      `${receiverMs} ms billed x ${stack.receiverMemoryMb} MB ${stack.architecture}`,
+      MILLION * (stack.receiver_memory_mb / 1024) * (receiverMs / 1000) * gbSecond,
+      `${receiverMs} ms billed x ${stack.receiver_memory_mb} MB ${stack.architecture}`,
     ),
     line(
       'Secrets Manager GetSecretValue',
       secretCalls * PRICES.secretsManagerApiCall.usd * (MILLION / REFERENCE_EVENTS_PER_MONTH),
-      `${Math.round(secretCalls)} calls per month (cache ${stack.amtCacheSeconds} s)`,
+      `${Math.round(secretCalls)} calls per month (cache ${stack.amt_cache_seconds} s)`,
     ),
     line(
       'SQS SendMessage',
@@ -110,8 +110,8 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
     line('Processor Lambda requests', invocations * PRICES.lambdaRequest.usd, `1 invocation per batch of ${round(fill, 2)}`),
     line(
       'Processor Lambda duration',
-      invocations * (stack.processorMemoryMb / 1024) * (batchMs / 1000) * gbSecond,
-      `${batchMs} ms billed per batch x ${stack.processorMemoryMb} MB ${stack.architecture}`,
+      invocations * (stack.processor_memory_mb / 1024) * (batchMs / 1000) * gbSecond,
+      `${batchMs} ms billed per batch x ${stack.processor_memory_mb} MB ${stack.architecture}`,
     ),
     line(
       'DynamoDB idempotency',

@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { defaultHandlers } from '../lambda/processor/handlers/index.ts';
 import type { EventHandlers } from '../lambda/processor/types.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { percentile } from '../local/cli/percentile.ts';
 import { END_TO_END } from './constants.ts';
 import type { LoadPlan, LoadReport } from './load-client.ts';
 import { captureOutput } from './output-capture.ts';
-import { mean, percentile, round, wallClockMs } from './stats.ts';
+import { mean, round, wallClockMs } from './stats.ts';
 import type { LocalStats } from '../local/types.ts';
 import type { EndToEndResult } from './types.ts';
 

@@ -10,11 +10,12 @@ import { buildVehicleState } from '../local/events.ts';
 import { createProcessorTables, startDynamo } from '../local/dynamo.ts';
 import { createLambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/sqs-event.ts';
+import { percentile } from '../local/cli/percentile.ts';
 import { PROCESSOR_BATCHES } from './constants.ts';
 import { meterDynamo, perEvent } from './dynamo-meter.ts';
 import { emfSeries } from './emf.ts';
 import { captureOutput } from './output-capture.ts';
-import { mean, percentile, round } from './stats.ts';
+import { mean, round } from './stats.ts';
 import type { DynamoUsage, ProcessorBatchResult } from './types.ts';
 
 const TABLES = { idempotencyTableName: 'bench-idempotency', vehicleStateTableName: 'bench-vehicle-state' };

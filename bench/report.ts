@@ -2,7 +2,8 @@ import { BODY_SIZES, RECIPE, TARGETS } from './constants.ts';
 import type { BenchResults, TargetCheck } from './types.ts';
 
 /**
- * The targets of issue #6 checked against a run. Every target is listed, met or not.
+ * The bench's targets (`TARGETS` in `constants.ts`) checked against a run. Every target is
+ * listed, met or not.
  *
  * @example
  * ```ts

@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   const receiver = await benchReceiverHotPath();
   progress('cold start proxy');
   const coldStart = await benchColdStart();
-  progress(`processor in process, batches of ${stack.batchSize}`);
-  const processor = await benchProcessorBatches(stack.batchSize);
+  progress(`processor in process, batches of ${stack.batch_size}`);
+  const processor = await benchProcessorBatches(stack.batch_size);
   progress('local end to end, intake alone (processor paused)');
   const intake = await benchEndToEnd({ pauseProcessor: true });
   progress('local end to end, whole pipeline');

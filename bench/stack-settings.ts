@@ -32,7 +32,7 @@ const TYPICAL_CONTEXT: Record<string, string> = {
  * @example
  * ```ts
  * const settings = readStackSettings();
- * settings.apiType; // 'HTTP'
+ * settings.api_type; // 'HTTP'
  * ```
  */
 export function readStackSettings(): StackSettings {
@@ -57,17 +57,17 @@ export function readStackSettings(): StackSettings {
   if (httpApi === restApi) throw new Error('Expected exactly one kind of API Gateway API in the template');
   const architecture = (receiver.Architectures as string[] | undefined)?.[0] ?? 'x86_64';
   return {
-    apiType: httpApi ? 'HTTP' : 'REST',
-    receiverMemoryMb: Number(receiver.MemorySize ?? 128),
-    processorMemoryMb: Number(processor.MemorySize ?? 128),
+    api_type: httpApi ? 'HTTP' : 'REST',
+    receiver_memory_mb: Number(receiver.MemorySize ?? 128),
+    processor_memory_mb: Number(processor.MemorySize ?? 128),
     architecture: architecture === 'arm64' ? 'arm64' : 'x86_64',
-    batchSize: Number(mapping?.BatchSize ?? 10),
-    amtCacheSeconds: Number(receiverEnv[ENV.AMT_CACHE_SECONDS]),
+    batch_size: Number(mapping?.BatchSize ?? 10),
+    amt_cache_seconds: Number(receiverEnv[ENV.AMT_CACHE_SECONDS]),
     alarms: ofType('AWS::CloudWatch::Alarm').length,
     alarmMetrics: ofType('AWS::CloudWatch::Alarm').reduce((sum, alarm) => sum + alarmMetricCount(alarm), 0),
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
-    accessLogLineBytes: accessLogLineBytes(resources),
+    access_log_line_bytes: accessLogLineBytes(resources),
   };
 }
 

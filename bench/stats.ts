@@ -1,21 +1,8 @@
 /**
- * Order statistics for the bench. Percentiles use the nearest-rank method on a sorted copy.
+ * Summary statistics for the bench. Percentiles come from `local/cli/percentile.ts`, the
+ * definition the `send` CLI prints with too (nearest rank).
  */
-
-/**
- * The `q` quantile (0..1) of `values`, nearest rank; `NaN` for no values.
- *
- * @example
- * ```ts
- * percentile([3, 1, 2, 4], 0.5); // 2
- * ```
- */
-export function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
-}
+import { percentile } from '../local/cli/percentile.ts';
 
 /**
  * The median (nearest rank).

@@ -117,19 +117,19 @@ export interface CostResult {
 
 /** Settings read from the synthesized stack (default context). */
 export interface StackSettings {
-  apiType: 'HTTP' | 'REST';
-  receiverMemoryMb: number;
-  processorMemoryMb: number;
+  api_type: 'HTTP' | 'REST';
+  receiver_memory_mb: number;
+  processor_memory_mb: number;
   architecture: 'arm64' | 'x86_64';
-  batchSize: number;
-  amtCacheSeconds: number;
+  batch_size: number;
+  amt_cache_seconds: number;
   alarms: number;
   /** Alarm metrics, the unit CloudWatch bills alarms in (a metric-math alarm counts each metric it reads). */
   alarmMetrics: number;
   dashboards: number;
   secrets: number;
   /** Bytes of one API Gateway access log line, the stack's format filled with typical values. */
-  accessLogLineBytes: number;
+  access_log_line_bytes: number;
 }
 
 export interface BenchResults {

@@ -19,11 +19,11 @@ const USAGE = `Usage: npm run dlq -- <list|redrive|purge> [target] [options]
 
 Commands
   list                    show DLQ messages without consuming them: event type, eventId, vehicle,
-                          receive count, when it was received, first error.
+                          receive count, when it was received.
                           Peeking receives each message and makes it visible again at once, so it
-                          increments the messages' receive counts. The processor does not record
-                          errors on messages, so "first error" shows "-": search the processor's
-                          logs for the eventId.
+                          increments the messages' receive counts. Messages carry no error (the
+                          processor does not record one on them): search the processor's logs
+                          for the eventId.
   redrive                 move messages back to the main queue to be processed again
                           (fix the cause first). Unfiltered on AWS: an SQS message move task
                           (StartMessageMoveTask). Filtered, or locally: receive, send, delete.
@@ -142,8 +142,8 @@ async function confirm(question: string): Promise<boolean> {
 
 function formatTable(entries: readonly DlqEntry[]): string {
   if (entries.length === 0) return '';
-  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT', 'FIRST ERROR'];
-  const rows = entries.map((e) => [e.eventType, e.eventId, e.vehicleId, String(e.receiveCount), e.sentAt, e.firstError]);
+  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT'];
+  const rows = entries.map((e) => [e.eventType, e.eventId, e.vehicleId, String(e.receiveCount), e.sentAt]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return `${[header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
 }

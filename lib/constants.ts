@@ -1,4 +1,6 @@
+import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import type { LogLevel } from './types.ts';
 
 /**
  * Defaults of the stack that only the infrastructure cares about. Numbers the handlers or
@@ -16,10 +18,10 @@ export const PROD_STAGE = 'prod';
 export const STACK_NAME_PREFIX = 'SmartcarWebhooks';
 
 /** Default log level of both functions (Powertools `POWERTOOLS_LOG_LEVEL`). */
-export const DEFAULT_LOG_LEVEL = 'INFO';
+export const DEFAULT_LOG_LEVEL = PowertoolsLogLevel.INFO;
 
-/** Log levels the Powertools logger understands, in the case it expects. */
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** Log levels the Powertools logger understands, in the case it expects: Powertools' own list. */
+export const LOG_LEVELS: readonly LogLevel[] = Object.values(PowertoolsLogLevel);
 
 /** Ingress defaults. */
 export const INGRESS_DEFAULTS = {

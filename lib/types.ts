@@ -1,13 +1,14 @@
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { ALARM_DEFAULTS, LOG_LEVELS } from './constants.ts';
+import type { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger/types';
+import type { ALARM_DEFAULTS } from './constants.ts';
 
 /** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
 export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: number };
 
-/** Powertools log levels accepted by the stack. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Powertools log levels accepted by the stack, upper case as `POWERTOOLS_LOG_LEVEL` is documented. */
+export type LogLevel = Uppercase<PowertoolsLogLevel>;
 
 /** The pipeline's parts that the alarms and the dashboard watch. */
 export interface MonitoredResources {

@@ -9,7 +9,7 @@ export type AmtSource = 'option' | 'environment' | 'dotenv';
 export interface FoundAmt {
   amt: string;
   source: AmtSource;
-  /** The `.env` file it came from, when `source` is `env-file`. */
+  /** The `.env` file it came from, when `source` is `dotenv`. */
   file?: string;
 }
 

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -64,14 +66,10 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
   });
-  const listen = (port: number): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+  // `once` rejects if the server emits 'error' (EADDRINUSE) before 'listening'.
+  const listen = async (port: number): Promise<void> => {
+    await once(server.listen(port, host), 'listening');
+  };
   // dynalite's own `server.close` also closes (and, in memory, empties) its database, so an
   // outage is simulated with Node's plain close, which only stops listening.
   const stopListening = async (): Promise<void> => {
@@ -169,7 +167,7 @@ async function createTable(
   for (let i = 0; i < 200; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
   }
   throw new Error(`Table ${tableName} did not become ACTIVE`);
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -107,13 +108,8 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     return undefined;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? LOCAL_DEFAULTS.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // `once` rejects if the server emits 'error' (EADDRINUSE) before 'listening'.
+  await once(server.listen(options.port ?? LOCAL_DEFAULTS.port, host), 'listening');
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createProcessorDynamoClient } from '../lambda/processor/clients.ts';
 import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
@@ -170,7 +171,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           if (Date.now() >= deadline) {
             throw new Error(`Timed out after ${timeoutMs} ms waiting for the pipeline; last stats: ${JSON.stringify(current)}`);
           }
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
         }
       },
       sqsEmulator: emulators.sqs,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -152,7 +153,11 @@ export function createPoller(options: PollerOptions): Poller {
         if (signal.aborted) return;
         if (!failing) logger.warn('Polling the queue failed; retrying with backoff', { error: (error as Error).message });
         failing = true;
-        await sleep(backoff, signal);
+        try {
+          await sleep(backoff, undefined, { signal });
+        } catch {
+          return; // aborted by stop() or kill()
+        }
         backoff = Math.min(backoff * 2, LOCAL_DEFAULTS.pollerBackoffMs.max);
       }
     }
@@ -182,16 +187,4 @@ export function createPoller(options: PollerOptions): Poller {
       abort.abort();
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
-
-type LogLevel = NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel'];
 
 /**
  * A Powertools logger for a handler running locally. `POWERTOOLS_DEV=true` (set by `npm start`)

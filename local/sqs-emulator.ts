@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
@@ -44,13 +45,8 @@ export async function startSqsEmulator(options: { port?: number; host?: string }
     },
     async start() {
       if (running) return;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      // `once` rejects if the server emits 'error' (a port taken meanwhile) before 'listening'.
+      await once(server.listen(port, host), 'listening');
       running = true;
     },
     async close() {

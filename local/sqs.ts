@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
+import { queueArn } from './cli/queue-arn.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 
@@ -122,11 +123,6 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
     }),
   );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  return required(Attributes?.QueueArn, 'queue ARN');
 }
 
 function required(value: string | undefined, what: string): string {

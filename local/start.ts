@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { findAmt } from './amt.ts';
 import { intOption } from './cli/args.ts';
-import { UsageError } from './cli/errors.ts';
+import { runCli } from './cli/run-cli.ts';
 import { AMT_ENV, LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
@@ -29,7 +29,8 @@ The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one a
 token is generated and printed (it works only against this local pipeline).
 `;
 
-async function main(argv: string[]): Promise<void> {
+/** Starts the pipeline and resolves with 0 once it runs (it keeps running until Ctrl-C). */
+async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(USAGE);
-    return;
+    return 0;
   }
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
@@ -89,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return 0;
 }
 
 function banner(pipeline: LocalPipeline, amtSource: string | undefined): string {
@@ -129,17 +131,8 @@ function liveSummary(pipeline: LocalPipeline): () => void {
   return () => clearInterval(timer);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const code = (error as { code?: string }).code;
-  process.stderr.write(
-    code === 'EADDRINUSE'
-      ? `The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.\n`
-      : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runCli('npm start', USAGE, () => main(process.argv.slice(2)), (error) =>
+  (error as { code?: string }).code === 'EADDRINUSE'
+    ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
+    : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
+);

@@ -99,7 +99,7 @@ export interface PipelineOptions {
   port?: number;
   /** @default LOCAL_DEFAULTS.host (loopback) */
   host?: string;
-  /** The AMT to verify with; see `resolveAmt()` for how `npm start` finds one. Generated when absent. */
+  /** The AMT to verify with; see `findAmt()` (`local/amt.ts`) for how `npm start` finds one. Generated when absent. */
   amt?: string;
   /** Main queue visibility timeout, and so the local invocation timeout. @default LOCAL_DEFAULTS.visibilityTimeoutSeconds */
   visibilityTimeoutSeconds?: number;

@@ -1,4 +1,5 @@
 import { epochMs } from '../core/timestamp.ts';
+import { vehicleIdOf } from '../core/vehicle-id.ts';
 import { TEST_MODE } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import type {
@@ -74,7 +75,7 @@ function parseMeta(value: unknown): EventMeta {
 
 function parseVehicle(root: Json, data: Json): VehicleInfo {
   const vehicle = isObject(data.vehicle) ? data.vehicle : {};
-  const id = str(root.vehicleId) ?? str(vehicle.id);
+  const id = vehicleIdOf(root);
   if (!id) throw new MalformedEventError('neither vehicleId nor data.vehicle.id is present');
   const info: VehicleInfo = { id };
   const make = str(vehicle.make);

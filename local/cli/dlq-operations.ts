@@ -1,7 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -10,6 +9,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
+import { describePayload } from './describe-payload.ts';
+import { queueArn } from './queue-arn.ts';
 
 /** The queues the DLQ tools work on. */
 export interface DlqTarget {
@@ -30,8 +31,6 @@ export interface DlqEntry {
   receiveCount: number;
   /** When the receiver first enqueued the event (ISO), if known. */
   sentAt: string;
-  /** The processor does not write errors onto messages, so there is nothing to show: always `-`. */
-  firstError: string;
 }
 
 /** Which DLQ messages a redrive moves; all when empty. */
@@ -171,33 +170,15 @@ function matches(entry: DlqEntry, filter: RedriveFilter): boolean {
 
 function toEntry(message: Message): DlqEntry {
   const attributes = message.MessageAttributes ?? {};
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(message.Body ?? '');
-    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-  } catch {
-    // Not JSON: attributes are all there is.
-  }
-  const data = (body.data ?? {}) as { vehicle?: { id?: unknown } };
-  const vehicleId = typeof body.vehicleId === 'string' ? body.vehicleId : data.vehicle?.id;
+  // A body that is not JSON describes nothing: the attributes are all there is.
+  const body = describePayload(message.Body ?? '');
   const receivedAt = Number(attributes[MESSAGE_ATTRIBUTE.RECEIVED_AT]?.StringValue ?? message.Attributes?.SentTimestamp);
   return {
     messageId: message.MessageId ?? '',
-    eventType: attributes[MESSAGE_ATTRIBUTE.EVENT_TYPE]?.StringValue ?? stringOr(body.eventType, '-'),
-    eventId: attributes[MESSAGE_ATTRIBUTE.EVENT_ID]?.StringValue ?? stringOr(body.eventId, '-'),
-    vehicleId: stringOr(vehicleId, '-'),
+    eventType: attributes[MESSAGE_ATTRIBUTE.EVENT_TYPE]?.StringValue ?? body.eventType ?? '-',
+    eventId: attributes[MESSAGE_ATTRIBUTE.EVENT_ID]?.StringValue ?? body.eventId ?? '-',
+    vehicleId: body.vehicleId ?? '-',
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
     sentAt: Number.isFinite(receivedAt) ? new Date(receivedAt).toISOString() : '-',
-    firstError: '-',
   };
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value ? value : fallback;
-}
-
-async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  if (!Attributes?.QueueArn) throw new Error(`No QueueArn for ${queueUrl}`);
-  return Attributes.QueueArn;
 }

@@ -2,14 +2,21 @@ import { UsageError } from './errors.ts';
 
 /**
  * Runs a CLI's `main` and turns its result into an exit code: `main`'s own code on success,
- * 2 with the usage text for a command-line mistake, 1 with a one-line message for anything else.
+ * 2 with the usage text for a command-line mistake, 1 with a one-line message for anything else
+ * (`describeFailure`'s, by default "`name` failed: message").
  *
  * @example
  * ```ts
  * runCli('send', USAGE, () => main(process.argv.slice(2)));
+ * runCli('npm start', USAGE, () => main(argv), (error) => `The local pipeline failed to start: ${String(error)}`);
  * ```
  */
-export function runCli(name: string, usage: string, main: () => Promise<number>): void {
+export function runCli(
+  name: string,
+  usage: string,
+  main: () => Promise<number>,
+  describeFailure: (error: unknown) => string = (error) => `${name} failed: ${(error as Error).message}`,
+): void {
   main().then(
     (code) => {
       process.exitCode = code;
@@ -20,7 +27,7 @@ export function runCli(name: string, usage: string, main: () => Promise<number>)
         process.exitCode = 2;
         return;
       }
-      process.stderr.write(`${name} failed: ${(error as Error).message}\n`);
+      process.stderr.write(`${describeFailure(error)}\n`);
       process.exitCode = 1;
     },
   );

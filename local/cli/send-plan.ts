@@ -9,6 +9,7 @@ import {
   type PayloadVariant,
 } from '../events.ts';
 import { UsageError } from './errors.ts';
+import { describePayload, type PayloadDescription } from './describe-payload.ts';
 
 /** Which payload the send CLI builds. */
 export type SendKind = 'verify' | 'state' | 'error';
@@ -41,16 +42,10 @@ export interface SendPlanOptions {
   eventId?: string;
 }
 
-/** One HTTP request to make, and what its answer must be. */
-export interface Delivery {
+/** One HTTP request to make, what its answer must be, and what its body says (for reporting). */
+export interface Delivery extends PayloadDescription {
   body: Buffer;
   headers: Record<string, string>;
-  eventType?: string;
-  eventId?: string;
-  /** The body's `meta.deliveredAt` as epoch ms, when it has a readable one (to explain a `stale_delivery`). */
-  deliveredAt?: number;
-  /** VERIFY: the challenge whose HMAC the answer must carry. */
-  challenge?: string;
   /** True for a redelivery of an event already in the plan. */
   duplicate: boolean;
   /** An exact status, or `2xx`. */
@@ -143,28 +138,11 @@ function makeDelivery(options: SendPlanOptions, body: string | Buffer, duplicate
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const headers = signedHeaders(bytes, options.amt);
   if (options.badSignature) headers['sc-signature'] = computeSignature(randomBytes(16).toString('hex'), bytes);
-  const described = describe(bytes);
+  const described = describePayload(bytes);
   let expect: Delivery['expect'] = '2xx';
   if (options.expectStatus !== undefined) expect = options.expectStatus;
   // An unsigned VERIFY with an opaque challenge is still answered (the receiver's documented rule).
   else if (described.eventType === 'VERIFY') expect = 200;
   else if (options.badSignature) expect = 401;
   return { body: bytes, headers, duplicate, expect, ...described };
-}
-
-/** What can be read from a body for reporting; a `--file` need not be JSON at all. */
-function describe(body: Buffer): Pick<Delivery, 'eventType' | 'eventId' | 'challenge' | 'deliveredAt'> {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    const data = parsed.data as Record<string, unknown> | undefined;
-    const described: Pick<Delivery, 'eventType' | 'eventId' | 'challenge' | 'deliveredAt'> = {};
-    if (typeof parsed.eventType === 'string') described.eventType = parsed.eventType;
-    if (typeof parsed.eventId === 'string') described.eventId = parsed.eventId;
-    const deliveredAt = epochMs((parsed.meta as Record<string, unknown> | undefined)?.deliveredAt);
-    if (deliveredAt !== undefined) described.deliveredAt = deliveredAt;
-    if (parsed.eventType === 'VERIFY' && typeof data?.challenge === 'string') described.challenge = data.challenge;
-    return described;
-  } catch {
-    return {};
-  }
 }

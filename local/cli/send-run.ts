@@ -1,5 +1,6 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import { percentile } from './percentile.ts';
 import type { Delivery } from './send-plan.ts';
 
 /** What happened to one delivery. */
@@ -137,7 +138,8 @@ function describeAge(ageMs: number): string {
 }
 
 /**
- * Latency percentiles and status counts of a run, as lines for the terminal.
+ * Latency percentiles (nearest rank, see {@link percentile}) and status counts of a run, as lines
+ * for the terminal.
  *
  * @example
  * ```ts
@@ -145,8 +147,8 @@ function describeAge(ageMs: number): string {
  * ```
  */
 export function summarize(results: readonly DeliveryResult[]): string[] {
-  const latencies = results.map((r) => r.latencyMs).sort((a, b) => a - b);
-  const pick = (q: number): string => `${(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1)} ms`;
+  const latencies = results.map((r) => r.latencyMs);
+  const pick = (q: number): string => `${(latencies.length === 0 ? 0 : percentile(latencies, q)).toFixed(1)} ms`;
   const statuses = new Map<string, number>();
   for (const r of results) statuses.set(String(r.status ?? 'none'), (statuses.get(String(r.status ?? 'none')) ?? 0) + 1);
   const unexpected = results.filter((r) => !r.ok).length;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import type { EventHandlers } from '../../lambda/processor/types.ts';
@@ -16,7 +17,7 @@ describe('local pipeline: a batch that outlives its invocation timeout', () => {
     VEHICLE_STATE: async (event, context) => {
       const run = (runs.get(event.eventId) ?? 0) + 1;
       runs.set(event.eventId, run);
-      if (run === 1) await new Promise((resolve) => setTimeout(resolve, (VISIBILITY_SECONDS + 1) * 1000));
+      if (run === 1) await sleep((VISIBILITY_SECONDS + 1) * 1000);
       await defaultHandlers.VEHICLE_STATE(event, context);
     },
   };

@@ -34,7 +34,7 @@ describe('poison events, the DLQ and `npm run dlq` against the local pipeline', 
 
   it('moves an always-failing event to the DLQ after maxReceiveCount; redrive after the fix processes it once', async () => {
     // Prepare
-    const bad = stateDelivery(pipeline.amt);
+    const bad = stateDelivery(pipeline.amt, { vehicleId: 'veh-poison' });
     const good = [stateDelivery(pipeline.amt), stateDelivery(pipeline.amt)];
     poison.add(bad.eventId);
     const before = await pipeline.refreshStats();
@@ -60,7 +60,7 @@ describe('poison events, the DLQ and `npm run dlq` against the local pipeline', 
     expect(listed.code).toBe(0);
     const entries = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ eventType: 'VEHICLE_STATE', eventId: bad.eventId, firstError: '-' });
+    expect(entries[0]).toMatchObject({ eventType: 'VEHICLE_STATE', eventId: bad.eventId, vehicleId: 'veh-poison' });
     expect(entries[0]!.receiveCount).toBeGreaterThan(PIPELINE_DEFAULTS.maxReceiveCount);
     expect(stillThere.dlq).toBe(1);
     expect(redriven.code).toBe(0);

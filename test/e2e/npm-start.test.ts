@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runTs } from './support.ts';
 
@@ -42,7 +43,7 @@ describe('`npm start` as a user runs it', () => {
     let stats: { processedTotal: number } = { processedTotal: 0 };
     for (let i = 0; i < 100 && stats.processedTotal < 1; i++) {
       stats = (await (await fetch(`${baseUrl}/_local/stats`)).json()) as typeof stats;
-      if (stats.processedTotal < 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (stats.processedTotal < 1) await sleep(100);
     }
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

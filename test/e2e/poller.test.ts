@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 1
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -135,7 +136,7 @@ describe('Lambda-like SQS poller on the real emulator', () => {
     });
     p.start();
     await emulator.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
 
     // Act
     await emulator.start();

@@ -1,3 +1,4 @@
+import { LogLevel } from '@aws-lambda-powertools/logger';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,14 @@ describe('readConfig', () => {
       RetentionDays.TWO_WEEKS,
       'WARN',
     ]);
+  });
+
+  it.each(Object.values(LogLevel))('accepts every log level Powertools exports, in any case: %s', (level) => {
+    // Act
+    const config = configFrom({ logLevel: level.toLowerCase() });
+
+    // Assess
+    expect(config.logLevel).toBe(level);
   });
 
   it('reads alarm thresholds from an object (cdk.json)', () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from '../../core/constants.ts';
 import { MAX_OPTIMISTIC_ATTEMPTS, OPTIMISTIC_BACKOFF_MS } from '../constants.ts';
@@ -53,7 +54,7 @@ export async function readVersionedItem<T>(
  * Read, merge, conditional write; on a lost race, read again and retry (bounded, jittered).
  *
  * One item per vehicle costs one read and one write per event whatever the signal count, where
- * one conditional write per signal would cost 10 to 20 writes (see `cost-model.ts`). The
+ * one conditional write per signal would cost 10 to 20 writes (see `bench/dynamo-design-cost.ts`). The
  * `version` condition makes concurrent writers for one vehicle serialise instead of overwriting
  * each other; nothing is written when the merge changes nothing (an item never written has
  * version 0).
@@ -104,7 +105,7 @@ export async function updateVersionedItem<T, R>(
       return { item, result, attempts: attempt };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      await pause(Math.random() * OPTIMISTIC_BACKOFF_MS * attempt);
+      await sleep(Math.random() * OPTIMISTIC_BACKOFF_MS * attempt);
     }
   }
   throw new ConcurrentUpdateError(vehicleId, MAX_OPTIMISTIC_ATTEMPTS);
@@ -112,8 +113,4 @@ export async function updateVersionedItem<T, R>(
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

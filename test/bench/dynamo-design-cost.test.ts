@@ -5,7 +5,7 @@ import {
   itemPerSignalCost,
   itemPerVehicleCost,
   sumCosts,
-} from '../../lambda/processor/store/cost-model.ts';
+} from '../../bench/dynamo-design-cost.ts';
 import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { buildVehicleState } from '../../local/events.ts';

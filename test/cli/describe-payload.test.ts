@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../lambda/processor/parse-event.ts';
+import { describePayload } from '../../local/cli/describe-payload.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
+
+describe('describePayload', () => {
+  it.each([
+    ['a top-level vehicleId', buildVehicleState({ vehicleId: 'veh-top' })],
+    ['only data.vehicle.id', buildVehicleError({ vehicleId: 'veh-nested', variant: 'captured' })],
+    ['an empty top-level vehicleId', { ...buildVehicleError({ vehicleId: 'veh-fallback' }), vehicleId: '' }],
+  ])('reads the vehicle id the processor keys on from a body with %s', (_shape, payload) => {
+    // Prepare
+    const body = JSON.stringify(payload);
+
+    // Act
+    const described = describePayload(body);
+    const parsed = parseEvent(body);
+
+    // Assess
+    if (parsed.kind !== 'event') throw new Error(`expected an event, got ${parsed.kind}`);
+    expect(described).toMatchObject({ eventType: parsed.event.eventType, eventId: parsed.event.eventId });
+    expect(described.vehicleId).toBe(parsed.event.vehicleId);
+  });
+
+  it('reads a VERIFY challenge from a Buffer', () => {
+    // Prepare
+    const body = Buffer.from(JSON.stringify(buildVerify({ challenge: 'abc123', eventId: 'e-verify' })));
+
+    // Act
+    const described = describePayload(body);
+
+    // Assess
+    expect(described).toEqual({ eventType: 'VERIFY', eventId: 'e-verify', challenge: 'abc123' });
+  });
+
+  it.each(['not json', '[1,2]', 'null', '"VEHICLE_STATE"'])('describes nothing of %j', (body) => {
+    // Act
+    const described = describePayload(body);
+
+    // Assess
+    expect(described).toEqual({});
+  });
+});
