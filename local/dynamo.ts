@@ -9,6 +9,7 @@ import {
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../lambda/core/constants.ts';
+import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 
 /** A running DynamoDB emulator; `stop()`/`start()` take it down and back with its tables intact. */
@@ -103,7 +104,21 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
 }
 
 /**
- * A DynamoDB client for a local emulator, wherever it runs (this thread or the emulator host).
+ * Where a client reaches a local DynamoDB emulator (dummy credentials, the local region).
+ *
+ * @example
+ * ```ts
+ * const dynamodb = createProcessorDynamoClient(localDynamoConnection(dynamo.endpoint)); // the Lambda's settings
+ * ```
+ */
+export function localDynamoConnection(endpoint: string): SdkClientConnection {
+  return { endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS };
+}
+
+/**
+ * A DynamoDB client for a local emulator, wherever it runs (this thread or the emulator host),
+ * for setting up and inspecting tables. The processor's client is built by the processor's
+ * `createProcessorDynamoClient`.
  *
  * @example
  * ```ts
@@ -112,7 +127,7 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
  * ```
  */
 export function createLocalDynamoClient(endpoint: string, config: DynamoDBClientConfig = {}): DynamoDBClient {
-  return new DynamoDBClient({ ...config, endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS });
+  return new DynamoDBClient({ ...config, ...localDynamoConnection(endpoint) });
 }
 
 /**

@@ -1,16 +1,17 @@
+import { createProcessorDynamoClient } from '../lambda/processor/clients.ts';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
-import { SQS_CLIENT_SETTINGS } from '../lambda/receiver/constants.ts';
+import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { generateDevAmt } from './amt.ts';
 import { LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
-import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
+import { createLocalDynamoClient, createProcessorTables, localDynamoConnection } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth } from './sqs.ts';
+import { createLocalSqsClient, createPipelineQueues, localSqsConnection, queueDepth } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
 import type { LocalEndpoints, LocalPipeline, LocalStats, PipelineOptions } from './types.ts';
 
@@ -49,23 +50,21 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const sqsEndpoint = emulators.sqs.endpoint;
     const adminSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => adminSqs.destroy());
-    const dynamodb = createLocalDynamoClient(emulators.dynamo.endpoint);
-    cleanups.push(async () => dynamodb.destroy());
+    const adminDynamo = createLocalDynamoClient(emulators.dynamo.endpoint);
+    cleanups.push(async () => adminDynamo.destroy());
     const [queues] = await Promise.all([
       createPipelineQueues(adminSqs, { visibilityTimeoutSeconds }),
-      createProcessorTables(dynamodb, {
+      createProcessorTables(adminDynamo, {
         idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
         vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
       }),
     ]);
 
-    // The receiver's client is configured like the Lambda's, so an outage answers 5xx as fast.
-    const receiverSqs = createLocalSqsClient(
-      sqsEndpoint,
-      { maxAttempts: SQS_CLIENT_SETTINGS.maxAttempts },
-      { connectionTimeoutMs: SQS_CLIENT_SETTINGS.connectionTimeoutMs, requestTimeoutMs: SQS_CLIENT_SETTINGS.requestTimeoutMs },
-    );
+    // The functions' clients are the Lambda's (same factories), so an outage answers as fast.
+    const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
     cleanups.push(async () => receiverSqs.destroy());
+    const processorDynamo = createProcessorDynamoClient(localDynamoConnection(emulators.dynamo.endpoint));
+    cleanups.push(async () => processorDynamo.destroy());
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,
       sqs: receiverSqs,
@@ -79,7 +78,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const processor = createProcessorHandler({
       logger: createLocalLogger(SERVICE.PROCESSOR, logLevel),
       metrics: createLocalMetrics(SERVICE.PROCESSOR),
-      dynamodb,
+      dynamodb: processorDynamo,
       idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
       vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
       maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,

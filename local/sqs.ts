@@ -7,18 +7,13 @@ import {
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 /** The SDK's default socket pool per client (`NodeHttpHandler`). */
 const SDK_MAX_SOCKETS = 50;
-
-/** Socket timeouts of a local SQS client (the receiver uses the Lambda's, so outages look alike). */
-export interface LocalSqsTimeouts {
-  connectionTimeoutMs: number;
-  requestTimeoutMs: number;
-}
 
 /** Resolves every hostname to 127.0.0.1 (see {@link createLocalSqsClient}). */
 const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
@@ -27,13 +22,32 @@ const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
 };
 
 /**
- * An SQS client for the local emulator. Queue URLs the emulator hands out use the host
- * `sqs.<region>.localhost`, which not every machine resolves, so this client sends every
- * hostname to 127.0.0.1 (scoped to this client: no global DNS patch).
+ * Where a client reaches the local SQS emulator. Queue URLs the emulator hands out use the host
+ * `sqs.<region>.localhost`, which not every machine resolves, so the agent sends every hostname
+ * to 127.0.0.1 (scoped to this agent: no global DNS patch).
  *
  * Connections are kept alive as with the SDK's default handler (and so in Lambda): fauxqs'
  * `createLocalhostHandler()` does the same lookup on an agent without keep-alive, which opens
  * a TCP connection per request and cost the local intake a sizeable share of its CPU.
+ *
+ * @example
+ * ```ts
+ * const receiverSqs = createReceiverSqsClient(localSqsConnection(emulator.endpoint)); // the Lambda's settings
+ * ```
+ */
+export function localSqsConnection(endpoint: string): SdkClientConnection & { httpAgent: Agent } {
+  return {
+    endpoint,
+    region: LOCAL_DEFAULTS.region,
+    credentials: EMULATOR_CREDENTIALS,
+    httpAgent: new Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, lookup: loopbackLookup }),
+  };
+}
+
+/**
+ * An SQS client for the local emulator ({@link localSqsConnection}), for the pipeline's own work
+ * (queues, polling, stats): no request timeout, since ReceiveMessage long-polls. The receiver's
+ * client is built by the receiver's `createReceiverSqsClient`.
  *
  * @example
  * ```ts
@@ -44,18 +58,9 @@ const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
 export function createLocalSqsClient(
   endpoint: string,
   config: Omit<SQSClientConfig, 'requestHandler' | 'endpoint'> = {},
-  timeouts?: LocalSqsTimeouts,
 ): SQSClient {
-  return new SQSClient({
-    region: LOCAL_DEFAULTS.region,
-    credentials: EMULATOR_CREDENTIALS,
-    ...config,
-    requestHandler: {
-      httpAgent: new Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, lookup: loopbackLookup }),
-      ...(timeouts ? { connectionTimeout: timeouts.connectionTimeoutMs, requestTimeout: timeouts.requestTimeoutMs } : {}),
-    },
-    endpoint,
-  });
+  const { httpAgent, ...connection } = localSqsConnection(endpoint);
+  return new SQSClient({ ...connection, ...config, requestHandler: { httpAgent }, endpoint });
 }
 
 /**

@@ -21,5 +21,22 @@ export const MAX_OPTIMISTIC_ATTEMPTS = 8;
 /** Upper bound of the random pause between conflicting attempts, ms (jitter spreads racers apart). */
 export const OPTIMISTIC_BACKOFF_MS = 25;
 
+/**
+ * SDK client settings of the processor's DynamoDB client (built by `clients.ts`). One call gives up
+ * after 6.15 s at worst (`worstCaseCallMs`); see {@link DYNAMODB_CALLS_PER_RECORD} for the
+ * record's budget against the 30 s function timeout. A healthy call takes single-digit ms.
+ */
+export const DYNAMODB_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_500 } as const;
+
+/**
+ * DynamoDB calls one record makes one after another: the idempotency key (PutItem), the vehicle
+ * item's read and conditional write (GetItem, PutItem), then the key's completion (UpdateItem),
+ * or its release (DeleteItem) when the handler failed. Each lost optimistic race adds a read and
+ * a write, answered at once, so they are left out. 4 x 6.15 s = 24.6 s fits the 30 s timeout
+ * (`test/infra/time-budget.test.ts`). Records of one vehicle in one batch run one after another,
+ * so a batch holding several records of one vehicle while DynamoDB hangs can still exceed it.
+ */
+export const DYNAMODB_CALLS_PER_RECORD = 4;
+
 /** The wire value of `meta.mode` for Dashboard test deliveries. */
 export const TEST_MODE = 'TEST';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
+import { createProcessorDynamoClient } from './clients.ts';
 import { loadProcessorConfig } from './config.ts';
 import { createProcessorHandler } from './processor.ts';
 import { redactPersonalData } from './redact.ts';
@@ -16,8 +16,8 @@ const metrics = new Metrics({
   namespace: process.env[ENV.METRICS_NAMESPACE] || DEFAULT_METRICS_NAMESPACE,
   serviceName: process.env[ENV.SERVICE_NAME] || SERVICE.PROCESSOR,
 });
-// Bounded timeouts so one hung DynamoDB call fails its record instead of eating the invocation.
-const dynamodb = new DynamoDBClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+// One client for the stores and Powertools Idempotency, with timeouts that throw (see clients.ts).
+const dynamodb = createProcessorDynamoClient();
 
 /**
  * The processor Lambda: SQS event in, partial batch response out. See `createProcessorHandler`.

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import { PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { parseAmtSecret } from './amt-secret.ts';
+import { AMT_UNAVAILABLE_RETRY_SECONDS } from './constants.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from './errors.ts';
 import type { AmtProvider, AmtTokens, SecretsManagerAmtProviderOptions } from './types.ts';
 
@@ -13,6 +14,9 @@ import type { AmtProvider, AmtTokens, SecretsManagerAmtProviderOptions } from '.
  *   takes effect without a redeploy while forged deliveries cannot drive up the secret bill.
  * - A secret that is not configured is remembered for the refetch interval too: setting the real
  *   AMT takes effect within a minute, and an unconfigured endpoint costs at most one call a minute.
+ * - A failed read with no tokens to fall back on is remembered for `unavailableRetrySeconds`:
+ *   during a Secrets Manager outage the requests meanwhile fail at once (503), and the outage
+ *   costs one call per window, not one per delivery.
  * - When a scheduled refresh fails but tokens were fetched before, those stale tokens keep being
  *   served (retrying after the refetch interval) instead of answering 503 to every delivery.
  * - Concurrent callers share one in-flight fetch (the local pipeline serves requests concurrently).
@@ -30,10 +34,12 @@ export function createSecretsManagerAmtProvider(options: SecretsManagerAmtProvid
   const now = options.now ?? Date.now;
   const cacheMs = (options.cacheSeconds ?? PIPELINE_DEFAULTS.amtCacheSeconds) * 1000;
   const refetchMs = (options.refetchMinIntervalSeconds ?? PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds) * 1000;
+  const unavailableMs = (options.unavailableRetrySeconds ?? AMT_UNAVAILABLE_RETRY_SECONDS) * 1000;
   let tokens: AmtTokens | undefined;
   let expiresAt = 0;
   let lastFetchAt = Number.NEGATIVE_INFINITY;
-  let notConfigured: { error: AmtNotConfiguredError; until: number } | undefined;
+  /** The last failed fetch, answered again until `until` without a call. */
+  let failure: { error: AmtNotConfiguredError | AmtUnavailableError; until: number } | undefined;
   let inflight: Promise<AmtTokens> | undefined;
 
   const read = async (): Promise<string | undefined> => {
@@ -56,10 +62,12 @@ export function createSecretsManagerAmtProvider(options: SecretsManagerAmtProvid
       const fetched = parseAmtSecret(await read());
       tokens = fetched;
       expiresAt = now() + cacheMs;
-      notConfigured = undefined;
+      failure = undefined;
       return fetched;
     } catch (error) {
-      if (error instanceof AmtNotConfiguredError) notConfigured = { error, until: now() + refetchMs };
+      if (error instanceof AmtNotConfiguredError) failure = { error, until: now() + refetchMs };
+      // With tokens fetched before, `get` serves those instead (see below).
+      else if (error instanceof AmtUnavailableError && !tokens) failure = { error, until: now() + unavailableMs };
       throw error;
     }
   };
@@ -74,7 +82,7 @@ export function createSecretsManagerAmtProvider(options: SecretsManagerAmtProvid
   return {
     async get() {
       if (tokens && now() < expiresAt) return tokens;
-      if (notConfigured && now() < notConfigured.until) throw notConfigured.error;
+      if (failure && now() < failure.until) throw failure.error;
       try {
         return await fetchShared();
       } catch (error) {

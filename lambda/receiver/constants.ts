@@ -46,10 +46,18 @@ export const UNTRUSTED_ID_MAX_LENGTH = 100;
 export const ALLOWED_METHOD = 'POST';
 
 /**
- * SDK client settings for the Lambda. Worst case, every attempt timing out: a cold secret fetch
- * (2 x (0.5 s + 1 s) = 3 s) then the send (3 x (0.5 s + 1.5 s) = 6 s, plus sub-second backoff)
- * still ends inside the stack's 10 s function timeout, so even then the receiver answers 503
- * itself, well before Smartcar's 15 s deadline. A healthy SendMessage takes tens of milliseconds.
+ * SDK client settings of the receiver (built by `clients.ts`). Worst case, every attempt timing
+ * out: a cold secret fetch (3.05 s) then the send (5.45 s), 8.5 s by `worstCaseCallMs`, still ends
+ * inside the stack's 10 s function timeout, so even then the receiver answers 503 itself, well
+ * before Smartcar's 15 s deadline (`test/infra/time-budget.test.ts` holds this). A healthy
+ * SendMessage takes tens of milliseconds, a 1 MB one well under the 1.2 s request timeout.
  */
-export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_500 } as const;
+export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_200 } as const;
 export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1_000 } as const;
+
+/**
+ * How long a failed secret read (Secrets Manager down, throttling, access denied) is remembered
+ * when no tokens were fetched before: requests meanwhile get 503 `secret_unavailable` without a
+ * call, so an outage costs one GetSecretValue per window, not one per delivery.
+ */
+export const AMT_UNAVAILABLE_RETRY_SECONDS = 5;

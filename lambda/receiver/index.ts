@@ -1,11 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
 import { createSecretsManagerAmtProvider } from './amt-provider.ts';
+import { createReceiverSecretsClient, createReceiverSqsClient } from './clients.ts';
 import { loadReceiverConfig } from './config.ts';
-import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from './constants.ts';
 import { createReceiverHandler } from './receiver.ts';
 
 // Everything below runs once per container. Endpoints come from the SDK's usual configuration
@@ -23,21 +21,8 @@ const metrics = new Metrics({
 });
 metrics.setThrowOnEmptyMetrics(false);
 
-const sqs = new SQSClient({
-  maxAttempts: SQS_CLIENT_SETTINGS.maxAttempts,
-  requestHandler: {
-    connectionTimeout: SQS_CLIENT_SETTINGS.connectionTimeoutMs,
-    requestTimeout: SQS_CLIENT_SETTINGS.requestTimeoutMs,
-  },
-});
-
-const secrets = new SecretsManagerClient({
-  maxAttempts: SECRETS_CLIENT_SETTINGS.maxAttempts,
-  requestHandler: {
-    connectionTimeout: SECRETS_CLIENT_SETTINGS.connectionTimeoutMs,
-    requestTimeout: SECRETS_CLIENT_SETTINGS.requestTimeoutMs,
-  },
-});
+const sqs = createReceiverSqsClient();
+const secrets = createReceiverSecretsClient();
 
 /**
  * The receiver Lambda's entry point (the `NodejsFunction` default export name `handler`), for an

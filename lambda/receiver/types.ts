@@ -49,6 +49,11 @@ export interface SecretsManagerAmtProviderOptions {
    * configured" answer is remembered. @default PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds
    */
   refetchMinIntervalSeconds?: number;
+  /**
+   * How long a failed read is remembered when no tokens were fetched before (requests meanwhile
+   * get 503 without a call). @default AMT_UNAVAILABLE_RETRY_SECONDS (5)
+   */
+  unavailableRetrySeconds?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
   /** Told when stale tokens are served because a refresh failed. */

@@ -8,6 +8,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
+import { AMT_UNAVAILABLE_RETRY_SECONDS } from '../../lambda/receiver/constants.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from '../../lambda/receiver/errors.ts';
 import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
@@ -16,6 +17,7 @@ const secrets = mockClient(SecretsManagerClient);
 const SECRET_ID = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt';
 const CACHE_MS = PIPELINE_DEFAULTS.amtCacheSeconds * 1000;
 const REFETCH_MS = PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds * 1000;
+const UNAVAILABLE_MS = AMT_UNAVAILABLE_RETRY_SECONDS * 1000;
 
 /** A provider on a hand-driven clock. */
 function providerAt(start = 1_000_000): { amt: ReturnType<typeof createSecretsManagerAmtProvider>; clock: { now: number }; warn: ReturnType<typeof vi.fn> } {
@@ -187,18 +189,20 @@ describe('createSecretsManagerAmtProvider', () => {
     await expect(amt.get()).resolves.toEqual({ current: 'amt-1' });
   });
 
-  it('rejects with AmtUnavailableError when nothing was ever fetched, and retries on the next call', async () => {
+  it('rejects with AmtUnavailableError when nothing was ever fetched, remembers it for the window, then asks again', async () => {
     // Prepare
     secrets.on(GetSecretValueCommand).rejectsOnce(new Error('network down')).resolves({ SecretString: 'amt-1' });
-    const { amt } = providerAt();
+    const { amt, clock } = providerAt();
 
     // Act
-    const first = amt.get();
-    await expect(first).rejects.toBeInstanceOf(AmtUnavailableError);
-    const second = await amt.get();
+    await expect(amt.get()).rejects.toBeInstanceOf(AmtUnavailableError);
+    clock.now += UNAVAILABLE_MS - 1;
+    await expect(amt.get()).rejects.toBeInstanceOf(AmtUnavailableError);
+    clock.now += 1;
+    const recovered = await amt.get();
 
     // Assess
-    expect(second).toEqual({ current: 'amt-1' });
+    expect(recovered).toEqual({ current: 'amt-1' });
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
