@@ -83,6 +83,8 @@ export class FunctionWithLogGroup extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ${props.name} function`,
     });
+    // Lambda itself writes the function's output with this role; the group already exists, so
+    // no logs:CreateLogGroup.
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -1,7 +1,6 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -158,32 +157,42 @@ export class Processing extends Construct {
         [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
       },
     });
+    // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
+    // INPROGRESS lock, GetItem reads a record the failed put did not return, UpdateItem marks it
+    // COMPLETED, DeleteItem releases the lock when a handler throws.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [this.idempotencyTable.tableArn],
       }),
     );
+    // The vehicle stores read (consistent GetItem) and write (conditional PutItem) one item per
+    // vehicle; nothing updates or deletes in place.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [this.vehicleStateTable.tableArn],
       }),
     );
 
-    const eventSource = new SqsEventSource(this.queue, {
+    // The event source mapping polls with the function's role and needs exactly these three
+    // (AWS Lambda/SQS guide). SqsEventSource would call queue.grantConsumeMessages, which also
+    // grants sqs:ChangeMessageVisibility and sqs:GetQueueUrl that nothing here calls. Same id as
+    // SqsEventSource uses, so the mapping's logical id (and the deployed mapping) stay.
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
+      eventSourceArn: this.queue.queueArn,
       batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
       maxBatchingWindow:
         props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
       maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
       reportBatchItemFailures: true,
     });
-    fn.function.addEventSource(eventSource);
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

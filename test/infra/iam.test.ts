@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createResolver, isAllowedForRole, type Resolver, roleStatements, type TemplateJson } from '../helpers/policy-evaluator.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
+import { type ExpectedResource, IAM_EXPECTED } from './iam-expected.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -58,9 +60,10 @@ describe('IAM', () => {
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': [idempotency, 'Arn'] },
     });
+    // The vehicle stores only read and put whole items: no UpdateItem there (removed as unused).
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': [state, 'Arn'] },
     });
   });
@@ -111,5 +114,88 @@ describe('IAM', () => {
     // Assess
     expect(roles).toHaveLength(2);
     for (const role of roles) expect(role).not.toHaveProperty('ManagedPolicyArns');
+  });
+});
+
+const IMPORTED_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbC123';
+
+/** [variant, context] of every synthesized variant whose roles the grant table must describe. */
+const VARIANTS: [string, Record<string, unknown>][] = [
+  ['dev', {}],
+  ['prod', { stage: 'prod' }],
+  ['with an alarm email', { alarmEmail: 'ops@example.com' }],
+  ['with an imported secret', { amtSecretArn: IMPORTED_SECRET_ARN }],
+];
+
+/** The synthesized template of a variant, resolved, with the ARN of each table resource in it. */
+function resolvedVariant(context: Record<string, unknown>): {
+  template: ReturnType<typeof templateFor>;
+  json: TemplateJson;
+  resolver: Resolver;
+  arnOf(resource: ExpectedResource): string;
+} {
+  const template = templateFor(context);
+  const json = template.toJSON() as TemplateJson;
+  const resolver = createResolver(json, { stackName: 'SmartcarWebhooks-test' });
+  const arnOf = (resource: ExpectedResource): string => {
+    if (resource.type === 'AWS::SecretsManager::Secret' && context.amtSecretArn) return String(context.amtSecretArn);
+    const id = logicalId(template, resource.type, resource.logicalIdPrefix);
+    return resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id);
+  };
+  return { template, json, resolver, arnOf };
+}
+
+describe('IAM grant table (iam-expected.ts)', () => {
+  describe.each(VARIANTS)('%s', (_variant, context) => {
+    it.each(Object.entries(IAM_EXPECTED))('the %s role allows exactly the table\'s actions on its resources', (_name, expected) => {
+      // Prepare
+      const { template, json, resolver, arnOf } = resolvedVariant(context);
+      const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
+      const wanted = expected.grants.map((grant) => `${grant.action} ${arnOf(grant.resource)}`).sort();
+
+      // Act
+      const statements = roleStatements(json, role, resolver);
+      const granted = statements
+        .flatMap((statement) => [statement.Action ?? []].flat().flatMap((action) => [statement.Resource ?? []].flat().map((resource) => `${action} ${resource}`)))
+        .sort();
+
+      // Assess
+      for (const statement of statements) {
+        // Anything but a plain Allow would make the comparison below meaningless.
+        expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
+        expect(statement.Effect).toBe('Allow');
+      }
+      expect(granted).toEqual(wanted);
+    });
+
+    it.each(Object.entries(IAM_EXPECTED))('lets the %s role make every call of the table, resource policies included', (_name, expected) => {
+      // Prepare
+      const { template, json, resolver, arnOf } = resolvedVariant(context);
+      const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
+
+      // Act
+      const refused = expected.grants.filter((grant) => !isAllowedForRole(json, role, grant.action, arnOf(grant.resource), { resolver }));
+
+      // Assess
+      expect(refused).toEqual([]);
+    });
+  });
+
+  it('names every role of the template, each the role of its function', () => {
+    // Prepare
+    const { template } = resolvedVariant({ alarmEmail: 'ops@example.com' });
+    const roles = Object.keys(template.findResources('AWS::IAM::Role')).sort();
+
+    // Act
+    const tableRoles = Object.values(IAM_EXPECTED).map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix)).sort();
+    const functionRoles = Object.values(IAM_EXPECTED).map(
+      (e) => resourceByPrefix(template, 'AWS::Lambda::Function', e.functionLogicalIdPrefix).properties.Role,
+    );
+
+    // Assess
+    expect(tableRoles).toEqual(roles);
+    expect(functionRoles).toEqual(
+      Object.values(IAM_EXPECTED).map((e) => ({ 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix), 'Arn'] })),
+    );
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * Every IAM action each function's role is granted, on which resource, and which call uses it.
+ * `iam.test.ts` asserts each role's synthesized statements allow exactly these (an extra grant
+ * fails); the deployment rehearsal checks every AWS call the bundles make against the template
+ * and against this table.
+ *
+ * Resources are named as template resources: `type` plus the start of the logical id, and the
+ * `Fn::GetAtt` attribute whose value is the ARN (`undefined`: the `Ref` is the ARN).
+ */
+
+/** Who makes the call: the function's own code (observable in the rehearsal) or the Lambda service using the role. */
+export type GrantCaller = 'function-code' | 'lambda-service';
+
+/** One template resource, found by type and logical-id prefix. */
+export interface ExpectedResource {
+  type: string;
+  logicalIdPrefix: string;
+  /** The attribute that holds the ARN; undefined when `Ref` is the ARN. */
+  arnAttribute: string | undefined;
+}
+
+/** One granted action on one resource, and why it is there. */
+export interface ExpectedGrant {
+  action: string;
+  resource: ExpectedResource;
+  caller: GrantCaller;
+  /** The call that needs it, where it is made. */
+  usedBy: string;
+}
+
+/** One function, its role and everything the role may do. */
+export interface ExpectedFunctionGrants {
+  functionLogicalIdPrefix: string;
+  roleLogicalIdPrefix: string;
+  grants: readonly ExpectedGrant[];
+}
+
+const RECEIVER_LOG_GROUP: ExpectedResource = { type: 'AWS::Logs::LogGroup', logicalIdPrefix: 'ReceiverLogGroup', arnAttribute: 'Arn' };
+const PROCESSOR_LOG_GROUP: ExpectedResource = { type: 'AWS::Logs::LogGroup', logicalIdPrefix: 'ProcessingProcessorLogGroup', arnAttribute: 'Arn' };
+const QUEUE: ExpectedResource = { type: 'AWS::SQS::Queue', logicalIdPrefix: 'ProcessingQueue', arnAttribute: 'Arn' };
+const AMT_SECRET: ExpectedResource = { type: 'AWS::SecretsManager::Secret', logicalIdPrefix: 'AmtSecret', arnAttribute: undefined };
+const IDEMPOTENCY_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingIdempotencyTable', arnAttribute: 'Arn' };
+const VEHICLE_STATE_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingVehicleStateTable', arnAttribute: 'Arn' };
+
+const LOG_WRITING = (logGroup: ExpectedResource): ExpectedGrant[] => [
+  { action: 'logs:CreateLogStream', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda creates each execution environment\'s log stream in the function\'s own log group' },
+  { action: 'logs:PutLogEvents', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda ships the function\'s stdout/stderr (Powertools logs and EMF metrics) to that stream' },
+];
+
+/**
+ * The grant table, per function. There are no other roles: no custom resources, no
+ * AWS-managed policies (`iam.test.ts` checks both).
+ *
+ * @example
+ * ```ts
+ * for (const grant of IAM_EXPECTED.receiver.grants) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export const IAM_EXPECTED = {
+  receiver: {
+    functionLogicalIdPrefix: 'ReceiverFunction',
+    roleLogicalIdPrefix: 'ReceiverRole',
+    grants: [
+      ...LOG_WRITING(RECEIVER_LOG_GROUP),
+      { action: 'sqs:SendMessage', resource: QUEUE, caller: 'function-code', usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)' },
+      { action: 'secretsmanager:GetSecretValue', resource: AMT_SECRET, caller: 'function-code', usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)' },
+    ],
+  },
+  processor: {
+    functionLogicalIdPrefix: 'ProcessingProcessorFunction',
+    roleLogicalIdPrefix: 'ProcessingProcessorRole',
+    grants: [
+      ...LOG_WRITING(PROCESSOR_LOG_GROUP),
+      { action: 'sqs:ReceiveMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the SQS event source mapping polls the queue with the function\'s role' },
+      { action: 'sqs:DeleteMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping deletes the records the batch response did not report as failed' },
+      { action: 'sqs:GetQueueAttributes', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping reads the queue\'s attributes (checked when the mapping is created)' },
+      { action: 'dynamodb:PutItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId' },
+      { action: 'dynamodb:GetItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none' },
+      { action: 'dynamodb:UpdateItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED' },
+      { action: 'dynamodb:DeleteItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws' },
+      { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
+      { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
+    ],
+  },
+} as const satisfies Record<string, ExpectedFunctionGrants>;
