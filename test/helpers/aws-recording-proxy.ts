@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 
@@ -101,7 +101,7 @@ export function describeAwsRequest(
  */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const upstream = new URL(options.upstream);
-  const server = createServer(async (request, response) => {
+  const forward = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let body = await buffer(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     const described = body.length > 0 ? tryDescribe(target, body) : undefined;
@@ -140,6 +140,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     // The caller timed out or went away: so does the forwarded request.
     response.on('close', () => forwarded.destroy());
     forwarded.end(body);
+  };
+  const server = createServer((request, response) => {
+    forward(request, response).catch(() => response.destroy());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
