@@ -1,95 +1,111 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { text } from 'node:stream/consumers';
 
-/** One secret the stub serves. */
-export interface StubSecret {
-  /** Complete ARN, e.g. `arn:aws:secretsmanager:us-east-1:000000000000:secret:amt-AbCdEf`. */
-  arn: string;
-  /** The secret's name (the ARN's resource part without the 6-character suffix). */
-  name: string;
-  /** `SecretString` of the AWSCURRENT version. */
-  value: string;
-}
-
-/** A running {@link startSecretsManagerStub}. */
+/** A loopback stand-in for Secrets Manager's GetSecretValue, with counters. */
 export interface SecretsManagerStub {
-  /** e.g. `http://127.0.0.1:49152`, for `AWS_ENDPOINT_URL_SECRETS_MANAGER` or a client's `endpoint`. */
-  readonly endpoint: string;
+  /** `http://127.0.0.1:<port>`, to use as the client's endpoint. */
+  readonly url: string;
+  /** HTTP requests received (an SDK call with retries counts each attempt). */
+  readonly requests: number;
+  /** GetSecretValue calls received: attempts of one SDK call (same invocation id) count once. */
+  readonly calls: number;
+  /** TCP connections accepted (a client keeping connections alive opens one). */
+  readonly connections: number;
+  /** The value served while not failing. */
+  secretString: string;
+  /** While true, every request is answered 500 InternalServiceError. */
+  failing: boolean;
   close(): Promise<void>;
 }
 
-const JSON_1_1 = 'application/x-amz-json-1.1';
-const GET_SECRET_VALUE = 'secretsmanager.GetSecretValue';
-
 /**
- * A Secrets Manager endpoint on 127.0.0.1 that answers `GetSecretValue` over the AWS JSON 1.1
- * protocol (`X-Amz-Target: secretsmanager.GetSecretValue`) the way the service does: the secret
- * is found by its complete ARN or its name, an unknown one is `ResourceNotFoundException` (400),
- * and any other operation is `UnknownOperationException`. Signatures are not checked.
+ * Starts a Secrets Manager stub on 127.0.0.1 (a free port) speaking the service's JSON protocol
+ * (`X-Amz-Target: secretsmanager.GetSecretValue`), so a real `SecretsManagerClient` talks to it.
+ * Anything else is answered 400.
  *
  * @example
  * ```ts
- * const stub = await startSecretsManagerStub([{ arn, name: 'amt', value: 'test-amt-0000' }]);
- * const client = new SecretsManagerClient({ endpoint: stub.endpoint, region: 'us-east-1' });
- * await stub.close();
+ * const stub = await startSecretsManagerStub({ secretString: 'amt' });
+ * const client = createReceiverSecretsClient({ endpoint: stub.url });
+ * stub.failing = true; // an outage
  * ```
  */
-export async function startSecretsManagerStub(secrets: readonly StubSecret[]): Promise<SecretsManagerStub> {
-  const created = Date.now() / 1000;
-  const versionId = randomUUID();
-  const find = (secretId: unknown): StubSecret | undefined =>
-    secrets.find((secret) => secretId === secret.arn || secretId === secret.name);
+export async function startSecretsManagerStub(options: { secretString: string }): Promise<SecretsManagerStub> {
+  const invocations = new Set<string>();
+  let requests = 0;
+  let connections = 0;
+  const state = { secretString: options.secretString, failing: false };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await text(request);
-    const reply = (status: number, payload: Record<string, unknown>): void => {
-      response.writeHead(status, { 'content-type': JSON_1_1, 'x-amzn-requestid': randomUUID() });
-      response.end(JSON.stringify(payload));
-    };
-    if (request.headers['x-amz-target'] !== GET_SECRET_VALUE) {
-      reply(400, { __type: 'UnknownOperationException', message: `Not served by the stub: ${request.headers['x-amz-target']}` });
-      return;
-    }
-    let input: { SecretId?: unknown };
-    try {
-      input = JSON.parse(body) as { SecretId?: unknown };
-    } catch {
-      reply(400, { __type: 'SerializationException', message: 'Request body is not JSON' });
-      return;
-    }
-    const secret = find(input.SecretId);
-    if (!secret) {
-      reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-      return;
-    }
-    reply(200, {
-      ARN: secret.arn,
-      Name: secret.name,
-      VersionId: versionId,
-      SecretString: secret.value,
-      VersionStages: ['AWSCURRENT'],
-      CreatedDate: created,
+  const answer = (response: ServerResponse, status: number, body: object, errorType?: string): void => {
+    response.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
     });
+    response.end(JSON.stringify(body));
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.destroy(error instanceof Error ? error : new Error(String(error)));
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests++;
+      const target = request.headers['x-amz-target'];
+      if (target !== 'secretsmanager.GetSecretValue') {
+        answer(response, 400, { __type: 'InvalidRequestException', message: `unsupported ${String(target)}` }, 'InvalidRequestException');
+        return;
+      }
+      invocations.add(String(request.headers['amz-sdk-invocation-id'] ?? `request-${requests}`));
+      if (state.failing) {
+        answer(response, 500, { __type: 'InternalServiceError', message: 'stub outage' }, 'InternalServiceError');
+        return;
+      }
+      const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+      answer(response, 200, {
+        ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}-AbCdEf`,
+        Name: SecretId,
+        VersionId: '00000000-0000-0000-0000-000000000001',
+        SecretString: state.secretString,
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1_700_000_000,
+      });
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
+
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: `http://127.0.0.1:${port}`,
+    get requests() {
+      return requests;
+    },
+    get calls() {
+      return invocations.size;
+    },
+    get connections() {
+      return connections;
+    },
+    get secretString() {
+      return state.secretString;
+    },
+    set secretString(value: string) {
+      state.secretString = value;
+    },
+    get failing() {
+      return state.failing;
+    },
+    set failing(value: boolean) {
+      state.failing = value;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -136,15 +136,13 @@ async function build(
     idempotencyTableName: resolver.resolve(processorFn.rawEnvironment.IDEMPOTENCY_TABLE_NAME),
     vehicleStateTableName: resolver.resolve(processorFn.rawEnvironment.VEHICLE_STATE_TABLE_NAME),
   });
-  const secretId = deployment.logicalIdOf('AWS::SecretsManager::Secret');
-  const secrets: SecretsManagerStub = await startSecretsManagerStub([
-    { arn: resolver.ref(secretId), name: resolver.ref(secretId), value: options.amt },
-  ]);
+  // Which secret is read is checked on the recorded call (its ARN must be the template's).
+  const secrets: SecretsManagerStub = await startSecretsManagerStub({ secretString: options.amt });
   cleanups.push(() => secrets.close());
   const upstreams: Record<EndpointName, string> = {
     SQS: emulator.endpoint,
     DYNAMODB: dynamo.endpoint,
-    SECRETS_MANAGER: secrets.endpoint,
+    SECRETS_MANAGER: secrets.url,
   };
 
   // Recording proxies: one per caller and service, so every request says who sent it.
