@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC } from '../../lambda/core/constants.ts';
+import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { buildVehicleState, buildVerify, signedHeaders } from '../../local/events.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
 import type { AwsCall } from '../helpers/aws-recording-proxy.ts';
+import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
+import { SDK_HTTP_WARNING } from '../helpers/output.ts';
 import { refusedCalls, tallyCalls, undocumentedCalls, unusedGrants } from './iam-coverage.ts';
 import { lambdaNodeFor } from './lambda-node.ts';
 import { type HttpDelivery, type RehearsalStage, startRehearsalStage } from './stage.ts';
@@ -22,6 +24,8 @@ import { type HttpDelivery, type RehearsalStage, startRehearsalStage } from './s
 
 const NODE = lambdaNodeFor(LAMBDA_RUNTIME.name);
 const V1 = CHALLENGE_VECTORS[0];
+/** Longer than either function's timeout, so a hang shows as the sandbox's timeout, not the test's. */
+const PAST_FUNCTION_TIMEOUT_MS = (PIPELINE_DEFAULTS.processorTimeoutSeconds + 15) * 1000;
 
 /** Powertools' idempotency key for an eventId: `<prefix>#base64(md5(JSON of the key))`. */
 function idempotencyKey(eventId: string): string {
@@ -159,6 +163,60 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     expect(await idempotencyStatus(delivery.eventId)).toBeUndefined();
     const releases = stage.calls.filter((call: AwsCall) => call.action === 'dynamodb:DeleteItem');
     expect(releases.length).toBeGreaterThan(0);
+  });
+
+  describe.concurrent('against a dependency that accepts the connection and never answers', () => {
+    const hanging: HangingServer[] = [];
+
+    afterAll(async () => {
+      await Promise.all(hanging.map((server) => server.close()));
+    });
+
+    async function hangingServer(): Promise<HangingServer> {
+      const server = await startHangingServer();
+      hanging.push(server);
+      return server;
+    }
+
+    it('answers 503 enqueue_failed inside the receiver\'s timeout when SQS hangs', { timeout: PAST_FUNCTION_TIMEOUT_MS }, async ({ expect }) => {
+      // Prepare
+      const sqs = await hangingServer();
+      const receiver = await stage.startInstance('receiver', { SQS: sqs.url });
+      const delivery = signed(buildVehicleState({ vehicleId: 'veh-rehearsal-hanging-sqs' }));
+
+      // Act
+      const { result, error, durationMs, stdout, stderr } = await stage.deliver(delivery, receiver);
+
+      // Assess
+      expect(error).toBeUndefined();
+      expect(result?.statusCode).toBe(503);
+      expect(result?.body).toBe('{"error":"enqueue_failed"}');
+      expect(durationMs).toBeLessThan(stage.deployment.functions.receiver.spec.timeoutSeconds * 1000);
+      expect(sqs.connections).toBeGreaterThan(0);
+      expect([...stdout, ...stderr].filter((line) => line.includes(SDK_HTTP_WARNING))).toEqual([]);
+    });
+
+    it('fails every record it could not store inside the processor\'s timeout when DynamoDB hangs', { timeout: PAST_FUNCTION_TIMEOUT_MS }, async ({ expect }) => {
+      // Prepare
+      const dynamodb = await hangingServer();
+      const processor = await stage.startInstance('processor', { DYNAMODB: dynamodb.url });
+      await stage.sqs.send(new PurgeQueueCommand({ QueueUrl: stage.queueUrl }));
+      const deliveries = ['a', 'b'].map((tag) => signed(buildVehicleState({ vehicleId: `veh-rehearsal-hanging-dynamodb-${tag}` })));
+      for (const delivery of deliveries) await stage.deliver(delivery);
+
+      // Act
+      const [batch] = await stage.pollQueue(processor);
+
+      // Assess
+      expect(batch?.error).toBeUndefined();
+      expect(batch?.durationMs).toBeLessThan(stage.deployment.functions.processor.spec.timeoutSeconds * 1000);
+      const records = batch?.event.Records.map((record) => record.messageId) ?? [];
+      expect(records.length).toBeGreaterThan(0);
+      expect(batch?.result?.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(records.sort());
+      expect(dynamodb.connections).toBeGreaterThan(0);
+      expect([...(batch?.stdout ?? []), ...(batch?.stderr ?? [])].filter((line) => line.includes(SDK_HTTP_WARNING))).toEqual([]);
+      for (const delivery of deliveries) expect(await idempotencyStatus(delivery.eventId)).toBeUndefined();
+    });
   });
 
   describe('IAM coverage of what the bundles really called', () => {

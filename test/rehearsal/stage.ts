@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ROUTES } from '../../lambda/core/constants.ts';
 import { projectRoot } from '../../lib/bundling.ts';
 import { createProcessorTables, type LocalDynamo, startDynamo } from '../../local/dynamo.ts';
@@ -38,6 +38,11 @@ export interface HttpDelivery {
   routeKey?: string;
 }
 
+/** One invocation of the processor by the event source mapping, with the event it was given. */
+export interface PolledBatch extends LambdaInvocation<SQSBatchResponse> {
+  event: SQSEvent;
+}
+
 /** Everything the rehearsal runs: the synthesized app, the emulators, the functions. */
 export interface RehearsalStage {
   readonly deployment: Deployment;
@@ -65,7 +70,7 @@ export interface RehearsalStage {
    * Lambda does, invokes `processor` with each batch until `batches` invocations ran, deletes
    * what was not reported failed, and stops.
    */
-  pollQueue(processor?: LambdaSandbox, batches?: number): Promise<LambdaInvocation<SQSBatchResponse>[]>;
+  pollQueue(processor?: LambdaSandbox, batches?: number): Promise<PolledBatch[]>;
   /**
    * Another, cold instance of a function; `endpoints` replace its recorded ones (e.g. a hanging
    * server for `SQS`). Closed with the stage.
@@ -222,8 +227,8 @@ async function build(
   const mappingSqs = createLocalSqsClient(mappingEndpoint, { maxAttempts: 1 });
   cleanups.push(() => mappingSqs.destroy());
 
-  const pollQueue = async (target = processor, batches = 1): Promise<LambdaInvocation<SQSBatchResponse>[]> => {
-    const results: LambdaInvocation<SQSBatchResponse>[] = [];
+  const pollQueue = async (target = processor, batches = 1): Promise<PolledBatch[]> => {
+    const results: PolledBatch[] = [];
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const poller = createPoller({
@@ -238,7 +243,7 @@ async function build(
       logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       handler: async (event) => {
         const invocation = await target.invoke<SQSBatchResponse>(event);
-        results.push(invocation);
+        results.push({ ...invocation, event });
         if (results.length >= batches) done();
         if (invocation.error) throw new Error(`${invocation.error.errorType}: ${invocation.error.errorMessage}`);
         return invocation.result;
