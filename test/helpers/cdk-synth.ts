@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { inject } from 'vitest';
 import { projectRoot } from '../../lib/bundling.ts';
 
 /** The stack `cdk synth` builds with no context (stage `dev`). */
@@ -48,8 +50,10 @@ export interface CdkSynthRun {
  * synth.remove();
  * ```
  */
-export function synthesizeWithCdkCli(args: readonly string[] = []): CdkSynthRun {
-  const outDir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
+export function synthesizeWithCdkCli(
+  args: readonly string[] = [],
+  outDir: string = mkdtempSync(join(tmpdir(), 'cdk-synth-')),
+): CdkSynthRun {
   const { CDK_VALIDATION: _ignored, ...env } = process.env;
   const result = spawnSync(
     process.execPath,
@@ -65,15 +69,61 @@ export function synthesizeWithCdkCli(args: readonly string[] = []): CdkSynthRun 
       },
     },
   );
+  return synthRun(outDir, { status: result.status, stdout: result.stdout, stderr: result.stderr });
+}
+
+function synthRun(outDir: string, result: Pick<CdkSynthRun, 'status' | 'stdout' | 'stderr'>): CdkSynthRun {
   return {
     outDir,
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
+    ...result,
     template: (stack = DEFAULT_STACK) =>
       JSON.parse(readFileSync(join(outDir, `${stack}.template.json`), 'utf8')) as CfnTemplate,
     remove: () => rmSync(outDir, { recursive: true, force: true }),
   };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** An empty directory per test run for {@link sharedCdkSynth} (see `cdk-synth-setup.ts`). */
+    cdkSynthDir: string;
+  }
+}
+
+/** Longest a test file waits for another file's synth of the same run. */
+const SHARED_SYNTH_WAIT_MS = 240_000;
+
+/**
+ * The default `cdk synth` ({@link synthesizeWithCdkCli} with no arguments) once per test run,
+ * shared by every test file that asks: the first caller synthesizes into the run's directory
+ * (from the `cdk-synth-setup.ts` global setup), the others wait for its result. The run's
+ * teardown deletes it, so `remove()` does nothing here.
+ *
+ * @example
+ * ```ts
+ * beforeAll(async () => { synth = await sharedCdkSynth(); }, 240_000);
+ * ```
+ */
+export async function sharedCdkSynth(): Promise<CdkSynthRun> {
+  const dir = inject('cdkSynthDir');
+  const outDir = join(dir, 'out');
+  const resultFile = join(dir, 'result.json');
+  let first = true;
+  try {
+    mkdirSync(join(dir, 'lock'));
+  } catch {
+    first = false;
+  }
+  if (first) {
+    const run = synthesizeWithCdkCli([], outDir);
+    writeFileSync(resultFile, JSON.stringify({ status: run.status, stdout: run.stdout, stderr: run.stderr }));
+  }
+  const deadline = Date.now() + SHARED_SYNTH_WAIT_MS;
+  while (!existsSync(resultFile)) {
+    if (Date.now() > deadline) throw new Error(`No shared cdk synth result in ${dir} after ${SHARED_SYNTH_WAIT_MS} ms`);
+    await setTimeout(200);
+  }
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as Pick<CdkSynthRun, 'status' | 'stdout' | 'stderr'>;
+  return { ...synthRun(outDir, result), remove: () => undefined };
 }
 
 /**

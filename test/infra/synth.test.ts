@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CdkSynthRun, functionAssetDirs, synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CdkSynthRun, functionAssetDirs, sharedCdkSynth } from '../helpers/cdk-synth.ts';
 
 /**
  * The real gate, once per run: `cdk synth` through the CLI with real esbuild bundling of both
@@ -14,13 +14,9 @@ const RECEIVER_BUNDLE_LIMIT_BYTES = 60 * 1024;
 
 let result: CdkSynthRun;
 
-beforeAll(() => {
-  result = synthesizeWithCdkCli();
-}, 180_000);
-
-afterAll(() => {
-  result.remove();
-});
+beforeAll(async () => {
+  result = await sharedCdkSynth();
+}, 240_000);
 
 function functionAssets(): Record<string, string> {
   return functionAssetDirs(result.template(), result.outDir);

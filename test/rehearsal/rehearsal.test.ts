@@ -48,7 +48,7 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
   beforeAll(async () => {
     stage = await startRehearsalStage({ amt: TEST_AMT });
     console.info(`[rehearsal] functions run under ${NODE.description}`);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await stage?.close();

@@ -12,7 +12,7 @@ import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import { createLocalSqsClient } from '../../local/sqs.ts';
 import type { SqsEmulator } from '../../local/types.ts';
 import { type AwsCall, type AwsJsonInput, type RecordingProxy, startRecordingProxy } from '../helpers/aws-recording-proxy.ts';
-import { type CdkSynthRun, DEFAULT_STACK, synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
+import { type CdkSynthRun, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
 import {
   type LambdaInvocation,
   type LambdaSandbox,
@@ -86,8 +86,8 @@ export interface RehearsalStageOptions {
 }
 
 /**
- * Synthesizes the app once (the real `cdk synth`), then "deploys" it onto loopback: fauxqs with
- * the template's queues, dynalite with its tables, a Secrets Manager stub with its secret, a
+ * Takes the run's one real `cdk synth` (shared with synth.test.ts), then "deploys" it onto
+ * loopback: fauxqs with the template's queues, dynalite with its tables, a Secrets Manager stub with its secret, a
  * recording proxy per function and service, and one warm instance of each function running its
  * bundled asset in a child Node process, configured only from the template.
  *
@@ -116,8 +116,7 @@ async function build(
   cleanups: Array<() => Promise<void> | void>,
   close: () => Promise<void>,
 ): Promise<RehearsalStage> {
-  const synth: CdkSynthRun = synthesizeWithCdkCli();
-  cleanups.push(() => synth.remove());
+  const synth: CdkSynthRun = await sharedCdkSynth();
   if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}`);
   const deployment = readDeployment(synth.template(), synth.outDir, DEFAULT_STACK);
   const { resolver } = deployment;
