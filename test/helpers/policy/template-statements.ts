@@ -68,22 +68,10 @@ export function resourcePolicyStatements(template: TemplateJson, resourceLogical
   const statements: Statement[] = [];
   for (const resource of Object.values(resources)) {
     const p = resource.Properties ?? {};
-    switch (resource.Type) {
-      case 'AWS::SQS::QueuePolicy':
-        if (names(p.Queues)) documents.push(p.PolicyDocument);
-        break;
-      case 'AWS::SNS::TopicPolicy':
-        if (names(p.Topics)) documents.push(p.PolicyDocument);
-        break;
-      case 'AWS::SecretsManager::ResourcePolicy':
-        if (names(p.SecretId)) documents.push(p.ResourcePolicy);
-        break;
-      case 'AWS::S3::BucketPolicy':
-        if (names(p.Bucket)) documents.push(p.PolicyDocument);
-        break;
-      case 'AWS::Lambda::Permission':
-        if (names(p.FunctionName)) statements.push(permissionStatement(resolver.resolve<Record<string, string>>(p), targetArn ?? targetRef));
-        break;
+    const attachment = ATTACHED_POLICIES[resource.Type];
+    if (attachment && names(p[attachment.target])) documents.push(p[attachment.document]);
+    if (resource.Type === 'AWS::Lambda::Permission' && names(p.FunctionName)) {
+      statements.push(permissionStatement(resolver.resolve<Record<string, string>>(p), targetArn ?? targetRef));
     }
   }
   return [...documents.flatMap((document) => statementsOf(resolver.resolve<PolicyDocument>(document))), ...statements];
@@ -133,6 +121,14 @@ export function isAllowedForRole(
   };
   return evaluate(statements, { action, resource: resourceArn, principal: { arn: roleArn }, context }) === 'allow';
 }
+
+/** Policy resources attached to another resource: the property naming it, the property holding the document. */
+const ATTACHED_POLICIES: Record<string, { target: string; document: string }> = {
+  'AWS::SQS::QueuePolicy': { target: 'Queues', document: 'PolicyDocument' },
+  'AWS::SNS::TopicPolicy': { target: 'Topics', document: 'PolicyDocument' },
+  'AWS::SecretsManager::ResourcePolicy': { target: 'SecretId', document: 'ResourcePolicy' },
+  'AWS::S3::BucketPolicy': { target: 'Bucket', document: 'PolicyDocument' },
+};
 
 const TARGETS_WITH_POLICIES = new Set([
   'AWS::SQS::Queue',
