@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // One `cdk synth` per run, shared by the files that need it (synth.test.ts, the rehearsal).
+    globalSetup: ['test/helpers/cdk-synth-setup.ts'],
     // Emulator-backed suites start servers on loopback; give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../lib/bundling.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CdkSynthRun, functionAssetDirs, sharedCdkSynth } from '../helpers/cdk-synth.ts';
 
 /**
  * The real gate, once per run: `cdk synth` through the CLI with real esbuild bundling of both
@@ -11,46 +9,17 @@ import { projectRoot } from '../../lib/bundling.ts';
  * `@aws-cdk/core:validateAgainstDefaultRules` flag in cdk.json). Fully offline.
  */
 
-const STACK = 'SmartcarWebhooks-dev';
 /** The receiver is on every delivery's cold path; its bundle is kept small on purpose. */
 const RECEIVER_BUNDLE_LIMIT_BYTES = 60 * 1024;
 
-let outDir: string;
-let result: ReturnType<typeof spawnSync>;
+let result: CdkSynthRun;
 
-beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
-  // The gate must not be switched off by the caller's environment.
-  const { CDK_VALIDATION: _ignored, ...env } = process.env;
-  result = spawnSync(
-    process.execPath,
-    [join(projectRoot(), 'node_modules/aws-cdk/bin/cdk'), 'synth', '-q', '--no-notices', '-o', outDir],
-    {
-      cwd: projectRoot(),
-      encoding: 'utf8',
-      env: {
-        ...env,
-        CDK_DISABLE_CLI_TELEMETRY: 'true',
-        CDK_DISABLE_VERSION_CHECK: '1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    },
-  );
-}, 180_000);
-
-afterAll(() => {
-  rmSync(outDir, { recursive: true, force: true });
-});
+beforeAll(async () => {
+  result = await sharedCdkSynth();
+}, 240_000);
 
 function functionAssets(): Record<string, string> {
-  const template = JSON.parse(readFileSync(join(outDir, `${STACK}.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  };
-  return Object.fromEntries(
-    Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, r]) => [id, join(outDir, r.Metadata?.['aws:asset:path'] ?? 'missing')]),
-  );
+  return functionAssetDirs(result.template(), result.outDir);
 }
 
 describe('cdk synth', () => {
