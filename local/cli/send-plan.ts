@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { epochMs } from '../../lambda/core/timestamp.ts';
 import {
   buildVehicleError,
   buildVehicleState,
