@@ -1,3 +1,4 @@
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS } from '../../lib/constants.ts';
 import type { ContextKey } from '../../lib/config.ts';
 
@@ -53,6 +54,7 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 2,
       maxReceiveCount: 1,
+      deliveryToleranceSeconds: 0,
       alarmThresholds: thresholdsAll(0),
     },
   },
@@ -76,6 +78,7 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       maxBatchingWindowSeconds: 300,
       maxConcurrency: 1_000,
       maxReceiveCount: 1_000,
+      deliveryToleranceSeconds: PIPELINE_DEFAULTS.idempotencyTtlSeconds,
       alarmThresholds: thresholdsAll(Number.MAX_SAFE_INTEGER),
     },
   },

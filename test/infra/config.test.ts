@@ -4,6 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS, readConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { fastApp } from './helpers.ts';
 
 function configFrom(context: Record<string, unknown>) {
@@ -91,7 +92,7 @@ describe('readConfig', () => {
     ['receiverTimeoutSeconds', 15],
     ['receiverMemoryMb', 64],
     ['deliveryToleranceSeconds', -1],
-    ['deliveryToleranceSeconds', 7 * 24 * 60 * 60 + 1],
+    ['deliveryToleranceSeconds', PIPELINE_DEFAULTS.idempotencyTtlSeconds + 1],
     ['logLevel', 'verbose'],
     ['logRetentionDays', 10],
     ['logRetentionDays', 9999],
