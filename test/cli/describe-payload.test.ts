@@ -24,13 +24,19 @@ describe('describePayload', () => {
 
   it('reads a VERIFY challenge from a Buffer', () => {
     // Prepare
-    const body = Buffer.from(JSON.stringify(buildVerify({ challenge: 'abc123', eventId: 'e-verify' })));
+    const deliveredAt = Date.UTC(2026, 11, 1, 8, 0, 0);
+    const body = Buffer.from(JSON.stringify(buildVerify({ challenge: 'abc123', eventId: 'e-verify', deliveredAt })));
 
     // Act
     const described = describePayload(body);
 
-    // Assess
-    expect(described).toEqual({ eventType: 'VERIFY', eventId: 'e-verify', challenge: 'abc123' });
+    // Assess: `meta.deliveredAt` is read too, as epoch ms (send explains a stale_delivery with it).
+    expect(described).toEqual({
+      eventType: 'VERIFY',
+      eventId: 'e-verify',
+      challenge: 'abc123',
+      deliveredAt,
+    });
   });
 
   it.each(['not json', '[1,2]', 'null', '"VEHICLE_STATE"'])('describes nothing of %j', (body) => {
