@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { defaultHandlers } from '../lambda/processor/handlers/index.ts';
 import type { EventHandlers } from '../lambda/processor/types.ts';
 import { startPipeline } from '../local/pipeline.ts';
-import { percentile } from '../local/cli/percentile.ts';
+import { percentile } from '../bin/cli/percentile.ts';
 import { END_TO_END } from './constants.ts';
 import type { LoadPlan, LoadReport } from './load-client.ts';
 import { captureOutput } from './output-capture.ts';
 import { mean, round, wallClockMs } from './stats.ts';
-import type { LocalStats } from '../local/types.ts';
 import type { EndToEndResult } from './types.ts';
+import type { LocalStats } from '../local/api/types.ts';
 
 /** Cumulative counts before anything was sent. */
 const ZERO_STATS = { processedTotal: 0, duplicates: 0, dlq: 0 } as LocalStats;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROUTES } from '../lambda/core/constants.ts';
-import { buildVehicleState, signedHeaders } from '../local/events.ts';
+import { buildVehicleState, signedHeaders } from '../bin/cli/sample-events.ts';
 import { toHttpApiEvent } from '../local/http-event.ts';
 
 /** A signed delivery: its raw body and headers as Smartcar sends them. */

@@ -6,9 +6,9 @@
  * `LoadReport` message out.
  */
 import { randomUUID } from 'node:crypto';
-import type { Delivery } from '../local/cli/send-plan.ts';
-import { sendDeliveries } from '../local/cli/send-run.ts';
-import { buildVehicleState, signedHeaders } from '../local/events.ts';
+import type { Delivery } from '../bin/cli/send-plan.ts';
+import { sendDeliveries } from '../bin/cli/send-run.ts';
+import { buildVehicleState, signedHeaders } from '../bin/cli/sample-events.ts';
 import { wallClockMs } from './stats.ts';
 
 /** What the parent asks for. */

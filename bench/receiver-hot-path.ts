@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts';
-import { percentile } from '../local/cli/percentile.ts';
+import { percentile } from '../bin/cli/percentile.ts';
 import { BODY_SIZES, HOT_PATH } from './constants.ts';
 import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { emfSeries } from './emf.ts';

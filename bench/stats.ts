@@ -1,8 +1,8 @@
 /**
- * Summary statistics for the bench. Percentiles come from `local/cli/percentile.ts`, the
+ * Summary statistics for the bench. Percentiles come from `bin/cli/percentile.ts`, the
  * definition the `send` CLI prints with too (nearest rank).
  */
-import { percentile } from '../local/cli/percentile.ts';
+import { percentile } from '../bin/cli/percentile.ts';
 
 /**
  * The median (nearest rank).

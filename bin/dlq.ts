@@ -5,15 +5,15 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { intOption } from '../local/cli/args.ts';
-import { peekDlq, purgeDlq, redriveDlq, type DlqEntry } from '../local/cli/dlq-operations.ts';
-import { resolveTarget, type TargetSpec } from '../local/cli/dlq-target.ts';
-import { UsageError } from '../local/cli/errors.ts';
-import { runCli } from '../local/cli/run-cli.ts';
-import { LOCAL_DEFAULTS } from '../local/constants.ts';
-import { queueDepth } from '../local/sqs.ts';
+import { intOption } from './cli/args.ts';
+import { peekDlq, purgeDlq, redriveDlq, type DlqEntry } from './cli/dlq-operations.ts';
+import { resolveTarget, type TargetSpec } from './cli/dlq-target.ts';
+import { UsageError } from './cli/errors.ts';
+import { runCli } from './cli/run-cli.ts';
+import { queueDepth } from '../local/api/sqs-client.ts';
+import { LOCAL_ADDRESS } from '../local/api/constants.ts';
 
-const DEFAULT_LOCAL_URL = `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}`;
+const DEFAULT_LOCAL_URL = `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}`;
 
 const USAGE = `Usage: npm run dlq -- <list|redrive|purge> [target] [options]
 

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ROUTES } from '../lambda/core/constants.ts';
-import { findAmt } from '../local/amt.ts';
-import { choiceOption, intOption, numberOption } from '../local/cli/args.ts';
-import { UsageError } from '../local/cli/errors.ts';
-import { runCli } from '../local/cli/run-cli.ts';
-import { planDeliveries, type SendKind } from '../local/cli/send-plan.ts';
-import { sendDeliveries, summarize, type DeliveryResult } from '../local/cli/send-run.ts';
-import { readStackOutputs, STACK_OUTPUTS } from '../local/cli/stack-outputs.ts';
-import { AMT_ENV, LOCAL_DEFAULTS } from '../local/constants.ts';
+import { findAmt } from '../local/api/amt.ts';
+import { choiceOption, intOption, numberOption } from './cli/args.ts';
+import { UsageError } from './cli/errors.ts';
+import { runCli } from './cli/run-cli.ts';
+import { planDeliveries, type SendKind } from './cli/send-plan.ts';
+import { sendDeliveries, summarize, type DeliveryResult } from './cli/send-run.ts';
+import { readStackOutputs, STACK_OUTPUTS } from './cli/stack-outputs.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE } from '../local/api/constants.ts';
 
 const USAGE = `Usage: npm run send -- [verify|state|error] [options]
 
@@ -38,12 +38,12 @@ Event (default: state)
   --event-id ID           eventId (with --count > 1 every event shares it)
 
 Target
-  --url URL               where to post (default http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}${ROUTES.DATA_PATH})
+  --url URL               where to post (default http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}${ROUTES.DATA_PATH})
   --error-route           post to the "Vehicle error callback URI" route instead (${ROUTES.ERROR_PATH})
   --stack NAME            post to a deployed stack (its WebhookUrl / ErrorCallbackUrl outputs)
   --region REGION         region of --stack (default: AWS_REGION)
   --amt TOKEN             Application Management Token; default: $${AMT_ENV}, then ${AMT_ENV} in the env file
-  --dotenv PATH           .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+  --dotenv PATH           .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
 
 Load and checks
   --count N               events to send (default 1)
@@ -105,13 +105,13 @@ async function main(argv: string[]): Promise<number> {
   const kind = choiceOption(positionals[0], 'the event kind', ['verify', 'state', 'error'] as const, 'state') as SendKind;
   const found = findAmt({ explicit: values.amt, envFile: values.dotenv });
   if (!found) {
-    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values.dotenv ?? LOCAL_DEFAULTS.envFile}`);
+    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values.dotenv ?? LOCAL_ENV_FILE}`);
   }
   if (values.url && values.stack) throw new UsageError('Pass either --url or --stack, not both');
   const url = values.stack
     ? await stackUrl(values.stack, values.region, Boolean(values['error-route']))
     : (values.url ??
-      `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}${values['error-route'] ? ROUTES.ERROR_PATH : ROUTES.DATA_PATH}`);
+      `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}${values['error-route'] ? ROUTES.ERROR_PATH : ROUTES.DATA_PATH}`);
 
   const deliveries = planDeliveries({
     kind,

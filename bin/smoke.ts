@@ -4,7 +4,7 @@
  * end to end with a signed VERIFY and a signed test VEHICLE_STATE that the processor must record
  * as COMPLETED. See `--help`.
  */
-import { runCli } from '../local/cli/run-cli.ts';
+import { runCli } from './cli/run-cli.ts';
 import { SMOKE_USAGE, smokeCommand } from './cli/smoke-command.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

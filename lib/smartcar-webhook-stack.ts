@@ -9,7 +9,7 @@ import { Ingress } from './constructs/ingress.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
-import { STACK_OUTPUTS } from './outputs.ts';
+import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import type { AlarmThresholds, LogLevel, MonitoredResources } from './types.ts';
 
 /**

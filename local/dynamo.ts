@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../lambda/core/constants.ts';
 import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
-import { EMULATOR_CREDENTIALS, LOCAL_DEFAULTS } from './constants.ts';
+import { EMULATOR_CREDENTIALS, LOCAL_REGION } from './api/constants.ts';
 
 /** A running DynamoDB emulator; `stop()`/`start()` take it down and back with its tables intact. */
 export interface LocalDynamo {
@@ -110,7 +110,7 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
  * ```
  */
 export function localDynamoConnection(endpoint: string): SdkClientConnection {
-  return { endpoint, region: LOCAL_DEFAULTS.region, credentials: EMULATOR_CREDENTIALS };
+  return { endpoint, region: LOCAL_REGION, credentials: EMULATOR_CREDENTIALS };
 }
 
 /**

@@ -5,14 +5,15 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { toHttpApiEvent } from './http-event.ts';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 
 /** Calls the receiver with one HTTP API event (the local equivalent of the Lambda integration). */
 export type HttpApiInvoker = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface LocalHttpServerOptions {
-  /** @default LOCAL_DEFAULTS.host */
+  /** @default LOCAL_ADDRESS.host */
   host?: string;
-  /** 0 picks a free port. @default LOCAL_DEFAULTS.port */
+  /** 0 picks a free port. @default LOCAL_ADDRESS.port */
   port?: number;
   /** Paths of the `POST` routes, each integrated with `invoke`. */
   routes: readonly string[];
@@ -47,7 +48,7 @@ export interface LocalHttpServer {
  * ```
  */
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
-  const host = options.host ?? LOCAL_DEFAULTS.host;
+  const host = options.host ?? LOCAL_ADDRESS.host;
   const routes = new Set(options.routes);
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -109,7 +110,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   }
 
   // `once` rejects if the server emits 'error' (EADDRINUSE) before 'listening'.
-  await once(server.listen(options.port ?? LOCAL_DEFAULTS.port, host), 'listening');
+  await once(server.listen(options.port ?? LOCAL_ADDRESS.port, host), 'listening');
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,

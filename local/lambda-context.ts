@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { LOCAL_DEFAULTS } from './constants.ts';
+import { LOCAL_REGION } from './api/constants.ts';
 
 /**
  * A Lambda `Context` for one local invocation, with a deadline `timeoutSeconds` from now, so
@@ -21,7 +21,7 @@ export function createLambdaContext(functionName: string, timeoutSeconds: number
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_DEFAULTS.region}:000000000000:function:${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

@@ -6,16 +6,19 @@ import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
-import { generateDevAmt } from './amt.ts';
-import { LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
+import { generateDevAmt } from './api/amt.ts';
+import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables, localDynamoConnection } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
-import { createLocalSqsClient, createPipelineQueues, localSqsConnection, queueDepth } from './sqs.ts';
+import { createPipelineQueues } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
-import type { LocalDeliveryStatus, LocalEndpoints, LocalPipeline, LocalStats, PipelineOptions } from './types.ts';
+import type { LocalPipeline, PipelineOptions } from './types.ts';
+import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
+import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
+import type { LocalDeliveryStatus, LocalEndpoints, LocalStats } from './api/types.ts';
 
 /**
  * Wires the pipeline's own thread around a running emulator host: queues and tables, the HTTP
@@ -30,7 +33,7 @@ import type { LocalDeliveryStatus, LocalEndpoints, LocalPipeline, LocalStats, Pi
  * ```
  */
 export async function wirePipeline(options: PipelineOptions, emulators: EmulatorHost): Promise<LocalPipeline> {
-  const host = options.host ?? LOCAL_DEFAULTS.host;
+  const host = options.host ?? LOCAL_ADDRESS.host;
   const logLevel = options.logLevel ?? (options.quiet ? 'WARN' : 'INFO');
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds;
   const amtGenerated = !options.amt;
@@ -125,7 +128,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
       host,
-      port: options.port ?? LOCAL_DEFAULTS.port,
+      port: options.port ?? LOCAL_ADDRESS.port,
       routes: [ROUTES.DATA_PATH, ROUTES.ERROR_PATH],
       invoke: (event) => receiver(event),
       getJson: {
@@ -148,7 +151,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       errorCallbackUrl: `${http.url}${ROUTES.ERROR_PATH}`,
       sqsEndpoint,
       dynamoEndpoint: emulators.dynamo.endpoint,
-      region: LOCAL_DEFAULTS.region,
+      region: LOCAL_REGION,
       ...queues,
     };
     await refreshStats();

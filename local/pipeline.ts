@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LOCAL_DEFAULTS } from './constants.ts';
 import { startEmulatorHost } from './emulator-host/start-emulator-host.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 
 /**
  * Starts the whole pipeline on loopback: the HTTP API stand-in in front of the **same receiver
@@ -27,7 +27,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
   // The host's thread loads fauxqs and dynalite while this one loads the receiver and the
   // processor (the wiring's imports): started one after the other they cost ~0.3 s more.
   const [host, wiring] = await Promise.allSettled([
-    startEmulatorHost({ host: options.host ?? LOCAL_DEFAULTS.host, ...(dynamoPath ? { dynamoPath } : {}) }),
+    startEmulatorHost({ host: options.host ?? LOCAL_ADDRESS.host, ...(dynamoPath ? { dynamoPath } : {}) }),
     import('./pipeline-wiring.ts'),
   ]);
   if (host.status === 'rejected') throw host.reason;

@@ -12,6 +12,7 @@ import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { toSqsEvent } from './sqs-event.ts';
 import type { Poller } from './types.ts';
+import { LOCAL_REGION } from './api/constants.ts';
 
 /** How much longer than the invocation timeout an abandoned run keeps its idempotency lock. */
 const ABANDONED_RUN_LOCK_FACTOR = 2;
@@ -33,7 +34,7 @@ export interface PollerOptions {
   timeoutSeconds?: number;
   /** @default LOCAL_DEFAULTS.pollerConcurrency */
   concurrency?: number;
-  /** @default LOCAL_DEFAULTS.region */
+  /** @default LOCAL_REGION */
   region?: string;
   /** @default SERVICE.PROCESSOR */
   functionName?: string;
@@ -62,7 +63,7 @@ export function createPoller(options: PollerOptions): Poller {
   const waitTimeSeconds = options.waitTimeSeconds ?? LOCAL_DEFAULTS.waitTimeSeconds;
   const timeoutSeconds = options.timeoutSeconds ?? PIPELINE_DEFAULTS.processorTimeoutSeconds;
   const concurrency = options.concurrency ?? LOCAL_DEFAULTS.pollerConcurrency;
-  const source = { queueArn: options.queueArn, region: options.region ?? LOCAL_DEFAULTS.region };
+  const source = { queueArn: options.queueArn, region: options.region ?? LOCAL_REGION };
   const functionName = options.functionName ?? SERVICE.PROCESSOR;
   const { logger } = options;
 

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
-import { LOCAL_DEFAULTS } from './constants.ts';
 import type { SqsEmulator } from './types.ts';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 
 /**
  * Starts the SQS emulator (fauxqs) in the calling thread, listening on loopback only.
@@ -21,7 +21,7 @@ import type { SqsEmulator } from './types.ts';
  * ```
  */
 export async function startSqsEmulator(options: { port?: number; host?: string } = {}): Promise<SqsEmulator> {
-  const host = options.host ?? LOCAL_DEFAULTS.host;
+  const host = options.host ?? LOCAL_ADDRESS.host;
   const app = buildApp({ logger: false });
   await app.listen({ port: options.port ?? 0, host });
   const server: Server = app.server;

@@ -3,12 +3,13 @@
  */
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
-import { findAmt } from './amt.ts';
-import { intOption } from './cli/args.ts';
-import { runCli } from './cli/run-cli.ts';
-import { AMT_ENV, LOCAL_DEFAULTS, LOCAL_PATHS } from './constants.ts';
+import { findAmt } from './api/amt.ts';
+import { intOption } from '../bin/cli/args.ts';
+import { runCli } from '../bin/cli/run-cli.ts';
+import { LOCAL_DEFAULTS } from './constants.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -17,10 +18,10 @@ Runs the receiver and the processor (the same modules Lambda runs) with an SQS e
 on loopback.
 
 Options
-  --port N                    HTTP port (default: $PORT or ${LOCAL_DEFAULTS.port}; 0 picks a free one)
+  --port N                    HTTP port (default: $PORT or ${LOCAL_ADDRESS.port}; 0 picks a free one)
   --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
-  --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_DEFAULTS.envFile})
+  --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
   --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   -h, --help                  this text
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_DEFAULTS.port, min: 0, max: 65_535 });
+  const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_ADDRESS.port, min: 0, max: 65_535 });
   const found = findAmt({ envFile: values.dotenv });
   // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
   const { startPipeline } = await import('./pipeline.ts');

@@ -1,6 +1,6 @@
 import type { ProcessorOutcome } from '../lambda/processor/types.ts';
 import type { ReceiverOutcome } from '../lambda/receiver/types.ts';
-import type { LocalStats } from './types.ts';
+import type { LocalStats } from './api/types.ts';
 
 /** Counts what the receiver and the processor report, plus queue depths polled from SQS. */
 export interface StatsCollector {

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { IdempotencyStatus } from '../lambda/processor/idempotency.ts';
+import type { LocalEndpoints, LocalStats } from './api/types.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types.ts';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */
 export interface Switchable {
@@ -41,65 +42,12 @@ export interface Poller {
   kill(): void;
 }
 
-/** Live counts of the local pipeline (`GET /_local/stats`). */
-export interface LocalStats {
-  /** Requests that reached the receiver on a webhook route. */
-  received: number;
-  /** Events persisted to the queue. */
-  enqueued: number;
-  /** 4xx answers (bad signature, bad JSON, too large...). */
-  rejected: number;
-  /** 5xx answers (queue or AMT unavailable): Smartcar retries these. */
-  receiverErrors: number;
-  /** VERIFY challenges answered. */
-  verified: number;
-  /** Events whose handler ran and succeeded, by event type. */
-  processed: Record<string, number>;
-  /** Sum of `processed`. */
-  processedTotal: number;
-  /** Deliveries skipped because their `eventId` was already processed. */
-  duplicates: number;
-  /** Signals skipped because a newer value was already stored. */
-  stale: number;
-  /** Records acknowledged without a handler (unknown type, legacy payload). */
-  ignored: number;
-  /** Failed processing attempts (one poison event counts once per receive). */
-  failed: number;
-  /** Failures on the last allowed receive: those events are on their way to the DLQ. */
-  finalFailures: number;
-  /** Messages in the main queue (visible and in flight). */
-  queued: number;
-  /** Messages in the DLQ. */
-  dlq: number;
-}
-
-/** Where the running pipeline's parts listen (`GET /_local/endpoints`; the DLQ CLI reads it). */
-export interface LocalEndpoints {
-  url: string;
-  webhookUrl: string;
-  errorCallbackUrl: string;
-  sqsEndpoint: string;
-  dynamoEndpoint: string;
-  region: string;
-  queueUrl: string;
-  queueArn: string;
-  deadLetterQueueUrl: string;
-  deadLetterQueueArn: string;
-}
-
-/** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */
-export interface LocalDeliveryStatus {
-  eventId: string;
-  /** The processor's idempotency record: COMPLETED once a handler ran to the end. */
-  status: IdempotencyStatus;
-}
-
 export interface PipelineOptions {
-  /** HTTP port; 0 picks a free one. @default LOCAL_DEFAULTS.port */
+  /** HTTP port; 0 picks a free one. @default LOCAL_ADDRESS.port */
   port?: number;
-  /** @default LOCAL_DEFAULTS.host (loopback) */
+  /** @default LOCAL_ADDRESS.host (loopback) */
   host?: string;
-  /** The AMT to verify with; see `findAmt()` (`local/amt.ts`) for how `npm start` finds one. Generated when absent. */
+  /** The AMT to verify with; see `findAmt()` (`local/api/amt.ts`) for how `npm start` finds one. Generated when absent. */
   amt?: string;
   /** Main queue visibility timeout, and so the local invocation timeout. @default LOCAL_DEFAULTS.visibilityTimeoutSeconds */
   visibilityTimeoutSeconds?: number;

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { intOption } from '../../local/cli/args.ts';
-import { UsageError } from '../../local/cli/errors.ts';
-import { AMT_ENV, LOCAL_DEFAULTS } from '../../local/constants.ts';
+import { intOption } from './args.ts';
+import { UsageError } from './errors.ts';
 import { runSmoke, SMOKE_VEHICLE_PREFIX } from './smoke-run.ts';
 import { resolveSmokeTarget, type SmokeClients, type SmokeTargetSpec } from './smoke-target.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 
@@ -22,13 +22,13 @@ Target (one of)
   --stack NAME            a deployed stack, e.g. SmartcarWebhooks-dev (its WebhookUrl, AmtSecretArn
                           and IdempotencyTableName outputs). Needs cloudformation:DescribeStacks,
                           secretsmanager:GetSecretValue (unless --amt) and dynamodb:GetItem.
-  --local URL             a running npm start, e.g. http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}
+  --local URL             a running npm start, e.g. http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}
   --region REGION         region of --stack (default: AWS_REGION / your profile)
 
 Options
   --amt TOKEN             sign with this AMT. Default: the stack's secret (--stack); $${AMT_ENV}, then
                           ${AMT_ENV} in the env file (--local)
-  --dotenv PATH           .env-style file to read ${AMT_ENV} from with --local (default ${LOCAL_DEFAULTS.envFile})
+  --dotenv PATH           .env-style file to read ${AMT_ENV} from with --local (default ${LOCAL_ENV_FILE})
   --timeout SECONDS       how long to wait for step 3 (default ${DEFAULT_TIMEOUT_SECONDS})
   -h, --help              this text
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { planDeliveries, type SendKind } from '../../local/cli/send-plan.ts';
-import { sendDeliveries, type DeliveryResult } from '../../local/cli/send-run.ts';
+import { planDeliveries, type SendKind } from './send-plan.ts';
+import { sendDeliveries, type DeliveryResult } from './send-run.ts';
 import type { SmokeTarget } from './smoke-target.ts';
 import { waitForCompletion } from './wait-for-completion.ts';
 

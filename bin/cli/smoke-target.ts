@@ -4,13 +4,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { createIdempotencyStatusReader, type IdempotencyStatus } from '../../lambda/processor/idempotency.ts';
 import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
 import { AmtNotConfiguredError } from '../../lambda/receiver/errors.ts';
-import { findAmt } from '../../local/amt.ts';
-import { fetchLocalEndpoints } from '../../local/cli/dlq-target.ts';
-import { UsageError } from '../../local/cli/errors.ts';
-import { readStackOutputs, STACK_OUTPUTS } from '../../local/cli/stack-outputs.ts';
-import { AMT_ENV, LOCAL_DEFAULTS, LOCAL_PATHS } from '../../local/constants.ts';
-import type { LocalDeliveryStatus } from '../../local/types.ts';
+import { findAmt } from '../../local/api/amt.ts';
+import { fetchLocalEndpoints } from './dlq-target.ts';
+import { UsageError } from './errors.ts';
+import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 import { SmokeError } from './errors.ts';
+import { AMT_ENV, LOCAL_ENV_FILE, LOCAL_PATHS } from '../../local/api/constants.ts';
+import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 
 /** How the smoke CLI was told to find the pipeline. */
 export type SmokeTargetSpec =
@@ -62,7 +62,7 @@ async function localTarget(spec: Extract<SmokeTargetSpec, { kind: 'local' }>): P
   const found = findAmt({ explicit: spec.amt, envFile: spec.envFile });
   if (!found) {
     throw new UsageError(
-      `No AMT: pass --amt (npm start prints its development token), set ${AMT_ENV}, or put ${AMT_ENV}=... in ${spec.envFile ?? LOCAL_DEFAULTS.envFile}`,
+      `No AMT: pass --amt (npm start prints its development token), set ${AMT_ENV}, or put ${AMT_ENV}=... in ${spec.envFile ?? LOCAL_ENV_FILE}`,
     );
   }
   const endpoints = await fetchLocalEndpoints(spec.url, '--local URL or --stack NAME');

@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { LOCAL_DEFAULTS } from '../constants.ts';
 import type {
   EmulatorAddress,
   EmulatorHost,
@@ -11,6 +10,7 @@ import type {
   HostRequest,
   RemoteEmulator,
 } from './types.ts';
+import { LOCAL_ADDRESS } from '../api/constants.ts';
 
 type Ready = Extract<HostMessage, { type: 'ready' }>;
 
@@ -34,7 +34,7 @@ type Ready = Extract<HostMessage, { type: 'ready' }>;
  */
 export async function startEmulatorHost(options: EmulatorHostOptions = {}): Promise<EmulatorHost> {
   const workerData: EmulatorHostData = {
-    host: options.host ?? LOCAL_DEFAULTS.host,
+    host: options.host ?? LOCAL_ADDRESS.host,
     ...(options.dynamoPath ? { dynamoPath: options.dynamoPath } : {}),
   };
   // No inherited execArgv: the entry registers its own TypeScript loader, the same under tsx and vitest.

@@ -1,11 +1,12 @@
 import type { Switchable } from '../types.ts';
+import { LOCAL_ADDRESS } from '../api/constants.ts';
 
 /** The emulators the host runs. */
 export type EmulatorName = 'sqs' | 'dynamo';
 
 /** Options of `startEmulatorHost()`. */
 export interface EmulatorHostOptions {
-  /** Interface both emulators listen on. @default LOCAL_DEFAULTS.host (loopback) */
+  /** Interface both emulators listen on. @default LOCAL_ADDRESS.host (loopback) */
   host?: string;
   /** Keep DynamoDB data in this folder (must exist); in memory when absent. */
   dynamoPath?: string;

@@ -8,7 +8,7 @@ import {
 } from '../../bench/dynamo-design-cost.ts';
 import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 
 /** The item the store writes for a typical 12-signal VEHICLE_STATE, and one per-signal item of the alternative. */
 function typicalItems(signalCount: number): { vehicleItem: Record<string, unknown>; signalItem: Record<string, unknown> } {

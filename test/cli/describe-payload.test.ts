@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
-import { describePayload } from '../../local/cli/describe-payload.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
+import { describePayload } from '../../bin/cli/describe-payload.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 
 describe('describePayload', () => {
   it.each([

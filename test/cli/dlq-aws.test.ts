@@ -8,10 +8,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { STACK_OUTPUTS } from '../../lib/outputs.ts';
-import { redriveDlq, type DlqTarget } from '../../local/cli/dlq-operations.ts';
-import { resolveTarget } from '../../local/cli/dlq-target.ts';
-import { UsageError } from '../../local/cli/errors.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
+import { resolveTarget } from '../../bin/cli/dlq-target.ts';
+import { UsageError } from '../../bin/cli/errors.ts';
 
 describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls)', () => {
   const sqsMock = mockClient(SQSClient);

@@ -1,11 +1,12 @@
 import { PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../local/cli/dlq-operations.ts';
-import { buildVehicleError, buildVehicleState } from '../../local/events.ts';
+import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
+import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth } from '../../local/sqs.ts';
+import { createPipelineQueues } from '../../local/sqs.ts';
 import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
+import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 
 /** Factory: a DLQ message as the receiver would have enqueued it. */
 function deadLetter(payload: Record<string, unknown>): SendMessageCommand['input'] & { MessageBody: string } {

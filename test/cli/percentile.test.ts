@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from '../../local/cli/percentile.ts';
-import { summarize, type DeliveryResult } from '../../local/cli/send-run.ts';
+import { percentile } from '../../bin/cli/percentile.ts';
+import { summarize, type DeliveryResult } from '../../bin/cli/send-run.ts';
 
 /** Factory: an answered delivery that took `latencyMs`. */
 function answered(latencyMs: number): DeliveryResult {

@@ -12,7 +12,7 @@ import { AMT_SECRET_PLACEHOLDER, ROUTES, SERVICE, TABLE_SCHEMA } from '../../lam
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import { STACK_OUTPUTS } from '../../lib/outputs.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { UsageError } from '../../local/cli/errors.ts';
+import { UsageError } from '../../bin/cli/errors.ts';
 import { smokeCommand } from '../../bin/cli/smoke-command.ts';
 import { runTs } from '../e2e/support.ts';
 

@@ -10,8 +10,9 @@ import { LOCAL_DEFAULTS } from '../../local/constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from '../../local/dynamo.ts';
 import { startEmulatorHost } from '../../local/emulator-host/start-emulator-host.ts';
 import type { EmulatorHost } from '../../local/emulator-host/types.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth } from '../../local/sqs.ts';
+import { createPipelineQueues } from '../../local/sqs.ts';
 import { ROOT } from './support.ts';
+import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 
 const TABLES = {
   idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,

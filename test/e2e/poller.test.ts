@@ -4,8 +4,9 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPoller, type SqsBatchHandler } from '../../local/poller.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createLocalSqsClient, createPipelineQueues, queueDepth } from '../../local/sqs.ts';
+import { createPipelineQueues } from '../../local/sqs.ts';
 import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
+import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

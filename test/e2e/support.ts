@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { buildVehicleError, buildVehicleState, buildVerify, signedHeaders } from '../../local/events.ts';
+import { buildVehicleError, buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 
 /** Repository root (tests run from it). */
 export const ROOT = new URL('../../', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createLocalSqsClient } from '../../local/sqs.ts';
+import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 
 /** A real SQS emulator (fauxqs, in process, loopback only) with one queue and a client that reaches it. */
 export interface TestQueue {

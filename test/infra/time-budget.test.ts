@@ -7,7 +7,7 @@ import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { createReceiverSecretsClient, createReceiverSqsClient } from '../../lambda/receiver/clients.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { captureOutput } from '../helpers/output.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { lambdaContext, processorDeps, sqsEvent, sqsRecord } from '../processor/helpers/factories.ts';

@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createLocalDynamoClient, createProcessorTables } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord, tableNames } from './helpers/factories.ts';

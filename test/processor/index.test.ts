@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../lambda/core/constants.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, sqsEvent, sqsRecord } from './helpers/factories.ts';
 

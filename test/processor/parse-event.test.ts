@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 
 function parseState(payload: Record<string, unknown>): VehicleStateEvent {
   const parsed = parseEvent(JSON.stringify(payload));

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
 import { useDynamo } from './helpers/dynamo.ts';

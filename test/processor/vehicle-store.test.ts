@@ -9,7 +9,7 @@ import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
 import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 
 const emulator = useDynamo();

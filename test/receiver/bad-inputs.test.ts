@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, httpApiEvent, restApiEvent, signatureHeader, signedEvent } from './factories.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METRIC, PIPELINE_DEFAULTS, SMARTCAR_DELIVERY } from '../../lambda/core/constants.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { NOW, bodyOf, buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
 

@@ -3,7 +3,7 @@ import { ENV, METRIC } from '../../lambda/core/constants.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types.ts';
 import { RECEIVER_DEFAULTS } from '../../lib/constants.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { startHangingServer, type HangingServer } from '../helpers/hanging-server.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/output.ts';
 import { startSecretsManagerStub, type SecretsManagerStub } from '../helpers/secrets-manager-stub.ts';

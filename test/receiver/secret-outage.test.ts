@@ -3,7 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverSecretsClient } from '../../lambda/receiver/clients.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS, SECRETS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
-import { buildVehicleState } from '../../local/events.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { startSecretsManagerStub, type SecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, signedEvent } from './factories.ts';

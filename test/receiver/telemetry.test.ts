@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, SERVICE, SQS_MAX_MESSAGE_BYTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';

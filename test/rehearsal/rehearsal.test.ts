@@ -6,7 +6,7 @@ import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
-import { buildVehicleState, buildVerify, signedHeaders } from '../../local/events.ts';
+import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
 import type { AwsCall } from '../helpers/aws-recording-proxy.ts';
 import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';

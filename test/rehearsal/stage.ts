@@ -9,7 +9,6 @@ import { createProcessorTables, type LocalDynamo, startDynamo } from '../../loca
 import { toHttpApiEvent } from '../../local/http-event.ts';
 import { createPoller } from '../../local/poller.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createLocalSqsClient } from '../../local/sqs.ts';
 import type { SqsEmulator } from '../../local/types.ts';
 import { type AwsCall, type AwsJsonInput, type RecordingProxy, startRecordingProxy } from '../helpers/aws-recording-proxy.ts';
 import { type CdkSynthRun, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
@@ -22,6 +21,7 @@ import {
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { type Deployment, type FunctionRole, readDeployment, REHEARSAL_ENV } from './deployment.ts';
 import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
+import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 
 /** The `via` of calls the Lambda service makes with the processor's role to poll its queue. */
 export const EVENT_SOURCE_MAPPING = 'event-source-mapping';

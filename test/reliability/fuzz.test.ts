@@ -9,7 +9,7 @@ import { OPAQUE_CHALLENGE_PATTERN, SIGNATURE_HEADER } from '../../lambda/receive
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { buildVehicleState, buildVerify } from '../../local/events.ts';
+import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { toHttpApiEvent } from '../../local/http-event.ts';
 import { createLocalMetrics } from '../../local/powertools.ts';
 

@@ -1,11 +1,11 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_PATHS } from '../constants.ts';
-import { createLocalSqsClient } from '../sqs.ts';
-import type { LocalEndpoints } from '../types.ts';
 import type { DlqTarget } from './dlq-operations.ts';
 import { UsageError } from './errors.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
+import { LOCAL_PATHS } from '../../local/api/constants.ts';
+import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
+import type { LocalEndpoints } from '../../local/api/types.ts';
 
 /** How the DLQ CLI was told to find the queues. */
 export type TargetSpec =

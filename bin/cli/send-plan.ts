@@ -6,7 +6,7 @@ import {
   buildVerify,
   signedHeaders,
   type PayloadVariant,
-} from '../events.ts';
+} from './sample-events.ts';
 import { UsageError } from './errors.ts';
 import { describePayload, type PayloadDescription } from './describe-payload.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { computeSignature } from '../lambda/core/signature.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 
 /**
  * Builders for realistic Smartcar webhook payloads (payload version 4.0), shared by the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { AMT_ENV, DEV_AMT_PREFIX, LOCAL_DEFAULTS } from './constants.ts';
+import { AMT_ENV, DEV_AMT_PREFIX, LOCAL_ENV_FILE } from './constants.ts';
 
 /** Where an AMT was found. */
 export type AmtSource = 'option' | 'environment' | 'dotenv';
@@ -30,7 +30,7 @@ export function findAmt(
   if (options.explicit) return { amt: options.explicit, source: 'option' };
   const fromEnv = (options.env ?? process.env)[AMT_ENV];
   if (fromEnv) return { amt: fromEnv, source: 'environment' };
-  const file = options.envFile ?? LOCAL_DEFAULTS.envFile;
+  const file = options.envFile ?? LOCAL_ENV_FILE;
   if (!existsSync(file)) return undefined;
   const fromFile = parseEnv(readFileSync(file, 'utf8'))[AMT_ENV];
   return fromFile ? { amt: fromFile, source: 'dotenv', file } : undefined;

@@ -1,0 +1,34 @@
+/**
+ * The local pipeline's public contract: where it listens, the paths it serves besides the
+ * webhook routes, and where its AMT comes from. The commands (`bin/`) import only this folder
+ * of `local/`, so they work the same against a pipeline they did not start.
+ */
+
+/** Where `npm start` listens unless `PORT` / `--port` say otherwise, and where the commands aim by default. */
+export const LOCAL_ADDRESS = {
+  host: '127.0.0.1',
+  port: 3000,
+} as const;
+
+/** Region and account the local emulators pretend to be in. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** Credentials the emulators accept (they check none); never real ones. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Name of the environment variable holding the Application Management Token. */
+export const AMT_ENV = 'SMARTCAR_AMT';
+
+/** `.env`-style file the pipeline and the commands read `SMARTCAR_AMT` from. */
+export const LOCAL_ENV_FILE = '.env';
+
+/** Prefix of generated development tokens, so one is recognisable when it leaks into a log. */
+export const DEV_AMT_PREFIX = 'local-dev-amt-';
+
+/** Paths the local HTTP server serves besides the webhook routes. */
+export const LOCAL_PATHS = {
+  STATS: '/_local/stats',
+  ENDPOINTS: '/_local/endpoints',
+  /** `GET /_local/deliveries/{eventId}`: `{ eventId, status }` from the idempotency table, 404 when unknown. */
+  DELIVERIES: '/_local/deliveries',
+} as const;
