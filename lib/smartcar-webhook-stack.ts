@@ -1,8 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
-import { DEFAULT_STAGE, PROD_STAGE, STACK_NAME_PREFIX } from './constants.ts';
+import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
 import { Ingress } from './constructs/ingress.ts';
@@ -10,74 +10,15 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
 import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
-import type { AlarmThresholds, LogLevel, MonitoredResources } from './types.ts';
+import type { SettingValues } from './settings/table.ts';
+import type { MonitoredResources } from './types.ts';
 
 /**
- * Properties of {@link SmartcarWebhookStack}. Each maps 1:1 to a CDK context key of the same
- * name (see `lib/config.ts`); every default is the one the README lists.
+ * Properties of {@link SmartcarWebhookStack}: the settings table's keys (`lib/settings/table.ts`,
+ * one row per CDK context key of the same name, with its default and what it sets; README
+ * "Configuration"), plus the usual stack props.
  */
-export interface SmartcarWebhookStackProps extends StackProps {
-  /**
-   * Environment name; part of the stack name, the dashboard name and the metric namespace.
-   * @default 'dev'
-   */
-  readonly stage?: string;
-  /**
-   * Complete ARN of an existing secret holding the AMT.
-   * @default - the stack creates the secret holding AMT_SECRET_PLACEHOLDER
-   */
-  readonly amtSecretArn?: string;
-  /**
-   * Email subscribed to the alarm topic.
-   * @default - no subscription
-   */
-  readonly alarmEmail?: string;
-  /**
-   * Powertools log level of both functions.
-   * @default 'INFO'
-   */
-  readonly logLevel?: LogLevel;
-  /**
-   * Retention of every log group.
-   * @default RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: RetentionDays;
-  /**
-   * Removal policy of stateful resources (tables, queues, secret, log groups).
-   * @default RemovalPolicy.RETAIN for stage 'prod', RemovalPolicy.DESTROY otherwise
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default ROUTES.DATA_PATH ('/webhooks/smartcar') */
-  readonly dataPath?: string;
-  /** @default ROUTES.ERROR_PATH ('/webhooks/smartcar/errors') */
-  readonly errorPath?: string;
-  /** @default 200 requests per second */
-  readonly throttleRateLimit?: number;
-  /** @default 400 requests */
-  readonly throttleBurstLimit?: number;
-  /** @default 256 */
-  readonly receiverMemoryMb?: number;
-  /** @default 10 (at most 14: Smartcar waits 15 s) */
-  readonly receiverTimeoutSeconds?: number;
-  /** @default - no reserved concurrency */
-  readonly receiverReservedConcurrency?: number;
-  /** @default 900 (15 minutes; 0 turns the replay window off) */
-  readonly deliveryToleranceSeconds?: number;
-  /** @default 512 */
-  readonly processorMemoryMb?: number;
-  /** @default 30 (the queue's visibility timeout is 6x this) */
-  readonly processorTimeoutSeconds?: number;
-  /** @default 10 */
-  readonly batchSize?: number;
-  /** @default 0 */
-  readonly maxBatchingWindowSeconds?: number;
-  /** @default 20 */
-  readonly maxConcurrency?: number;
-  /** @default 3 */
-  readonly maxReceiveCount?: number;
-  /** @default ALARM_DEFAULTS (see README "Alarms and dashboard") */
-  readonly alarmThresholds?: Partial<AlarmThresholds>;
-}
+export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
 
 /**
  * The whole webhook pipeline for one stage: ingress → receiver → queue → processor → DLQ,
@@ -98,15 +39,18 @@ export class SmartcarWebhookStack extends Stack {
   public readonly dashboard: WebhookDashboard;
   public readonly amtSecret: AmtSecret;
 
-  public constructor(scope: Construct, id: string, props: SmartcarWebhookStackProps = {}) {
+  public constructor(scope: Construct, id: string, stackProps: SmartcarWebhookStackProps = {}) {
     super(scope, id, {
       description: 'Receives Smartcar vehicle-data webhooks and never loses one',
-      ...props,
+      ...stackProps,
     });
+    // Props checked first, by the same parser as the context: a direct `new SmartcarWebhookStack`
+    // gets the same errors as `cdk synth -c ...`.
+    const props = parseSettings(Object.fromEntries(CONTEXT_KEYS.map((key) => [key, stackProps[key]])));
     this.stage = props.stage ?? DEFAULT_STAGE;
     const removalPolicy =
-      props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
-    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+      props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RESOURCE_DEFAULTS.removalPolicy);
+    const logRetention = props.logRetentionDays;
     const metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`;
 
     this.amtSecret = new AmtSecret(this, 'AmtSecret', {

@@ -2,7 +2,7 @@ import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger/types';
-import type { ALARM_DEFAULTS } from './constants.ts';
+import type { ALARM_DEFAULTS } from './defaults.ts';
 
 /** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
 export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: number };

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   LAMBDA_ARCHITECTURE,
@@ -12,6 +13,8 @@ import {
   lambdaEntry,
   projectRoot,
 } from '../bundling.ts';
+import { FUNCTION_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 
 /** Properties of {@link FunctionWithLogGroup}. */
 export interface FunctionWithLogGroupProps {
@@ -71,12 +74,13 @@ export class FunctionWithLogGroup extends Construct {
   /** Its execution role. */
   public readonly role: Role;
 
-  public constructor(scope: Construct, id: string, props: FunctionWithLogGroupProps) {
+  public constructor(scope: Construct, id: string, userProps: FunctionWithLogGroupProps) {
     super(scope, id);
+    const props = overrideProps(FUNCTION_PROPS_DEFAULTS, userProps);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     this.role = new Role(this, 'Role', {

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -9,10 +9,10 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../lambda/core/constants.ts';
-import { INGRESS_DEFAULTS } from '../constants.ts';
+import { INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 
 /** Properties of {@link Ingress}. */
 export interface IngressProps {
@@ -97,10 +97,10 @@ export class Ingress extends Construct {
   /** Full URL of the error callback route. */
   public readonly errorUrl: string;
 
-  public constructor(scope: Construct, id: string, props: IngressProps) {
+  public constructor(scope: Construct, id: string, userProps: IngressProps) {
     super(scope, id);
-    const dataPath = props.dataPath ?? ROUTES.DATA_PATH;
-    const errorPath = props.errorPath ?? ROUTES.ERROR_PATH;
+    const props = overrideProps(INGRESS_PROPS_DEFAULTS, userProps);
+    const { dataPath, errorPath } = props;
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Smartcar vehicle-data webhooks',
@@ -108,16 +108,16 @@ export class Ingress extends Construct {
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     this.stage = new HttpStage(this, 'Stage', {
       httpApi: this.api,
       autoDeploy: true,
       throttle: {
-        rateLimit: props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit,
-        burstLimit: props.throttleBurstLimit ?? INGRESS_DEFAULTS.throttleBurstLimit,
+        rateLimit: props.throttleRateLimit,
+        burstLimit: props.throttleBurstLimit,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),

@@ -17,7 +17,7 @@ import {
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
   INGRESS_DEFAULTS,
-} from '../constants.ts';
+} from '../defaults.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 

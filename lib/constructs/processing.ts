@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -6,7 +6,9 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
-import { DEFAULT_LOG_LEVEL, PROCESSOR_DEFAULTS } from '../constants.ts';
+import { queueSettings } from '../../lambda/core/queue-settings.ts';
+import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import { FunctionWithLogGroup } from './function-with-log-group.ts';
 
 /** Properties of {@link Processing}. */
@@ -92,17 +94,19 @@ export class Processing extends Construct {
   /** The value used by the redrive policy. */
   public readonly maxReceiveCount: number;
 
-  public constructor(scope: Construct, id: string, props: ProcessingProps) {
+  public constructor(scope: Construct, id: string, userProps: ProcessingProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const timeout = props.timeout ?? Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds);
-    this.maxReceiveCount = props.maxReceiveCount ?? PROCESSOR_DEFAULTS.maxReceiveCount;
+    const props = overrideProps(PROCESSING_PROPS_DEFAULTS, userProps);
+    const { removalPolicy, timeout } = props;
+    // The same derivation as the local pipeline's queues (local/sqs.ts).
+    const queue = queueSettings({ processorTimeoutSeconds: timeout.toSeconds(), maxReceiveCount: props.maxReceiveCount });
+    this.maxReceiveCount = queue.maxReceiveCount;
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
-      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.dlqRetentionDays),
+      maxMessageSizeBytes: queue.maxMessageSizeBytes,
+      retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds),
       removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
@@ -117,11 +121,9 @@ export class Processing extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
-      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
-      visibilityTimeout: Duration.seconds(
-        timeout.toSeconds() * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier,
-      ),
+      maxMessageSizeBytes: queue.maxMessageSizeBytes,
+      retentionPeriod: Duration.seconds(queue.retentionSeconds),
+      visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
       removalPolicy,
     });
@@ -142,7 +144,7 @@ export class Processing extends Construct {
     const fn = new FunctionWithLogGroup(this, 'Processor', {
       name: 'processor',
       description: 'Smartcar webhook processor: idempotent, freshness-guarded dispatch to handlers',
-      memorySize: props.memorySize ?? PROCESSOR_DEFAULTS.memoryMb,
+      memorySize: props.memorySize,
       timeout,
       logRetention: props.logRetention,
       removalPolicy,
@@ -154,7 +156,7 @@ export class Processing extends Construct {
         [ENV.MAX_RECEIVE_COUNT]: String(this.maxReceiveCount),
         [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
-        [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+        [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
     // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
@@ -187,10 +189,9 @@ export class Processing extends Construct {
     );
     fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
       eventSourceArn: this.queue.queueArn,
-      batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
-      maxBatchingWindow:
-        props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
-      maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
+      batchSize: props.batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      maxConcurrency: props.maxConcurrency,
       reportBatchItemFailures: true,
     });
     Validations.of(fn.function).acknowledge({
