@@ -129,6 +129,8 @@ export class RestApiIngress extends Construct implements FrontDoor {
       },
     });
     this.stage = this.api.deploymentStage;
+    // RestApi adds an output of the stage URL; the stack's WebhookUrl output is the one to use.
+    this.api.node.tryRemoveChild('Endpoint');
     Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:

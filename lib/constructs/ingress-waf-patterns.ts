@@ -20,7 +20,9 @@ export function integerAbovePattern(limit: number): string {
     const digit = Number(digits[i]);
     if (digit === 9) continue;
     const rest = digits.length - i - 1;
-    branches.push(`${digits.slice(0, i)}[${digit + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ''}`);
+    const bigger = digit === 8 ? '9' : `[${digit + 1}-9]`;
+    const tail = rest === 0 ? '' : rest === 1 ? '[0-9]' : `[0-9]{${rest}}`;
+    branches.push(`${digits.slice(0, i)}${bigger}${tail}`);
   }
   return `^0*(?:${branches.join('|')})$`;
 }

@@ -147,10 +147,11 @@ export class RegionalWebAcl extends Construct {
         }),
       ],
       redactedFields: [{ singleHeader: { Name: SIGNATURE_HEADER } }],
+      // Typed `any` by CDK, so written in CloudFormation's own casing.
       loggingFilter: {
-        defaultBehavior: 'DROP',
-        filters: [
-          { behavior: 'KEEP', requirement: 'MEETS_ANY', conditions: [{ actionCondition: { action: 'BLOCK' } }] },
+        DefaultBehavior: 'DROP',
+        Filters: [
+          { Behavior: 'KEEP', Requirement: 'MEETS_ANY', Conditions: [{ ActionCondition: { Action: 'BLOCK' } }] },
         ],
       },
     });
