@@ -7,7 +7,10 @@ import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import type { AmtProvider, ReceiverDependencies, ReceiverHandler, ReceiverOutcome } from '../../lambda/receiver/types.ts';
+import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
+import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
+import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
+import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
 
 /** The AMT the receiver tests sign with. */
 export const AMT = 'test-amt-0000';
