@@ -9,7 +9,14 @@ import type { NormalizedRequest, RawBody } from './types/request.ts';
 /** The error name SQS gives a body with characters it does not store. */
 const SQS_INVALID_CONTENTS = 'InvalidMessageContents';
 
-/** A signed, parsed delivery with a known event type: what gets persisted. */
+/**
+ * A signed, parsed delivery with a known event type: what gets persisted.
+ *
+ * @example
+ * ```ts
+ * const delivery: SignedDelivery = { request, raw, envelope, eventType: 'VEHICLE_STATE' };
+ * ```
+ */
 export interface SignedDelivery {
   request: NormalizedRequest;
   raw: RawBody;

@@ -5,7 +5,14 @@ import type { OutcomeCode } from './types/outcome.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
-/** Status of each outcome: one table, so a code never drifts from its status. */
+/**
+ * Status of each outcome: one table, so a code never drifts from its status.
+ *
+ * @example
+ * ```ts
+ * OUTCOME_STATUS.enqueue_failed; // 503
+ * ```
+ */
 export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
   [OUTCOME_CODE.ENQUEUED]: 200,
   [OUTCOME_CODE.VERIFY_ANSWERED]: 200,
