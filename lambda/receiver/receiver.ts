@@ -3,7 +3,7 @@ import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
 import { SecretUnavailableError } from './errors.ts';
 import { normalizeRequest, readRawBody } from './request.ts';
 import { responseFor } from './responses.ts';
-import { decideSignedRequest } from './signed-delivery.ts';
+import { decideSignedRequest } from './signed-request.ts';
 import { checkSignature, secretUnavailable } from './signature-check.ts';
 import { reportDecision } from './telemetry.ts';
 import { decideUnsignedRequest } from './unsigned-request.ts';
@@ -48,7 +48,7 @@ async function decide(deps: ResolvedReceiverDependencies, request: NormalizedReq
  * 2. size (413), method (405) and an empty body (400), before a byte is decoded;
  * 3. `signature-check.ts`: the signature over the raw bytes, current AMT then previous, with at
  *    most one refetch a minute on a real mismatch; a secret that cannot be read is 503, never 401;
- * 4. signed (`signed-delivery.ts`): one JSON parse; a VERIFY is answered (`challenge-answer.ts`),
+ * 4. signed (`signed-request.ts`): one JSON parse; a VERIFY is answered (`challenge-answer.ts`),
  *    an event is persisted (`persist-delivery.ts`: one SendMessage) unless it is outside the
  *    replay window;
  * 5. unsigned (`unsigned-request.ts`): only a small body is parsed, only to find a VERIFY, which
