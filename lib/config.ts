@@ -2,7 +2,8 @@ import type { Node } from 'constructs';
 import { DEFAULT_STAGE, STACK_NAME_PREFIX } from './defaults.ts';
 import { UnknownContextKeyError } from './errors.ts';
 import { isCdkOwnKey, nearestKey } from './settings/context-keys.ts';
-import { SETTING_RULES, SETTINGS, type SettingKey, type SettingValues } from './settings/table.ts';
+import { SETTING_RULES } from './settings/rules.ts';
+import { SETTINGS, type SettingKey, type SettingValues } from './settings/table.ts';
 
 /**
  * Reads the stack's configuration from CDK context (`cdk.json` or `-c key=value`) through the

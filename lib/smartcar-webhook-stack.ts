@@ -5,7 +5,8 @@ import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
-import { Ingress } from './constructs/ingress.ts';
+import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
+import { DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './constructs/ingress-types.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
@@ -32,7 +33,7 @@ export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
  */
 export class SmartcarWebhookStack extends Stack {
   public readonly stage: string;
-  public readonly ingress: Ingress;
+  public readonly ingress: FrontDoor;
   public readonly receiver: ReceiverFunction;
   public readonly processing: Processing;
   public readonly monitoring: Monitoring;
@@ -52,6 +53,7 @@ export class SmartcarWebhookStack extends Stack {
       props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RESOURCE_DEFAULTS.removalPolicy);
     const logRetention = props.logRetentionDays;
     const metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`;
+    const ingressKind = props.ingress ?? DEFAULT_INGRESS;
 
     this.amtSecret = new AmtSecret(this, 'AmtSecret', {
       existingSecretArn: props.amtSecretArn,
@@ -78,15 +80,22 @@ export class SmartcarWebhookStack extends Stack {
       errorCallbackPath: props.errorPath,
       memorySize: props.receiverMemoryMb,
       timeout: seconds(props.receiverTimeoutSeconds),
-      reservedConcurrentExecutions: props.receiverReservedConcurrency,
+      reservedConcurrentExecutions: receiverReservedConcurrencyFor(ingressKind, props.receiverReservedConcurrency),
       deliveryToleranceSeconds: props.deliveryToleranceSeconds,
       logLevel: props.logLevel,
       logRetention,
       removalPolicy,
     });
 
-    this.ingress = new Ingress(this, 'Ingress', {
+    this.ingress = createIngress(this, 'Ingress', {
+      kind: ingressKind,
       receiver: this.receiver.function,
+      receiverReservedConcurrency: props.receiverReservedConcurrency,
+      wafRateLimitPerMinute: props.wafRateLimit,
+      customDomain:
+        props.domainName && props.certificateArn
+          ? { domainName: props.domainName, certificateArn: props.certificateArn }
+          : undefined,
       dataPath: props.dataPath,
       errorPath: props.errorPath,
       throttleRateLimit: props.throttleRateLimit,
@@ -97,7 +106,7 @@ export class SmartcarWebhookStack extends Stack {
 
     const monitored: MonitoredResources = {
       metricsNamespace,
-      apiStage: this.ingress.stage,
+      frontDoor: this.ingress,
       receiver: this.receiver.function,
       processor: this.processing.function,
       queue: this.processing.queue,
@@ -108,7 +117,6 @@ export class SmartcarWebhookStack extends Stack {
       ...monitored,
       alarmEmail: props.alarmEmail,
       thresholds: props.alarmThresholds,
-      throttleRateLimit: props.throttleRateLimit,
     });
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
@@ -143,6 +151,12 @@ export class SmartcarWebhookStack extends Stack {
         description: 'Processed eventIds (npm run smoke waits for its event here)',
       },
     };
+    if (this.ingress.customDomainTarget) {
+      outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
+        value: this.ingress.customDomainTarget,
+        description: `Point ${props.domainName} here (DNS CNAME, or a Route 53 alias)`,
+      };
+    }
     for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }
 }

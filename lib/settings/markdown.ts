@@ -2,7 +2,7 @@ import { SETTINGS, type SettingRow } from './table.ts';
 
 /**
  * The README "Configuration" table, made from the settings table: one line per key, in the
- * table's order (`test/infra/settings-readme.test.ts` compares it with the README's).
+ * table's order (`test/infra/settings-table.test.ts` compares it with the README's).
  *
  * @example
  * ```ts

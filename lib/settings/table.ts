@@ -4,13 +4,15 @@ import {
   ALARM_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   DEFAULT_STAGE,
+  FUNCTION_URL_DEFAULTS,
   INGRESS_DEFAULTS,
   LOG_LEVELS,
   PROCESSOR_DEFAULTS,
   RECEIVER_DEFAULTS,
   RESOURCE_DEFAULTS,
+  WAF_DEFAULTS,
 } from '../defaults.ts';
-import { ConfigError } from '../errors.ts';
+import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import type { AlarmThresholds } from '../types.ts';
 import { integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 
@@ -18,8 +20,9 @@ import { integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy
  * THE settings table: one row per CDK context key (`-c key=value` or `cdk.json`), with its parser,
  * its default and one line of documentation. The context reader (`lib/config.ts`), the stack's
  * props (`SettingValues`), `npm start` and the README "Configuration" table all come from here
- * (`test/infra/settings-readme.test.ts` fails when the README disagrees). To add a setting, add a
- * row, use it in the stack, and set it in a variant of `test/infra/cfn-lint-variants.ts`.
+ * (`test/infra/settings-table.test.ts` fails when the README disagrees). To add a setting, add a
+ * row (a check between settings goes in `rules.ts`), use it in the stack, and set it in a variant
+ * of `test/infra/cfn-lint-variants.ts`.
  */
 
 /** One row of the table. */
@@ -42,6 +45,9 @@ const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:se
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Literal paths only: no `{param}` or greedy segments, so there is never a catch-all. */
 const PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
+/** A DNS host name of at least two labels, lowercase (what API Gateway custom domains accept). */
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** CloudWatch's retention values; "never expire" is refused. */
 const RETENTION_VALUES = Object.values(RetentionDays).filter(
   (v): v is RetentionDays => typeof v === 'number' && v !== RetentionDays.INFINITE,
@@ -88,6 +94,26 @@ export const SETTINGS = {
     defaultText: '`retain` for stage `prod`, `destroy` otherwise',
     doc: 'What happens to the tables, queues, secret and log groups when the stack is deleted: `retain` or `destroy`.',
   }),
+  ingress: row({
+    parse: oneOf(INGRESS_KINDS),
+    default: DEFAULT_INGRESS,
+    doc: 'The front door: `http-api`, `function-url` or `rest-api` (see [Choose a front door](#choose-a-front-door--c-ingress)).',
+  }),
+  domainName: row({
+    parse: matching(DOMAIN_PATTERN, 'a lowercase host name such as hooks.example.com'),
+    defaultText: '*(none)*',
+    doc: 'Custom domain of the `http-api` or `rest-api` front door, with `certificateArn`; disables the default `execute-api` endpoint.',
+  }),
+  certificateArn: row({
+    parse: matching(CERTIFICATE_ARN, 'an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)'),
+    defaultText: '*(none)*',
+    doc: 'ACM certificate for `domainName`, in the stack\'s Region.',
+  }),
+  wafRateLimit: row({
+    parse: integerFrom(WAF_DEFAULTS.minRateLimit, WAF_DEFAULTS.maxRateLimit),
+    defaultText: `\`throttleRateLimit\` × 60 (${WAF_DEFAULTS.rateLimitPerMinute.toLocaleString('en-US')})`,
+    doc: `\`rest-api\` only: requests per minute one client IP may send before the WAF answers it 429 (${WAF_DEFAULTS.minRateLimit} to ${WAF_DEFAULTS.maxRateLimit.toLocaleString('en-US')}).`,
+  }),
   dataPath: row({
     parse: matching(PATH_PATTERN, 'a literal path such as /webhooks/smartcar'),
     default: ROUTES.DATA_PATH,
@@ -101,12 +127,12 @@ export const SETTINGS = {
   throttleRateLimit: row({
     parse: integerFrom(1, 10_000),
     default: INGRESS_DEFAULTS.throttleRateLimit,
-    doc: 'Stage throttle, in requests per second (steady state).',
+    doc: 'Stage throttle (`http-api`, `rest-api`), in requests per second (steady state).',
   }),
   throttleBurstLimit: row({
     parse: integerFrom(1, 5_000),
     default: INGRESS_DEFAULTS.throttleBurstLimit,
-    doc: 'Stage throttle, burst size.',
+    doc: 'Stage throttle (`http-api`, `rest-api`), burst size.',
   }),
   receiverMemoryMb: row({
     parse: integerFrom(128, 10_240),
@@ -120,8 +146,8 @@ export const SETTINGS = {
   }),
   receiverReservedConcurrency: row({
     parse: integerFrom(1, 10_000),
-    defaultText: '*(none)*',
-    doc: 'Reserved concurrency for the receiver.',
+    defaultText: `*(none)*; \`${FUNCTION_URL_DEFAULTS.reservedConcurrency}\` with \`ingress=function-url\``,
+    doc: `Reserved concurrency for the receiver: behind a Function URL, its only throttle (Lambda allows ${FUNCTION_URL_DEFAULTS.requestsPerSecondPerConcurrency} requests per second per reserved unit).`,
   }),
   deliveryToleranceSeconds: row({
     // 0 turns the replay window off; longer than the idempotency TTL, a replay could run the handler again.
@@ -174,19 +200,3 @@ export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends Se
 
 /** Parsed settings, each optional (unset keys take their default in the constructs): the stack's props. */
 export type SettingValues = { readonly [K in SettingKey]?: SettingValue<K> };
-
-/**
- * Checks between settings, run after every row parsed: each throws a `ConfigError` naming the key
- * to change. Unset keys count as their defaults.
- */
-export const SETTING_RULES: readonly ((settings: SettingValues) => void)[] = [
-  (s) => {
-    const errorPath = s.errorPath ?? ROUTES.ERROR_PATH;
-    if ((s.dataPath ?? ROUTES.DATA_PATH) === errorPath) throw new ConfigError('errorPath', 'a path different from dataPath', errorPath);
-  },
-  (s) => {
-    if ((s.batchSize ?? PROCESSOR_DEFAULTS.batchSize) > 10 && !s.maxBatchingWindowSeconds) {
-      throw new ConfigError('maxBatchingWindowSeconds', 'at least 1 when batchSize is above 10 (an SQS event source rule)', s.maxBatchingWindowSeconds ?? 0);
-    }
-  },
-];
