@@ -1,5 +1,6 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
 import type { AmtSecretProps } from './constructs/amt-secret.ts';
@@ -231,5 +232,16 @@ export const PROCESSING_PROPS_DEFAULTS = {
   maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
   maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
   logLevel: DEFAULT_LOG_LEVEL,
+  vehicleStateStore: true,
   ...RESOURCE_DEFAULTS,
 } as const satisfies Partial<ProcessingProps>;
+
+/**
+ * Props of every alarm: the first period over the threshold alarms (each watches a failure that
+ * already lost or delayed an event), and no data means nothing failed.
+ */
+export const ALARM_PROPS_DEFAULTS = {
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: TreatMissingData.NOT_BREACHING,
+} as const;

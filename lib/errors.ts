@@ -40,3 +40,23 @@ export class UnknownContextKeyError extends ConfigError {
     this.message = `Unknown context key "${key}"${nearest ? `: did you mean "${nearest}"?` : ''} (README "Configuration" lists every key)`;
   }
 }
+
+/**
+ * Thrown when a construct's props contradict each other (checked first, before any resource is
+ * made), so `cdk synth` stops with one line naming the prop.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidPropsError('vehicleStateStore', 'false needs a processorEntry that keeps no vehicle state');
+ * ```
+ */
+export class InvalidPropsError extends Error {
+  /** The prop to change. */
+  public readonly prop: string;
+
+  public constructor(prop: string, problem: string, options?: ErrorOptions) {
+    super(`Invalid props "${prop}": ${problem}`, options);
+    this.name = 'InvalidPropsError';
+    this.prop = prop;
+  }
+}

@@ -1,18 +1,17 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
-import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
-import { AmtSecret } from './constructs/amt-secret.ts';
-import { WebhookDashboard } from './constructs/dashboard.ts';
-import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
-import { DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './constructs/ingress-types.ts';
-import { Monitoring } from './constructs/monitoring.ts';
-import { Processing } from './constructs/processing.ts';
-import { ReceiverFunction } from './constructs/receiver-function.ts';
 import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
+import { CONTEXT_KEYS, parseSettings } from './config.ts';
+import type { AmtSecret } from './constructs/amt-secret.ts';
+import type { WebhookDashboard } from './constructs/dashboard.ts';
+import type { FrontDoor } from './constructs/ingress-types.ts';
+import type { Monitoring } from './constructs/monitoring.ts';
+import type { Processing } from './constructs/processing.ts';
+import type { ReceiverFunction } from './constructs/receiver-function.ts';
+import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
 import type { SettingValues } from './settings/table.ts';
-import type { MonitoredResources } from './types.ts';
+import { SmartcarWebhookReceiver } from './smartcar-webhook-receiver.ts';
 
 /**
  * Properties of {@link SmartcarWebhookStack}: the settings table's keys (`lib/settings/table.ts`,
@@ -33,6 +32,8 @@ export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
  */
 export class SmartcarWebhookStack extends Stack {
   public readonly stage: string;
+  /** The pipeline; the fields below are its parts. */
+  public readonly pipeline: SmartcarWebhookReceiver;
   public readonly ingress: FrontDoor;
   public readonly receiver: ReceiverFunction;
   public readonly processing: Processing;
@@ -47,84 +48,29 @@ export class SmartcarWebhookStack extends Stack {
     });
     // Props checked first, by the same parser as the context: a direct `new SmartcarWebhookStack`
     // gets the same errors as `cdk synth -c ...`.
-    const props = parseSettings(Object.fromEntries(CONTEXT_KEYS.map((key) => [key, stackProps[key]])));
-    this.stage = props.stage ?? DEFAULT_STAGE;
+    const { stage, ...props } = parseSettings(Object.fromEntries(CONTEXT_KEYS.map((key) => [key, stackProps[key]])));
+    this.stage = stage ?? DEFAULT_STAGE;
     const removalPolicy =
       props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RESOURCE_DEFAULTS.removalPolicy);
-    const logRetention = props.logRetentionDays;
-    const metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`;
-    const ingressKind = props.ingress ?? DEFAULT_INGRESS;
-
-    this.amtSecret = new AmtSecret(this, 'AmtSecret', {
-      existingSecretArn: props.amtSecretArn,
+    // The pipeline under the id "Default": CDK leaves a "Default" path segment out of logical ids
+    // (and of unique names), so every resource keeps the logical id it had when the stack built
+    // the pipeline itself. A stack that kept its resources across an update must never see them
+    // renamed: CloudFormation would replace each one (new empty queues and tables, a new secret
+    // without the AMT). test/infra/logical-ids.test.ts holds the recorded ids. The names the
+    // construct would derive from its id are given as they always were, from the stage.
+    const pipeline = new SmartcarWebhookReceiver(this, 'Default', {
+      ...props,
       removalPolicy,
-    });
-
-    this.processing = new Processing(this, 'Processing', {
-      metricsNamespace,
-      memorySize: props.processorMemoryMb,
-      timeout: seconds(props.processorTimeoutSeconds),
-      batchSize: props.batchSize,
-      maxBatchingWindow: seconds(props.maxBatchingWindowSeconds),
-      maxConcurrency: props.maxConcurrency,
-      maxReceiveCount: props.maxReceiveCount,
-      logLevel: props.logLevel,
-      logRetention,
-      removalPolicy,
-    });
-
-    this.receiver = new ReceiverFunction(this, 'Receiver', {
-      queue: this.processing.queue,
-      secret: this.amtSecret.secret,
-      metricsNamespace,
-      errorCallbackPath: props.errorPath,
-      memorySize: props.receiverMemoryMb,
-      timeout: seconds(props.receiverTimeoutSeconds),
-      reservedConcurrentExecutions: receiverReservedConcurrencyFor(ingressKind, props.receiverReservedConcurrency),
-      deliveryToleranceSeconds: props.deliveryToleranceSeconds,
-      logLevel: props.logLevel,
-      logRetention,
-      removalPolicy,
-    });
-
-    this.ingress = createIngress(this, 'Ingress', {
-      kind: ingressKind,
-      receiver: this.receiver.function,
-      receiverReservedConcurrency: props.receiverReservedConcurrency,
-      wafRateLimitPerMinute: props.wafRateLimit,
-      customDomain:
-        props.domainName && props.certificateArn
-          ? { domainName: props.domainName, certificateArn: props.certificateArn }
-          : undefined,
-      dataPath: props.dataPath,
-      errorPath: props.errorPath,
-      throttleRateLimit: props.throttleRateLimit,
-      throttleBurstLimit: props.throttleBurstLimit,
-      logRetention,
-      removalPolicy,
-    });
-
-    const monitored: MonitoredResources = {
-      metricsNamespace,
-      frontDoor: this.ingress,
-      receiver: this.receiver.function,
-      processor: this.processing.function,
-      queue: this.processing.queue,
-      deadLetterQueue: this.processing.deadLetterQueue,
-    };
-
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      ...monitored,
-      alarmEmail: props.alarmEmail,
-      thresholds: props.alarmThresholds,
-    });
-
-    this.dashboard = new WebhookDashboard(this, 'Dashboard', {
-      ...monitored,
+      metricsNamespace: `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,
-      alarms: this.monitoring.alarms,
-      alarmGraphs: this.monitoring.silentDropAlarms,
     });
+    this.pipeline = pipeline;
+    this.amtSecret = pipeline.amtSecret;
+    this.processing = pipeline.processing;
+    this.receiver = pipeline.receiver;
+    this.ingress = pipeline.ingress;
+    this.monitoring = pipeline.monitoring;
+    this.dashboard = pipeline.dashboard;
 
     const outputs: Record<string, { value: string; description: string }> = {
       [STACK_OUTPUTS.WEBHOOK_URL]: {
@@ -159,8 +105,4 @@ export class SmartcarWebhookStack extends Stack {
     }
     for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }
-}
-
-function seconds(value: number | undefined): Duration | undefined {
-  return value === undefined ? undefined : Duration.seconds(value);
 }

@@ -14,6 +14,11 @@ export interface AmtSecretProps {
    */
   readonly existingSecretArn?: string;
   /**
+   * An existing secret holding the AMT, as a construct (takes precedence over `existingSecretArn`).
+   * @default - `existingSecretArn` imported, else a new secret
+   */
+  readonly existingSecretObj?: ISecret;
+  /**
    * What happens to a created secret when the stack is deleted. Ignored for an imported one.
    * @default RemovalPolicy.DESTROY
    */
@@ -43,6 +48,10 @@ export class AmtSecret extends Construct {
     super(scope, id);
     const props = overrideProps(AMT_SECRET_PROPS_DEFAULTS, userProps);
 
+    if (props.existingSecretObj) {
+      this.secret = props.existingSecretObj;
+      return;
+    }
     if (props.existingSecretArn) {
       this.secret = Secret.fromSecretCompleteArn(this, 'Imported', props.existingSecretArn);
       return;

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
 import { RECEIVER_DEFAULTS, RECEIVER_PROPS_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
-import { FunctionWithLogGroup } from './function-with-log-group.ts';
+import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 
 /** Properties of {@link ReceiverFunction}. */
 export interface ReceiverFunctionProps {
@@ -59,6 +59,11 @@ export interface ReceiverFunctionProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * `NodejsFunction` props merged over the receiver's (environment variables are added to its own).
+   * @default - none
+   */
+  readonly functionProps?: FunctionOverrides;
 }
 
 /**
@@ -83,7 +88,7 @@ export class ReceiverFunction extends Construct {
   public constructor(scope: Construct, id: string, userProps: ReceiverFunctionProps) {
     super(scope, id);
     const props = overrideProps(RECEIVER_PROPS_DEFAULTS, userProps);
-    const { timeout } = props;
+    const timeout = props.functionProps?.timeout ?? props.timeout;
     if (timeout.toSeconds() > RECEIVER_DEFAULTS.maxTimeoutSeconds) {
       // Smartcar drops the connection at 15 s: a longer timeout only hides a stuck receiver.
       throw new Error(
@@ -97,6 +102,7 @@ export class ReceiverFunction extends Construct {
       memorySize: props.memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      functionProps: props.functionProps,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {
