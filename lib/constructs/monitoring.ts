@@ -70,7 +70,6 @@ export class Monitoring extends Construct {
    * drawn on the dashboard against its threshold. Also in {@link alarms}.
    */
   public readonly silentDropAlarms: Alarm[] = [];
-
   /** Props every alarm shares: the defaults with the caller's `alarmProps` over them. */
   private readonly alarmProps: Required<Omit<AlarmOverrides, 'actionsEnabled'>> & AlarmOverrides;
 
