@@ -54,10 +54,11 @@ export class SmartcarWebhookStack extends Stack {
       props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RESOURCE_DEFAULTS.removalPolicy);
     // The pipeline under the id "Default": CDK leaves a "Default" path segment out of logical ids
     // (and of unique names), so every resource keeps the logical id it had when the stack built
-    // the pipeline itself. A stack that kept its resources across an update must never see them
-    // renamed: CloudFormation would replace each one (new empty queues and tables, a new secret
-    // without the AMT). test/infra/logical-ids.test.ts holds the recorded ids. The names the
-    // construct would derive from its id are given as they always were, from the stage.
+    // the parts itself, and an update of a deployed stack changes nothing; a renamed logical id
+    // would make CloudFormation replace the resource (new empty queues and tables, a new secret
+    // without the AMT). test/infra/logical-ids.test.ts holds the recorded ids. Building the parts
+    // in the stack's scope would keep the ids too, but then two pipelines in one stack would
+    // collide. The names the construct would derive from its id are given as before, from the stage.
     const pipeline = new SmartcarWebhookReceiver(this, 'Default', {
       ...props,
       removalPolicy,
