@@ -12,6 +12,8 @@ export const STACK_OUTPUTS = {
   ALARM_TOPIC_ARN: 'AlarmTopicArn',
   /** Where the processor records each eventId it handled; `npm run smoke` reads it. */
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
+  /** The processor's log group; `npm run dlq -- list --errors` looks up each event's last error there. */
+  PROCESSOR_LOG_GROUP_NAME: 'ProcessorLogGroupName',
 } as const;
 
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

@@ -51,7 +51,7 @@ describe('npm run smoke -- --local', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(`Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from environment)`);
+    expect(lines[0]).toBe(`Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from $SMARTCAR_AMT)`);
     expect(lines.filter((l) => /^ok +(VERIFY|VEHICLE_STATE|processed) +\d+\.\d ms {2}\S/.test(l))).toHaveLength(3);
     expect(run.stdout).toContain('PASS: all 3 steps held');
     expect(run.stdout).not.toContain(AMT);
