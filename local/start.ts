@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
-import { intOption } from '../bin/cli/args.ts';
+import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { formatStatsLine } from './stats.ts';
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       max: 43_200,
     }),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+    ...(values['log-level'] ? { logLevel: logLevelOption(values['log-level'], '--log-level')! } : {}),
   });
   process.stdout.write(banner(pipeline, describeAmtSource(found)));
   const stopSummary = liveSummary(pipeline);

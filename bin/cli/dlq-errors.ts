@@ -1,4 +1,5 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { LOCAL_PATHS } from '../../local/api/constants.ts';
 import type { LocalDeliveryStatus, LocalErrorSummary } from '../../local/api/types.ts';
 import { CliError } from './errors.ts';
@@ -69,14 +70,18 @@ export function processorLogErrors(logs: CloudWatchLogsClient, logGroupName: str
       const batch = ids.slice(i, i + IDS_PER_FILTER);
       let nextToken: string | undefined;
       do {
-        const page = await logs.send(
-          new FilterLogEventsCommand({
-            logGroupName,
-            startTime: since,
-            filterPattern: errorLinesOf(batch),
-            ...(nextToken ? { nextToken } : {}),
-          }),
-        );
+        const page = await logs
+          .send(
+            new FilterLogEventsCommand({
+              logGroupName,
+              startTime: since,
+              filterPattern: errorLinesOf(batch),
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          )
+          .catch((error: unknown) => {
+            throw logsError(error, logGroupName);
+          });
         for (const event of page.events ?? []) {
           const line = parseErrorLine(event.message);
           if (!line || !batch.includes(line.eventId)) continue;
@@ -103,6 +108,21 @@ export function errorLinesOf(eventIds: readonly string[]): string {
   return `{ ($.level = "ERROR") && (${eventIds.map((id) => `$.eventId = ${JSON.stringify(id)}`).join(' || ')}) }`;
 }
 
+function logsError(error: unknown, logGroupName: string): CliError {
+  const { name, message } = error as Error;
+  const why =
+    name === 'ResourceNotFoundException'
+      ? 'it does not exist in this Region (is --region the stack\'s Region?)'
+      : name === 'AccessDeniedException'
+        ? 'access denied: your credentials need logs:FilterLogEvents on it'
+        : message && message !== name
+          ? `${name}: ${message}`
+          : name;
+  return new CliError(`Could not search the processor's log group ${logGroupName}: ${why}. Without --errors, list works as before.`, {
+    cause: error,
+  });
+}
+
 function parseErrorLine(message: string | undefined): { eventId: string; error: LocalErrorSummary } | undefined {
   let line: { eventId?: unknown; error?: { name?: unknown; message?: unknown } };
   try {
@@ -115,4 +135,31 @@ function parseErrorLine(message: string | undefined): { eventId: string; error: 
     eventId: line.eventId,
     error: { name: String(line.error?.name ?? 'Error'), message: String(line.error?.message ?? '') },
   };
+}
+
+/**
+ * DLQ entries with the last error `lookup` finds for each, searching from the oldest entry's
+ * receipt (or the DLQ's retention, when a receipt time is unknown).
+ *
+ * @example
+ * ```ts
+ * const entries = await withLastErrors(await peekDlq(target, { max: 50 }), localLastErrors(url));
+ * ```
+ */
+export async function withLastErrors<T extends { eventId: string; sentAt: string }>(
+  entries: readonly T[],
+  lookup: LastErrorLookup,
+  now = Date.now(),
+): Promise<Array<T & { lastError?: LastError }>> {
+  if (entries.length === 0) return [];
+  const retentionStart = now - PIPELINE_DEFAULTS.dlqRetentionDays * 86_400_000;
+  const since = Math.min(...entries.map((e) => (Number.isFinite(Date.parse(e.sentAt)) ? Date.parse(e.sentAt) : retentionStart)));
+  const errors = await lookup(
+    entries.map((e) => e.eventId),
+    since,
+  );
+  return entries.map((e) => {
+    const lastError = errors.get(e.eventId);
+    return lastError ? { ...e, lastError } : { ...e };
+  });
 }
