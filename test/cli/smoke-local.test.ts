@@ -109,8 +109,9 @@ describe('npm run smoke -- --local', () => {
     [['--stack', 'SmartcarWebhooks-dev', '--timeout', '0'], '--timeout must be at least 1'],
     [['--stack', 'SmartcarWebhooks-dev', 'extra'], 'Unexpected argument: extra'],
   ])('rejects %j as a usage error', async (args, message) => {
-    // Prepare: no AMT from the caller's environment.
+    // Prepare: no AMT from the caller's environment, nor a local token from an earlier npm start.
     vi.stubEnv('SMARTCAR_AMT', '');
+    vi.stubEnv('SMARTCAR_LOCAL_AMT_FILE', '/nonexistent/amt');
 
     // Act
     const error = await smokeCommand(args, { write: () => undefined }).catch((e: unknown) => e);
