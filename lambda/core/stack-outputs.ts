@@ -14,6 +14,8 @@ export const STACK_OUTPUTS = {
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
   /** The processor's log group; `npm run dlq -- list --errors` looks up each event's last error there. */
   PROCESSOR_LOG_GROUP_NAME: 'ProcessorLogGroupName',
+  /** Only with a custom domain: the host name its DNS record points at. */
+  CUSTOM_DOMAIN_TARGET: 'CustomDomainTarget',
 } as const;
 
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];
