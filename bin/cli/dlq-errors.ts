@@ -1,8 +1,8 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { LOCAL_PATHS } from '../../local/api/constants.ts';
-import type { LocalDeliveryStatus, LocalErrorSummary } from '../../local/api/types.ts';
+import type { LocalErrorSummary } from '../../local/api/types.ts';
 import { CliError } from './errors.ts';
+import { fetchLocalDelivery } from './local-pipeline.ts';
 
 /** The last error the processor recorded for an event. */
 export interface LastError extends LocalErrorSummary {
@@ -31,16 +31,7 @@ export function localLastErrors(baseUrl: string): LastErrorLookup {
     const found = new Map<string, LastError>();
     await Promise.all(
       [...new Set(eventIds)].map(async (eventId) => {
-        const url = new URL(`${LOCAL_PATHS.DELIVERIES}/${encodeURIComponent(eventId)}`, baseUrl);
-        let response: Response;
-        try {
-          response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-        } catch (error) {
-          throw new CliError(`The local pipeline at ${baseUrl} stopped answering`, { cause: error });
-        }
-        if (response.status === 404) return;
-        if (!response.ok) throw new CliError(`${url.pathname} answered ${response.status}`);
-        const { lastError } = (await response.json()) as Partial<LocalDeliveryStatus>;
+        const lastError = (await fetchLocalDelivery(baseUrl, eventId))?.lastError;
         if (lastError) found.set(eventId, { name: lastError.name, message: lastError.message });
       }),
     );

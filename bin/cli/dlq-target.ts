@@ -3,11 +3,9 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type LastErrorLookup, localLastErrors, processorLogErrors } from './dlq-errors.ts';
 import type { DlqTarget } from './dlq-operations.ts';
-import { UsageError } from './errors.ts';
+import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
-import { LOCAL_PATHS } from '../../local/api/constants.ts';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
-import type { LocalEndpoints } from '../../local/api/types.ts';
 
 /**
  * How the DLQ CLI was told to find the queues. `errors` (AWS): also find each message's last
@@ -101,27 +99,4 @@ export async function resolveTarget(
       };
     }
   }
-}
-
-/**
- * Asks a running local pipeline where its parts listen (`GET /_local/endpoints`).
- * `otherTargets` names the CLI's other target options for the error message.
- *
- * @example
- * ```ts
- * const { webhookUrl } = await fetchLocalEndpoints('http://127.0.0.1:3000', '--local URL or --stack NAME');
- * ```
- */
-export async function fetchLocalEndpoints(
-  url: string,
-  otherTargets = '--local URL, --stack NAME or --queue-url/--dlq-url',
-): Promise<LocalEndpoints> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(LOCAL_PATHS.ENDPOINTS, url), { signal: AbortSignal.timeout(5_000) });
-  } catch {
-    throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass ${otherTargets}`);
-  }
-  if (!response.ok) throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
-  return (await response.json()) as LocalEndpoints;
 }

@@ -8,9 +8,8 @@ import type { IdempotencyStatus } from '../../lambda/core/idempotency-status.ts'
 import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { describeAmtSource } from '../../local/api/amt.ts';
 import { LOCAL_PATHS } from '../../local/api/constants.ts';
-import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 import { requireAmt } from './amt.ts';
-import { fetchLocalEndpoints } from './dlq-target.ts';
+import { fetchLocalDelivery, fetchLocalEndpoints } from './local-pipeline.ts';
 import { SmokeError } from './errors.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 
@@ -30,7 +29,7 @@ export interface SmokeTarget {
   amtSource: string;
   /** What records processed events, for messages, e.g. `the idempotency table X`. */
   statusSource: string;
-  /** Status of an eventId's idempotency record; `undefined` when there is none. Throws {@link SmokeError}. */
+  /** Status of an eventId's idempotency record; `undefined` when there is none. Throws a `CliError` (`SmokeError` on AWS). */
   readStatus(eventId: string): Promise<IdempotencyStatus | undefined>;
   /** Where to look when the event was not processed in time. */
   hint: string;
@@ -69,23 +68,10 @@ async function localTarget(spec: Extract<SmokeTargetSpec, { kind: 'local' }>): P
     amt: found.amt,
     amtSource: describeAmtSource(found),
     statusSource: `the local idempotency table (${LOCAL_PATHS.DELIVERIES})`,
-    readStatus: (eventId) => readLocalStatus(endpoints.url, eventId),
+    readStatus: async (eventId) => (await fetchLocalDelivery(endpoints.url, eventId))?.status,
     hint: `see the npm start output and npm run dlq -- list --local ${endpoints.url}`,
     close: () => undefined,
   };
-}
-
-async function readLocalStatus(baseUrl: string, eventId: string): Promise<IdempotencyStatus | undefined> {
-  const url = new URL(`${LOCAL_PATHS.DELIVERIES}/${encodeURIComponent(eventId)}`, baseUrl);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  } catch (error) {
-    throw new SmokeError(`The local pipeline at ${baseUrl} stopped answering`, { cause: error });
-  }
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new SmokeError(`${url.pathname} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-  return ((await response.json()) as LocalDeliveryStatus).status;
 }
 
 async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, clients: SmokeClients): Promise<SmokeTarget> {

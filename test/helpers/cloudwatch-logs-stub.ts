@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from './loopback.ts';
+import { startAwsJsonStub } from './aws-json-stub.ts';
 
 /** One stored log line. */
 export interface StubLogEvent {
@@ -44,46 +43,30 @@ export async function startCloudWatchLogsStub(
 ): Promise<CloudWatchLogsStub> {
   const pageSize = options.pageSize ?? 50;
   const requests: FilterRequest[] = [];
-  const answer = (response: ServerResponse, status: number, body: object, errorType?: string): void => {
-    response.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.1',
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  const failure = (errorType: string, message: string) => ({ status: 400, body: { __type: errorType, message }, errorType });
+  const { server, url } = await startAwsJsonStub((target, body) => {
+    if (target !== 'Logs_20140328.FilterLogEvents') return failure('InvalidParameterException', 'unsupported');
+    const input = body as FilterRequest;
+    requests.push(input);
+    const events = groups[input.logGroupName ?? ''];
+    if (!events) return failure('ResourceNotFoundException', 'The specified log group does not exist.');
+    const ids = [...(input.filterPattern ?? '').matchAll(/\$\.eventId = "([^"]+)"/g)].map((m) => m[1]);
+    const matching = events.filter((event) => {
+      const line = JSON.parse(event.message) as { level?: string; eventId?: string };
+      return event.timestamp >= (input.startTime ?? 0) && line.level === 'ERROR' && ids.includes(line.eventId);
     });
-    response.end(JSON.stringify(body));
-  };
-
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.headers['x-amz-target'] !== 'Logs_20140328.FilterLogEvents') {
-        answer(response, 400, { __type: 'InvalidParameterException', message: 'unsupported' }, 'InvalidParameterException');
-        return;
-      }
-      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as FilterRequest;
-      requests.push(input);
-      const events = groups[input.logGroupName ?? ''];
-      if (!events) {
-        answer(response, 400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');
-        return;
-      }
-      const ids = [...(input.filterPattern ?? '').matchAll(/\$\.eventId = "([^"]+)"/g)].map((m) => m[1]);
-      const matching = events.filter((event) => {
-        const line = JSON.parse(event.message) as { level?: string; eventId?: string };
-        return event.timestamp >= (input.startTime ?? 0) && line.level === 'ERROR' && ids.includes(line.eventId);
-      });
-      const offset = Number(input.nextToken ?? 0);
-      const page = matching.slice(offset, offset + pageSize);
-      const more = offset + pageSize < matching.length;
-      answer(response, 200, {
-        events: page.map((event, i) => ({ ...event, logStreamName: 'stream', eventId: String(offset + i) })),
+    const offset = Number(input.nextToken ?? 0);
+    const more = offset + pageSize < matching.length;
+    return {
+      status: 200,
+      body: {
+        events: matching.slice(offset, offset + pageSize).map((event, i) => ({ ...event, logStreamName: 'stream', eventId: String(offset + i) })),
         ...(more ? { nextToken: String(offset + pageSize) } : {}),
-      });
-    });
+      },
+    };
   });
-  const port = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     close: async () => {
       server.closeAllConnections();
