@@ -4,15 +4,15 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
-import { findAmt } from './api/amt.ts';
-import { intOption } from '../bin/cli/args.ts';
+import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
+import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { formatLocalSettings, type LocalSettings, readLocalSettings } from './settings.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -32,8 +32,8 @@ Options
                               processorTimeoutSeconds, deliveryToleranceSeconds; the others are checked
   -h, --help                  this text
 
-The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one a development
-token is generated and printed (it works only against this local pipeline).
+The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start
+generates a development token into ${LOCAL_AMT_FILE} (gitignored; every start and command reads it).
 `;
 
 /** Starts the pipeline and resolves with 0 once it runs (it keeps running until Ctrl-C). */
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_ADDRESS.port, min: 0, max: 65_535 });
   // The stack's settings, from the same cdk.json and through the same parser as cdk synth.
   const settings = readLocalSettings(fileURLToPath(new URL('..', import.meta.url)), values.context);
-  const found = findAmt({ envFile: values.dotenv });
+  const found = findOrCreateLocalAmt({ envFile: values.dotenv });
   // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
   const { startPipeline } = await import('./pipeline.ts');
   const pipeline = await startPipeline({
@@ -73,10 +73,10 @@ async function main(argv: string[]): Promise<number> {
       max: 43_200,
     }),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+    ...(values['log-level'] ? { logLevel: logLevelOption(values['log-level'], '--log-level')! } : {}),
     settings: settings.settings,
   });
-  process.stdout.write(banner(pipeline, found?.source === 'dotenv' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined, settings));
+  process.stdout.write(banner(pipeline, describeAmtSource(found), settings));
   const stopSummary = liveSummary(pipeline);
 
   let stopping = false;
