@@ -157,3 +157,26 @@ describe('archive records and Firehose limits', () => {
     expect(firehoseMock).not.toHaveReceivedCommand(PutRecordBatchCommand);
   });
 });
+
+describe('archive step: a Firehose that accepts the connection and never answers', () => {
+  it('gives up at the archive deadline and fails the records back to SQS', async () => {
+    // Prepare
+    const { startHangingServer } = await import('../helpers/hanging-server.ts');
+    const { createArchiveFirehoseClient } = await import('../../lambda/processor/archive/clients.ts');
+    firehoseMock.restore();
+    const hanging = await startHangingServer();
+    const firehose = createArchiveFirehoseClient({ endpoint: hanging.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const writer = createFirehoseArchiveWriter({ firehose, deliveryStreamName: 's', deadlineMs: 600, pause: noPause });
+    const started = Date.now();
+
+    // Act
+    const { failed } = await writer.write([{ id: 'm-1', line: Buffer.from('{}\n') }]);
+
+    // Assess
+    const elapsed = Date.now() - started;
+    firehose.destroy();
+    await hanging.close();
+    expect([...failed.keys()]).toEqual(['m-1']);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+});

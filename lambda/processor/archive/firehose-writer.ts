@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { ARCHIVE_MAX_ROUNDS, ARCHIVE_RETRY_BASE_MS } from './constants.ts';
+import { ARCHIVE_DEADLINE_MS, ARCHIVE_MAX_ROUNDS, ARCHIVE_RETRY_BASE_MS } from './constants.ts';
 import { requestChunks } from './request-chunks.ts';
 import type { ArchiveEntry, ArchiveWriter } from './types.ts';
 
@@ -10,6 +10,8 @@ export interface FirehoseArchiveWriterOptions {
   deliveryStreamName: string;
   /** @default ARCHIVE_MAX_ROUNDS (3) */
   maxRounds?: number;
+  /** Time for one `write`, all rounds included; what is not stored by then fails. @default ARCHIVE_DEADLINE_MS */
+  deadlineMs?: number;
   /** Pause before retry round `round`; tests pass a no-op. @default 100 ms x round, full jitter */
   pause?: (round: number) => Promise<void>;
 }
@@ -18,7 +20,8 @@ export interface FirehoseArchiveWriterOptions {
  * Archives entries with Firehose `PutRecordBatch`: one request per batch (more only past
  * Firehose's 500-record / 4 MiB limits), then, up to `maxRounds` in all, a retry of just the
  * entries Firehose reported failed. An entry still failing, or every entry of a request that
- * threw (after the SDK's own retries), is returned in `failed`: its record must not be handled.
+ * threw (after the SDK's own retries), or not stored within `deadlineMs`, is returned in
+ * `failed`: its record must not be handled.
  *
  * @example
  * ```ts
@@ -30,10 +33,16 @@ export function createFirehoseArchiveWriter(options: FirehoseArchiveWriterOption
   const maxRounds = options.maxRounds ?? ARCHIVE_MAX_ROUNDS;
   const pause = options.pause ?? ((round: number) => sleep(Math.random() * ARCHIVE_RETRY_BASE_MS * round));
 
-  const putChunk = async (chunk: readonly ArchiveEntry[], failed: Map<string, string>): Promise<void> => {
+  const deadlineMs = options.deadlineMs ?? ARCHIVE_DEADLINE_MS;
+
+  const putChunk = async (chunk: readonly ArchiveEntry[], failed: Map<string, string>, deadline: AbortSignal): Promise<void> => {
     let pending = chunk;
     for (let round = 1; pending.length > 0; round++) {
       if (round > 1) await pause(round - 1);
+      if (deadline.aborted) {
+        for (const entry of pending) failed.set(entry.id, `not archived within ${deadlineMs} ms (${round - 1} round(s))`);
+        return;
+      }
       let retry: ArchiveEntry[] = [];
       let reason = '';
       try {
@@ -42,6 +51,7 @@ export function createFirehoseArchiveWriter(options: FirehoseArchiveWriterOption
             DeliveryStreamName: options.deliveryStreamName,
             Records: pending.map((entry) => ({ Data: entry.line })),
           }),
+          { abortSignal: deadline },
         );
         if (!response.FailedPutCount) return;
         const results = response.RequestResponses ?? [];
@@ -64,8 +74,9 @@ export function createFirehoseArchiveWriter(options: FirehoseArchiveWriterOption
   return {
     async write(entries) {
       const failed = new Map<string, string>();
+      const deadline = AbortSignal.timeout(deadlineMs);
       // Requests of one batch run one after another: a batch needs several only when it is huge.
-      for (const chunk of requestChunks(entries)) await putChunk(chunk, failed);
+      for (const chunk of requestChunks(entries)) await putChunk(chunk, failed, deadline);
       return { failed };
     },
   };
