@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { ALARM_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX, WAF_DEFAULTS } from './constants.ts';
+import { ALARM_DEFAULTS, ARCHIVE_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX, WAF_DEFAULTS } from './constants.ts';
 import { INGRESS_KINDS, type IngressKind } from './constructs/ingress-types.ts';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ConfigError } from './errors.ts';
@@ -41,6 +41,8 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'maxReceiveCount',
   'alarmThresholds',
+  'archive',
+  'archiveRetentionDays',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -137,6 +139,8 @@ export function readConfig(node: Node): WebhookConfig {
     maxConcurrency: optionalInt(get('maxConcurrency'), 'maxConcurrency', 2, 1_000),
     maxReceiveCount: optionalInt(get('maxReceiveCount'), 'maxReceiveCount', 1, 1_000),
     alarmThresholds: optionalThresholds(get('alarmThresholds')),
+    archive: optionalBoolean(get('archive'), 'archive'),
+    archiveRetentionDays: optionalInt(get('archiveRetentionDays'), 'archiveRetentionDays', 1, ARCHIVE_DEFAULTS.maxRetentionDays),
   };
 }
 
@@ -153,6 +157,13 @@ function optionalNumber(value: unknown, key: string, min: number, max: number, i
   const ok = typeof n === 'number' && Number.isFinite(n) && (!integer || Number.isInteger(n)) && n >= min && n <= max;
   if (!ok) throw new ConfigError(key, `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, value);
   return n;
+}
+
+/** `-c archive=false` arrives as the string "false", `cdk.json` as the boolean: accept both. */
+function optionalBoolean(value: unknown, key: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(key, 'true or false', value);
 }
 
 function optionalInt(value: unknown, key: string, min: number, max: number): number | undefined {

@@ -161,6 +161,14 @@ export const ALARM_DEFAULTS = {
   malformedRecord: 0,
   /** Any 4xx to a validly signed delivery refuses a real event on every retry: it is lost. */
   signedDeliveryRefused: 0,
+  /** Any record whose archive write failed was retried (not lost), but Firehose is refusing or slow. */
+  archiveFailed: 0,
+  /**
+   * Age of the oldest archived record Firehose has not yet written to S3, in seconds: normally up
+   * to the 300 s buffering interval; three intervals means S3 delivery is failing (Firehose keeps
+   * retrying for 24 hours, then the records are lost).
+   */
+  archiveDataFreshnessSeconds: 900,
   /**
    * API 4xx in 5 minutes (429 throttles included): 10% of the default stage throttle's capacity.
    * Follows `throttleRateLimit` unless set explicitly ({@link api4xxThresholdFor}).
@@ -173,4 +181,26 @@ export const ALARM_DEFAULTS = {
    * two events is 50% and means nothing; at 100 events, more than 10 errors is not a coincidence.
    */
   vehicleErrorMinEvents: 100,
+} as const;
+
+/** Defaults of the archive (`lib/constructs/archive.ts`). */
+export const ARCHIVE_DEFAULTS = {
+  /** Archive objects expire this many days after they were written (`-c archiveRetentionDays`). */
+  retentionDays: 365,
+  /** Longest retention accepted: ten years. */
+  maxRetentionDays: 3_650,
+  /**
+   * Objects move to S3 Standard-IA after this many days (the earliest S3 allows): replays mostly
+   * target the last days, older objects are read rarely and still at once.
+   */
+  infrequentAccessAfterDays: 30,
+  /**
+   * No transition when the retention is shorter than this: Standard-IA bills at least 30 days, so
+   * moving objects that expire within 30 days of the move costs more than it saves.
+   */
+  minRetentionForTransitionDays: 60,
+  /** Firehose writes an object at least this often (its buffer interval), so a replay sees an event within minutes. */
+  bufferingIntervalSeconds: 300,
+  /** ... or when this much (uncompressed) data has arrived: few, larger objects. */
+  bufferingSizeMiB: 64,
 } as const;

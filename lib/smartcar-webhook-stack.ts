@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { DEFAULT_STAGE, PROD_STAGE, STACK_NAME_PREFIX } from './constants.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
+import { EventArchive } from './constructs/archive.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
 import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
 import { DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './constructs/ingress-types.ts';
@@ -92,6 +93,16 @@ export interface SmartcarWebhookStackProps extends StackProps {
   readonly maxReceiveCount?: number;
   /** @default ALARM_DEFAULTS (see README "Alarms and dashboard") */
   readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /**
+   * Archive every delivery to S3 through Firehose before it is handled (`npm run replay` reads it).
+   * @default true
+   */
+  readonly archive?: boolean;
+  /**
+   * Days an archived delivery is kept.
+   * @default 365
+   */
+  readonly archiveRetentionDays?: number;
 }
 
 /**
@@ -112,6 +123,8 @@ export class SmartcarWebhookStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: WebhookDashboard;
   public readonly amtSecret: AmtSecret;
+  /** The archive; undefined with `archive: false`. */
+  public readonly archive?: EventArchive;
 
   public constructor(scope: Construct, id: string, props: SmartcarWebhookStackProps = {}) {
     super(scope, id, {
@@ -189,12 +202,27 @@ export class SmartcarWebhookStack extends Stack {
       thresholds: props.alarmThresholds,
     });
 
+    if (props.archive ?? true) {
+      this.archive = new EventArchive(this, 'Archive', {
+        producer: this.processing.function,
+        metricsNamespace,
+        alarmTopic: this.monitoring.topic,
+        retentionDays: props.archiveRetentionDays,
+        thresholds: props.alarmThresholds,
+        logRetention,
+        removalPolicy,
+      });
+      // Before the dashboard is built: its alarm status widget lists every alarm of the stack.
+      this.monitoring.alarms.push(...this.archive.alarms);
+    }
+
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
       ...monitored,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,
       alarms: this.monitoring.alarms,
       alarmGraphs: this.monitoring.silentDropAlarms,
     });
+    if (this.archive) this.dashboard.dashboard.addWidgets(...this.archive.widgets);
 
     const outputs: Record<string, { value: string; description: string }> = {
       [STACK_OUTPUTS.WEBHOOK_URL]: {
@@ -221,6 +249,12 @@ export class SmartcarWebhookStack extends Stack {
         description: 'Processed eventIds (npm run smoke waits for its event here)',
       },
     };
+    if (this.archive) {
+      outputs[STACK_OUTPUTS.ARCHIVE_BUCKET_NAME] = {
+        value: this.archive.bucket.bucketName,
+        description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
+      };
+    }
     if (this.ingress.customDomainTarget) {
       outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
         value: this.ingress.customDomainTarget,

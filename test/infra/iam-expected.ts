@@ -11,7 +11,7 @@ import type { IngressKind } from '../../lib/constructs/ingress-types.ts';
  */
 
 /** Who makes the call: the function's own code (observable in the rehearsal) or the Lambda service using the role. */
-export type GrantCaller = 'function-code' | 'lambda-service';
+export type GrantCaller = 'function-code' | 'lambda-service' | 'firehose-service';
 
 /** One template resource, found by type and logical-id prefix. */
 export interface ExpectedResource {
@@ -19,6 +19,8 @@ export interface ExpectedResource {
   logicalIdPrefix: string;
   /** The attribute that holds the ARN; undefined when `Ref` is the ARN. */
   arnAttribute: string | undefined;
+  /** Appended to the ARN: the objects under a prefix of a bucket, e.g. `/events/*`. */
+  arnSuffix?: string;
 }
 
 /** One granted action on one resource, and why it is there. */
@@ -43,6 +45,10 @@ const QUEUE: ExpectedResource = { type: 'AWS::SQS::Queue', logicalIdPrefix: 'Pro
 const AMT_SECRET: ExpectedResource = { type: 'AWS::SecretsManager::Secret', logicalIdPrefix: 'AmtSecret', arnAttribute: undefined };
 const IDEMPOTENCY_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingIdempotencyTable', arnAttribute: 'Arn' };
 const VEHICLE_STATE_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingVehicleStateTable', arnAttribute: 'Arn' };
+const ARCHIVE_STREAM: ExpectedResource = { type: 'AWS::KinesisFirehose::DeliveryStream', logicalIdPrefix: 'ArchiveStream', arnAttribute: 'Arn' };
+const ARCHIVE_BUCKET: ExpectedResource = { type: 'AWS::S3::Bucket', logicalIdPrefix: 'ArchiveBucket', arnAttribute: 'Arn' };
+const ARCHIVE_OBJECTS = (prefix: string): ExpectedResource => ({ ...ARCHIVE_BUCKET, arnSuffix: `/${prefix}*` });
+const ARCHIVE_ERROR_LOG: ExpectedResource = { type: 'AWS::Logs::LogGroup', logicalIdPrefix: 'ArchiveDeliveryErrors', arnAttribute: 'Arn' };
 
 const LOG_WRITING = (logGroup: ExpectedResource): ExpectedGrant[] => [
   { action: 'logs:CreateLogStream', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda creates each execution environment\'s log stream in the function\'s own log group' },
@@ -82,6 +88,7 @@ export const IAM_EXPECTED = {
       { action: 'dynamodb:DeleteItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws' },
       { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
       { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
+      { action: 'firehose:PutRecordBatch', resource: ARCHIVE_STREAM, caller: 'function-code', usedBy: 'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)' },
     ],
   },
 } as const satisfies Record<string, ExpectedFunctionGrants>;
@@ -146,3 +153,40 @@ export const INGRESS_IAM_EXPECTED = {
     ],
   },
 } as const satisfies Record<IngressKind, { invokers: readonly ExpectedInvoker[]; roles: readonly ExpectedServiceRole[] }>;
+
+/** A role a service assumes (not a function), with everything it may do. */
+export interface ExpectedServiceRoleGrants {
+  roleLogicalIdPrefix: string;
+  trustedService: string;
+  grants: readonly ExpectedGrant[];
+}
+
+const FIREHOSE_S3_GUIDE = 'Firehose developer guide, "Grant Firehose access to an Amazon S3 destination"';
+
+/**
+ * The archive's role (`lib/constructs/archive.ts`; absent with `-c archive=false`): Firehose
+ * assumes it to write the bucket. Its calls happen inside Firehose, so no test observes them;
+ * each grant is one the Firehose guide lists for an S3 destination, scoped to what it writes.
+ *
+ * @example
+ * ```ts
+ * for (const grant of ARCHIVE_IAM_EXPECTED.delivery.grants) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export const ARCHIVE_IAM_EXPECTED = {
+  delivery: {
+    roleLogicalIdPrefix: 'ArchiveDeliveryRole',
+    trustedService: 'firehose.amazonaws.com',
+    grants: [
+      { action: 's3:GetBucketLocation', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose checks the bucket's Region before delivering (${FIREHOSE_S3_GUIDE})` },
+      { action: 's3:ListBucket', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose lists the bucket while delivering (${FIREHOSE_S3_GUIDE})` },
+      { action: 's3:ListBucketMultipartUploads', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose finds its own unfinished multipart uploads (${FIREHOSE_S3_GUIDE})` },
+      ...['events/', 'errors/'].flatMap((prefix): ExpectedGrant[] => [
+        { action: 's3:PutObject', resource: ARCHIVE_OBJECTS(prefix), caller: 'firehose-service', usedBy: `Firehose writes each GZIP object under ${prefix}` },
+        { action: 's3:AbortMultipartUpload', resource: ARCHIVE_OBJECTS(prefix), caller: 'firehose-service', usedBy: `Firehose cancels a failed multipart upload under ${prefix} (${FIREHOSE_S3_GUIDE})` },
+        { action: 's3:GetObject', resource: ARCHIVE_OBJECTS(prefix), caller: 'firehose-service', usedBy: `Firehose reads back what it wrote under ${prefix} (${FIREHOSE_S3_GUIDE})` },
+      ]),
+      { action: 'logs:PutLogEvents', resource: ARCHIVE_ERROR_LOG, caller: 'firehose-service', usedBy: 'Firehose logs S3 delivery errors to the stream\'s error log stream' },
+    ],
+  },
+} as const satisfies Record<string, ExpectedServiceRoleGrants>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createResolver, isAllowedForRole, type Resolver, roleStatements, type TemplateJson } from '../helpers/policy-evaluator.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
-import { type ExpectedResource, IAM_EXPECTED } from './iam-expected.ts';
+import { ARCHIVE_IAM_EXPECTED, type ExpectedResource, IAM_EXPECTED } from './iam-expected.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -84,9 +84,15 @@ describe('IAM', () => {
     expect(sqs[0]?.Action).not.toContain('sqs:SendMessage');
   });
 
-  it('scopes every statement of every policy to a single resource, with no wildcard', () => {
+  it('scopes every statement of every policy to a single resource, with no wildcard but the archive prefixes\' objects', () => {
     // Prepare
     const template = templateFor();
+    // Firehose names the objects it writes, so the only wildcard allowed is the key under one of
+    // the archive bucket's two fixed prefixes, for object-level S3 actions.
+    const bucket = logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket');
+    const archiveObjects = ['events/', 'errors/'].map((prefix) =>
+      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] }),
+    );
 
     // Act
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
@@ -97,7 +103,12 @@ describe('IAM', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(Array.isArray(statement.Resource)).toBe(false);
-      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      const resource = JSON.stringify(statement.Resource);
+      if (archiveObjects.includes(resource)) {
+        expect([statement.Action].flat().sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+      } else {
+        expect(resource).not.toContain('*');
+      }
       expect(JSON.stringify(statement.Action)).not.toContain('*');
     }
   });
@@ -112,7 +123,7 @@ describe('IAM', () => {
     );
 
     // Assess
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(Object.keys(IAM_EXPECTED).length + Object.keys(ARCHIVE_IAM_EXPECTED).length);
     for (const role of roles) expect(role).not.toHaveProperty('ManagedPolicyArns');
   });
 });
@@ -144,7 +155,7 @@ function resolvedVariant(context: Record<string, unknown>): {
   const arnOf = (resource: ExpectedResource): string => {
     if (resource.type === 'AWS::SecretsManager::Secret' && context.amtSecretArn) return String(context.amtSecretArn);
     const id = logicalId(template, resource.type, resource.logicalIdPrefix);
-    return resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id);
+    return (resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id)) + (resource.arnSuffix ?? '');
   };
   return { template, json, resolver, arnOf };
 }
@@ -191,7 +202,9 @@ describe('IAM grant table (iam-expected.ts)', () => {
     const roles = Object.keys(template.findResources('AWS::IAM::Role')).sort();
 
     // Act
-    const tableRoles = Object.values(IAM_EXPECTED).map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix)).sort();
+    const tableRoles = [...Object.values(IAM_EXPECTED), ...Object.values(ARCHIVE_IAM_EXPECTED)]
+      .map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix))
+      .sort();
     const functionRoles = Object.values(IAM_EXPECTED).map(
       (e) => resourceByPrefix(template, 'AWS::Lambda::Function', e.functionLogicalIdPrefix).properties.Role,
     );
