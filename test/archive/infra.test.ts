@@ -83,7 +83,7 @@ describe('archive infrastructure', () => {
     const expected = ARCHIVE_IAM_EXPECTED.delivery;
     const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
     const arnOf = (r: (typeof expected.grants)[number]['resource']) =>
-      resolver.getAtt(logicalId(template, r.type, r.logicalIdPrefix), r.arnAttribute) + ('arnSuffix' in r ? r.arnSuffix : '');
+      resolver.getAtt(logicalId(template, r.type, r.logicalIdPrefix), r.arnAttribute ?? 'Arn') + ('arnSuffix' in r ? r.arnSuffix : '');
 
     // Act
     const granted = roleStatements(json, role, resolver)
