@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { findAmt } from './api/amt.ts';
@@ -23,6 +24,8 @@ Options
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
   --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
+                              and archive every delivery under PATH/archive (default: archive to
+                              ${LOCAL_DEFAULTS.dataDir}/archive, gitignored; npm run replay -- --local reads it)
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   -h, --help                  this text
 
@@ -63,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       min: 1,
       max: 43_200,
     }),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : { archiveDir: join(LOCAL_DEFAULTS.dataDir, 'archive') }),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
   });
   process.stdout.write(banner(pipeline, found?.source === 'dotenv' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
@@ -108,6 +111,7 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
   SQS emulator         ${endpoints.sqsEndpoint}  (loopback only)
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
+  Archive              ${endpoints.archiveDir ?? 'off'}  (npm run replay -- --local --from ... --to ...)
   AMT                  ${amtLine}
 
 Send a first event:
