@@ -2,7 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
-import { fetchLocalEndpoints } from './dlq-target.ts';
+import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { UsageError } from './errors.ts';
 import { folderArchiveSource, s3ArchiveSource, type ArchiveSource } from './replay-source.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';

@@ -1,4 +1,4 @@
-import type { IdempotencyStatus } from '../../lambda/processor/idempotency.ts';
+import type { IdempotencyStatus } from '../../lambda/core/idempotency-status.ts';
 
 /** Live counts of the local pipeline (`GET /_local/stats`). */
 export interface LocalStats {
@@ -57,4 +57,14 @@ export interface LocalDeliveryStatus {
   eventId: string;
   /** The processor's idempotency record: COMPLETED once a handler ran to the end. */
   status: IdempotencyStatus;
+  /** Each processing attempt the pipeline saw, oldest first, with the error it ended in (if any). */
+  attempts?: { at: string; error?: LocalErrorSummary }[];
+  /** The error of the latest failed attempt; absent when no attempt failed. `npm run dlq -- list` shows it. */
+  lastError?: LocalErrorSummary;
+}
+
+/** An error as the local pipeline reports it: its `name` and `message` (no stack, never the AMT). */
+export interface LocalErrorSummary {
+  name: string;
+  message: string;
 }
