@@ -7,6 +7,7 @@ import {
   MONTH_SECONDS,
   REFERENCE_EVENTS_PER_MONTH,
 } from './constants.ts';
+import { archiveCostLines, archiveFixedPerMonth } from './archive-cost.ts';
 import { kmsCost } from './kms-cost.ts';
 import { round } from './stats.ts';
 import type { CostLine, CostResult, HotPathResult, ProcessorBatchResult, StackSettings } from './types.ts';
@@ -45,9 +46,12 @@ export function costPerMillion(inputs: CostInputs): CostResult {
   const total = (costLines: CostLine[]): number => round(costLines.reduce((sum, l) => sum + l.usd, 0), 3);
   const pipeline = (costLines: CostLine[]): number => total(costLines.filter((l) => !l.example_store));
   const fixed = fixedPerMonth(inputs);
+  const archive = total(busy.filter((l) => l.archive));
   return {
     total: total(busy),
     pipeline: pipeline(busy),
+    archive,
+    pipeline_without_archive: round(pipeline(busy) - archive, 3),
     floor: total(busy.filter((l) => l.request && !l.example_store)),
     batch_fill: round(Math.min(inputs.batchFill, inputs.stack.batch_size), 2),
     breakdown: busy.map((l) => ({ ...l, usd: round(l.usd, 4) })),
@@ -65,6 +69,7 @@ export function costPerMillion(inputs: CostInputs): CostResult {
       'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
       `KMS requests follow time, not volume (every service reuses data keys): priced per month and spread over ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events; the 20,000 free requests a month are not counted.`,
       'WAF logs only blocked requests, so accepted traffic adds no WAF log bytes.',
+      'Archive: Firehose Direct PUT ingestion billed per record rounded up to 5 KB; S3 storage of the GZIP objects for the whole retention (Standard, then Standard-IA after the transition), replays (GET, SQS sends) not included.',
     ],
     prices_as_of: PRICES_AS_OF,
   };
@@ -159,6 +164,7 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
       (MILLION * totalLogBytes * PRICES.logsStorageGbMonth.usd) / BYTES_PER_GB,
       `${round(totalLogBytes)} B per event`,
     ),
+    ...archiveCostLines(stack.archive, inputs.bodyBytes, (item, usd, basis) => ({ ...line(item, usd, basis), archive: true })),
     line(
       'KMS requests',
       kms.usd_per_month * (MILLION / REFERENCE_EVENTS_PER_MONTH),
@@ -215,5 +221,6 @@ function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; b
       usd: round(emptyReceives * PRICES.sqsRequest.usd, 2),
       basis: `${IDLE_SQS_POLLERS} Lambda pollers x one ${LONG_POLL_SECONDS} s long poll`,
     },
+    ...archiveFixedPerMonth(stack.archive),
   ];
 }

@@ -48,6 +48,11 @@ export const PRICES = {
   secretsManagerApiCall: { usd: 0.05 / 1e4, unit: 'API call', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
   secretsManagerSecretMonth: { usd: 0.4, unit: 'secret per month', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
   /** Standard log class. */
+  firehoseIngestionGb: { usd: 0.029, unit: 'GB ingested, Direct PUT (each record rounded up to 5 KB)', source: 'https://aws.amazon.com/firehose/pricing/' },
+  s3StandardGbMonth: { usd: 0.023, unit: 'GB-month, S3 Standard (first 50 TB)', source: 'https://aws.amazon.com/s3/pricing/' },
+  s3InfrequentAccessGbMonth: { usd: 0.0125, unit: 'GB-month, S3 Standard-IA', source: 'https://aws.amazon.com/s3/pricing/' },
+  s3PutRequest: { usd: 0.005 / 1e3, unit: 'PUT request, S3 Standard', source: 'https://aws.amazon.com/s3/pricing/' },
+  s3TransitionToIaRequest: { usd: 0.01 / 1e3, unit: 'lifecycle transition request to Standard-IA', source: 'https://aws.amazon.com/s3/pricing/' },
   logsIngestionGb: { usd: 0.5, unit: 'GB ingested', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** Charged on compressed bytes; the model applies it to raw bytes for one month, an upper bound. */
   logsStorageGbMonth: { usd: 0.03, unit: 'GB-month archived', source: 'https://aws.amazon.com/cloudwatch/pricing/' },

@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildWebhookApp } from '../lib/webhook-app.ts';
 import { ENV, SERVICE } from '../lambda/core/constants.ts';
+import { archiveSettings } from './archive-cost.ts';
 import { encryptionSettings } from './kms-cost.ts';
 import type { StackSettings } from './types.ts';
 
@@ -82,6 +83,7 @@ export function readStackSettings(context: Record<string, unknown> = {}): StackS
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
     access_log_line_bytes: accessLogLineBytes(resources),
+    archive: archiveSettings(resources),
   };
 }
 

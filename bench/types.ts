@@ -103,7 +103,18 @@ export interface CostLine {
   example_store: boolean;
   /** A per-request charge (front door, WAF, Lambda and SQS requests, DynamoDB units): part of the floor. */
   request: boolean;
+  /** Part of the archive (Firehose, S3): absent with `-c archive=false`. */
+  archive?: boolean;
   basis: string;
+}
+
+/** The archive as synthesized (`lib/constructs/archive.ts`). */
+export interface ArchiveSettings {
+  enabled: boolean;
+  retention_days: number;
+  /** 0: no transition. */
+  infrequent_access_after_days: number;
+  buffering_interval_seconds: number;
 }
 
 /** One source of KMS requests, per month. */
@@ -153,6 +164,10 @@ export interface WafSettings {
 export interface CostResult {
   total: number;
   pipeline: number;
+  /** The archive's share of `pipeline` (Firehose ingestion and S3 storage for the retention). */
+  archive: number;
+  /** `pipeline` without the archive (what `-c archive=false` costs). */
+  pipeline_without_archive: number;
   /** What the requests alone cost (the lines marked `request`, example store excluded): no design gets under it. */
   floor: number;
   /** Records per processor invocation the model assumed (measured under load, at most the batch size). */
@@ -199,6 +214,7 @@ export interface StackSettings {
   secrets: number;
   /** Bytes of one API Gateway access log line, the stack's format filled with typical values. */
   access_log_line_bytes: number;
+  archive: ArchiveSettings;
 }
 
 export interface BenchResults {

@@ -4,6 +4,7 @@ import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
 import type { AmtSecretProps } from './constructs/amt-secret.ts';
+import type { EventArchiveProps } from './constructs/archive.ts';
 import type { FunctionWithLogGroupProps } from './constructs/function-with-log-group.ts';
 import type { IngressProps } from './constructs/ingress.ts';
 import type { ProcessingProps } from './constructs/processing.ts';
@@ -171,6 +172,14 @@ export const ALARM_DEFAULTS = {
   malformedRecord: 0,
   /** Any 4xx to a validly signed delivery refuses a real event on every retry: it is lost. */
   signedDeliveryRefused: 0,
+  /** Any record whose archive write failed was retried (not lost), but Firehose is refusing or slow. */
+  archiveFailed: 0,
+  /**
+   * Age of the oldest archived record Firehose has not yet written to S3, in seconds: normally up
+   * to the 300 s buffering interval; three intervals means S3 delivery is failing (Firehose keeps
+   * retrying for 24 hours, then the records are lost).
+   */
+  archiveDataFreshnessSeconds: 900,
   /**
    * API 4xx in 5 minutes (429 throttles included): 10% of the default stage throttle's capacity.
    * Follows `throttleRateLimit` unless set explicitly ({@link api4xxThresholdFor}).
@@ -183,6 +192,33 @@ export const ALARM_DEFAULTS = {
    * two events is 50% and means nothing; at 100 events, more than 10 errors is not a coincidence.
    */
   vehicleErrorMinEvents: 100,
+} as const;
+
+/** Defaults of the archive (`lib/constructs/archive.ts`). */
+export const ARCHIVE_DEFAULTS = {
+  /** Every pipeline keeps its deliveries unless `-c archive=false`: a handler bug is then recoverable. */
+  enabled: true,
+  /** Archive objects expire this many days after they were written (`-c archiveRetentionDays`). */
+  retentionDays: 365,
+  /** Longest retention accepted: ten years. */
+  maxRetentionDays: 3_650,
+  /**
+   * Objects move to S3 Standard-IA after this many days (the earliest S3 allows): replays mostly
+   * target the last days, older objects are read rarely and still at once.
+   */
+  infrequentAccessAfterDays: 30,
+  /**
+   * No transition when the retention is shorter than this: Standard-IA bills at least 30 days, so
+   * moving objects that expire within 30 days of the move costs more than it saves.
+   */
+  minRetentionForTransitionDays: 60,
+  /** Firehose writes an object at least this often (its buffer interval), so a replay sees an event within minutes. */
+  bufferingIntervalSeconds: 300,
+  /** ... or when this much (uncompressed) data has arrived: few, larger objects. */
+  bufferingSizeMiB: 64,
+  /** Firehose's bounds for an S3 destination's buffer: 0 to 900 s, 1 to 128 MiB. */
+  maxBufferingIntervalSeconds: 900,
+  maxBufferingSizeMiB: 128,
 } as const;
 
 /**
@@ -235,6 +271,14 @@ export const PROCESSING_PROPS_DEFAULTS = {
   vehicleStateStore: true,
   ...RESOURCE_DEFAULTS,
 } as const satisfies Partial<ProcessingProps>;
+
+/** Default props of `EventArchive` (the bucket is always retained: it is the recovery copy). */
+export const ARCHIVE_PROPS_DEFAULTS = {
+  retentionDays: ARCHIVE_DEFAULTS.retentionDays,
+  bufferingIntervalSeconds: ARCHIVE_DEFAULTS.bufferingIntervalSeconds,
+  bufferingSizeMiB: ARCHIVE_DEFAULTS.bufferingSizeMiB,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<EventArchiveProps>;
 
 /**
  * Props of every alarm: the first period over the threshold alarms (each watches a failure that

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
+import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
 import type { FunctionOverrides } from './constructs/function-with-log-group.ts';
 import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
@@ -12,7 +13,7 @@ import { DEFAULT_INGRESS, type FrontDoor } from './constructs/ingress-types.ts';
 import { type AlarmOverrides, Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
-import type { SettingValues } from './settings/table.ts';
+import { SETTINGS, type SettingValues } from './settings/table.ts';
 import type { MonitoredResources } from './types.ts';
 
 /**
@@ -45,8 +46,14 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
   readonly receiverFunctionProps?: FunctionOverrides;
   /** `NodejsFunction` props merged over the processor's (its timeout also sets the queue's visibility). @default - none */
   readonly processorFunctionProps?: FunctionOverrides;
-  /** Props merged over every alarm's (periods to alarm, missing data). @default ALARM_PROPS_DEFAULTS */
+  /** Props merged over every alarm's (periods to alarm, missing data), the archive's too. @default ALARM_PROPS_DEFAULTS */
   readonly alarmProps?: AlarmOverrides;
+  /**
+   * Merged over the archive's props (Firehose buffering; ignored with `archive: false`). Whether
+   * there is an archive is `archive`, its retention `archiveRetentionDays`.
+   * @default ARCHIVE_PROPS_DEFAULTS
+   */
+  readonly archiveProps?: ArchiveOverrides;
   /**
    * CloudWatch namespace of the custom metrics (unique per pipeline, or two would add up).
    * @default `SmartcarWebhooks/<stack name>/<construct id>`
@@ -61,7 +68,7 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
 
 /**
  * The whole webhook pipeline as one construct: front door → receiver → queue → processor → DLQ,
- * with the AMT secret, alarms and a dashboard, on secure defaults (`lib/defaults.ts`) with the
+ * with the AMT secret, the archive (Firehose to S3, unless `archive: false`), alarms and a dashboard, on secure defaults (`lib/defaults.ts`) with the
  * caller's props merged over them. Several can live in one stack: the names that must be unique
  * derive from the construct's id. It makes no outputs; `SmartcarWebhookStack` does.
  *
@@ -88,6 +95,8 @@ export class SmartcarWebhookReceiver extends Construct {
   public readonly monitoring: Monitoring;
   /** The dashboard. */
   public readonly dashboard: WebhookDashboard;
+  /** The archive; undefined with `archive: false`. */
+  public readonly archive?: EventArchive;
   /** The namespace of its custom metrics. */
   public readonly metricsNamespace: string;
 
@@ -173,12 +182,29 @@ export class SmartcarWebhookReceiver extends Construct {
       alarmProps: props.alarmProps,
     });
 
+    if (settings.archive ?? SETTINGS.archive.default) {
+      this.archive = new EventArchive(this, 'Archive', {
+        ...props.archiveProps,
+        producer: this.processing.function,
+        metricsNamespace: this.metricsNamespace,
+        alarmTopic: this.monitoring.topic,
+        retentionDays: settings.archiveRetentionDays,
+        thresholds: settings.alarmThresholds,
+        alarmProps: props.alarmProps,
+        logRetention,
+        removalPolicy,
+      });
+      // Before the dashboard is built: its alarm status widget lists every alarm of the pipeline.
+      this.monitoring.alarms.push(...this.archive.alarms);
+    }
+
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
       ...monitored,
       dashboardName: props.dashboardName ?? `${stackName}-${name}`,
       alarms: this.monitoring.alarms,
       alarmGraphs: this.monitoring.silentDropAlarms,
     });
+    if (this.archive) this.dashboard.dashboard.addWidgets(...this.archive.widgets);
   }
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import type { AmtSecret } from './constructs/amt-secret.ts';
+import type { EventArchive } from './constructs/archive.ts';
 import type { WebhookDashboard } from './constructs/dashboard.ts';
 import type { FrontDoor } from './constructs/ingress-types.ts';
 import type { Monitoring } from './constructs/monitoring.ts';
@@ -22,7 +23,7 @@ export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
 
 /**
  * The whole webhook pipeline for one stage: ingress → receiver → queue → processor → DLQ,
- * with the AMT secret, alarms, a dashboard and the outputs the CLIs look up.
+ * with the AMT secret, the archive, alarms, a dashboard and the outputs the CLIs look up.
  *
  * @example
  * ```ts
@@ -40,6 +41,8 @@ export class SmartcarWebhookStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: WebhookDashboard;
   public readonly amtSecret: AmtSecret;
+  /** The archive; undefined with `archive: false`. */
+  public readonly archive?: EventArchive;
 
   public constructor(scope: Construct, id: string, stackProps: SmartcarWebhookStackProps = {}) {
     super(scope, id, {
@@ -72,6 +75,7 @@ export class SmartcarWebhookStack extends Stack {
     this.ingress = pipeline.ingress;
     this.monitoring = pipeline.monitoring;
     this.dashboard = pipeline.dashboard;
+    this.archive = pipeline.archive;
 
     const outputs: Record<string, { value: string; description: string }> = {
       [STACK_OUTPUTS.WEBHOOK_URL]: {
@@ -102,6 +106,12 @@ export class SmartcarWebhookStack extends Stack {
         description: "The processor's logs (npm run dlq -- list --errors finds each event's last error here)",
       },
     };
+    if (this.archive) {
+      outputs[STACK_OUTPUTS.ARCHIVE_BUCKET_NAME] = {
+        value: this.archive.bucket.bucketName,
+        description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
+      };
+    }
     if (this.ingress.customDomainTarget) {
       outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
         value: this.ingress.customDomainTarget,

@@ -15,6 +15,7 @@ import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
 import { createPipelineQueues } from './sqs.ts';
+import { archiveDirOf, localArchive } from './archive-wiring.ts';
 import { createStatsCollector } from './stats.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
@@ -99,6 +100,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
       throwOnFullBatchFailure: false,
       onOutcome: stats.onProcessorOutcome,
+      ...localArchive(options, stats),
     });
     const pollerSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => pollerSqs.destroy());
@@ -161,6 +163,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamoEndpoint: emulators.dynamo.endpoint,
       region: LOCAL_REGION,
       ...queues,
+      ...(archiveDirOf(options) ? { archiveDir: archiveDirOf(options) } : {}),
     };
     await refreshStats();
 

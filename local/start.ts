@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
@@ -26,6 +27,8 @@ Options
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
   --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
+                              and archive every delivery under PATH/archive (default: archive to
+                              ${LOCAL_DEFAULTS.dataDir}/archive, gitignored; npm run replay -- --local reads it)
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
@@ -72,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       min: 1,
       max: 43_200,
     }),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : { archiveDir: join(LOCAL_DEFAULTS.dataDir, 'archive') }),
     ...(values['log-level'] ? { logLevel: logLevelOption(values['log-level'], '--log-level')! } : {}),
     settings: settings.settings,
   });
@@ -118,6 +121,7 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
   SQS emulator         ${endpoints.sqsEndpoint}  (loopback only)
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
+  Archive              ${endpoints.archiveDir ?? 'off'}  (npm run replay -- --local --from ... --to ...)
   AMT                  ${amtLine}
   Settings             ${formatLocalSettings(settings)}
                        (cdk.json context and -c, as for cdk synth; the queue's visibility timeout is local)

@@ -7,6 +7,8 @@ export interface StatsCollector {
   onReceiverOutcome(outcome: ReceiverOutcome): void;
   onProcessorOutcome(outcome: ProcessorOutcome): void;
   setDepths(depths: { queued: number; dlq: number }): void;
+  /** Deliveries the local archive stored. */
+  onArchived(count: number): void;
   snapshot(): LocalStats;
 }
 
@@ -36,6 +38,8 @@ export function createStatsCollector(): StatsCollector {
     finalFailures: 0,
     queued: 0,
     dlq: 0,
+    archived: 0,
+    replayed: 0,
   };
   return {
     onReceiverOutcome(outcome) {
@@ -52,6 +56,7 @@ export function createStatsCollector(): StatsCollector {
           const type = outcome.eventType ?? 'UNKNOWN';
           stats.processed[type] = (stats.processed[type] ?? 0) + 1;
           stats.processedTotal += 1;
+          if (outcome.replayId) stats.replayed += 1;
           break;
         }
         case 'duplicate':
@@ -65,6 +70,9 @@ export function createStatsCollector(): StatsCollector {
           if (outcome.finalAttempt) stats.finalFailures += 1;
           break;
       }
+    },
+    onArchived(count) {
+      stats.archived += count;
     },
     setDepths({ queued, dlq }) {
       stats.queued = queued;

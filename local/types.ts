@@ -68,6 +68,11 @@ export interface PipelineOptions {
   handlers?: ProcessorDependencies['handlers'];
   /** Persist DynamoDB to this folder so a restart keeps processed ids and vehicle state; in memory when absent. */
   dataDir?: string;
+  /**
+   * Archive every delivery here before it is handled, as the stack does to S3 (`npm run replay --
+   * --local` reads it). @default `<dataDir>/archive` with a `dataDir`; no archive without either
+   */
+  archiveDir?: string;
   /** Powertools log level of the receiver and processor. @default 'INFO' ('WARN' when `quiet`) */
   logLevel?: string;
   /** Tests: fewer logs. */

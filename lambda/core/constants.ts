@@ -30,6 +30,8 @@ export const ENV = {
   VEHICLE_STATE_TTL_SECONDS: 'VEHICLE_STATE_TTL_SECONDS',
   /** Processor: the queue's maxReceiveCount, so the last attempt can be counted before a DLQ move. */
   MAX_RECEIVE_COUNT: 'MAX_RECEIVE_COUNT',
+  /** Processor: the Firehose stream every delivery is archived to before it is handled (unset: no archive). */
+  ARCHIVE_STREAM_NAME: 'ARCHIVE_STREAM_NAME',
   /** Powertools: metric namespace, service name and log level. */
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
@@ -101,6 +103,12 @@ export const METRIC = {
   UNKNOWN_EVENT_TYPE: 'UnknownEventType',
   LEGACY_PAYLOAD: 'LegacyPayload',
   MALFORMED_RECORD: 'MalformedRecord',
+  /** Records written to the archive (Firehose or the local folder) before their handlers ran. */
+  EVENT_ARCHIVED: 'EventArchived',
+  /** Records whose archive write failed: reported as batch item failures, handled only once archived. */
+  ARCHIVE_FAILED: 'ArchiveFailed',
+  /** Records sent by `npm run replay` whose handler ran (once per replay run). */
+  EVENT_REPLAYED: 'EventReplayed',
 } as const;
 
 /** SQS message attribute names the receiver sets on every enqueued event. */
@@ -112,6 +120,12 @@ export const MESSAGE_ATTRIBUTE = {
   ROUTE: 'route',
   /** Epoch milliseconds when the receiver accepted the delivery (Number attribute). */
   RECEIVED_AT: 'receivedAt',
+  /**
+   * Set by `npm run replay` only (never by the receiver): the id of the replay run that sent this
+   * copy of an archived delivery. The processor runs its handler once per replay run and does not
+   * archive it again.
+   */
+  REPLAY_ID: 'replayId',
 } as const;
 
 /** Values of the `route` message attribute. */

@@ -12,6 +12,8 @@ export const STACK_OUTPUTS = {
   ALARM_TOPIC_ARN: 'AlarmTopicArn',
   /** Where the processor records each eventId it handled; `npm run smoke` reads it. */
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
+  /** The archive bucket (absent with `-c archive=false`); `npm run replay` reads it. */
+  ARCHIVE_BUCKET_NAME: 'ArchiveBucketName',
   /** The processor's log group; `npm run dlq -- list --errors` looks up each event's last error there. */
   PROCESSOR_LOG_GROUP_NAME: 'ProcessorLogGroupName',
   /** Only with a custom domain: the host name its DNS record points at. */

@@ -9,7 +9,10 @@ type CountedMetric =
   | typeof METRIC.FINAL_ATTEMPT_FAILED
   | typeof METRIC.UNKNOWN_EVENT_TYPE
   | typeof METRIC.LEGACY_PAYLOAD
-  | typeof METRIC.MALFORMED_RECORD;
+  | typeof METRIC.MALFORMED_RECORD
+  | typeof METRIC.EVENT_ARCHIVED
+  | typeof METRIC.ARCHIVE_FAILED
+  | typeof METRIC.EVENT_REPLAYED;
 
 /**
  * Counts one batch, then publishes it as few EMF lines as possible: one line per event type for

@@ -22,7 +22,8 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
 
 /**
  * Reads the processor's settings from the environment the stack sets (names in `ENV`). Table
- * names are required; TTLs and the max receive count fall back to `PIPELINE_DEFAULTS`, so the
+ * names are required; the archive stream is optional (absent with `-c archive=false`); TTLs and
+ * the max receive count fall back to `PIPELINE_DEFAULTS`, so the
  * stack, the local pipeline and the function agree without repeating a number.
  *
  * @throws ProcessorConfigError on a missing table name or a malformed number (at cold start).
@@ -40,5 +41,6 @@ export function loadProcessorConfig(env: Env): ProcessorConfig {
     // 0 is meaningful here: keep vehicle state forever.
     vehicleStateTtlSeconds: integer(env, ENV.VEHICLE_STATE_TTL_SECONDS, PIPELINE_DEFAULTS.vehicleStateTtlSeconds, 0),
     maxReceiveCount: integer(env, ENV.MAX_RECEIVE_COUNT, PIPELINE_DEFAULTS.maxReceiveCount, 1),
+    ...(env[ENV.ARCHIVE_STREAM_NAME]?.trim() ? { archiveStreamName: env[ENV.ARCHIVE_STREAM_NAME]!.trim() } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
+import { createArchiveFirehoseClient } from './archive/clients.ts';
+import { createFirehoseArchiveWriter } from './archive/firehose-writer.ts';
 import { createProcessorDynamoClient } from './clients.ts';
 import { loadProcessorConfig } from './config.ts';
 import { createProcessorHandler } from './processor.ts';
@@ -18,6 +20,10 @@ const metrics = new Metrics({
 });
 // One client for the stores and Powertools Idempotency, with timeouts that throw (see clients.ts).
 const dynamodb = createProcessorDynamoClient();
+// Every batch is archived through Firehose before its handlers run, unless the stack has no archive.
+const archive = config.archiveStreamName
+  ? createFirehoseArchiveWriter({ firehose: createArchiveFirehoseClient(), deliveryStreamName: config.archiveStreamName })
+  : undefined;
 
 /**
  * The processor Lambda: SQS event in, partial batch response out. See `createProcessorHandler`.
@@ -27,4 +33,4 @@ const dynamodb = createProcessorDynamoClient();
  * // CDK: new NodejsFunction(this, 'Processor', { entry: 'lambda/processor/index.ts', handler: 'handler' });
  * ```
  */
-export const handler = createProcessorHandler({ ...config, logger, metrics, dynamodb });
+export const handler = createProcessorHandler({ ...config, logger, metrics, dynamodb, archive });

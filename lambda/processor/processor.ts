@@ -1,7 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRIC, PIPELINE_DEFAULTS } from '../core/constants.ts';
+import { MESSAGE_ATTRIBUTE, METRIC, PIPELINE_DEFAULTS } from '../core/constants.ts';
+import { archiveBatch } from './archive/archive-batch.ts';
+import { ArchiveError } from './archive/errors.ts';
+import type { ArchiveOutcome } from './archive/types.ts';
 import { BatchTally } from './batch-tally.ts';
 import { defaultHandlers } from './handlers/index.ts';
 import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
@@ -66,7 +69,10 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     ttlSeconds: deps.idempotencyTtlSeconds ?? PIPELINE_DEFAULTS.idempotencyTtlSeconds,
   });
 
-  /** Runs the business handler once for this eventId; resolves to its outcome, or throws to fail the record. */
+  /**
+   * Runs the business handler once for this eventId (once per replay run for a replayed copy);
+   * resolves to its outcome, or throws to fail the record.
+   */
   async function handleEvent(event: SmartcarEvent, attempt: number, context: Context | undefined): Promise<Outcome> {
     let staleSignals = 0;
     const countingStore: VehicleStateStore = {
@@ -87,8 +93,10 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       attempt,
       now,
     };
-    const { ran } = await runOnce(event.eventId, () => dispatch(handlers, event, handlerContext), context);
-    const base = { eventId: event.eventId, eventType: event.eventType };
+    // A replay run is a new key: the handler runs again once per run, never twice within one.
+    const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
+    const { ran } = await runOnce(key, () => dispatch(handlers, event, handlerContext), context);
+    const base = { eventId: event.eventId, eventType: event.eventType, ...(event.replay ? { replayId: event.replay.id } : {}) };
     return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
   }
 
@@ -100,6 +108,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       tally.outcome(outcome.outcome);
       if (outcome.outcome === 'processed' && outcome.eventType) tally.processed(outcome.eventType);
       if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
+      if (outcome.outcome === 'processed' && outcome.replayId) tally.count(METRIC.EVENT_REPLAYED);
       tally.count(METRIC.STALE_SIGNAL, outcome.staleSignals ?? 0);
       try {
         deps.onOutcome?.({ messageId: record.messageId, ...outcome });
@@ -109,9 +118,30 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       }
     };
 
+    // Archive first: no record is handled before it is archived (see archiveBatch).
+    let archived: ArchiveOutcome | undefined;
+    if (deps.archive) {
+      archived = await archiveBatch(deps.archive, sqsEvent.Records ?? []);
+      tally.count(METRIC.EVENT_ARCHIVED, archived.archived);
+    }
+
     const processRecord = async (record: SQSRecord): Promise<void> => {
       const attempt = Number(record.attributes?.ApproximateReceiveCount) || 1;
       const finalAttempt = attempt >= maxReceiveCount;
+      const archiveFailure = archived?.failed.get(record.messageId);
+      if (archiveFailure !== undefined) {
+        tally.count(METRIC.ARCHIVE_FAILED);
+        if (finalAttempt) tally.count(METRIC.FINAL_ATTEMPT_FAILED);
+        logger.error('Archive failed; the record is retried before its handler runs', {
+          messageId: record.messageId,
+          reason: archiveFailure,
+          attempt,
+          finalAttempt,
+        });
+        report(record, { outcome: 'failed', finalAttempt });
+        throw new ArchiveError(archiveFailure);
+      }
+      const replayId = record.messageAttributes?.[MESSAGE_ATTRIBUTE.REPLAY_ID]?.stringValue || undefined;
       let parsed: ParsedBody | undefined;
       try {
         parsed = parseEvent(record.body);
@@ -132,8 +162,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
           });
           return report(record, { outcome: 'ignored', eventId: parsed.eventId, eventType: parsed.eventType });
         }
-        const { event } = parsed;
-        if (event.meta.deliveredAt !== undefined) tally.deliveryLag(now() - event.meta.deliveredAt);
+        const event: SmartcarEvent = replayId ? { ...parsed.event, replay: { id: replayId } } : parsed.event;
+        // A replayed copy's lag is the archive's age, not the pipeline's: left out of DeliveryLag.
+        if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
         const outcome = await perVehicle.run(event.vehicleId, () => handleEvent(event, attempt, context));
         return report(record, outcome);

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ArchiveWriter } from './archive/types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Typed events: what `parseEvent` makes of a Smartcar 4.0 body, whatever variant arrived.
@@ -72,6 +73,18 @@ interface BaseEvent {
   meta: EventMeta;
   /** `meta.mode === 'TEST'`: a Dashboard test delivery. Routed like any other; the handler decides. */
   isTest: boolean;
+  /**
+   * Set when `npm run replay` sent this copy from the archive: the handler runs again once per
+   * replay run, even for an eventId handled before. Skip side effects that must happen once
+   * (notifications); the stores' freshness checks already keep older signals from overwriting newer.
+   */
+  replay?: ReplayInfo;
+}
+
+/** Which replay run sent an event (see `npm run replay`). */
+export interface ReplayInfo {
+  /** One id per replay run, printed by the command when it starts. */
+  id: string;
 }
 
 /** Signal values of one vehicle; every subscribed signal is included, not only the changed ones. */
@@ -291,6 +304,8 @@ export interface ProcessorOutcome {
   staleSignals?: number;
   /** True when `failed` happened on the last allowed receive (the message goes to the DLQ next). */
   finalAttempt?: boolean;
+  /** The replay run that sent this record, when `npm run replay` did. */
+  replayId?: string;
 }
 
 /** Everything the processor needs, built once per container (or once per local pipeline). */
@@ -318,6 +333,12 @@ export interface ProcessorDependencies {
    * @default false
    */
   throwOnFullBatchFailure?: boolean;
+  /**
+   * Where each batch is archived before its handlers run (Firehose in AWS, a folder locally). A
+   * record whose archive write failed fails without running its handler, and SQS retries it.
+   * @default - no archive (`-c archive=false`)
+   */
+  archive?: ArchiveWriter;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
   onOutcome?: (outcome: ProcessorOutcome) => void;
@@ -330,4 +351,6 @@ export interface ProcessorConfig {
   vehicleStateTableName: string;
   vehicleStateTtlSeconds: number;
   maxReceiveCount: number;
+  /** Firehose stream of the archive; absent when the stack has no archive. */
+  archiveStreamName?: string;
 }

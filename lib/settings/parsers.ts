@@ -75,6 +75,20 @@ export function oneOf<T extends string | number>(allowed: readonly T[]): Parser<
 }
 
 /**
+ * `true` or `false`: `-c archive=false` arrives as the string "false", `cdk.json` as the boolean.
+ *
+ * @example
+ * ```ts
+ * boolean('false', 'archive'); // false
+ * ```
+ */
+export const boolean: Parser<boolean> = (value, key) => {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(key, 'true or false', value);
+};
+
+/**
  * `retain` or `destroy`, as the CDK removal policy.
  *
  * @example

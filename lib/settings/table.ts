@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 import {
   ALARM_DEFAULTS,
+  ARCHIVE_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   DEFAULT_STAGE,
   FUNCTION_URL_DEFAULTS,
@@ -14,7 +15,7 @@ import {
 } from '../defaults.ts';
 import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import type { AlarmThresholds } from '../types.ts';
-import { integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
+import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 
 /**
  * THE settings table: one row per CDK context key (`-c key=value` or `cdk.json`), with its parser,
@@ -184,6 +185,16 @@ export const SETTINGS = {
     parse: integerFrom(1, 1_000),
     default: PROCESSOR_DEFAULTS.maxReceiveCount,
     doc: 'Receives before a message moves to the DLQ. The processor gets the same value (`MAX_RECEIVE_COUNT`), so it can tell when an attempt is the last one.',
+  }),
+  archive: row({
+    parse: boolean,
+    default: ARCHIVE_DEFAULTS.enabled,
+    doc: 'Archive every delivery to S3 through Firehose before it is handled, for `npm run replay` (see [Archive and replay](#archive-and-replay-npm-run-replay)). `false` leaves the bucket, stream, role and alarms out.',
+  }),
+  archiveRetentionDays: row({
+    parse: integerFrom(1, ARCHIVE_DEFAULTS.maxRetentionDays),
+    default: ARCHIVE_DEFAULTS.retentionDays,
+    doc: `Days an archived delivery is kept (1 to ${ARCHIVE_DEFAULTS.maxRetentionDays}); objects move to Standard-IA after ${ARCHIVE_DEFAULTS.infrequentAccessAfterDays} days when this is at least ${ARCHIVE_DEFAULTS.minRetentionForTransitionDays}.`,
   }),
   alarmThresholds: row({
     parse: numbersByName(ALARM_NAMES, 0),

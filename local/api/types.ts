@@ -30,6 +30,10 @@ export interface LocalStats {
   queued: number;
   /** Messages in the DLQ. */
   dlq: number;
+  /** Deliveries written to the local archive. */
+  archived: number;
+  /** Replayed deliveries (`npm run replay`) whose handler ran. */
+  replayed: number;
 }
 
 /** Where the running pipeline's parts listen (`GET /_local/endpoints`; the DLQ CLI reads it). */
@@ -44,6 +48,8 @@ export interface LocalEndpoints {
   queueArn: string;
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
+  /** Folder of the local archive (`npm run replay -- --local` reads it); absent when the pipeline does not archive. */
+  archiveDir?: string;
 }
 
 /** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */

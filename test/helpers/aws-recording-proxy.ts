@@ -45,6 +45,7 @@ const SERVICE_BY_TARGET_PREFIX = {
   AmazonSQS: 'sqs',
   DynamoDB_20120810: 'dynamodb',
   secretsmanager: 'secretsmanager',
+  Firehose_20150804: 'firehose',
 } as const;
 
 /** An IAM service prefix the proxy understands. */
@@ -60,8 +61,8 @@ const IAM_ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
 /**
  * The IAM action and the resource identifiers of one JSON-protocol request, from its
  * `X-Amz-Target` header (`AmazonSQS.SendMessage`, `DynamoDB_20120810.PutItem`,
- * `secretsmanager.GetSecretValue`) and the body's `QueueUrl`, `TableName` (or the tables of a
- * batch) or `SecretId`. Undefined for a target outside {@link AwsService}.
+ * `secretsmanager.GetSecretValue`, `Firehose_20150804.PutRecordBatch`) and the body's `QueueUrl`,
+ * `TableName` (or the tables of a batch), `SecretId` or `DeliveryStreamName`. Undefined for a target outside {@link AwsService}.
  *
  * @example
  * ```ts
@@ -78,7 +79,7 @@ export function describeAwsRequest(
   if (!service) return undefined;
   const operation = `${service}:${target.slice(dot + 1)}`;
   const action = IAM_ACTION_OF_OPERATION[operation] ?? operation;
-  const named = { sqs: input.QueueUrl, dynamodb: input.TableName, secretsmanager: input.SecretId }[service];
+  const named = { sqs: input.QueueUrl, dynamodb: input.TableName, secretsmanager: input.SecretId, firehose: input.DeliveryStreamName }[service];
   const identifiers =
     typeof named === 'string'
       ? [named]

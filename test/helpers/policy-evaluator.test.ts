@@ -190,12 +190,26 @@ describe('evaluate: conditions', () => {
     expect(string).toBe('allow');
   });
 
-  it('refuses an operator it does not model instead of guessing', () => {
+  it('compares numbers with the Numeric operators (the S3 bucket policy\'s TLS floor)', () => {
     // Prepare
-    const statement = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } } });
+    const tlsFloor: Statement = { ...tlsOnly, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } };
+    const statements = [allow('sqs:SendMessage'), tlsFloor];
+    const decide = (tlsVersion?: string) =>
+      evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { principal: { arn: ROLE_ARN }, context: tlsVersion === undefined ? {} : { 's3:TlsVersion': tlsVersion } }));
 
     // Act
-    const act = () => evaluate([statement], request('sqs:SendMessage', QUEUE_ARN, { context: { 'aws:MultiFactorAuthAge': '1' } }));
+    const decisions = [decide('1.3'), decide('1.2'), decide('1.1'), decide('not-a-number'), decide()];
+
+    // Assess
+    expect(decisions).toEqual(['allow', 'allow', 'explicit-deny', 'allow', 'allow']);
+  });
+
+  it('refuses an operator it does not model instead of guessing', () => {
+    // Prepare
+    const statement = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } });
+
+    // Act
+    const act = () => evaluate([statement], request('sqs:SendMessage', QUEUE_ARN, { context: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }));
 
     // Assess
     expect(act).toThrow(PolicyEvaluatorError);

@@ -1,5 +1,5 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
+import { ALARM_DEFAULTS, ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import type { ContextKey } from '../../lib/config.ts';
 
 /**
@@ -37,6 +37,7 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
     context: { amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbCdEf' },
   },
   { name: 'alarm email', context: { alarmEmail: 'ops@example.com' } },
+  { name: 'no archive', context: { archive: false } },
   { name: 'function-url', context: { ingress: 'function-url' } },
   { name: 'rest-api with WAF', context: { ingress: 'rest-api' } },
   {
@@ -79,6 +80,7 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       maxReceiveCount: 1,
       deliveryToleranceSeconds: 0,
       alarmThresholds: thresholdsAll(0),
+      archiveRetentionDays: 1,
     },
   },
   {
@@ -103,6 +105,7 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       maxReceiveCount: 1_000,
       deliveryToleranceSeconds: PIPELINE_DEFAULTS.idempotencyTtlSeconds,
       alarmThresholds: thresholdsAll(Number.MAX_SAFE_INTEGER),
+      archiveRetentionDays: ARCHIVE_DEFAULTS.maxRetentionDays,
     },
   },
 ];

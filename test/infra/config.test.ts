@@ -160,6 +160,8 @@ describe('readConfig', () => {
       maxConcurrency: 2,
       maxReceiveCount: 4,
       alarmThresholds: { throttles: 1 },
+      archive: 'false',
+      archiveRetentionDays: 30,
     };
 
     // Act

@@ -12,7 +12,7 @@ import { FLEET_LOG_LINE } from '../fixtures/custom-app/handler.ts';
 import { type CdkSynthRun, functionAssetDirs, synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
 import { cfnLintProblem, describeFinding, runCfnLint } from './cfn-lint-runner.ts';
 import { fastApp, resourceByPrefix } from './helpers.ts';
-import { iamExpectedFor } from './iam-expected.ts';
+import { archiveIamExpectedFor, iamExpectedFor } from './iam-expected.ts';
 import { resolveTemplate, roleAgainstTable } from './iam-grants.ts';
 
 /**
@@ -32,10 +32,13 @@ beforeAll(() => {
 
 afterAll(() => synth?.remove());
 
-/** The pipelines of the custom stack and their rows of the grant table. */
+/** The pipelines of the custom stack and their rows of the grant table: the functions' roles and the archive's. */
 const PIPELINES = [
-  ['Fleet', iamExpectedFor({ prefix: 'Fleet' })],
-  ['Audit (the fleet\'s secret, no vehicle-state store)', iamExpectedFor({ prefix: 'Audit', secretLogicalIdPrefix: 'FleetAmtSecret', vehicleStateStore: false })],
+  ['Fleet', { ...iamExpectedFor({ prefix: 'Fleet' }), ...archiveIamExpectedFor({ prefix: 'Fleet' }) }],
+  [
+    'Audit (the fleet\'s secret, no vehicle-state store)',
+    { ...iamExpectedFor({ prefix: 'Audit', secretLogicalIdPrefix: 'FleetAmtSecret', vehicleStateStore: false }), ...archiveIamExpectedFor({ prefix: 'Audit' }) },
+  ],
 ] as const;
 
 function processorEnvironment(prefix: string): Record<string, unknown> {
@@ -103,7 +106,7 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     });
   });
 
-  it('has no role but the four functions\' and no managed policy', () => {
+  it('has no role but the four functions\' and the two archives\', and no managed policy', () => {
     // Prepare
     const tableRoles = PIPELINES.flatMap(([, expected]) => Object.values(expected).map((e) => resourceByPrefix(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix).logicalId));
 
@@ -141,6 +144,26 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(namespaces).toEqual([`SmartcarWebhooks/${CUSTOM_STACK}/Fleet`, `SmartcarWebhooks/${CUSTOM_STACK}/Audit`]);
   });
 
+  it('gives each pipeline its own archive, written by its own processor and alarming on its own topic', () => {
+    // Prepare
+    const streams = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', `${prefix}ArchiveStream`));
+    const buckets = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::S3::Bucket', `${prefix}ArchiveBucket`));
+
+    // Act
+    const streamNames = ['Fleet', 'Audit'].map((prefix) => processorEnvironment(prefix)[ENV.ARCHIVE_STREAM_NAME]);
+    const alarmTopics = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::CloudWatch::Alarm', `${prefix}ArchiveArchiveFailed`).properties.AlarmActions);
+
+    // Assess
+    expect(Object.keys(template.findResources('AWS::KinesisFirehose::DeliveryStream'))).toHaveLength(2);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
+    expect(streamNames).toEqual(streams.map((stream) => ({ Ref: stream.logicalId })));
+    expect(alarmTopics).toEqual(['Fleet', 'Audit'].map((prefix) => [{ Ref: resourceByPrefix(template, 'AWS::SNS::Topic', `${prefix}MonitoringAlarmTopic`).logicalId }]));
+    for (const bucket of buckets) {
+      const destination = streams[buckets.indexOf(bucket)]!.properties.ExtendedS3DestinationConfiguration as { BucketARN: unknown };
+      expect(destination.BucketARN).toEqual({ 'Fn::GetAtt': [bucket.logicalId, 'Arn'] });
+    }
+  });
+
   it('merges each pipeline\'s overrides over the defaults and keeps the rest', () => {
     // Prepare
     const fleetProcessor = resourceByPrefix(template, 'AWS::Lambda::Function', 'FleetProcessingProcessorFunction').properties;
@@ -148,6 +171,14 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     const auditQueue = resourceByPrefix(template, 'AWS::SQS::Queue', 'AuditProcessingQueue').properties;
     const fleetAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'FleetMonitoringReceiverErrors').properties;
     const auditAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'AuditMonitoringReceiverErrors').properties;
+    const fleetArchiveAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'FleetArchiveArchiveFailed').properties;
+    const auditArchiveAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'AuditArchiveArchiveFailed').properties;
+    const archiveOf = (prefix: string) => {
+      const stream = resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', `${prefix}ArchiveStream`).properties;
+      const bucket = resourceByPrefix(template, 'AWS::S3::Bucket', `${prefix}ArchiveBucket`).properties;
+      const [rule] = (bucket.LifecycleConfiguration as { Rules: { ExpirationInDays: number }[] }).Rules;
+      return { buffering: (stream.ExtendedS3DestinationConfiguration as { BufferingHints: unknown }).BufferingHints, expiration: rule?.ExpirationInDays };
+    };
 
     // Act
     const fleetEnv = processorEnvironment('Fleet');
@@ -164,6 +195,10 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(fleetQueue.MessageRetentionPeriod).toBe(4 * 86_400);
     expect(auditQueue.SqsManagedSseEnabled).toBe(true);
     expect(auditEnv).not.toHaveProperty(ENV.VEHICLE_STATE_TABLE_NAME);
+    expect([fleetArchiveAlarm.EvaluationPeriods, fleetArchiveAlarm.DatapointsToAlarm]).toEqual([3, 2]);
+    expect([auditArchiveAlarm.EvaluationPeriods, auditArchiveAlarm.DatapointsToAlarm]).toEqual([1, 1]);
+    expect(archiveOf('Fleet')).toEqual({ buffering: { IntervalInSeconds: 300, SizeInMBs: 64 }, expiration: 365 });
+    expect(archiveOf('Audit')).toEqual({ buffering: { IntervalInSeconds: 60, SizeInMBs: 64 }, expiration: 30 });
   });
 
   it('shares one AMT secret and keeps one vehicle-state table, the Fleet\'s', () => {
@@ -187,6 +222,27 @@ describe('SmartcarWebhookReceiver props', () => {
     // Assess
     expect(build).toThrow(ConfigError);
     expect(build).toThrow('Invalid context "maxReceiveCount"');
+  });
+
+  it('check the archive\'s buffering against Firehose\'s bounds', () => {
+    // Act
+    const build = () => new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'Slow', { archiveProps: { bufferingIntervalSeconds: 901 } });
+
+    // Assess
+    expect(build).toThrow(InvalidPropsError);
+    expect(build).toThrow('Invalid props "bufferingIntervalSeconds"');
+  });
+
+  it('leave the archive out with archive: false', () => {
+    // Prepare
+    const stack = new Stack(fastApp(), 'S');
+
+    // Act
+    const pipeline = new SmartcarWebhookReceiver(stack, 'NoArchive', { archive: false });
+
+    // Assess
+    expect(pipeline.archive).toBeUndefined();
+    expect(Template.fromStack(stack).findResources('AWS::KinesisFirehose::DeliveryStream')).toEqual({});
   });
 
   it('refuse to leave out the vehicle-state store under the example handlers, which need it', () => {

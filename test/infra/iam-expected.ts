@@ -10,8 +10,11 @@ import type { IngressKind } from '../../lib/constructs/ingress-types.ts';
  * `Fn::GetAtt` attribute whose value is the ARN (`undefined`: the `Ref` is the ARN).
  */
 
-/** Who makes the call: the function's own code (observable in the rehearsal) or the Lambda service using the role. */
-export type GrantCaller = 'function-code' | 'lambda-service';
+/**
+ * Who makes the call: the function's own code (observable in the rehearsal), the Lambda service
+ * using the role, or Firehose using the archive's delivery role.
+ */
+export type GrantCaller = 'function-code' | 'lambda-service' | 'firehose-service';
 
 /** One template resource, found by type and logical-id prefix. */
 export interface ExpectedResource {
@@ -19,6 +22,8 @@ export interface ExpectedResource {
   logicalIdPrefix: string;
   /** The attribute that holds the ARN; undefined when `Ref` is the ARN. */
   arnAttribute: string | undefined;
+  /** Appended to the ARN: the objects under a prefix of a bucket, e.g. `/events/*`. */
+  arnSuffix?: string;
 }
 
 /** One granted action on one resource, and why it is there. */
@@ -54,6 +59,17 @@ export interface GrantTableOptions {
   secretLogicalIdPrefix?: string;
   /** The example vehicle-state store (`vehicleStateStore`). @default true */
   vehicleStateStore?: boolean;
+  /** The archive (`archive`): the processor's PutRecordBatch (the delivery role: {@link archiveIamExpectedFor}). @default true */
+  archive?: boolean;
+}
+
+/** A template resource of the pipeline with the given logical-id prefix. */
+function resourceOf(prefix: string) {
+  return (type: string, logicalIdPrefix: string, arnAttribute: string | undefined): ExpectedResource => ({
+    type,
+    logicalIdPrefix: `${prefix}${logicalIdPrefix}`,
+    arnAttribute,
+  });
 }
 
 /**
@@ -67,11 +83,7 @@ export interface GrantTableOptions {
  */
 export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receiver' | 'processor', ExpectedFunctionGrants> {
   const prefix = options.prefix ?? '';
-  const resource = (type: string, logicalIdPrefix: string, arnAttribute: string | undefined): ExpectedResource => ({
-    type,
-    logicalIdPrefix: `${prefix}${logicalIdPrefix}`,
-    arnAttribute,
-  });
+  const resource = resourceOf(prefix);
   const RECEIVER_LOG_GROUP = resource('AWS::Logs::LogGroup', 'ReceiverLogGroup', 'Arn');
   const PROCESSOR_LOG_GROUP = resource('AWS::Logs::LogGroup', 'ProcessingProcessorLogGroup', 'Arn');
   const QUEUE = resource('AWS::SQS::Queue', 'ProcessingQueue', 'Arn');
@@ -82,6 +94,7 @@ export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receive
   };
   const IDEMPOTENCY_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingIdempotencyTable', 'Arn');
   const VEHICLE_STATE_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingVehicleStateTable', 'Arn');
+  const ARCHIVE_STREAM = resource('AWS::KinesisFirehose::DeliveryStream', 'ArchiveStream', 'Arn');
 
   return {
     receiver: {
@@ -110,6 +123,11 @@ export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receive
           : ([
               { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
               { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
+            ] as const)),
+        ...(options.archive === false
+          ? []
+          : ([
+              { action: 'firehose:PutRecordBatch', resource: ARCHIVE_STREAM, caller: 'function-code', usedBy: 'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)' },
             ] as const)),
       ],
     },
@@ -186,3 +204,58 @@ export const INGRESS_IAM_EXPECTED = {
     ],
   },
 } as const satisfies Record<IngressKind, { invokers: readonly ExpectedInvoker[]; roles: readonly ExpectedServiceRole[] }>;
+
+/** A role a service assumes (not a function), with everything it may do. */
+export interface ExpectedServiceRoleGrants {
+  roleLogicalIdPrefix: string;
+  trustedService: string;
+  grants: readonly ExpectedGrant[];
+}
+
+const FIREHOSE_S3_GUIDE = 'Firehose developer guide, "Grant Firehose access to an Amazon S3 destination"';
+
+/**
+ * The archive's role of one pipeline with an archive (`lib/constructs/archive.ts`; a pipeline with
+ * `archive: false` has none):
+ * Firehose assumes it to write the bucket. Its calls happen inside Firehose, so no test observes
+ * them; each grant is one the Firehose guide lists for an S3 destination, scoped to what it writes.
+ *
+ * @example
+ * ```ts
+ * for (const grant of archiveIamExpectedFor({ prefix: 'Fleet' }).delivery.grants) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export function archiveIamExpectedFor(options: Pick<GrantTableOptions, 'prefix'> = {}): Record<'delivery', ExpectedServiceRoleGrants> {
+  const prefix = options.prefix ?? '';
+  const resource = resourceOf(prefix);
+  const ARCHIVE_BUCKET = resource('AWS::S3::Bucket', 'ArchiveBucket', 'Arn');
+  const ARCHIVE_OBJECTS = (objectPrefix: string): ExpectedResource => ({ ...ARCHIVE_BUCKET, arnSuffix: `/${objectPrefix}*` });
+  const ARCHIVE_ERROR_LOG = resource('AWS::Logs::LogGroup', 'ArchiveDeliveryErrors', 'Arn');
+  return {
+    delivery: {
+      roleLogicalIdPrefix: `${prefix}ArchiveDeliveryRole`,
+      trustedService: 'firehose.amazonaws.com',
+      grants: [
+        { action: 's3:GetBucketLocation', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose checks the bucket's Region before delivering (${FIREHOSE_S3_GUIDE})` },
+        { action: 's3:ListBucket', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose lists the bucket while delivering (${FIREHOSE_S3_GUIDE})` },
+        { action: 's3:ListBucketMultipartUploads', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose finds its own unfinished multipart uploads (${FIREHOSE_S3_GUIDE})` },
+        ...['events/', 'errors/'].flatMap((objectPrefix): ExpectedGrant[] => [
+          { action: 's3:PutObject', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose writes each GZIP object under ${objectPrefix}` },
+          { action: 's3:AbortMultipartUpload', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose cancels a failed multipart upload under ${objectPrefix} (${FIREHOSE_S3_GUIDE})` },
+          { action: 's3:GetObject', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose reads back what it wrote under ${objectPrefix} (${FIREHOSE_S3_GUIDE})` },
+        ]),
+        { action: 'logs:PutLogEvents', resource: ARCHIVE_ERROR_LOG, caller: 'firehose-service', usedBy: 'Firehose logs S3 delivery errors to the stream\'s error log stream' },
+      ],
+    },
+  };
+}
+
+/**
+ * The archive's role of `SmartcarWebhookStack`'s pipeline.
+ *
+ * @example
+ * ```ts
+ * for (const grant of ARCHIVE_IAM_EXPECTED.delivery.grants) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export const ARCHIVE_IAM_EXPECTED = archiveIamExpectedFor();

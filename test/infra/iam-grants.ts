@@ -31,7 +31,7 @@ export function resolveTemplate(template: Template, importedSecretArn?: string):
   const arnOf = (resource: ExpectedResource): string => {
     if (resource.type === 'AWS::SecretsManager::Secret' && importedSecretArn) return importedSecretArn;
     const id = logicalId(template, resource.type, resource.logicalIdPrefix);
-    return resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id);
+    return (resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id)) + (resource.arnSuffix ?? '');
   };
   return { template, json, resolver, arnOf };
 }
@@ -45,7 +45,7 @@ export function resolveTemplate(template: Template, importedSecretArn?: string):
  * const { granted, wanted, refused } = roleAgainstTable(resolveTemplate(templateFor()), IAM_EXPECTED.receiver);
  * ```
  */
-export function roleAgainstTable(resolved: ResolvedTemplate, expected: ExpectedFunctionGrants): {
+export function roleAgainstTable(resolved: ResolvedTemplate, expected: Pick<ExpectedFunctionGrants, 'roleLogicalIdPrefix' | 'grants'>): {
   statements: ReturnType<typeof roleStatements>;
   granted: string[];
   wanted: string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
-import { IAM_EXPECTED } from './iam-expected.ts';
+import { ARCHIVE_IAM_EXPECTED, IAM_EXPECTED, iamExpectedFor } from './iam-expected.ts';
 import { type ResolvedTemplate, resolveTemplate, roleAgainstTable } from './iam-grants.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -84,9 +84,15 @@ describe('IAM', () => {
     expect(sqs[0]?.Action).not.toContain('sqs:SendMessage');
   });
 
-  it('scopes every statement of every policy to a single resource, with no wildcard', () => {
+  it('scopes every statement of every policy to a single resource, with no wildcard but the archive prefixes\' objects', () => {
     // Prepare
     const template = templateFor();
+    // Firehose names the objects it writes, so the only wildcard allowed is the key under one of
+    // the archive bucket's two fixed prefixes, for object-level S3 actions.
+    const bucket = logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket');
+    const archiveObjects = ['events/', 'errors/'].map((prefix) =>
+      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] }),
+    );
 
     // Act
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
@@ -97,7 +103,12 @@ describe('IAM', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(Array.isArray(statement.Resource)).toBe(false);
-      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      const resource = JSON.stringify(statement.Resource);
+      if (archiveObjects.includes(resource)) {
+        expect([statement.Action].flat().sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+      } else {
+        expect(resource).not.toContain('*');
+      }
       expect(JSON.stringify(statement.Action)).not.toContain('*');
     }
   });
@@ -112,7 +123,7 @@ describe('IAM', () => {
     );
 
     // Assess
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(Object.keys(IAM_EXPECTED).length + Object.keys(ARCHIVE_IAM_EXPECTED).length);
     for (const role of roles) expect(role).not.toHaveProperty('ManagedPolicyArns');
   });
 });
@@ -122,6 +133,7 @@ const IMPORTED_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secre
 /** [variant, context] of every synthesized variant whose roles the grant table must describe. */
 const VARIANTS: [string, Record<string, unknown>][] = [
   ['dev', {}],
+  ['without the archive', { archive: 'false' }],
   ['prod', { stage: 'prod' }],
   ['with an alarm email', { alarmEmail: 'ops@example.com' }],
   ['with an imported secret', { amtSecretArn: IMPORTED_SECRET_ARN }],
@@ -131,6 +143,12 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['behind the REST API and WAF', { ingress: 'rest-api' }],
 ];
 
+/** The grant table's rows of a variant: both functions' roles, and the archive's delivery role unless `archive=false`. */
+function tableFor(context: Record<string, unknown>) {
+  const archive = String(context.archive ?? true) !== 'false';
+  return { ...iamExpectedFor({ archive }), ...(archive ? ARCHIVE_IAM_EXPECTED : {}) };
+}
+
 /** The synthesized template of a variant, resolved, with the ARN of each table resource in it. */
 function resolvedVariant(context: Record<string, unknown>): ResolvedTemplate {
   return resolveTemplate(templateFor(context), context.amtSecretArn === undefined ? undefined : String(context.amtSecretArn));
@@ -138,7 +156,7 @@ function resolvedVariant(context: Record<string, unknown>): ResolvedTemplate {
 
 describe('IAM grant table (iam-expected.ts)', () => {
   describe.each(VARIANTS)('%s', (_variant, context) => {
-    it.each(Object.entries(IAM_EXPECTED))('the %s role allows exactly the table\'s actions on its resources', (_name, expected) => {
+    it.each(Object.entries(tableFor(context)))('the %s role allows exactly the table\'s actions on its resources', (_name, expected) => {
       // Prepare
       const resolved = resolvedVariant(context);
 
@@ -154,7 +172,7 @@ describe('IAM grant table (iam-expected.ts)', () => {
       expect(granted).toEqual(wanted);
     });
 
-    it.each(Object.entries(IAM_EXPECTED))('lets the %s role make every call of the table, resource policies included', (_name, expected) => {
+    it.each(Object.entries(tableFor(context)))('lets the %s role make every call of the table, resource policies included', (_name, expected) => {
       // Prepare
       const resolved = resolvedVariant(context);
 
@@ -166,13 +184,15 @@ describe('IAM grant table (iam-expected.ts)', () => {
     });
   });
 
-  it('names every role of the template, each the role of its function', () => {
+  it('names every role of the template, each the role of its function or the archive\'s delivery role', () => {
     // Prepare
     const { template } = resolvedVariant({ alarmEmail: 'ops@example.com' });
     const roles = Object.keys(template.findResources('AWS::IAM::Role')).sort();
 
     // Act
-    const tableRoles = Object.values(IAM_EXPECTED).map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix)).sort();
+    const tableRoles = [...Object.values(IAM_EXPECTED), ...Object.values(ARCHIVE_IAM_EXPECTED)]
+      .map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix))
+      .sort();
     const functionRoles = Object.values(IAM_EXPECTED).map(
       (e) => resourceByPrefix(template, 'AWS::Lambda::Function', e.functionLogicalIdPrefix).properties.Role,
     );

@@ -8,7 +8,7 @@ function retentions(template: ReturnType<typeof templateFor>): unknown[] {
 }
 
 describe('Log groups', () => {
-  it('gives every log group (both functions and the access log) a 30-day retention by default', () => {
+  it('gives every log group (both functions, the access log and the archive delivery errors) a 30-day retention by default', () => {
     // Prepare
     const template = templateFor();
 
@@ -16,7 +16,7 @@ describe('Log groups', () => {
     const days = retentions(template);
 
     // Assess
-    expect(days).toEqual([30, 30, 30]);
+    expect(days).toEqual([30, 30, 30, 30]);
   });
 
   it('applies the logRetentionDays context key to every log group', () => {
@@ -27,7 +27,7 @@ describe('Log groups', () => {
     const days = retentions(template);
 
     // Assess
-    expect(days).toEqual([90, 90, 90]);
+    expect(days).toEqual([90, 90, 90, 90]);
   });
 
   it('creates no log group outside the stack (no custom-resource retention, no implicit groups)', () => {

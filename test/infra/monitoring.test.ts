@@ -56,8 +56,11 @@ const ALARMS = [
 /** Alarms on a metric-math expression (no single Namespace/MetricName), tested on their own below. */
 const MATH_ALARMS = ['VehicleErrorShare'] as const;
 
+/** The archive's alarms (`lib/constructs/archive.ts`), tested in test/archive/infra.test.ts. */
+const ARCHIVE_ALARMS = ['ArchiveFailed', 'ArchiveDeliveryStalled'] as const;
+
 /** Every alarm of the stack. */
-const ALARM_COUNT = ALARMS.length + MATH_ALARMS.length;
+const ALARM_COUNT = ALARMS.length + MATH_ALARMS.length + ARCHIVE_ALARMS.length;
 
 /** The alarms on silent drops: each also has a graph of its own on the dashboard. */
 const SILENT_DROP_ALARMS = ['UnknownEventType', 'LegacyPayload', 'MalformedRecord', 'SignedDeliveryRefused', 'Api4xx', 'VehicleErrorShare'];

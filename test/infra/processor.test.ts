@@ -56,6 +56,7 @@ describe('Processor', () => {
     const template = templateFor({ stage: 'qa' });
     const idempotency = logicalId(template, 'AWS::DynamoDB::Table', 'ProcessingIdempotencyTable');
     const state = logicalId(template, 'AWS::DynamoDB::Table', 'ProcessingVehicleStateTable');
+    const archiveStream = logicalId(template, 'AWS::KinesisFirehose::DeliveryStream', 'ArchiveStream');
 
     // Act
     const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', 'ProcessingProcessor');
@@ -70,6 +71,7 @@ describe('Processor', () => {
       [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
       [ENV.METRICS_NAMESPACE]: 'SmartcarWebhooks/qa',
       [ENV.LOG_LEVEL]: 'INFO',
+      [ENV.ARCHIVE_STREAM_NAME]: { Ref: archiveStream },
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INGRESS_KINDS } from '../../lib/constructs/ingress-types.ts';
 import { logicalId, templateFor } from '../infra/helpers.ts';
-import { type ExpectedInvoker, IAM_EXPECTED, INGRESS_IAM_EXPECTED } from '../infra/iam-expected.ts';
+import { ARCHIVE_IAM_EXPECTED, type ExpectedInvoker, IAM_EXPECTED, INGRESS_IAM_EXPECTED } from '../infra/iam-expected.ts';
 
 type Permission = { Action: string; Principal: string; FunctionName: unknown; SourceArn?: unknown; FunctionUrlAuthType?: string; InvokedViaFunctionUrl?: boolean };
 type Role = { AssumeRolePolicyDocument: { Statement: { Principal: { Service?: string } }[] }; ManagedPolicyArns?: unknown[] };
@@ -40,7 +40,7 @@ describe.each(INGRESS_KINDS)('IAM with ingress=%s', (ingress) => {
   it('has the functions\' roles plus exactly the front door\'s own, with only the managed policies listed', () => {
     // Prepare
     const template = templateFor({ ingress });
-    const functionRoles = Object.values(IAM_EXPECTED).map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix));
+    const functionRoles = [...Object.values(IAM_EXPECTED), ...Object.values(ARCHIVE_IAM_EXPECTED)].map((e) => logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix));
     const doorRoles = expected.roles.map((r) => logicalId(template, 'AWS::IAM::Role', r.roleLogicalIdPrefix));
 
     // Act

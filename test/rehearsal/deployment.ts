@@ -114,6 +114,8 @@ export function readDeployment(template: CfnTemplate, outDir: string, stackName:
           return byName('AWS::DynamoDB::Table', identifier, 'Arn');
         case 'secretsmanager':
           return byName('AWS::SecretsManager::Secret', identifier, 'Id');
+        case 'firehose':
+          return byName('AWS::KinesisFirehose::DeliveryStream', identifier, 'Arn');
       }
     },
   };

@@ -112,5 +112,5 @@ function arnOfExpected(deployment: Deployment, resource: ExpectedResource): stri
   const [id] = Object.entries(deployment.template.Resources).find(
     ([candidate, r]) => r.Type === resource.type && candidate.startsWith(resource.logicalIdPrefix),
   ) ?? [''];
-  return resource.arnAttribute ? deployment.resolver.getAtt(id, resource.arnAttribute) : deployment.resolver.ref(id);
+  return (resource.arnAttribute ? deployment.resolver.getAtt(id, resource.arnAttribute) : deployment.resolver.ref(id)) + (resource.arnSuffix ?? '');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
@@ -112,6 +113,24 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     expect(batch?.error).toBeUndefined();
     expect(batch?.result).toEqual({ batchItemFailures: [] });
     expect(await idempotencyStatus(delivery.eventId)).toBe('COMPLETED');
+  });
+
+  it('archives the delivery through the template\'s Firehose stream, byte for byte, before its handler runs', async () => {
+    // Prepare
+    await stage.sqs.send(new PurgeQueueCommand({ QueueUrl: stage.queueUrl }));
+    const delivery = signed(buildVehicleState({ vehicleId: 'veh-rehearsal-archive' }));
+    const streamName = stage.deployment.resolver.resolve<string>(stage.deployment.functions.processor.rawEnvironment.ARCHIVE_STREAM_NAME);
+
+    // Act
+    await stage.deliver(delivery);
+    const [batch] = await stage.pollQueue();
+
+    // Assess
+    expect(batch?.result).toEqual({ batchItemFailures: [] });
+    const archived = (stage.firehose.records.get(streamName) ?? []).map((data) => parseArchiveLine(data.toString('utf8')));
+    expect(archived.filter((line) => line.eventId === delivery.eventId)).toEqual([
+      expect.objectContaining({ eventType: 'VEHICLE_STATE', route: 'data', body: delivery.body }),
+    ]);
   });
 
   it('treats the same delivery again as a duplicate: 200, and the handler does not run twice', async () => {

@@ -18,6 +18,7 @@ import {
   linkAwsSdkRuntimeModules,
   startLambdaSandbox,
 } from '../helpers/lambda-sandbox.ts';
+import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { type Deployment, type FunctionRole, readDeployment, REHEARSAL_ENV } from './deployment.ts';
 import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
@@ -27,7 +28,7 @@ import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 export const EVENT_SOURCE_MAPPING = 'event-source-mapping';
 
 /** SDK endpoint variables a function may use, by `AWS_ENDPOINT_URL_<name>`. */
-const SERVICES = { SQS: 'sqs', DYNAMODB: 'dynamodb', SECRETS_MANAGER: 'secretsmanager' } as const;
+const SERVICES = { SQS: 'sqs', DYNAMODB: 'dynamodb', SECRETS_MANAGER: 'secretsmanager', FIREHOSE: 'firehose' } as const;
 type EndpointName = keyof typeof SERVICES;
 
 /** A signed HTTP delivery, as Smartcar POSTs it. */
@@ -57,6 +58,8 @@ export interface RehearsalStage {
   /** Unrecorded clients straight to the emulators, for the tests' own reads. */
   readonly sqs: SQSClient;
   readonly dynamo: LocalDynamo;
+  /** The archive's Firehose stand-in, with every record the processor put. */
+  readonly firehose: FirehoseStub;
   /** The main queue's URL as fauxqs spells it (for the unrecorded client). */
   readonly queueUrl: string;
   /** The secret value the stub serves (the AMT the deliveries are signed with). */
@@ -143,10 +146,14 @@ async function build(
   // Which secret is read is checked on the recorded call (its ARN must be the template's).
   const secrets: SecretsManagerStub = await startSecretsManagerStub({ secretString: options.amt });
   cleanups.push(() => secrets.close());
+  // The archive's Firehose stream: a stand-in that stores what the processor puts.
+  const firehose: FirehoseStub = await startFirehoseStub();
+  cleanups.push(() => firehose.close());
   const upstreams: Record<EndpointName, string> = {
     SQS: emulator.endpoint,
     DYNAMODB: dynamo.endpoint,
     SECRETS_MANAGER: secrets.url,
+    FIREHOSE: firehose.url,
   };
 
   // Recording proxies: one per caller and service, so every request says who sent it.
@@ -266,6 +273,7 @@ async function build(
     processor,
     sqs,
     dynamo,
+    firehose,
     queueUrl: queueUrls.get(resolver.getAtt(queueId, 'QueueName'))!,
     amt: options.amt,
     httpEvent,

@@ -20,7 +20,25 @@ const OPERATORS: Record<string, Operator> = {
   arnlike: { matches: matchesArn, negated: false },
   arnnotequals: { matches: matchesArn, negated: true },
   arnnotlike: { matches: matchesArn, negated: true },
+  // The S3 bucket policy's TLS floor (`NumericLessThan: { 's3:TlsVersion': 1.2 }`) needs these.
+  numericequals: numeric((c, p) => c === p, false),
+  numericnotequals: numeric((c, p) => c === p, true),
+  numericlessthan: numeric((c, p) => c < p, false),
+  numericlessthanequals: numeric((c, p) => c <= p, false),
+  numericgreaterthan: numeric((c, p) => c > p, false),
+  numericgreaterthanequals: numeric((c, p) => c >= p, false),
 };
+
+/** A numeric operator: a value that is not a number never matches, as in AWS. */
+function numeric(compare: (contextValue: number, policyValue: number) => boolean, negated: boolean): Operator {
+  return {
+    matches: (p, c) => {
+      const [policyValue, contextValue] = [Number(p), Number(c)];
+      return Number.isFinite(policyValue) && Number.isFinite(contextValue) && compare(contextValue, policyValue);
+    },
+    negated,
+  };
+}
 
 /**
  * True when every operator and every key of a `Condition` element holds for the request context
@@ -29,7 +47,7 @@ const OPERATORS: Record<string, Operator> = {
  * A key missing from the context makes a positive operator false and a negated one
  * (`StringNotEquals`, ...) true, as AWS documents; `...IfExists` makes either true. `Null`
  * checks presence. Condition keys are looked up case-insensitively. Set operators
- * (`ForAnyValue:`/`ForAllValues:`) and numeric/date operators are not modelled: they throw.
+ * (`ForAnyValue:`/`ForAllValues:`) and date operators are not modelled: they throw.
  *
  * @example
  * ```ts

@@ -120,6 +120,20 @@ const TYPE_RULES: Record<string, TypeRule> = {
     ref: 'arn',
     attributes: { PolicyArn: 'arn' },
   },
+  'AWS::S3::Bucket': {
+    nameProperty: 'BucketName',
+    arn: (name, e) => `arn:${e.partition}:s3:::${name}`,
+    nameFrom: lastSegment(':'),
+    ref: 'name',
+    attributes: { Arn: 'arn' },
+  },
+  'AWS::KinesisFirehose::DeliveryStream': {
+    nameProperty: 'DeliveryStreamName',
+    arn: (name, e) => `arn:${e.partition}:firehose:${e.region}:${e.accountId}:deliverystream/${name}`,
+    nameFrom: lastSegment('/'),
+    ref: 'name',
+    attributes: { Arn: 'arn' },
+  },
   'AWS::Lambda::Function': {
     nameProperty: 'FunctionName',
     arn: (name, e) => `arn:${e.partition}:lambda:${e.region}:${e.accountId}:function:${name}`,

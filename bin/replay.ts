@@ -1,0 +1,184 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run replay -- --stack NAME --from ISO --to ISO [filters]`: send a window of the archive
+ * through the pipeline again, once per run, after a handler fix. See `--help`.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { LOCAL_ADDRESS } from '../local/api/constants.ts';
+import { intOption } from './cli/args.ts';
+import { UsageError } from './cli/errors.ts';
+import { type ReplayCounts, type ReplaySummary, runReplay } from './cli/replay-run.ts';
+import { resolveReplayTarget, type ReplayTargetSpec } from './cli/replay-target.ts';
+import { runCli } from './cli/run-cli.ts';
+
+const DEFAULT_LOCAL_URL = `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}`;
+const DEFAULT_RATE = 100;
+const DEFAULT_LATE_HOURS = 1;
+
+const USAGE = `Usage: npm run replay -- (--stack NAME | --local [URL]) --from TIME --to TIME [options]
+
+Reads the archive (every delivery, byte for byte, filed by UTC hour) for the hours of the window,
+keeps the deliveries the receiver accepted in [--from, --to) that pass the filters, and sends each
+raw body to the main queue with its original attributes plus a replayId (one per run, printed
+first). The processor runs each replayed event's handler again, once per run, even if its eventId
+was handled before; handlers see event.replay.id. Older signal values than the stored ones are
+still skipped by the freshness store. Replays never pass through the receiver.
+
+Target (one of)
+  --stack NAME            a deployed stack, e.g. SmartcarWebhooks-dev: its ArchiveBucketName and
+                          QueueUrl outputs (needs cloudformation:DescribeStacks, s3:ListBucket,
+                          s3:GetObject and sqs:SendMessage)
+  --local [URL]           a running npm start pipeline (default ${DEFAULT_LOCAL_URL}): its archive
+                          folder and queue
+  --region REGION         AWS region (default: AWS_REGION / your profile)
+
+Window (required)
+  --from TIME             start, inclusive, ISO 8601 with a zone: 2026-12-01T08:00Z
+  --to TIME               end, exclusive, e.g. 2026-12-01T12:00Z
+
+Filters (all optional, combined with AND)
+  --type TYPE             only this event type, e.g. VEHICLE_STATE or VEHICLE_ERROR
+  --vehicle ID            only this vehicle (the body's vehicleId or data.vehicle.id)
+  --event-id ID           only this eventId (repeatable)
+
+Options
+  --dry-run               read and count, send nothing
+  --rate N                at most N messages per second (default ${DEFAULT_RATE}), so a large replay
+                          leaves the processor room for live traffic
+  --late-hours N          also read the N hours after --to (default ${DEFAULT_LATE_HOURS}): objects are filed
+                          by when they were archived, seconds after receipt, or later if the
+                          processor was behind (raise it after a backlog)
+  -h, --help              this text
+
+Output: the replayId, a progress line (objects read, matched, sent, failed), then a summary:
+matched, sent, skipped (outside the window or filtered out), failed, and every object or line
+that could not be read (a truncated object is reported, never skipped silently). Exit code 1
+when anything failed or could not be read.
+
+Examples
+  npm run replay -- --stack SmartcarWebhooks-dev --from 2026-12-01T08:00Z --to 2026-12-01T12:00Z --dry-run
+  npm run replay -- --stack SmartcarWebhooks-dev --from 2026-12-01T08:00Z --to 2026-12-01T12:00Z --type VEHICLE_STATE --rate 50
+  npm run replay -- --local --from 2026-12-01T08:00Z --to 2026-12-01T09:00Z --vehicle 36ab27d0-fd9d-4455-823a-ce30af709ffc
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: withLocalDefault(argv),
+    options: {
+      stack: { type: 'string' },
+      local: { type: 'string' },
+      region: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string' },
+      vehicle: { type: 'string' },
+      'event-id': { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      rate: { type: 'string' },
+      'late-hours': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (Boolean(values.stack) === Boolean(values.local)) throw new UsageError('Pass one target: --stack NAME or --local [URL]');
+  const from = timeOption(values.from, '--from');
+  const to = timeOption(values.to, '--to');
+  if (to <= from) throw new UsageError('--to must be after --from');
+  const rate = intOption(values.rate, '--rate', { default: DEFAULT_RATE, min: 1, max: 3_000 });
+  const lateHours = intOption(values['late-hours'], '--late-hours', { default: DEFAULT_LATE_HOURS, min: 0, max: 24 * 14 });
+  const spec: ReplayTargetSpec = values.stack
+    ? { kind: 'stack', stackName: values.stack, ...(values.region ? { region: values.region } : {}) }
+    : { kind: 'local', url: values.local! };
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+  const replayId = `replay-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}-${randomUUID().slice(0, 8)}`;
+  const target = await resolveReplayTarget(spec);
+  try {
+    process.stdout.write(
+      `replayId ${replayId}\n${values['dry-run'] ? 'Dry run: counting' : 'Replaying'} ${new Date(from).toISOString()} to ${new Date(to).toISOString()} from ${target.source.description} into ${target.description}\n`,
+    );
+    const bar = progressBar();
+    const summary = await runReplay({
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
+      filter: {
+        from,
+        to,
+        ...(values.type ? { eventType: values.type } : {}),
+        ...(values.vehicle ? { vehicleId: values.vehicle } : {}),
+        ...(values['event-id'] ? { eventIds: values['event-id'] } : {}),
+      },
+      replayId,
+      rate,
+      dryRun: Boolean(values['dry-run']),
+      lateHours,
+      onProgress: bar.update,
+    });
+    bar.done();
+    process.stdout.write(formatSummary(summary, Boolean(values['dry-run'])));
+    return summary.failed > 0 || summary.unreadable.length > 0 ? 1 : 0;
+  } finally {
+    target.close();
+  }
+}
+
+/** `--local` may stand alone: it then means the default local URL. */
+function withLocalDefault(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--local' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? [arg, DEFAULT_LOCAL_URL] : [arg]));
+}
+
+function timeOption(value: string | undefined, name: string): number {
+  if (!value) throw new UsageError(`${name} is required (ISO 8601 with a zone, e.g. 2026-12-01T08:00Z)`);
+  const ms = Date.parse(value);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(ms)) throw new UsageError(`${name} must be ISO 8601 with a zone (e.g. 2026-12-01T08:00Z), got "${value}"`);
+  return ms;
+}
+
+/** A bar over the archive objects with the counts; redrawn in place on a terminal, a line a second otherwise. */
+function progressBar(): { update(counts: Readonly<ReplayCounts>): void; done(): void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let line = '';
+  const render = (c: Readonly<ReplayCounts>): string => {
+    const width = 24;
+    const filled = c.objects === 0 ? width : Math.round((c.objectsRead / c.objects) * width);
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] objects ${c.objectsRead}/${c.objects} | matched ${c.matched} | sent ${c.sent} | failed ${c.failed}`;
+  };
+  return {
+    update(counts) {
+      line = render(counts);
+      if (tty) process.stderr.write(`\r${line}`);
+      else if (Date.now() - last >= 1_000) {
+        last = Date.now();
+        process.stderr.write(`${line}\n`);
+      }
+    },
+    done() {
+      process.stderr.write(tty ? '\n' : `${line}\n`);
+    },
+  };
+}
+
+function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
+  const rate = summary.elapsedMs > 0 ? ((summary.sent / summary.elapsedMs) * 1000).toFixed(1) : '0';
+  const lines = [
+    `Summary (replayId ${summary.replayId}${dryRun ? ', dry run: nothing sent' : ''})`,
+    `  matched  ${summary.matched}`,
+    `  sent     ${summary.sent}`,
+    `  skipped  ${summary.skipped}  (outside the window or filtered out)`,
+    `  failed   ${summary.failed}`,
+    `  objects  ${summary.objectsRead} read in ${(summary.elapsedMs / 1000).toFixed(1)} s (${rate} messages/s)`,
+  ];
+  if (summary.unreadable.length > 0) {
+    lines.push(`  UNREADABLE ${summary.unreadable.length} (these deliveries were not replayed):`);
+    for (const part of summary.unreadable) lines.push(`    ${part.key}${part.line ? ` line ${part.line}` : ''}: ${part.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+runCli('replay', USAGE, () => main(process.argv.slice(2)));

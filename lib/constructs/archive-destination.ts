@@ -1,0 +1,80 @@
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { DestinationConfig, IDestination } from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { ILogGroup, ILogStream } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct, IDependable } from 'constructs';
+
+/** Properties of {@link ArchiveS3Destination}. */
+export interface ArchiveS3DestinationProps {
+  readonly bucket: IBucket;
+  /** The role Firehose assumes to write; it gets exactly the grants below. */
+  readonly role: IRole;
+  /** Where Firehose logs delivery errors. */
+  readonly logGroup: ILogGroup;
+  readonly logStream: ILogStream;
+  /** Object key prefix, with Firehose's `!{timestamp:...}` expressions. */
+  readonly dataPrefix: string;
+  /** Prefix of records Firehose could not deliver; must contain `!{firehose:error-output-type}`. */
+  readonly errorPrefix: string;
+  readonly bufferingIntervalSeconds: number;
+  readonly bufferingSizeMiB: number;
+}
+
+/**
+ * A Firehose S3 destination with a least-privilege role: aws-cdk-lib's `S3Bucket` destination
+ * always calls `bucket.grantReadWrite(role)` (DeleteObject, PutObjectRetention, List* and more),
+ * which the archive must never allow; this one grants only what the Firehose developer guide
+ * ("Grant Firehose access to an Amazon S3 destination") lists, on the two prefixes it writes,
+ * plus PutLogEvents on its error log stream. GZIP, UTC hour prefixes, no dynamic partitioning
+ * and no processor: the processor already ends every record in `\n`.
+ *
+ * @example
+ * ```ts
+ * new DeliveryStream(this, 'Stream', { destination: new ArchiveS3Destination({ bucket, role, ... }) });
+ * ```
+ */
+export class ArchiveS3Destination implements IDestination {
+  public constructor(private readonly props: ArchiveS3DestinationProps) {}
+
+  public bind(_scope: Construct): DestinationConfig {
+    const { bucket, role, logGroup, logStream } = this.props;
+    const dependables: IDependable[] = [];
+    const allow = (actions: string[], resource: string): void => {
+      const { policyDependable } = role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resource] }));
+      if (policyDependable) dependables.push(policyDependable);
+    };
+    // Bucket level: where the bucket is, and listing (Firehose checks for its own multipart uploads).
+    allow(['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], bucket.bucketArn);
+    // Object level, only under the two prefixes Firehose writes: no delete, no retention or ACL changes.
+    for (const prefix of [staticPart(this.props.dataPrefix), staticPart(this.props.errorPrefix)]) {
+      allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], bucket.arnForObjects(`${prefix}*`));
+    }
+    allow(['logs:PutLogEvents'], logGroup.logGroupArn);
+    return {
+      extendedS3DestinationConfiguration: {
+        bucketArn: bucket.bucketArn,
+        roleArn: role.roleArn,
+        prefix: this.props.dataPrefix,
+        errorOutputPrefix: this.props.errorPrefix,
+        compressionFormat: 'GZIP',
+        bufferingHints: {
+          intervalInSeconds: this.props.bufferingIntervalSeconds,
+          sizeInMBs: this.props.bufferingSizeMiB,
+        },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: logGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
+      },
+      dependables,
+    };
+  }
+}
+
+/** The part of a Firehose prefix before its first `!{...}` expression (`events/` of `events/!{timestamp:...}/`). */
+function staticPart(prefix: string): string {
+  const expression = prefix.indexOf('!{');
+  if (expression <= 0) throw new Error(`The archive prefix "${prefix}" must start with a fixed folder`);
+  return prefix.slice(0, expression);
+}

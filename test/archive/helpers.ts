@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
+import { sqsRecord } from '../processor/helpers/factories.ts';
+
+/** Options of {@link deliveryRecord}: the attributes the receiver (or the replay) sets. */
+export interface DeliveryRecordOptions {
+  messageId?: string;
+  receivedAt?: number;
+  route?: string;
+  deliveryId?: string;
+  replayId?: string;
+  receiveCount?: number;
+}
+
+/**
+ * An SQS record as the receiver enqueues a delivery: the raw body plus the `eventId`,
+ * `eventType`, `deliveryId`, `route` and `receivedAt` message attributes (and `replayId` when the
+ * replay sent it), in the shape Lambda's SQS event gives them.
+ */
+export function deliveryRecord(body: Record<string, unknown> | string, options: DeliveryRecordOptions = {}): SQSRecord {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const parsed = typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : body;
+  const record = sqsRecord(text, {
+    messageId: options.messageId ?? randomUUID(),
+    ...(options.receiveCount ? { receiveCount: options.receiveCount } : {}),
+  });
+  const string = (value: string) => ({ stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] });
+  record.messageAttributes = {
+    [MESSAGE_ATTRIBUTE.EVENT_ID]: string(String(parsed.eventId)),
+    [MESSAGE_ATTRIBUTE.EVENT_TYPE]: string(String(parsed.eventType)),
+    [MESSAGE_ATTRIBUTE.DELIVERY_ID]: string(options.deliveryId ?? `dlv-${randomUUID()}`),
+    [MESSAGE_ATTRIBUTE.ROUTE]: string(options.route ?? 'data'),
+    [MESSAGE_ATTRIBUTE.RECEIVED_AT]: {
+      stringValue: String(options.receivedAt ?? Date.now()),
+      dataType: 'Number',
+      stringListValues: [],
+      binaryListValues: [],
+    },
+    ...(options.replayId ? { [MESSAGE_ATTRIBUTE.REPLAY_ID]: string(options.replayId) } : {}),
+  };
+  return record;
+}

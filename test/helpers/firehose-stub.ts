@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { buffer } from 'node:stream/consumers';
+import { listenOnLoopback } from './loopback.ts';
+
+/** A running {@link startFirehoseStub}. */
+export interface FirehoseStub {
+  /** e.g. `http://127.0.0.1:49152`: the Firehose endpoint to give a client. */
+  readonly url: string;
+  /** Every record accepted, per delivery stream name, in arrival order (the bytes Firehose would deliver). */
+  readonly records: Map<string, Buffer[]>;
+  /** `PutRecordBatch` requests answered, with the number of records in each. */
+  readonly requests: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A Firehose stand-in on 127.0.0.1 that speaks the JSON 1.1 protocol of `PutRecordBatch`
+ * (`X-Amz-Target: Firehose_20150804.PutRecordBatch`, records base64 in `Data`) and stores every
+ * record, so the real SDK client and the bundled processor can archive without AWS. It
+ * enforces the API's limits (500 records, 4 MiB, 1,000 KiB per record) as AWS does: a
+ * `InvalidArgumentException` for the whole request.
+ *
+ * @example
+ * ```ts
+ * const firehose = await startFirehoseStub();
+ * const client = new FirehoseClient({ endpoint: firehose.url, region: 'us-east-1' });
+ * ```
+ */
+export async function startFirehoseStub(): Promise<FirehoseStub> {
+  const records = new Map<string, Buffer[]>();
+  const requests: number[] = [];
+  const server = createServer((request, response) => {
+    void buffer(request).then((body) => {
+      const answer = (status: number, payload: unknown, errorType?: string): void => {
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+          'x-amzn-requestid': randomUUID(),
+        });
+        response.end(JSON.stringify(payload));
+      };
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (target !== 'Firehose_20150804.PutRecordBatch') {
+        return answer(400, { __type: 'UnknownOperationException', message: target }, 'UnknownOperationException');
+      }
+      const input = JSON.parse(body.toString('utf8')) as { DeliveryStreamName: string; Records: Array<{ Data: string }> };
+      const data = input.Records.map((record) => Buffer.from(record.Data, 'base64'));
+      const total = data.reduce((sum, d) => sum + d.length, 0);
+      if (data.length > 500 || total > 4 * 1024 * 1024 || data.some((d) => d.length > 1_000 * 1024)) {
+        return answer(400, { __type: 'InvalidArgumentException', message: 'limits exceeded' }, 'InvalidArgumentException');
+      }
+      requests.push(data.length);
+      const stored = records.get(input.DeliveryStreamName) ?? [];
+      stored.push(...data);
+      records.set(input.DeliveryStreamName, stored);
+      answer(200, { FailedPutCount: 0, Encrypted: true, RequestResponses: data.map(() => ({ RecordId: randomUUID() })) });
+    });
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    records,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
