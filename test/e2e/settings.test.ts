@@ -98,6 +98,8 @@ describe('`npm start -c`', () => {
 
       // Assess
       expect(output).toMatch(/Settings\s+maxReceiveCount 5 \(-c\), processorTimeoutSeconds 30 \(default\), deliveryToleranceSeconds 900 \(default\)/);
+      // Both lines in one banner: the settings above and the local archive (the default folder without --data-dir).
+      expect(output).toMatch(/Archive\s+\/\S+\/\.local-data\/archive\s+\(npm run replay -- --local/);
       expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5 });
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
