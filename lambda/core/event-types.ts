@@ -28,15 +28,3 @@ export const EVENT_TYPES = ['VEHICLE_STATE', 'VEHICLE_ERROR'] as const;
  */
 export type EventTypeName = (typeof EVENT_TYPES)[number];
 
-/**
- * Whether `value` names an event type of {@link EVENT_TYPES}.
- *
- * @example
- * ```ts
- * isEventTypeName('VEHICLE_ERROR'); // true
- * isEventTypeName('VERIFY'); // false
- * ```
- */
-export function isEventTypeName(value: string): value is EventTypeName {
-  return (EVENT_TYPES as readonly string[]).includes(value);
-}
