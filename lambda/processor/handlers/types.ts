@@ -39,7 +39,7 @@ export interface UntypedEvent<T extends string = string> extends BaseEvent {
   data: Record<string, unknown>;
 }
 
-/** The typed shape of each event type that has one; add yours here to get a typed `event`. */
+/** The typed shape of each event type that has one; add yours here (and its parser to `DATA_PARSERS` in `parse-event.ts`) to get a typed `event`. */
 interface TypedEvents {
   VEHICLE_STATE: VehicleStateEvent;
   VEHICLE_ERROR: VehicleErrorEvent;
