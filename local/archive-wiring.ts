@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ProcessorDependencies } from '../lambda/processor/types.ts';
+import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
 import { createLocalArchiveWriter } from './archive.ts';
 import type { StatsCollector } from './stats.ts';
 import type { PipelineOptions } from './types.ts';

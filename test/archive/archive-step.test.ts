@@ -5,7 +5,7 @@ import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clie
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
