@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { ALARM_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX, WAF_DEFAULTS } from './constants.ts';
 import { INGRESS_KINDS, type IngressKind } from './constructs/ingress-types.ts';
+import { type EncryptionKeySetting, KMS_KEY_ARN } from './constructs/encryption.ts';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ConfigError } from './errors.ts';
 import type { SmartcarWebhookStackProps } from './smartcar-webhook-stack.ts';
@@ -41,6 +42,7 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'maxReceiveCount',
   'alarmThresholds',
+  'encryptionKey',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -137,6 +139,7 @@ export function readConfig(node: Node): WebhookConfig {
     maxConcurrency: optionalInt(get('maxConcurrency'), 'maxConcurrency', 2, 1_000),
     maxReceiveCount: optionalInt(get('maxReceiveCount'), 'maxReceiveCount', 1, 1_000),
     alarmThresholds: optionalThresholds(get('alarmThresholds')),
+    encryptionKey: optionalEncryptionKey(get('encryptionKey')),
   };
 }
 
@@ -180,6 +183,13 @@ function optionalIngress(value: unknown): IngressKind | undefined {
   const match = INGRESS_KINDS.find((kind) => kind === value);
   if (match === undefined) throw new ConfigError('ingress', `one of ${INGRESS_KINDS.join(', ')}`, value);
   return match;
+}
+
+function optionalEncryptionKey(value: unknown): EncryptionKeySetting | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'aws-managed' || value === 'create') return value;
+  if (typeof value === 'string' && KMS_KEY_ARN.test(value)) return value as EncryptionKeySetting;
+  throw new ConfigError('encryptionKey', 'aws-managed, create or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)', value);
 }
 
 function optionalRemovalPolicy(value: unknown): RemovalPolicy | undefined {

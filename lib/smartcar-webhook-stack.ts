@@ -1,10 +1,12 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { DEFAULT_STAGE, PROD_STAGE, STACK_NAME_PREFIX } from './constants.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
+import { type EncryptionKeySetting, PipelineKey } from './constructs/encryption.ts';
+import { EncryptLogGroups } from './constructs/encryption-props.ts';
 import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
 import { DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './constructs/ingress-types.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -92,6 +94,12 @@ export interface SmartcarWebhookStackProps extends StackProps {
   readonly maxReceiveCount?: number;
   /** @default ALARM_DEFAULTS (see README "Alarms and dashboard") */
   readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /**
+   * `aws-managed`, `create` (one customer managed key for queues, tables, log groups, alarm
+   * topic and secret) or a KMS key ARN (README "Encryption").
+   * @default 'aws-managed'
+   */
+  readonly encryptionKey?: EncryptionKeySetting;
 }
 
 /**
@@ -112,6 +120,7 @@ export class SmartcarWebhookStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: WebhookDashboard;
   public readonly amtSecret: AmtSecret;
+  public readonly encryption: PipelineKey;
 
   public constructor(scope: Construct, id: string, props: SmartcarWebhookStackProps = {}) {
     super(scope, id, {
@@ -125,9 +134,15 @@ export class SmartcarWebhookStack extends Stack {
     const metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`;
     const ingressKind = props.ingress ?? DEFAULT_INGRESS;
 
+    this.encryption = new PipelineKey(this, 'Encryption', { setting: props.encryptionKey, removalPolicy });
+    const encryptionKey = this.encryption.key;
+    // Every log group, including those the front doors (and later constructs) create.
+    if (encryptionKey) Aspects.of(this).add(new EncryptLogGroups(encryptionKey));
+
     this.amtSecret = new AmtSecret(this, 'AmtSecret', {
       existingSecretArn: props.amtSecretArn,
       removalPolicy,
+      encryptionKey,
     });
 
     this.processing = new Processing(this, 'Processing', {
@@ -141,6 +156,7 @@ export class SmartcarWebhookStack extends Stack {
       logLevel: props.logLevel,
       logRetention,
       removalPolicy,
+      encryptionKey,
     });
 
     this.receiver = new ReceiverFunction(this, 'Receiver', {
@@ -187,6 +203,7 @@ export class SmartcarWebhookStack extends Stack {
       ...monitored,
       alarmEmail: props.alarmEmail,
       thresholds: props.alarmThresholds,
+      encryptionKey,
     });
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {

@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -32,6 +33,12 @@ export interface MonitoringProps extends MonitoredResources {
    * @default ALARM_DEFAULTS
    */
   readonly thresholds?: Partial<AlarmThresholds>;
+  /**
+   * Customer managed key of the alarm topic (`-c encryptionKey`). Its policy must let
+   * cloudwatch.amazonaws.com Decrypt and GenerateDataKey* for these alarms (PipelineKey does).
+   * @default - no SNS-level encryption (see the AwsSolutions-SNS2 acknowledgement)
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -70,6 +77,7 @@ export class Monitoring extends Construct {
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'Smartcar webhook alarms',
       enforceSSL: true,
+      masterKey: props.encryptionKey,
     });
     // A topic policy replaces SNS's default one, so with only the TLS deny CloudWatch may not
     // publish and every alarm would be silent. Allow CloudWatch on behalf of this account's
@@ -95,11 +103,13 @@ export class Monitoring extends Construct {
         },
       }),
     );
-    Validations.of(this.topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost.',
-    });
+    if (!props.encryptionKey) {
+      Validations.of(this.topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost (-c encryptionKey=create encrypts it with the pipeline key).',
+      });
+    }
     if (props.alarmEmail) {
       const subscription = this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       Validations.of(subscription).acknowledge({

@@ -1,12 +1,14 @@
 import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
 import { DEFAULT_LOG_LEVEL, PROCESSOR_DEFAULTS } from '../constants.ts';
+import { queueEncryption, tableEncryption } from './encryption-props.ts';
 import { FunctionWithLogGroup } from './function-with-log-group.ts';
 
 /** Properties of {@link Processing}. */
@@ -59,6 +61,11 @@ export interface ProcessingProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer managed key for both queues and both tables (`-c encryptionKey`).
+   * @default - SSE-SQS queues, tables on DynamoDB's AWS-owned key
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -99,7 +106,7 @@ export class Processing extends Construct {
     this.maxReceiveCount = props.maxReceiveCount ?? PROCESSOR_DEFAULTS.maxReceiveCount;
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(props.encryptionKey),
       enforceSSL: true,
       maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
       retentionPeriod: Duration.days(PIPELINE_DEFAULTS.dlqRetentionDays),
@@ -115,7 +122,7 @@ export class Processing extends Construct {
     });
 
     this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(props.encryptionKey),
       enforceSSL: true,
       maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
       retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
@@ -129,14 +136,14 @@ export class Processing extends Construct {
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
       partitionKey: { name: TABLE_SCHEMA.IDEMPOTENCY.partitionKey, type: AttributeType.STRING },
       timeToLiveAttribute: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
-      ...statefulTableDefaults(removalPolicy),
+      ...statefulTableDefaults(removalPolicy, props.encryptionKey),
     });
 
     this.vehicleStateTable = new Table(this, 'VehicleStateTable', {
       partitionKey: { name: TABLE_SCHEMA.VEHICLE_STATE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.VEHICLE_STATE.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: TABLE_SCHEMA.VEHICLE_STATE.ttlAttribute,
-      ...statefulTableDefaults(removalPolicy),
+      ...statefulTableDefaults(removalPolicy, props.encryptionKey),
     });
 
     const fn = new FunctionWithLogGroup(this, 'Processor', {
@@ -185,6 +192,10 @@ export class Processing extends Construct {
         resources: [this.queue.queueArn],
       }),
     );
+    // With a customer managed key: the event source mapping's ReceiveMessage needs kms:Decrypt
+    // (SQS guide, "Configuring a queue to trigger a Lambda function": permissions for encrypted
+    // queues), and DynamoDB decrypts the tables' key on the processor's behalf for every item call.
+    props.encryptionKey?.grant(fn.role, 'kms:Decrypt');
     fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
       eventSourceArn: this.queue.queueArn,
       batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
@@ -210,10 +221,10 @@ export class Processing extends Construct {
 }
 
 /** On-demand, encrypted at rest, point-in-time recovery: the same for both tables. */
-function statefulTableDefaults(removalPolicy: RemovalPolicy) {
+function statefulTableDefaults(removalPolicy: RemovalPolicy, key: IKey | undefined) {
   return {
     billingMode: BillingMode.PAY_PER_REQUEST,
-    encryption: TableEncryption.DEFAULT,
+    ...tableEncryption(key),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy,
   } as const;
