@@ -50,7 +50,10 @@ export interface PipelineKeyProps {
  *   Region (`kms:EncryptionContext:aws:logs:arn`), as the CloudWatch Logs guide's key policy does;
  * - CloudWatch (`cloudwatch.amazonaws.com`) `kms:Decrypt` + `kms:GenerateDataKey*`, on behalf of
  *   this stack's alarms only, so they can publish to the encrypted alarm topic (the SNS guide:
- *   "compatibility between event sources from AWS services and encrypted topics");
+ *   "compatibility between event sources from AWS services and encrypted topics"). Monitoring's
+ *   `topic.grantPublish` adds it, with the topic policy's own source conditions;
+ * - Secrets Manager's statements that `Secret` adds for its key (the account's principals, only
+ *   through Secrets Manager: nothing the root statement does not already delegate);
  * - and it denies `kms:CreateGrant` to anyone but AWS services creating grants for their own
  *   resources (DynamoDB does at table creation), as Control Tower's CT.KMS.PR.3 asks.
  * SQS, DynamoDB and Secrets Manager need no statement of their own: they call KMS on behalf of
@@ -92,8 +95,9 @@ export class PipelineKey extends Construct {
 }
 
 /**
- * The service statements of a created pipeline key (after the account's root statement). Also
- * what the owner of an imported key adds to its policy (README "Encryption").
+ * The statements a created pipeline key gets here (the account's root statement comes first, the
+ * alarms' and the secret's from the constructs that use the key). The owner of an imported key
+ * adds the CloudWatch Logs one and the alarms' one to its policy (README "Encryption").
  *
  * @example
  * ```ts
@@ -102,12 +106,6 @@ export class PipelineKey extends Construct {
  */
 export function pipelineKeyStatements(stack: Stack): PolicyStatement[] {
   const logGroups = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  const stackAlarms = stack.formatArn({
-    service: 'cloudwatch',
-    resource: 'alarm',
-    resourceName: `${stack.stackName}-*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
   return [
     new PolicyStatement({
       sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
@@ -115,13 +113,6 @@ export function pipelineKeyStatements(stack: Stack): PolicyStatement[] {
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroups } },
-    }),
-    new PolicyStatement({
-      sid: 'CloudWatchAlarmsPublishToTheEncryptedTopic',
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': stackAlarms } },
     }),
     new PolicyStatement({
       sid: 'GrantsOnlyForAwsResources',

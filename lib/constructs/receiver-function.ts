@@ -126,8 +126,8 @@ export class ReceiverFunction extends Construct {
     // kms:GenerateDataKey and kms:Decrypt on the sender's behalf (SQS key management guide).
     props.queue.encryptionMasterKey?.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     // GetSecretValue on a secret encrypted with a customer managed key: Secrets Manager calls
-    // kms:Decrypt on the caller's behalf. (Granted once if it is the queue's key too.)
-    props.secret.encryptionKey?.grant(fn.role, 'kms:Decrypt');
+    // kms:Decrypt on the caller's behalf; the queue's grant covers it when the key is the same.
+    if (props.secret.encryptionKey !== props.queue.encryptionMasterKey) props.secret.encryptionKey?.grant(fn.role, 'kms:Decrypt');
 
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
