@@ -5,7 +5,8 @@ import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
+import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
+import { queueSettings } from '../lambda/core/queue-settings.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables, localDynamoConnection } from './dynamo.ts';
@@ -35,7 +36,13 @@ import type { LocalDeliveryStatus, LocalEndpoints, LocalStats } from './api/type
 export async function wirePipeline(options: PipelineOptions, emulators: EmulatorHost): Promise<LocalPipeline> {
   const host = options.host ?? LOCAL_ADDRESS.host;
   const logLevel = options.logLevel ?? (options.quiet ? 'WARN' : 'INFO');
-  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds;
+  // The stack's queue settings (the same function the stack uses), with the local visibility timeout.
+  const queueInput = {
+    processorTimeoutSeconds: options.settings?.processorTimeoutSeconds,
+    maxReceiveCount: options.settings?.maxReceiveCount,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds,
+  };
+  const queueConfig = queueSettings(queueInput);
   const amtGenerated = !options.amt;
   const amt = options.amt ?? generateDevAmt();
   const localLogger = createLocalLogger('local-pipeline', logLevel);
@@ -58,7 +65,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const adminDynamo = createLocalDynamoClient(emulators.dynamo.endpoint);
     cleanups.push(async () => adminDynamo.destroy());
     const [queues] = await Promise.all([
-      createPipelineQueues(adminSqs, { visibilityTimeoutSeconds }),
+      createPipelineQueues(adminSqs, queueInput),
       createProcessorTables(adminDynamo, {
         idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
         vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
@@ -77,6 +84,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       logger: createLocalLogger(SERVICE.RECEIVER, logLevel),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
       errorCallbackPath: ROUTES.ERROR_PATH,
+      deliveryToleranceSeconds: options.settings?.deliveryToleranceSeconds,
       onOutcome: stats.onReceiverOutcome,
     });
 
@@ -86,7 +94,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamodb: processorDynamo,
       idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
       vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
-      maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+      maxReceiveCount: queueConfig.maxReceiveCount,
       ...(options.handlers ? { handlers: options.handlers } : {}),
       // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
       throwOnFullBatchFailure: false,
@@ -103,7 +111,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       waitTimeSeconds: options.waitTimeSeconds ?? LOCAL_DEFAULTS.waitTimeSeconds,
       concurrency: options.pollerConcurrency ?? LOCAL_DEFAULTS.pollerConcurrency,
       // In AWS the visibility timeout outlasts the function timeout; keep that true locally.
-      timeoutSeconds: Math.min(PIPELINE_DEFAULTS.processorTimeoutSeconds, visibilityTimeoutSeconds),
+      timeoutSeconds: Math.min(queueConfig.processorTimeoutSeconds, queueConfig.visibilityTimeoutSeconds),
     });
     poller.start();
     cleanups.push(() => poller.stop());

@@ -37,6 +37,11 @@ export interface PipelineKeyProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The created key's alias, after `alias/` (unique per account and Region).
+   * @default - the stack name
+   */
+  readonly aliasName?: string;
 }
 
 /**
@@ -86,7 +91,7 @@ export class PipelineKey extends Construct {
     const key = new Key(this, 'Key', {
       description: `Encrypts the Smartcar webhook pipeline ${stack.stackName}: queues, tables, logs, alarm topic, AMT secret`,
       enableKeyRotation: true,
-      alias: `alias/${stack.stackName}`,
+      alias: `alias/${props.aliasName ?? stack.stackName}`,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     for (const statement of pipelineKeyStatements(stack)) key.addToResourcePolicy(statement);

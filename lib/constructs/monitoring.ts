@@ -1,9 +1,9 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   type IMetric,
-  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,9 +15,11 @@ import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import {
   ALARM_DEFAULTS,
   ALARM_PERIOD_MINUTES,
+  ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
-} from '../constants.ts';
+} from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 
@@ -34,12 +36,22 @@ export interface MonitoringProps extends MonitoredResources {
    */
   readonly thresholds?: Partial<AlarmThresholds>;
   /**
-   * Customer managed key of the alarm topic (`-c encryptionKey`). Its policy must let
-   * cloudwatch.amazonaws.com Decrypt and GenerateDataKey* for these alarms (PipelineKey does).
+   * Customer managed key of the alarm topic (`-c encryptionKey`). `grantPublish` below then also
+   * lets cloudwatch.amazonaws.com Decrypt and GenerateDataKey* on it, for these alarms only
+   * (SNS guide: event sources from AWS services and encrypted topics).
    * @default - no SNS-level encryption (see the AwsSolutions-SNS2 acknowledgement)
    */
   readonly encryptionKey?: IKey;
+  /**
+   * Alarm props merged over every alarm's (say, `evaluationPeriods: 3` and `datapointsToAlarm: 2`
+   * for fewer pages on short spikes).
+   * @default ALARM_PROPS_DEFAULTS: 1 of 1 periods, missing data not breaching
+   */
+  readonly alarmProps?: AlarmOverrides;
 }
+
+/** The alarm props a caller may set for every alarm. */
+export type AlarmOverrides = Partial<Pick<AlarmProps, 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData' | 'actionsEnabled'>>;
 
 /**
  * The alarm topic (TLS-only, optional email subscription) and one alarm per failure mode,
@@ -66,9 +78,12 @@ export class Monitoring extends Construct {
    * drawn on the dashboard against its threshold. Also in {@link alarms}.
    */
   public readonly silentDropAlarms: Alarm[] = [];
+  /** Props every alarm shares: the defaults with the caller's `alarmProps` over them. */
+  private readonly alarmProps: Required<Omit<AlarmOverrides, 'actionsEnabled'>> & AlarmOverrides;
 
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.alarmProps = overrideProps(ALARM_PROPS_DEFAULTS, props.alarmProps);
     const thresholds: AlarmThresholds = { ...ALARM_DEFAULTS, ...props.thresholds };
     const period = Duration.minutes(ALARM_PERIOD_MINUTES);
     const custom = (service: (typeof SERVICE)[keyof typeof SERVICE], name: string) =>
@@ -107,7 +122,7 @@ export class Monitoring extends Construct {
       Validations.of(this.topic).acknowledge({
         id: 'AwsSolutions-SNS2',
         reason:
-          'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost (-c encryptionKey=create encrypts it with the pipeline key).',
+          'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost (-c encryptionKey=create puts it on the pipeline key).',
       });
     }
     if (props.alarmEmail) {
@@ -235,9 +250,7 @@ export class Monitoring extends Construct {
       metric: options.metric,
       threshold: options.threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...this.alarmProps,
     });
     const action = new SnsAction(this.topic);
     alarm.addAlarmAction(action);
