@@ -160,6 +160,7 @@ describe('readConfig', () => {
       maxConcurrency: 2,
       maxReceiveCount: 4,
       alarmThresholds: { throttles: 1 },
+      encryptionKey: 'create',
     };
 
     // Act
