@@ -32,10 +32,10 @@ export const SQS_DEFAULT_DATA_KEY_REUSE_SECONDS = 300;
  * ```
  */
 export function kmsCost(stack: StackSettings): KmsCost {
-  const e = stack.encryption;
+  const current = stack.encryption;
   const secretCalls = MONTH_SECONDS / stack.amt_cache_seconds;
   const periods = (seconds: number): number => MONTH_SECONDS / seconds;
-  const build = (cmk: boolean): KmsCost['current'] => {
+  const build = (cmk: boolean, e: EncryptionSettings): KmsCost['current'] => {
     const on = (count: number, onCmk: number): number => (cmk ? count : onCmk);
     const lines: KmsRequestLine[] = [
       { item: 'Secrets Manager (GetSecretValue -> Decrypt)', requests: secretCalls, basis: `1 per AMT cache refresh (${stack.amt_cache_seconds} s), AWS-managed or not` },
@@ -56,6 +56,10 @@ export function kmsCost(stack: StackSettings): KmsCost {
       },
     ];
     if (e.s3_buckets > 0) {
+      if (e.s3_buckets_on_cmk > e.s3_buckets_with_bucket_key) {
+        // Without a Bucket Key S3 asks KMS once per object: model it before pricing it.
+        throw new Error('A bucket on the customer managed key has no S3 Bucket Key: its per-object KMS requests are not modelled');
+      }
       lines.push({
         item: 'S3 archive (S3 Bucket Key)',
         requests: on(e.s3_buckets, e.s3_buckets_on_cmk) * periods(SERVICE_KEY_CACHE_SECONDS),
@@ -71,7 +75,12 @@ export function kmsCost(stack: StackSettings): KmsCost {
       lines: lines.map((l) => ({ ...l, requests: Math.round(l.requests) })),
     };
   };
-  return { current: build(e.customer_managed_keys > 0), customer_managed: build(true), aws_managed: build(false) };
+  const withCmk = stack.encryption_with_cmk ?? current;
+  return {
+    current: build(current.customer_managed_keys > 0, current),
+    customer_managed: build(true, withCmk),
+    aws_managed: build(false, current),
+  };
 }
 
 /** Encryption facts of a template, for {@link kmsCost}. */
@@ -84,6 +93,7 @@ export function encryptionSettings(resources: ReadonlyArray<{ Type: string; Prop
   // Groups written on every event: the functions' and the API access log (not the WAF's blocked-only log).
   const busy = groups.filter((g) => !String(g.Properties?.LogGroupName ?? '').startsWith('aws-waf-logs-') && !JSON.stringify(g.Properties?.LogGroupName ?? '').includes('Execution-Logs'));
   const buckets = ofType('AWS::S3::Bucket');
+  const onKms = (b: (typeof buckets)[number]) => JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('aws:kms');
   const tableOnCmk = (t: (typeof tables)[number]) => (t.Properties?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined;
   return {
     customer_managed_keys: ofType('AWS::KMS::Key').length,
@@ -94,6 +104,7 @@ export function encryptionSettings(resources: ReadonlyArray<{ Type: string; Prop
     busy_log_groups: busy.length,
     busy_log_groups_on_cmk: busy.filter((g) => g.Properties?.KmsKeyId !== undefined).length,
     s3_buckets: buckets.length,
-    s3_buckets_on_cmk: buckets.filter((b) => JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('aws:kms')).length,
+    s3_buckets_on_cmk: buckets.filter(onKms).length,
+    s3_buckets_with_bucket_key: buckets.filter((b) => onKms(b) && JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('"BucketKeyEnabled":true')).length,
   };
 }

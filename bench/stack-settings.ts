@@ -41,9 +41,13 @@ const TYPICAL_CONTEXT: Record<string, string> = {
  * ```
  */
 export function readStackSettings(context: Record<string, unknown> = {}): StackSettings {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
-  const stack = buildWebhookApp(app);
-  const resources = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>);
+  const synthesize = (ctx: Record<string, unknown>) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...ctx }, builtinCloudFormationValidation: false });
+    const built = buildWebhookApp(app);
+    return { stack: built, resources: Object.values(Template.fromStack(built).toJSON().Resources as Record<string, Resource>) };
+  };
+  const { stack, resources } = synthesize(context);
+  const withCmk = context.encryptionKey === undefined || context.encryptionKey === 'aws-managed' ? synthesize({ ...context, encryptionKey: 'create' }).resources : resources;
   const ofType = (type: string): Resource[] => resources.filter((r) => r.Type === type);
   const fn = (service: string): Record<string, unknown> => {
     const match = ofType('AWS::Lambda::Function').find((r) => {
@@ -73,6 +77,7 @@ export function readStackSettings(context: Record<string, unknown> = {}): StackS
       rules: acls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
     },
     encryption: encryptionSettings(resources),
+    encryption_with_cmk: encryptionSettings(withCmk),
     receiver_memory_mb: Number(receiver.MemorySize ?? 128),
     processor_memory_mb: Number(processor.MemorySize ?? 128),
     architecture: architecture === 'arm64' ? 'arm64' : 'x86_64',

@@ -152,6 +152,8 @@ export interface EncryptionSettings {
   busy_log_groups_on_cmk: number;
   s3_buckets: number;
   s3_buckets_on_cmk: number;
+  /** Buckets on the customer managed key with an S3 Bucket Key (KMS per bucket key, not per object). */
+  s3_buckets_with_bucket_key: number;
 }
 
 /** The AWS WAF web ACL in front of the API, if any. */
@@ -202,6 +204,13 @@ export interface StackSettings {
   api_type: 'HTTP' | 'REST' | 'FUNCTION_URL';
   waf: WafSettings;
   encryption: EncryptionSettings;
+  /**
+   * The same facts from the stack synthesized with `-c encryptionKey=create`: what the
+   * customer managed key's KMS model prices (the data-key reuse period and Bucket Keys as
+   * configured, not assumed).
+   * @default - `encryption` (older inputs)
+   */
+  encryption_with_cmk?: EncryptionSettings;
   receiver_memory_mb: number;
   processor_memory_mb: number;
   architecture: 'arm64' | 'x86_64';

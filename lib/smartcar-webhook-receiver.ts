@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack } from 'aws-cdk-lib';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -7,6 +7,8 @@ import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
+import { PipelineKey } from './constructs/encryption.ts';
+import { EncryptLogGroups } from './constructs/encryption-props.ts';
 import type { FunctionOverrides } from './constructs/function-with-log-group.ts';
 import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
 import { DEFAULT_INGRESS, type FrontDoor } from './constructs/ingress-types.ts';
@@ -99,6 +101,8 @@ export class SmartcarWebhookReceiver extends Construct {
   public readonly archive?: EventArchive;
   /** The namespace of its custom metrics. */
   public readonly metricsNamespace: string;
+  /** The customer managed key (`encryptionKey`), if any. */
+  public readonly encryption: PipelineKey;
 
   public constructor(scope: Construct, id: string, props: SmartcarWebhookReceiverProps = {}) {
     super(scope, id);
@@ -110,10 +114,16 @@ export class SmartcarWebhookReceiver extends Construct {
     const ingressKind = settings.ingress ?? DEFAULT_INGRESS;
     const { removalPolicy, logLevel, logRetentionDays: logRetention } = settings;
 
+    this.encryption = new PipelineKey(this, 'Encryption', { setting: settings.encryptionKey, removalPolicy, aliasName: `${stackName}/${name}` });
+    const encryptionKey = this.encryption.key;
+    // Every log group of the pipeline, the front doors' included, and any a later construct adds.
+    if (encryptionKey) Aspects.of(this).add(new EncryptLogGroups(encryptionKey));
+
     this.amtSecret = new AmtSecret(this, 'AmtSecret', {
       existingSecretObj: props.existingAmtSecretObj,
       existingSecretArn: settings.amtSecretArn,
       removalPolicy,
+      encryptionKey,
     });
 
     this.processing = new Processing(this, 'Processing', {
@@ -132,6 +142,7 @@ export class SmartcarWebhookReceiver extends Construct {
       logLevel,
       logRetention,
       removalPolicy,
+      encryptionKey,
     });
 
     this.receiver = new ReceiverFunction(this, 'Receiver', {
@@ -180,6 +191,7 @@ export class SmartcarWebhookReceiver extends Construct {
       alarmEmail: settings.alarmEmail,
       thresholds: settings.alarmThresholds,
       alarmProps: props.alarmProps,
+      encryptionKey,
     });
 
     if (settings.archive ?? SETTINGS.archive.default) {

@@ -1,4 +1,5 @@
 import { type RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AMT_SECRET_PLACEHOLDER } from '../../lambda/core/constants.ts';
@@ -23,6 +24,12 @@ export interface AmtSecretProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer managed key of a created secret (`-c encryptionKey`). An imported secret keeps
+   * its own key: its owner grants the receiver kms:Decrypt on it.
+   * @default - the AWS-managed aws/secretsmanager key
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -62,6 +69,7 @@ export class AmtSecret extends Construct {
         'Smartcar Application Management Token (AMT) as {"current":"...","previous":"..."}; see README "Put the AMT in the secret"',
       secretStringValue: SecretValue.unsafePlainText(AMT_SECRET_PLACEHOLDER),
       removalPolicy: props.removalPolicy,
+      encryptionKey: props.encryptionKey,
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',

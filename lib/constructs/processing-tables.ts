@@ -1,7 +1,9 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../lambda/core/constants.ts';
+import { tableEncryption } from './encryption-props.ts';
 
 /**
  * The processor's two DynamoDB tables, created in the caller's scope (`Processing`) under the ids
@@ -17,11 +19,11 @@ import { TABLE_SCHEMA } from '../../lambda/core/constants.ts';
  * this.idempotencyTable = idempotencyTable(this, RemovalPolicy.DESTROY);
  * ```
  */
-export function idempotencyTable(scope: Construct, removalPolicy: RemovalPolicy): Table {
+export function idempotencyTable(scope: Construct, removalPolicy: RemovalPolicy, encryptionKey?: IKey): Table {
   return new Table(scope, 'IdempotencyTable', {
     partitionKey: { name: TABLE_SCHEMA.IDEMPOTENCY.partitionKey, type: AttributeType.STRING },
     timeToLiveAttribute: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
-    ...statefulTableDefaults(removalPolicy),
+    ...statefulTableDefaults(removalPolicy, encryptionKey),
   });
 }
 
@@ -33,20 +35,20 @@ export function idempotencyTable(scope: Construct, removalPolicy: RemovalPolicy)
  * this.vehicleStateTable = vehicleStateTable(this, RemovalPolicy.DESTROY);
  * ```
  */
-export function vehicleStateTable(scope: Construct, removalPolicy: RemovalPolicy): Table {
+export function vehicleStateTable(scope: Construct, removalPolicy: RemovalPolicy, encryptionKey?: IKey): Table {
   return new Table(scope, 'VehicleStateTable', {
     partitionKey: { name: TABLE_SCHEMA.VEHICLE_STATE.partitionKey, type: AttributeType.STRING },
     sortKey: { name: TABLE_SCHEMA.VEHICLE_STATE.sortKey, type: AttributeType.STRING },
     timeToLiveAttribute: TABLE_SCHEMA.VEHICLE_STATE.ttlAttribute,
-    ...statefulTableDefaults(removalPolicy),
+    ...statefulTableDefaults(removalPolicy, encryptionKey),
   });
 }
 
-/** On-demand, encrypted at rest, point-in-time recovery: the same for both tables. */
-function statefulTableDefaults(removalPolicy: RemovalPolicy) {
+/** On-demand, encrypted at rest (AWS-owned key, or the pipeline key), point-in-time recovery: the same for both tables. */
+function statefulTableDefaults(removalPolicy: RemovalPolicy, encryptionKey: IKey | undefined) {
   return {
     billingMode: BillingMode.PAY_PER_REQUEST,
-    encryption: TableEncryption.DEFAULT,
+    ...tableEncryption(encryptionKey),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy,
   } as const;

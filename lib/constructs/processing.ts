@@ -3,7 +3,9 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Queue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { queueEncryption } from './encryption-props.ts';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
 import { queueSettings } from '../../lambda/core/queue-settings.ts';
@@ -63,6 +65,11 @@ export interface ProcessingProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer managed key for both queues and both tables (`-c encryptionKey`).
+   * @default - SSE-SQS queues, tables on DynamoDB's AWS-owned key
+   */
+  readonly encryptionKey?: IKey;
   /**
    * The processor's entry file, exporting `handler` (your own business handlers).
    * @default lambda/processor/index.ts (the example handlers)
@@ -126,7 +133,7 @@ export class Processing extends Construct {
     const queue = queueSettings({ processorTimeoutSeconds: timeout.toSeconds(), maxReceiveCount: props.maxReceiveCount });
     this.maxReceiveCount = queue.maxReceiveCount;
 
-    const secureQueue = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, maxMessageSizeBytes: queue.maxMessageSizeBytes, removalPolicy };
+    const secureQueue = { ...queueEncryption(props.encryptionKey), enforceSSL: true, maxMessageSizeBytes: queue.maxMessageSizeBytes, removalPolicy };
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', overrideProps(
       { ...secureQueue, retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds) },
       props.deadLetterQueueProps,
@@ -152,8 +159,8 @@ export class Processing extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });
 
-    this.idempotencyTable = idempotencyTable(this, removalPolicy);
-    const stateTable = props.vehicleStateStore ? vehicleStateTable(this, removalPolicy) : undefined;
+    this.idempotencyTable = idempotencyTable(this, removalPolicy, props.encryptionKey);
+    const stateTable = props.vehicleStateStore ? vehicleStateTable(this, removalPolicy, props.encryptionKey) : undefined;
     this.vehicleStateTable = stateTable;
 
     const fn = new FunctionWithLogGroup(this, 'Processor', {
@@ -205,6 +212,10 @@ export class Processing extends Construct {
         resources: [this.queue.queueArn],
       }),
     );
+    // With a customer managed key: the event source mapping's ReceiveMessage needs kms:Decrypt
+    // (SQS guide, "Configuring a queue to trigger a Lambda function": permissions for encrypted
+    // queues), and DynamoDB decrypts the tables' key on the processor's behalf for its item calls.
+    props.encryptionKey?.grant(fn.role, 'kms:Decrypt');
     fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
       eventSourceArn: this.queue.queueArn,
       batchSize: props.batchSize,

@@ -130,9 +130,12 @@ export class ReceiverFunction extends Construct {
         resources: [props.secret.secretArn],
       }),
     );
-    // Sending to a CMK-encrypted queue needs the data key too; the stack's queues use
-    // SQS-managed keys, so this only matters for callers that pass their own queue.
+    // Sending to a queue on a customer managed key takes the data key: SQS calls
+    // kms:GenerateDataKey and kms:Decrypt on the sender's behalf (SQS key management guide).
     props.queue.encryptionMasterKey?.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // GetSecretValue on a secret encrypted with a customer managed key: Secrets Manager calls
+    // kms:Decrypt on the caller's behalf; the queue's grant covers it when the key is the same.
+    if (props.secret.encryptionKey !== props.queue.encryptionMasterKey) props.secret.encryptionKey?.grant(fn.role, 'kms:Decrypt');
 
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -14,6 +14,7 @@ import {
   WAF_DEFAULTS,
 } from '../defaults.ts';
 import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
+import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
 import type { AlarmThresholds } from '../types.ts';
 import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 
@@ -200,6 +201,14 @@ export const SETTINGS = {
     parse: numbersByName(ALARM_NAMES, 0),
     defaultText: 'see below',
     doc: 'Overrides for alarm thresholds, as an object: `"alarmThresholds": {"signatureInvalid": 20}` in `cdk.json`, or `-c \'alarmThresholds={"signatureInvalid":20}\'`.',
+  }),
+  encryptionKey: row<EncryptionKeySetting>({
+    parse: (value, key) => {
+      if (value === 'aws-managed' || value === 'create') return value;
+      return matching(KMS_KEY_ARN, 'aws-managed, create or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')(value, key) as EncryptionKeySetting;
+    },
+    default: DEFAULT_ENCRYPTION_KEY,
+    doc: 'Key for data at rest: `aws-managed` (SSE-SQS queues, AWS-owned table key, service-encrypted logs), `create` (one customer managed key, rotation on, for queues, tables, log groups, alarm topic and secret), or the ARN of your own key (README "Encryption").',
   }),
 } as const;
 

@@ -63,7 +63,8 @@ describe('cost model by front door', () => {
     // Act
     const kms = kmsCost(stack);
     const sqs = kms.customer_managed.lines.find((l) => l.item.startsWith('SQS'));
-    const longerReuse = kmsCost({ ...stack, encryption: { ...stack.encryption, sqs_data_key_reuse_seconds: 3_600 } }).customer_managed.lines.find((l) => l.item.startsWith('SQS'));
+    const withCmk = stack.encryption_with_cmk ?? stack.encryption; // the customer managed key's model reads the CMK variant's template
+    const longerReuse = kmsCost({ ...stack, encryption_with_cmk: { ...withCmk, sqs_data_key_reuse_seconds: 3_600 } }).customer_managed.lines.find((l) => l.item.startsWith('SQS'));
 
     // Assess
     expect(sqs?.requests).toBe(Math.round((MONTH_SECONDS / 300) * 3));

@@ -15,6 +15,9 @@ export interface LintVariant {
   context: Partial<Record<ContextKey, unknown>>;
 }
 
+/** A well-formed KMS key ARN (synth never looks it up). */
+export const EXAMPLE_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+
 /** A well-formed ACM certificate ARN (synth never looks it up). */
 export const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
@@ -83,6 +86,10 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       archiveRetentionDays: 1,
     },
   },
+  { name: 'customer managed key, a year of logs', context: { encryptionKey: 'create', logRetentionDays: 365 } },
+  { name: 'customer managed key, rest-api with WAF, prod', context: { encryptionKey: 'create', ingress: 'rest-api', stage: 'prod' } },
+  { name: 'customer managed key, function-url, alarm email', context: { encryptionKey: 'create', ingress: 'function-url', alarmEmail: 'ops@example.com' } },
+  { name: 'imported key', context: { encryptionKey: EXAMPLE_KEY_ARN } },
   {
     name: 'highest values',
     context: {

@@ -162,6 +162,7 @@ describe('readConfig', () => {
       alarmThresholds: { throttles: 1 },
       archive: 'false',
       archiveRetentionDays: 30,
+      encryptionKey: 'create',
     };
 
     // Act

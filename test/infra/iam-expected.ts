@@ -144,6 +144,29 @@ export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receive
  */
 export const IAM_EXPECTED = iamExpectedFor();
 
+const PIPELINE_KEY: ExpectedResource = { type: 'AWS::KMS::Key', logicalIdPrefix: 'EncryptionKey', arnAttribute: 'Arn' };
+
+/**
+ * What each role gets on top of {@link IAM_EXPECTED} with `-c encryptionKey=create` (or a key
+ * ARN): the KMS calls AWS services make with the role's credentials for the calls the functions
+ * make. The key policy delegates to these IAM grants (its account statement); no role is named
+ * in the key policy. `encryption.test.ts` evaluates each against the key policy.
+ *
+ * @example
+ * ```ts
+ * for (const grant of IAM_EXPECTED_WITH_CMK.receiver) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export const IAM_EXPECTED_WITH_CMK = {
+  receiver: [
+    { action: 'kms:GenerateDataKey', resource: PIPELINE_KEY, caller: 'function-code', usedBy: 'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s)' },
+    { action: 'kms:Decrypt', resource: PIPELINE_KEY, caller: 'function-code', usedBy: 'SQS, for SendMessageCommand (the data key, SQS key management guide); Secrets Manager, for GetSecretValueCommand (amt-provider.ts)' },
+  ],
+  processor: [
+    { action: 'kms:Decrypt', resource: PIPELINE_KEY, caller: 'lambda-service', usedBy: 'SQS, for the event source mapping\'s ReceiveMessage; DynamoDB, for every item call (the table key)' },
+  ],
+} as const satisfies Record<keyof typeof IAM_EXPECTED, readonly ExpectedGrant[]>;
+
 /** Who may invoke the receiver (its resource policy: `AWS::Lambda::Permission`), and on what condition. */
 export interface ExpectedInvoker {
   action: 'lambda:InvokeFunction' | 'lambda:InvokeFunctionUrl';

@@ -22,6 +22,9 @@ const CONFIGS = [
   ['a Function URL', { ingress: 'function-url' }],
   ['the REST API and WAF on a custom domain', { ...onCustomDomain('rest-api'), wafRateLimit: 100 }],
   ['the HTTP API on a custom domain', onCustomDomain('http-api')],
+  ['a customer managed key, with an alarm email', { encryptionKey: 'create', alarmEmail: 'ops@example.com' }],
+  ['a customer managed key behind the REST API and WAF', { encryptionKey: 'create', ingress: 'rest-api' }],
+  ['an imported key behind a Function URL', { encryptionKey: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555', ingress: 'function-url' }],
 ] as const;
 
 describe('cdk-nag', () => {
