@@ -1,24 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createProcessorDynamoClient } from '../lambda/processor/clients.ts';
 import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
-import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
-import { createLocalDynamoClient, createProcessorTables, localDynamoConnection } from './dynamo.ts';
+import { createConsoleApi } from './console/console-api.ts';
+import { createDeliveryLog } from './console/delivery-log.ts';
+import { createDeliveryRecorder } from './console/delivery-recorder.ts';
+import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
+import { startProcessorRuntime } from './processor-host/start-runtime.ts';
 import { createPipelineQueues } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
+import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine } from './terminal-output.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
-import type { LocalDeliveryStatus, LocalEndpoints, LocalStats } from './api/types.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /**
  * Wires the pipeline's own thread around a running emulator host: queues and tables, the HTTP
@@ -68,37 +72,53 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     // The functions' clients are the Lambda's (same factories), so an outage answers as fast.
     const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
     cleanups.push(async () => receiverSqs.destroy());
-    const processorDynamo = createProcessorDynamoClient(localDynamoConnection(emulators.dynamo.endpoint));
-    cleanups.push(async () => processorDynamo.destroy());
+    const write = options.output ?? (() => undefined);
+    const deliveries = createDeliveryLog();
+    const recorder = createDeliveryRecorder((delivery) => {
+      deliveries.addDelivery(delivery);
+      write(formatDeliveryLine(delivery));
+    });
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,
       sqs: receiverSqs,
       amt: staticAmtProvider({ current: amt }),
-      logger: createLocalLogger(SERVICE.RECEIVER, logLevel),
+      // The per-delivery line says what INFO would; errors still come in full.
+      logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
       errorCallbackPath: ROUTES.ERROR_PATH,
-      onOutcome: stats.onReceiverOutcome,
+      onOutcome: (outcome) => {
+        stats.onReceiverOutcome(outcome);
+        recorder.onOutcome(outcome);
+      },
     });
 
-    const processor = createProcessorHandler({
-      logger: createLocalLogger(SERVICE.PROCESSOR, logLevel),
-      metrics: createLocalMetrics(SERVICE.PROCESSOR),
-      dynamodb: processorDynamo,
-      idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
-      vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
-      maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+    const processor = await startProcessorRuntime({
+      dynamoEndpoint: emulators.dynamo.endpoint,
+      logLevel,
+      hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
-      // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
-      throwOnFullBatchFailure: false,
-      onOutcome: stats.onProcessorOutcome,
+      ...(options.handlersModule ? { handlersModule: options.handlersModule } : {}),
+      onRecord: (outcome) => {
+        stats.onProcessorOutcome(outcome);
+        deliveries.addOutcome(outcome);
+        write(formatRecordLine(outcome, PIPELINE_DEFAULTS.maxReceiveCount));
+      },
+      onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: () => undefined }),
+      onReload: (report) =>
+        write(
+          report.ok
+            ? `[reload] ${report.file} changed: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched)\n`
+            : `[reload] ${report.file} changed, but the processor failed to load; the previous code keeps running:\n${report.error.stack ?? report.error.message}\n`,
+        ),
     });
+    cleanups.push(() => processor.close());
     const pollerSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => pollerSqs.destroy());
     const poller = createPoller({
       sqs: pollerSqs,
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
-      handler: (event, context) => processor(event, context),
+      handler: (event, context) => processor.invoke(event, context),
       logger: localLogger,
       waitTimeSeconds: options.waitTimeSeconds ?? LOCAL_DEFAULTS.waitTimeSeconds,
       concurrency: options.pollerConcurrency ?? LOCAL_DEFAULTS.pollerConcurrency,
@@ -125,22 +145,27 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     cleanups.push(async () => clearInterval(timer));
 
     const readStatus = createIdempotencyStatusReader({ dynamodb: adminDynamo, tableName: LOCAL_DEFAULTS.idempotencyTableName });
+    const consoleToken = randomBytes(16).toString('hex');
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
       host,
       port: options.port ?? LOCAL_ADDRESS.port,
       routes: [ROUTES.DATA_PATH, ROUTES.ERROR_PATH],
-      invoke: (event) => receiver(event),
+      invoke: recorder.wrap((event) => receiver(event)),
       getJson: {
         [LOCAL_PATHS.STATS]: () => refreshStats(),
         [LOCAL_PATHS.ENDPOINTS]: () => endpoints,
       },
-      getJsonById: {
-        [LOCAL_PATHS.DELIVERIES]: async (eventId: string): Promise<LocalDeliveryStatus | undefined> => {
-          const status = await readStatus(eventId);
-          return status && { eventId, status };
-        },
-      },
+      handleLocal: createConsoleApi({
+        token: consoleToken,
+        port: () => http.port,
+        deliveries,
+        readStatus,
+        processor: () => processor.state(),
+        metrics: () => ({}),
+        dlq: { sqs: adminSqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, supportsMoveTask: false },
+        send: () => ({ amt, url: http.url }),
+      }),
       logger: localLogger,
     });
     cleanups.push(() => http.close());
@@ -162,6 +187,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       errorCallbackUrl: endpoints.errorCallbackUrl,
       amt,
       amtGenerated,
+      consoleToken,
+      processorState: () => processor.state(),
       endpoints,
       sqsClient: adminSqs,
       stats: () => stats.snapshot(),

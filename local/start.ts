@@ -24,6 +24,11 @@ Options
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
   --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
+  --verbose                   print every Powertools log entry and EMF line in full (default: one line
+                              per delivery and per processed record; warnings and errors in full)
+  --handlers PATH             a module whose defaultHandlers replace lambda/processor's, type by type
+                              (watched and hot-reloaded like lambda/processor/)
+  --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one a development
@@ -41,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       dotenv: { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
+      verbose: { type: 'boolean' },
+      handlers: { type: 'string' },
+      'no-reload': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
     }),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+    hotReload: !values['no-reload'],
+    ...(values.handlers ? { handlersModule: values.handlers } : {}),
+    verbose: Boolean(values.verbose),
+    output: (text) => process.stdout.write(text),
   });
   process.stdout.write(banner(pipeline, found?.source === 'dotenv' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
   const stopSummary = liveSummary(pipeline);
@@ -103,6 +115,7 @@ function banner(pipeline: LocalPipeline, amtSource: string | undefined): string 
   return `
 Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in a worker thread)
 
+  Console              ${pipeline.url}/
   Webhook URL          ${pipeline.webhookUrl}
   Error callback URL   ${pipeline.errorCallbackUrl}
   Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
@@ -115,6 +128,7 @@ Send a first event:
 Inspect the DLQ:
   npm run dlq -- list --local ${pipeline.url}
 
+Edit lambda/processor/ and the processor reloads in place (queued and DLQ messages stay).
 Ctrl-C stops everything.
 
 `;

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalEndpoints, LocalStats } from './api/types.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 
@@ -55,8 +55,23 @@ export interface PipelineOptions {
   waitTimeSeconds?: number;
   /** Poll loops running at once. @default LOCAL_DEFAULTS.pollerConcurrency */
   pollerConcurrency?: number;
-  /** Business handler overrides passed to the processor (tests, fault injection). */
+  /** Business handler overrides passed to the processor (tests, fault injection); not with `hotReload`. */
   handlers?: ProcessorDependencies['handlers'];
+  /**
+   * Run the processor in a worker thread that is replaced when a file under `lambda/processor/`
+   * (or beside `handlersModule`) changes; the emulators and their messages are untouched.
+   * @default false (the processor runs in this thread)
+   */
+  hotReload?: boolean;
+  /** With `hotReload`: a module whose `defaultHandlers` replace the repository's, type by type. */
+  handlersModule?: string;
+  /**
+   * Where the per-delivery and per-record lines (and reload notices) go; none when absent.
+   * @default no output
+   */
+  output?: (text: string) => void;
+  /** Print every Powertools log entry and EMF line in full instead of the compact lines. @default false */
+  verbose?: boolean;
   /** Persist DynamoDB to this folder so a restart keeps processed ids and vehicle state; in memory when absent. */
   dataDir?: string;
   /** Powertools log level of the receiver and processor. @default 'INFO' ('WARN' when `quiet`) */
@@ -74,6 +89,10 @@ export interface LocalPipeline {
   amt: string;
   /** True when no AMT was given and a development token was generated. */
   amtGenerated: boolean;
+  /** This start's token for the console's state-changing requests (header `x-local-token`). */
+  consoleToken: string;
+  /** The processor code running, and its last reload. */
+  processorState(): LocalProcessorState;
   endpoints: LocalEndpoints;
   /** A client for the SQS emulator (queue URLs in `endpoints`). */
   sqsClient: SQSClient;

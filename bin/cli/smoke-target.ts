@@ -88,7 +88,9 @@ async function readLocalStatus(baseUrl: string, eventId: string): Promise<Idempo
   }
   if (response.status === 404) return undefined;
   if (!response.ok) throw new SmokeError(`${url.pathname} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-  return ((await response.json()) as LocalDeliveryStatus).status;
+  const { status } = (await response.json()) as LocalDeliveryStatus;
+  // NONE: the pipeline saw the event but holds no idempotency record (not processed yet).
+  return status === 'NONE' ? undefined : status;
 }
 
 async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, clients: SmokeClients): Promise<SmokeTarget> {

@@ -1,0 +1,99 @@
+import type { LocalDelivery } from './api/types.ts';
+import type { LocalRecordOutcome } from './processor-host/types.ts';
+
+/** An EMF line's metric document, as CloudWatch reads it. */
+export type EmfDocument = Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: unknown[] } };
+
+/** Keys every Powertools log line carries; the compact form leaves them out. */
+const STANDARD_KEYS = new Set([
+  'level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'cold_start', 'function_arn',
+  'function_memory_size', 'function_name', 'function_request_id', 'eventId', 'eventType', 'vehicleId',
+]);
+
+/**
+ * A vehicle id cut to its ends, for the terminal: enough to tell vehicles apart, not the id.
+ *
+ * @example
+ * ```ts
+ * shortVehicle('3f8a1c2e-77aa-4b1e-9c0d-5e6f7a8b9c0d'); // '3f8a…9c0d'
+ * ```
+ */
+export function shortVehicle(vehicleId: string | undefined): string {
+  if (!vehicleId) return '-';
+  return vehicleId.length > 12 ? `${vehicleId.slice(0, 4)}…${vehicleId.slice(-4)}` : `${vehicleId.slice(0, 4)}…`;
+}
+
+/**
+ * One line per request on a webhook route, e.g.
+ * `→ 200 enqueued       VEHICLE_STATE  evt-1  vehicle 3f8a…9c0d  4 ms`.
+ *
+ * @example
+ * ```ts
+ * write(formatDeliveryLine(delivery));
+ * ```
+ */
+export function formatDeliveryLine(delivery: LocalDelivery): string {
+  const route = delivery.path.endsWith('/errors') ? ' (error route)' : '';
+  return `→ ${delivery.statusCode} ${(delivery.code ?? '-').padEnd(18)} ${(delivery.eventType ?? '-').padEnd(14)} ${delivery.eventId ?? '-'}  vehicle ${shortVehicle(delivery.vehicleId)}  ${delivery.latencyMs} ms${route}\n`;
+}
+
+/**
+ * One line per record the processor finished, e.g.
+ * `  ✓ processed  VEHICLE_STATE  evt-1  vehicle 3f8a…9c0d  12 ms`; a failure carries its error.
+ *
+ * @example
+ * ```ts
+ * write(formatRecordLine(outcome));
+ * ```
+ */
+export function formatRecordLine(outcome: LocalRecordOutcome, maxReceiveCount: number): string {
+  const mark = outcome.outcome === 'failed' ? '✗' : outcome.outcome === 'processed' ? '✓' : '·';
+  const stale = outcome.staleSignals ? `  ${outcome.staleSignals} stale signal(s) skipped` : '';
+  const base = `  ${mark} ${outcome.outcome.padEnd(10)} ${(outcome.eventType ?? '-').padEnd(14)} ${outcome.eventId ?? '-'}  vehicle ${shortVehicle(outcome.vehicleId)}  ${outcome.ms} ms${stale}`;
+  if (outcome.outcome !== 'failed') return `${base}\n`;
+  const next = outcome.finalAttempt ? 'now in the DLQ' : `SQS retries it`;
+  const error = outcome.error ? `${outcome.error.name}: ${outcome.error.message}` : 'unknown error';
+  return `${base}  attempt ${outcome.attempt}/${maxReceiveCount}, ${next}: ${error}\n`;
+}
+
+/**
+ * Sorts the processor's output lines (JSON logs and EMF, one per line, as in Lambda): EMF goes
+ * to `onEmf` (and is printed only when verbose); by default a WARN or ERROR entry is printed in
+ * full and a business handler's own entry (it carries `vehicleId`) compactly, the rest (batch
+ * summaries) is left to the per-record lines; `verbose` prints every entry in full.
+ *
+ * @example
+ * ```ts
+ * const onLine = createProcessorLineSorter({ verbose: false, write, onEmf: metrics.add });
+ * onLine('{"level":"INFO","message":"Battery low","vehicleId":"v","stateOfCharge":12}'); // '    ↳ INFO Battery low {"stateOfCharge":12}'
+ * ```
+ */
+export function createProcessorLineSorter(options: {
+  verbose: boolean;
+  write: (text: string) => void;
+  onEmf: (emf: EmfDocument) => void;
+}): (line: string) => void {
+  return (line) => {
+    let entry: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = line.startsWith('{') ? JSON.parse(line) : undefined;
+      if (parsed && typeof parsed === 'object') entry = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: a console.log of the user's, printed as it is.
+    }
+    if (!entry) return options.write(`${line}\n`);
+    if ('_aws' in entry) {
+      options.onEmf(entry as EmfDocument);
+      if (options.verbose) options.write(`${line}\n`);
+      return;
+    }
+    const level = String(entry.level ?? 'INFO');
+    if (options.verbose || level === 'WARN' || level === 'ERROR' || level === 'CRITICAL') {
+      return options.write(`${JSON.stringify(entry, null, 2)}\n`);
+    }
+    if (!('vehicleId' in entry)) return;
+    const extra = Object.fromEntries(Object.entries(entry).filter(([key]) => !STANDARD_KEYS.has(key)));
+    const fields = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+    options.write(`    ↳ ${level} ${String(entry.message)}${fields}\n`);
+  };
+}
