@@ -1,8 +1,9 @@
 import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
+import { redactPersonalData } from '../../lambda/processor/redact.ts';
 import { LOCAL_PATHS, LOCAL_TOKEN_HEADER } from '../api/constants.ts';
-import type { LocalEventDetail, LocalProcessorState } from '../api/types.ts';
+import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from '../api/types.ts';
 import type { LocalApiAnswer, LocalApiRequest } from '../http-server.ts';
 import { isSameLoopbackOrigin } from '../loopback-guard.ts';
 import type { DeliveryLog } from './delivery-log.ts';
@@ -39,6 +40,14 @@ const DLQ_PAGE = 100;
  * ```
  */
 export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiRequest) => Promise<LocalApiAnswer | undefined> {
+  // A peek holds DLQ messages for a moment: one DLQ operation at a time, so a redrive never
+  // misses messages the page's refresh is holding.
+  let dlqTurn: Promise<unknown> = Promise.resolve();
+  const serially = <T>(operation: () => Promise<T>): Promise<T> => {
+    const run = dlqTurn.then(operation, operation);
+    dlqTurn = run.catch(() => undefined);
+    return run;
+  };
   const reads: Record<string, (request: LocalApiRequest) => Promise<unknown> | unknown> = {
     [LOCAL_PATHS.DELIVERIES]: ({ query }) =>
       deps.deliveries.list({
@@ -50,7 +59,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiReques
     [LOCAL_PATHS.PROCESSOR]: () => deps.processor(),
     [LOCAL_PATHS.METRICS]: () => deps.metrics(),
     [LOCAL_PATHS.DLQ]: async () =>
-      (await peekDlq(deps.dlq, { max: DLQ_PAGE })).map((entry) => {
+      (await serially(() => peekDlq(deps.dlq, { max: DLQ_PAGE }))).map((entry) => {
         const lastError = deps.deliveries.lastError(entry.eventId);
         return lastError ? { ...entry, lastError } : entry;
       }),
@@ -58,10 +67,10 @@ export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiReques
   const actions: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     [LOCAL_PATHS.DLQ_REDRIVE]: async (body) => {
       const eventIds = Array.isArray(body.eventIds) ? body.eventIds.map(String) : [];
-      return redriveDlq(deps.dlq, eventIds.length ? { eventIds } : {});
+      return serially(() => redriveDlq(deps.dlq, eventIds.length ? { eventIds } : {}));
     },
     [LOCAL_PATHS.DLQ_PURGE]: async () => {
-      await purgeDlq(deps.dlq);
+      await serially(() => purgeDlq(deps.dlq));
       return { purged: true };
     },
     [LOCAL_PATHS.SEND]: async (body) => {
@@ -111,10 +120,19 @@ async function eventDetail(deps: ConsoleApiDeps, eventId: string): Promise<Local
     processing: history?.processing ?? (status === 'COMPLETED' ? 'processed' : 'queued'),
     steps: history?.steps ?? [],
     attempts: history?.attempts ?? [],
-    deliveries: history?.deliveries ?? [],
+    deliveries: (history?.deliveries ?? []).map(redactBody),
   };
   if (history?.lastError) detail.lastError = history.lastError;
   return detail;
+}
+
+/** The body as the console shows it: VINs and locations `[REDACTED]`, as in the logs (re-send uses the original). */
+function redactBody(delivery: LocalDeliveryDetail): LocalDeliveryDetail {
+  try {
+    return { ...delivery, requestBody: JSON.stringify(JSON.parse(delivery.requestBody), redactPersonalData) };
+  } catch {
+    return delivery;
+  }
 }
 
 const ANSWER = Symbol('answer');
