@@ -63,10 +63,15 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await page.click('#tab-send');
     const before = await page.textContent('#send-result');
     await page.click('#send-state');
-    await page.waitForFunction((old) => {
-      const text = document.querySelector('#send-result')?.textContent ?? '';
-      return text !== old && text.includes('HTTP');
-    }, before);
+    await page.waitForFunction(
+      ([selector, old]) => {
+        // Runs in the page: `globalThis.document` there (this file is type-checked without the DOM lib).
+        const text = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document
+          .querySelector(selector!)?.textContent ?? '';
+        return text !== old && text.includes('HTTP');
+      },
+      ['#send-result', before] as const,
+    );
     const text = (await page.textContent('#send-result')) ?? '';
     expect(text).toContain('HTTP 200');
     return /VEHICLE_STATE (\S+)/.exec(text)![1]!;
