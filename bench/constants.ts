@@ -68,8 +68,10 @@ export const TARGETS = {
   receiverP99Ratio5KB: 5,
   /** Log and metric bytes per accepted event, both functions (the recipe: 2.2 KB at 0.5 KB bodies, 6.7 KB at 5 KB). */
   logBytesPerEvent: 1_024,
-  /** Pipeline cost per million events, USD. */
+  /** Pipeline cost per million events, USD (the default HTTP API stack). */
   pipelineUsdPerMillion: 4,
+  /** Pipeline cost per million events of the cheapest front door, USD (issue 14). */
+  cheapestPipelineUsdPerMillion: 2.5,
   /** Receiver bundle with the AWS SDK external. */
   receiverBundleBytes: 60 * 1024,
   /** Local end to end HTTP p99 at 50 concurrent on 2 cores. */

@@ -7,6 +7,7 @@ import {
   MONTH_SECONDS,
   REFERENCE_EVENTS_PER_MONTH,
 } from './constants.ts';
+import { kmsCost } from './kms-cost.ts';
 import { round } from './stats.ts';
 import type { CostLine, CostResult, HotPathResult, ProcessorBatchResult, StackSettings } from './types.ts';
 
@@ -47,9 +48,12 @@ export function costPerMillion(inputs: CostInputs): CostResult {
   return {
     total: total(busy),
     pipeline: pipeline(busy),
+    floor: total(busy.filter((l) => l.request && !l.example_store)),
+    batch_fill: round(Math.min(inputs.batchFill, inputs.stack.batch_size), 2),
     breakdown: busy.map((l) => ({ ...l, usd: round(l.usd, 4) })),
     low_traffic: { total: total(quiet), pipeline: pipeline(quiet) },
     fixed_per_month_usd: { total: round(fixed.reduce((sum, f) => sum + f.usd, 0), 2), breakdown: fixed },
+    kms_per_month_usd: kmsCost(inputs.stack),
     assumptions: [
       `${PRICES_REGION} on-demand prices as of ${PRICES_AS_OF} (bench/prices.ts), no free tier.`,
       `Batches hold ${round(Math.min(inputs.batchFill, inputs.stack.batch_size), 2)} records on average, as measured under the end-to-end load; low_traffic assumes one record per batch.`,
@@ -59,6 +63,8 @@ export function costPerMillion(inputs: CostInputs): CostResult {
       `Secrets Manager: one warm receiver fetching every ${inputs.stack.amt_cache_seconds} s at ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events per month.`,
       'DynamoDB units measured on the emulator per first delivery; a duplicate delivery adds one failed conditional write (idempotency).',
       'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
+      `KMS requests follow time, not volume (every service reuses data keys): priced per month and spread over ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events; the 20,000 free requests a month are not counted.`,
+      'WAF logs only blocked requests, so accepted traffic adds no WAF log bytes.',
     ],
     prices_as_of: PRICES_AS_OF,
   };
@@ -80,16 +86,27 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
   const secretCalls = MONTH_SECONDS / stack.amt_cache_seconds;
   const idem = processor.dynamodb_per_event.idempotency;
   const state = processor.dynamodb_per_event.vehicle_state;
-  const apiPrice = stack.api_type === 'HTTP' ? PRICES.httpApiRequest : PRICES.restApiRequest;
-  const line = (item: string, usd: number, basis: string, exampleStore = false): CostLine => ({
+  const door = FRONT_DOOR[stack.api_type];
+  const kms = kmsCost(stack).current;
+  const line = (item: string, usd: number, basis: string, flags: { exampleStore?: boolean; request?: boolean } = {}): CostLine => ({
     item,
     usd,
-    example_store: exampleStore,
+    example_store: flags.exampleStore ?? false,
+    request: flags.request ?? false,
     basis,
   });
+  const request = { request: true };
+  const optional: CostLine[] = [];
+  if (stack.waf.web_acls > 0) {
+    optional.push(line('AWS WAF requests', MILLION * stack.waf.web_acls * PRICES.wafRequest.usd, `1 inspected request per event, ${PRICES.wafRequest.unit}`, request));
+  }
+  if (logBytesPerEvent.access > 0) {
+    optional.push(line('CloudWatch Logs: API access log', (MILLION * logBytesPerEvent.access * PRICES.logsIngestionGb.usd) / BYTES_PER_GB, `${logBytesPerEvent.access} B per request (the stack's format, typical values)`));
+  }
   return [
-    line(`API Gateway ${stack.api_type} API requests`, MILLION * apiPrice.usd, `1 request per event, ${apiPrice.unit}`),
-    line('Receiver Lambda requests', MILLION * PRICES.lambdaRequest.usd, '1 invocation per event'),
+    line(door.item, MILLION * door.price.usd, `1 request per event, ${door.price.unit}`, request),
+    ...optional.filter((l) => l.item.startsWith('AWS WAF')),
+    line('Receiver Lambda requests', MILLION * PRICES.lambdaRequest.usd, '1 invocation per event', request),
     line(
       'Receiver Lambda duration',
       MILLION * (stack.receiver_memory_mb / 1024) * (receiverMs / 1000) * gbSecond,
@@ -104,10 +121,11 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
       'SQS SendMessage',
       MILLION * Math.ceil(inputs.bodyBytes / SQS_CHUNK_BYTES) * PRICES.sqsRequest.usd,
       `${Math.ceil(inputs.bodyBytes / SQS_CHUNK_BYTES)} x 64 KB chunk per event`,
+      request,
     ),
-    line('SQS ReceiveMessage', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`),
-    line('SQS DeleteMessageBatch', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`),
-    line('Processor Lambda requests', invocations * PRICES.lambdaRequest.usd, `1 invocation per batch of ${round(fill, 2)}`),
+    line('SQS ReceiveMessage', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`, request),
+    line('SQS DeleteMessageBatch', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`, request),
+    line('Processor Lambda requests', invocations * PRICES.lambdaRequest.usd, `1 invocation per batch of ${round(fill, 2)}`, request),
     line(
       'Processor Lambda duration',
       invocations * (stack.processor_memory_mb / 1024) * (batchMs / 1000) * gbSecond,
@@ -117,12 +135,13 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
       'DynamoDB idempotency',
       MILLION * (idem.write_units * PRICES.dynamoWriteRequestUnit.usd + idem.read_units * PRICES.dynamoReadRequestUnit.usd),
       `${idem.writes} writes (${idem.write_units} WRU), ${idem.reads} reads per event`,
+      request,
     ),
     line(
       'DynamoDB vehicle-state store (example handler)',
       MILLION * (state.write_units * PRICES.dynamoWriteRequestUnit.usd + state.read_units * PRICES.dynamoReadRequestUnit.usd),
       `${state.writes} writes (${state.write_units} WRU), ${state.reads} reads (${state.read_units} RRU) per event`,
-      true,
+      { exampleStore: true, request: true },
     ),
     line(
       'CloudWatch Logs: receiver',
@@ -134,18 +153,26 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
       (MILLION * logBytesPerEvent.processor * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
       `${round(logBytesPerEvent.processor)} B per event (per-batch log + EMF measured, platform lines estimated)`,
     ),
-    line(
-      'CloudWatch Logs: API access log',
-      (MILLION * logBytesPerEvent.access * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
-      `${logBytesPerEvent.access} B per request (the stack's format, typical values)`,
-    ),
+    ...optional.filter((l) => l.item.startsWith('CloudWatch Logs: API')),
     line(
       'CloudWatch Logs storage (1 month)',
       (MILLION * totalLogBytes * PRICES.logsStorageGbMonth.usd) / BYTES_PER_GB,
       `${round(totalLogBytes)} B per event`,
     ),
+    line(
+      'KMS requests',
+      kms.usd_per_month * (MILLION / REFERENCE_EVENTS_PER_MONTH),
+      `${kms.requests_per_month.toLocaleString('en-US')} a month with ${stack.encryption.customer_managed_keys > 0 ? 'the customer managed key' : 'AWS-managed keys (the secret\'s aws/secretsmanager)'}`,
+    ),
   ];
 }
+
+/** The first line of the bill: what receives each request. */
+const FRONT_DOOR = {
+  HTTP: { item: 'API Gateway HTTP API requests', price: PRICES.httpApiRequest },
+  REST: { item: 'API Gateway REST API requests', price: PRICES.restApiRequest },
+  FUNCTION_URL: { item: 'Lambda Function URL requests (no charge of their own)', price: PRICES.functionUrlRequest },
+} as const;
 
 function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; basis: string }> {
   const { stack } = inputs;
@@ -171,6 +198,18 @@ function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; b
       usd: round(inputs.metricSeries * PRICES.customMetricMonth.usd, 2),
       basis: `${inputs.metricSeries} series in normal traffic; each error metric adds $0.30 pro rata while it fires (a signed refusal adds two: SignedDeliveryRefused in total and for its reason)`,
     },
+    ...(stack.waf.web_acls > 0
+      ? [
+          {
+            item: 'AWS WAF web ACL and rules',
+            usd: stack.waf.web_acls * PRICES.wafWebAclMonth.usd + stack.waf.rules * PRICES.wafRuleMonth.usd,
+            basis: `${stack.waf.web_acls} web ACL ($5) + ${stack.waf.rules} rules and managed rule groups ($1 each)`,
+          },
+        ]
+      : []),
+    ...(stack.encryption.customer_managed_keys > 0
+      ? [{ item: 'KMS customer managed key', usd: stack.encryption.customer_managed_keys * PRICES.kmsKeyMonth.usd, basis: `${stack.encryption.customer_managed_keys} key(s)` }]
+      : []),
     {
       item: 'SQS empty receives (idle polling)',
       usd: round(emptyReceives * PRICES.sqsRequest.usd, 2),

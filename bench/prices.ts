@@ -28,6 +28,15 @@ export const PRICES = {
     unit: 'request (first 333M/month)',
     source: 'https://aws.amazon.com/api-gateway/pricing/',
   },
+  /** A Function URL adds no charge of its own: the invocation and its duration are the bill. */
+  functionUrlRequest: { usd: 0, unit: 'request', source: 'https://aws.amazon.com/lambda/pricing/' },
+  wafRequest: { usd: 0.6 / 1e6, unit: 'request inspected (up to 1,500 WCU, default body size)', source: 'https://aws.amazon.com/waf/pricing/' },
+  wafWebAclMonth: { usd: 5.0, unit: 'web ACL per month', source: 'https://aws.amazon.com/waf/pricing/' },
+  /** Each rule and each managed rule group counts as one rule; the AWS baseline groups add no subscription fee. */
+  wafRuleMonth: { usd: 1.0, unit: 'rule or rule group per month', source: 'https://aws.amazon.com/waf/pricing/' },
+  /** Requests to AWS-managed keys are billed too (only their storage is free). */
+  kmsRequest: { usd: 0.03 / 1e4, unit: 'symmetric key request', source: 'https://aws.amazon.com/kms/pricing/' },
+  kmsKeyMonth: { usd: 1.0, unit: 'customer managed key per month', source: 'https://aws.amazon.com/kms/pricing/' },
   lambdaRequest: { usd: 0.2 / 1e6, unit: 'invocation', source: 'https://aws.amazon.com/lambda/pricing/' },
   lambdaArmGbSecond: { usd: 0.0000133334, unit: 'GB-second, arm64', source: 'https://aws.amazon.com/lambda/pricing/' },
   lambdaX86GbSecond: { usd: 0.0000166667, unit: 'GB-second, x86_64', source: 'https://aws.amazon.com/lambda/pricing/' },

@@ -1,4 +1,5 @@
-import { BODY_SIZES, RECIPE, TARGETS } from './constants.ts';
+import { BODY_SIZES, TARGETS } from './constants.ts';
+import { cheapestIngress, renderCostMarkdown } from './cost-report.ts';
 import type { BenchResults, TargetCheck } from './types.ts';
 
 /**
@@ -17,6 +18,12 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
     { name: 'Receiver p99 / floor at 5 KB', value: ratio, target: `<= ${TARGETS.receiverP99Ratio5KB}x`, met: ratio <= TARGETS.receiverP99Ratio5KB },
     { name: 'Log + metric bytes per accepted event (both functions)', value: logBytes, target: `< ${TARGETS.logBytesPerEvent} B`, met: logBytes < TARGETS.logBytesPerEvent },
     { name: 'Pipeline cost per million events', value: results.cost_per_million_usd.pipeline, target: `< $${TARGETS.pipelineUsdPerMillion}`, met: results.cost_per_million_usd.pipeline < TARGETS.pipelineUsdPerMillion },
+    {
+      name: `Cheapest front door pipeline cost per million events (${cheapestIngress(results.cost_per_million_usd)})`,
+      value: results.cost_per_million_usd.by_ingress[cheapestIngress(results.cost_per_million_usd)].pipeline,
+      target: `< $${TARGETS.cheapestPipelineUsdPerMillion}`,
+      met: results.cost_per_million_usd.by_ingress[cheapestIngress(results.cost_per_million_usd)].pipeline < TARGETS.cheapestPipelineUsdPerMillion,
+    },
     { name: 'Receiver bundle (SDK external)', value: results.cold_start.receiver_bundle_bytes, target: `< ${TARGETS.receiverBundleBytes} B`, met: results.cold_start.receiver_bundle_bytes < TARGETS.receiverBundleBytes },
     { name: 'Local e2e HTTP p99 at 50 concurrent', value: results.e2e.http_p99_ms, target: `< ${TARGETS.e2eHttpP99Ms} ms`, met: results.e2e.http_p99_ms < TARGETS.e2eHttpP99Ms },
     { name: 'Lost events', value: results.e2e.lost, target: `= ${TARGETS.lost}`, met: results.e2e.lost === TARGETS.lost },
@@ -89,17 +96,9 @@ export function renderMarkdown(results: BenchResults): string {
   }
   out.push(
     '',
-    `**Cost per million events on AWS** (prices ${cost.prices_as_of}; \`pipeline\` excludes the example vehicle-state store)`,
+    renderCostMarkdown(cost),
     '',
-    '| item | USD / million | basis |',
-    '|---|---|---|',
-    ...cost.breakdown.map((l) => `| ${l.item}${l.example_store ? ' *' : ''} | ${l.usd.toFixed(3)} | ${l.basis} |`),
-    `| **pipeline** | **${cost.pipeline.toFixed(2)}** | everything but the lines marked * |`,
-    `| **total** | **${cost.total.toFixed(2)}** | |`,
-    `| low traffic (batches of one): pipeline / total | ${cost.low_traffic.pipeline.toFixed(2)} / ${cost.low_traffic.total.toFixed(2)} | |`,
-    `| Smartcar recipe, for comparison | ${RECIPE.usdPerMillionLow} to ${RECIPE.usdPerMillionHigh} | REST API, headers and body logged per delivery, 5 s secret cache |`,
-    '',
-    `Fixed per month, whatever the volume: $${cost.fixed_per_month_usd.total.toFixed(2)} (${cost.fixed_per_month_usd.breakdown.map((f) => `${f.item} $${f.usd.toFixed(2)}`).join(', ')}).`,
+    `Fixed per month for the default stack, whatever the volume: $${cost.fixed_per_month_usd.total.toFixed(2)} (${cost.fixed_per_month_usd.breakdown.map((f) => `${f.item} $${f.usd.toFixed(2)}`).join(', ')}).`,
     '',
     '**Targets**',
     '',

@@ -1,16 +1,19 @@
 /**
  * `npm run bench`: measures the receiver hot path, the cold-start proxy, the processor per batch
  * and the local pipeline end to end, each against its floor in the same run, prices the result
- * on AWS, writes `bench/results.json` and prints a markdown table. Not part of `npm test`.
+ * on AWS for every front door, writes `bench/results.json` and prints a markdown table. Not part of
+ * `npm test`. `--cost-only` runs the cost model alone (see costOnly).
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchColdStart } from './cold-start.ts';
-import { costPerMillion } from './cost.ts';
+import { costReport, lastMeasuredFigures, measuredCostInputs } from './cost-by-ingress.ts';
 import { benchEndToEnd } from './end-to-end.ts';
 import { benchProcessorBatches } from './processor-batches.ts';
 import { benchReceiverHotPath } from './receiver-hot-path.ts';
+import { renderCostMarkdown } from './cost-report.ts';
 import { checkTargets, functionLogBytesPerEvent, renderMarkdown } from './report.ts';
 import { readStackSettings } from './stack-settings.ts';
 import { round } from './stats.ts';
@@ -31,6 +34,7 @@ function progress(message: string): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--cost-only')) return costOnly();
   const started = performance.now();
   const machine = { node: process.versions.node, cpus: cpus().length, platform: platform(), loadavg: loadavg().map((l) => round(l, 2)) };
   progress('reading the stack settings (synth, no bundling)');
@@ -48,21 +52,8 @@ async function main(): Promise<void> {
   e2e.intake_only = { rps: intake.rps, http_p50_ms: intake.http_p50_ms, http_p99_ms: intake.http_p99_ms };
   e2e.lost += intake.lost;
 
-  // The bench sends VEHICLE_STATE only; a fleet also sends VEHICLE_ERROR, whose "by type" metrics
-  // are series of their own.
-  const measuredSeries = [...receiver.metric_series, ...processor.metric_series];
-  const metricSeries = new Set([
-    ...measuredSeries,
-    ...measuredSeries.map((series) => series.replace('eventType=VEHICLE_STATE', 'eventType=VEHICLE_ERROR')),
-  ]).size;
-  const cost = costPerMillion({
-    stack,
-    receiver,
-    processor,
-    batchFill: e2e.mean_batch_fill,
-    bodyBytes: receiver.sizes['5KB'].body_bytes,
-    metricSeries,
-  });
+  progress('cost model, per front door (synth of each variant)');
+  const cost = costReport(measuredCostInputs({ receiver, processor, batch_fill: e2e.mean_batch_fill }), 'this run');
   const partial = {
     generated_at: new Date().toISOString(),
     machine,
@@ -78,6 +69,21 @@ async function main(): Promise<void> {
   const withTotals = { ...results, log_bytes_per_event_both_functions: functionLogBytesPerEvent(results) };
   await writeFile(RESULTS_PATH, `${JSON.stringify(withTotals, null, 2)}\n`);
   process.stdout.write(`${renderMarkdown(results)}\n\nWrote ${RESULTS_PATH}\n`);
+}
+
+/**
+ * `npm run bench -- --cost-only`: the cost model alone, in seconds. It prices the last measured
+ * figures (results.json, else the checked-in reference run) with every front door's synthesized
+ * settings and rewrites only the cost keys (`stack`, `cost_per_million_usd`) of results.json.
+ */
+async function costOnly(): Promise<void> {
+  const { figures, source } = lastMeasuredFigures(RESULTS_PATH);
+  progress(`cost model only, measured inputs from ${source}`);
+  const cost = costReport(measuredCostInputs(figures), source);
+  const previous: Record<string, unknown> = existsSync(RESULTS_PATH) ? JSON.parse(await readFile(RESULTS_PATH, 'utf8')) : {};
+  const updated = { ...previous, cost_generated_at: new Date().toISOString(), stack: readStackSettings(), cost_per_million_usd: cost };
+  await writeFile(RESULTS_PATH, `${JSON.stringify(updated, null, 2)}\n`);
+  process.stdout.write(`${renderCostMarkdown(cost)}\n\nWrote ${RESULTS_PATH} (cost keys)\n`);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildWebhookApp } from '../lib/webhook-app.ts';
 import { ENV, SERVICE } from '../lambda/core/constants.ts';
+import { encryptionSettings } from './kms-cost.ts';
 import type { StackSettings } from './types.ts';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -14,6 +15,8 @@ const TYPICAL_CONTEXT: Record<string, string> = {
   '$context.identity.userAgent': 'Smartcar/1.0',
   '$context.httpMethod': 'POST',
   '$context.routeKey': 'POST /webhooks/smartcar',
+  '$context.resourcePath': '/webhooks/smartcar',
+  '$context.wafResponseCode': 'WAF_ALLOW',
   '$context.path': '/webhooks/smartcar',
   '$context.status': '200',
   '$context.protocol': 'HTTP/1.1',
@@ -24,8 +27,8 @@ const TYPICAL_CONTEXT: Record<string, string> = {
 };
 
 /**
- * The settings the cost model needs, read from the stack synthesized with its default context
- * (exactly what `cdk deploy` creates without `-c` overrides; asset bundling skipped): API type,
+ * The settings the cost model needs, read from the stack synthesized with `context` (by default
+ * none: exactly what `cdk deploy` creates without `-c` overrides; asset bundling skipped): front door, WAF, keys,
  * memory, architecture, batch size, secret cache, alarm and dashboard counts, and the size of one
  * API access log line in the stack's own format.
  *
@@ -33,10 +36,11 @@ const TYPICAL_CONTEXT: Record<string, string> = {
  * ```ts
  * const settings = readStackSettings();
  * settings.api_type; // 'HTTP'
+ * readStackSettings({ ingress: 'function-url' }).api_type; // 'FUNCTION_URL'
  * ```
  */
-export function readStackSettings(): StackSettings {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+export function readStackSettings(context: Record<string, unknown> = {}): StackSettings {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
   const stack = buildWebhookApp(app);
   const resources = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, Resource>);
   const ofType = (type: string): Resource[] => resources.filter((r) => r.Type === type);
@@ -52,12 +56,22 @@ export function readStackSettings(): StackSettings {
   const processor = fn(SERVICE.PROCESSOR);
   const receiverEnv = (receiver.Environment as { Variables: Record<string, unknown> }).Variables;
   const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]?.Properties;
-  const httpApi = ofType('AWS::ApiGatewayV2::Api').length > 0;
-  const restApi = ofType('AWS::ApiGateway::RestApi').length > 0;
-  if (httpApi === restApi) throw new Error('Expected exactly one kind of API Gateway API in the template');
+  const doors = [
+    ofType('AWS::ApiGatewayV2::Api').length > 0 && ('HTTP' as const),
+    ofType('AWS::ApiGateway::RestApi').length > 0 && ('REST' as const),
+    ofType('AWS::Lambda::Url').length > 0 && ('FUNCTION_URL' as const),
+  ].filter((d) => d !== false);
+  if (doors.length !== 1) throw new Error(`Expected exactly one front door in the template, found ${doors.join(', ') || 'none'}`);
   const architecture = (receiver.Architectures as string[] | undefined)?.[0] ?? 'x86_64';
+  const acls = ofType('AWS::WAFv2::WebACL');
   return {
-    api_type: httpApi ? 'HTTP' : 'REST',
+    ingress: stack.ingress.kind,
+    api_type: doors[0]!,
+    waf: {
+      web_acls: acls.length,
+      rules: acls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
+    },
+    encryption: encryptionSettings(resources),
     receiver_memory_mb: Number(receiver.MemorySize ?? 128),
     processor_memory_mb: Number(processor.MemorySize ?? 128),
     architecture: architecture === 'arm64' ? 'arm64' : 'x86_64',

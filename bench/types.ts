@@ -1,3 +1,4 @@
+import type { IngressKind } from '../lib/constructs/ingress-types.ts';
 import type { SizeLabel } from './constants.ts';
 
 /** Receiver hot path at one body size (times in microseconds). */
@@ -100,24 +101,92 @@ export interface CostLine {
   usd: number;
   /** Part of the example vehicle-state store, which a user replaces with their own logic. */
   example_store: boolean;
+  /** A per-request charge (front door, WAF, Lambda and SQS requests, DynamoDB units): part of the floor. */
+  request: boolean;
   basis: string;
+}
+
+/** One source of KMS requests, per month. */
+export interface KmsRequestLine {
+  item: string;
+  requests: number;
+  basis: string;
+}
+
+/** KMS requests and charges a month for one choice of keys. */
+export interface KmsKeysCost {
+  requests_per_month: number;
+  usd_per_month: number;
+  /** Customer managed keys' own monthly charge. */
+  key_usd_per_month: number;
+  lines: KmsRequestLine[];
+}
+
+/** KMS with the stack's keys as synthesized (`current`), with AWS-managed keys and with a customer managed key. */
+export interface KmsCost {
+  current: KmsKeysCost;
+  aws_managed: KmsKeysCost;
+  customer_managed: KmsKeysCost;
+}
+
+/** Where the template's data is encrypted with which key, for the KMS model. */
+export interface EncryptionSettings {
+  customer_managed_keys: number;
+  main_queue_on_cmk: boolean;
+  sqs_data_key_reuse_seconds: number;
+  dynamodb_tables: number;
+  dynamodb_tables_on_cmk: number;
+  /** Log groups written on every event (the functions', the API access log). */
+  busy_log_groups: number;
+  busy_log_groups_on_cmk: number;
+  s3_buckets: number;
+  s3_buckets_on_cmk: number;
+}
+
+/** The AWS WAF web ACL in front of the API, if any. */
+export interface WafSettings {
+  web_acls: number;
+  /** Rules plus managed rule groups: each is billed as one rule. */
+  rules: number;
 }
 
 export interface CostResult {
   total: number;
   pipeline: number;
+  /** What the requests alone cost (the lines marked `request`, example store excluded): no design gets under it. */
+  floor: number;
+  /** Records per processor invocation the model assumed (measured under load, at most the batch size). */
+  batch_fill: number;
   breakdown: CostLine[];
   /** Same model with every event in its own batch and idle polling (low, steady traffic). */
   low_traffic: { total: number; pipeline: number };
   /** Charges that do not scale with events, USD per month. */
   fixed_per_month_usd: { total: number; breakdown: Array<{ item: string; usd: number; basis: string }> };
+  /** KMS requests and keys, per month, with AWS-managed and customer managed keys. */
+  kms_per_month_usd: KmsCost;
   assumptions: string[];
   prices_as_of: string;
 }
 
+/** The cost model for one front door, from that variant's synthesized settings. */
+export interface IngressCost extends CostResult {
+  stack: StackSettings;
+}
+
+/** `cost_per_million_usd`: the default stack's model, and the same for every front door. */
+export interface CostReport extends CostResult {
+  by_ingress: Record<IngressKind, IngressCost>;
+  /** Where the measured inputs came from: this run, the last full run's results.json, or the reference run. */
+  measured_inputs: string;
+}
+
 /** Settings read from the synthesized stack (default context). */
 export interface StackSettings {
-  api_type: 'HTTP' | 'REST';
+  ingress: IngressKind;
+  /** What receives the request: an HTTP API, a REST API or the receiver's Function URL. */
+  api_type: 'HTTP' | 'REST' | 'FUNCTION_URL';
+  waf: WafSettings;
+  encryption: EncryptionSettings;
   receiver_memory_mb: number;
   processor_memory_mb: number;
   architecture: 'arm64' | 'x86_64';
@@ -141,7 +210,7 @@ export interface BenchResults {
   cold_start: ColdStartResult;
   processor: ProcessorBatchResult;
   e2e: EndToEndResult;
-  cost_per_million_usd: CostResult;
+  cost_per_million_usd: CostReport;
   targets: TargetCheck[];
 }
 

@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { ALARM_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX } from './constants.ts';
+import { ALARM_DEFAULTS, DEFAULT_STAGE, LOG_LEVELS, RECEIVER_DEFAULTS, STACK_NAME_PREFIX, WAF_DEFAULTS } from './constants.ts';
+import { INGRESS_KINDS, type IngressKind } from './constructs/ingress-types.ts';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ConfigError } from './errors.ts';
 import type { SmartcarWebhookStackProps } from './smartcar-webhook-stack.ts';
@@ -21,6 +22,10 @@ export const CONTEXT_KEYS = [
   'logLevel',
   'logRetentionDays',
   'removalPolicy',
+  'ingress',
+  'domainName',
+  'certificateArn',
+  'wafRateLimit',
   'dataPath',
   'errorPath',
   'throttleRateLimit',
@@ -52,6 +57,9 @@ const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:se
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Literal paths only: no `{param}` or greedy segments, so there is never a catch-all. */
 const PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
+/** A DNS host name of at least two labels, lowercase (what API Gateway custom domains accept). */
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const RETENTION_VALUES = Object.values(RetentionDays).filter(
   (v): v is RetentionDays => typeof v === 'number' && v !== RetentionDays.INFINITE,
 );
@@ -85,6 +93,22 @@ export function readConfig(node: Node): WebhookConfig {
     throw new ConfigError('maxBatchingWindowSeconds', 'at least 1 when batchSize is above 10 (an SQS event source rule)', maxBatchingWindowSeconds ?? 0);
   }
 
+  const ingress = optionalIngress(get('ingress'));
+  const domainName = optionalString(get('domainName'), 'domainName', DOMAIN_PATTERN, 'a lowercase host name such as hooks.example.com');
+  const certificateArn = optionalString(get('certificateArn'), 'certificateArn', CERTIFICATE_ARN, 'an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    const missing = domainName === undefined ? 'domainName' : 'certificateArn';
+    throw new ConfigError(missing, 'domainName and certificateArn set together', undefined);
+  }
+  if (domainName !== undefined && ingress === 'function-url') {
+    // A Function URL has no custom domain of its own; that would take CloudFront in front of it.
+    throw new ConfigError('domainName', 'no custom domain with ingress=function-url (use http-api or rest-api)', domainName);
+  }
+  const wafRateLimit = optionalInt(get('wafRateLimit'), 'wafRateLimit', WAF_DEFAULTS.minRateLimit, WAF_DEFAULTS.maxRateLimit);
+  if (wafRateLimit !== undefined && ingress !== 'rest-api') {
+    throw new ConfigError('wafRateLimit', 'ingress=rest-api (only the REST API has a WAF)', wafRateLimit);
+  }
+
   return {
     stage,
     stackName: `${STACK_NAME_PREFIX}-${stage}`,
@@ -93,6 +117,10 @@ export function readConfig(node: Node): WebhookConfig {
     logLevel: optionalLogLevel(get('logLevel')),
     logRetention: optionalOneOf(get('logRetentionDays'), 'logRetentionDays', RETENTION_VALUES),
     removalPolicy: optionalRemovalPolicy(get('removalPolicy')),
+    ingress,
+    domainName,
+    certificateArn,
+    wafRateLimit,
     dataPath,
     errorPath,
     throttleRateLimit: optionalInt(get('throttleRateLimit'), 'throttleRateLimit', 1, 10_000),
@@ -144,6 +172,13 @@ function optionalLogLevel(value: unknown): LogLevel | undefined {
   const upper = typeof value === 'string' ? value.toUpperCase() : value;
   const match = LOG_LEVELS.find((level) => level === upper);
   if (match === undefined) throw new ConfigError('logLevel', `one of ${LOG_LEVELS.join(', ')}`, value);
+  return match;
+}
+
+function optionalIngress(value: unknown): IngressKind | undefined {
+  if (value === undefined) return undefined;
+  const match = INGRESS_KINDS.find((kind) => kind === value);
+  if (match === undefined) throw new ConfigError('ingress', `one of ${INGRESS_KINDS.join(', ')}`, value);
   return match;
 }
 

@@ -34,6 +34,40 @@ export const INGRESS_DEFAULTS = {
   throttleBurstLimit: 400,
 } as const;
 
+/** Defaults of the Function URL front door (`-c ingress=function-url`). */
+export const FUNCTION_URL_DEFAULTS = {
+  /**
+   * The receiver's reserved concurrency when it sits behind a Function URL and none is given: its
+   * only throttle. Lambda allows 10 requests per second per reserved unit, so 20 gives the same
+   * 200 rps the HTTP API stage allows, and a flood can never take more than 20 of the account's
+   * concurrency (1,000 by default) from other functions, the processor included.
+   */
+  reservedConcurrency: 20,
+  /** Requests per second Lambda allows a Function URL per unit of reserved concurrency. */
+  requestsPerSecondPerConcurrency: 10,
+} as const;
+
+/** Defaults of the REST API front door (`-c ingress=rest-api`). */
+export const REST_API_DEFAULTS = {
+  /** The deployment stage; a custom domain maps its root to it, so the name appears only in execute-api URLs. */
+  stageName: 'v1',
+} as const;
+
+/** Defaults of the REST API's WAF web ACL. */
+export const WAF_DEFAULTS = {
+  /**
+   * Requests one client IP may send per minute: the stage's whole steady throttle (200 rps) for a
+   * minute. A single address is cut off only when it alone sends more than the stage accepts from
+   * everyone, a rate at which Smartcar would already be answered 429 by the stage; so Smartcar's
+   * own traffic, from however small a pool of addresses, never trips it before the stage throttle
+   * would. Follows `throttleRateLimit` unless `wafRateLimit` is set.
+   */
+  rateLimitPerMinute: INGRESS_DEFAULTS.throttleRateLimit * 60,
+  /** WAF's bounds for a rate-based rule's limit. */
+  minRateLimit: 10,
+  maxRateLimit: 2_000_000_000,
+} as const;
+
 /** Receiver function defaults. */
 export const RECEIVER_DEFAULTS = {
   /** 256 MB on arm64 gives enough CPU for HMAC + one SQS call in tens of milliseconds. */

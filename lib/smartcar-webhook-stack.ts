@@ -5,7 +5,8 @@ import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { DEFAULT_STAGE, PROD_STAGE, STACK_NAME_PREFIX } from './constants.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
-import { Ingress } from './constructs/ingress.ts';
+import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
+import { DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './constructs/ingress-types.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
@@ -47,6 +48,20 @@ export interface SmartcarWebhookStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN for stage 'prod', RemovalPolicy.DESTROY otherwise
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The front door: `http-api`, `function-url` or `rest-api` (README "Deploy").
+   * @default 'http-api'
+   */
+  readonly ingress?: IngressKind;
+  /**
+   * Custom domain of the front door (`http-api` or `rest-api`), with `certificateArn`.
+   * @default - the default endpoint
+   */
+  readonly domainName?: string;
+  /** ARN of the ACM certificate for `domainName`, in the stack's Region. @default - none */
+  readonly certificateArn?: string;
+  /** Requests per minute one client IP may send through the `rest-api` WAF. @default throttleRateLimit x 60 */
+  readonly wafRateLimit?: number;
   /** @default ROUTES.DATA_PATH ('/webhooks/smartcar') */
   readonly dataPath?: string;
   /** @default ROUTES.ERROR_PATH ('/webhooks/smartcar/errors') */
@@ -59,7 +74,7 @@ export interface SmartcarWebhookStackProps extends StackProps {
   readonly receiverMemoryMb?: number;
   /** @default 10 (at most 14: Smartcar waits 15 s) */
   readonly receiverTimeoutSeconds?: number;
-  /** @default - no reserved concurrency */
+  /** @default - none; 20 with `ingress: 'function-url'` (its only throttle) */
   readonly receiverReservedConcurrency?: number;
   /** @default 900 (15 minutes; 0 turns the replay window off) */
   readonly deliveryToleranceSeconds?: number;
@@ -91,7 +106,7 @@ export interface SmartcarWebhookStackProps extends StackProps {
  */
 export class SmartcarWebhookStack extends Stack {
   public readonly stage: string;
-  public readonly ingress: Ingress;
+  public readonly ingress: FrontDoor;
   public readonly receiver: ReceiverFunction;
   public readonly processing: Processing;
   public readonly monitoring: Monitoring;
@@ -108,6 +123,7 @@ export class SmartcarWebhookStack extends Stack {
       props.removalPolicy ?? (this.stage === PROD_STAGE ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const metricsNamespace = `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`;
+    const ingressKind = props.ingress ?? DEFAULT_INGRESS;
 
     this.amtSecret = new AmtSecret(this, 'AmtSecret', {
       existingSecretArn: props.amtSecretArn,
@@ -134,15 +150,22 @@ export class SmartcarWebhookStack extends Stack {
       errorCallbackPath: props.errorPath,
       memorySize: props.receiverMemoryMb,
       timeout: seconds(props.receiverTimeoutSeconds),
-      reservedConcurrentExecutions: props.receiverReservedConcurrency,
+      reservedConcurrentExecutions: receiverReservedConcurrencyFor(ingressKind, props.receiverReservedConcurrency),
       deliveryToleranceSeconds: props.deliveryToleranceSeconds,
       logLevel: props.logLevel,
       logRetention,
       removalPolicy,
     });
 
-    this.ingress = new Ingress(this, 'Ingress', {
+    this.ingress = createIngress(this, 'Ingress', {
+      kind: ingressKind,
       receiver: this.receiver.function,
+      receiverReservedConcurrency: props.receiverReservedConcurrency,
+      wafRateLimitPerMinute: props.wafRateLimit,
+      customDomain:
+        props.domainName && props.certificateArn
+          ? { domainName: props.domainName, certificateArn: props.certificateArn }
+          : undefined,
       dataPath: props.dataPath,
       errorPath: props.errorPath,
       throttleRateLimit: props.throttleRateLimit,
@@ -153,7 +176,7 @@ export class SmartcarWebhookStack extends Stack {
 
     const monitored: MonitoredResources = {
       metricsNamespace,
-      apiStage: this.ingress.stage,
+      frontDoor: this.ingress,
       receiver: this.receiver.function,
       processor: this.processing.function,
       queue: this.processing.queue,
@@ -164,7 +187,6 @@ export class SmartcarWebhookStack extends Stack {
       ...monitored,
       alarmEmail: props.alarmEmail,
       thresholds: props.alarmThresholds,
-      throttleRateLimit: props.throttleRateLimit,
     });
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
@@ -199,6 +221,12 @@ export class SmartcarWebhookStack extends Stack {
         description: 'Processed eventIds (npm run smoke waits for its event here)',
       },
     };
+    if (this.ingress.customDomainTarget) {
+      outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
+        value: this.ingress.customDomainTarget,
+        description: `Point ${props.domainName} here (DNS CNAME, or a Route 53 alias)`,
+      };
+    }
     for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }
 }

@@ -1,8 +1,8 @@
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger/types';
 import type { ALARM_DEFAULTS } from './constants.ts';
+import type { FrontDoor } from './constructs/ingress-types.ts';
 
 /** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
 export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: number };
@@ -14,8 +14,8 @@ export type LogLevel = Uppercase<PowertoolsLogLevel>;
 export interface MonitoredResources {
   /** CloudWatch namespace of the custom metrics (per stage). */
   readonly metricsNamespace: string;
-  /** The API stage (latency, 4xx, 5xx). */
-  readonly apiStage: HttpStage;
+  /** The front door (requests, latency, 4xx, 5xx), whichever `ingress` chose. */
+  readonly frontDoor: FrontDoor;
   /** The receiver function. */
   readonly receiver: IFunction;
   /** The processor function. */

@@ -12,6 +12,8 @@ export const STACK_OUTPUTS = {
   ALARM_TOPIC_ARN: 'AlarmTopicArn',
   /** Where the processor records each eventId it handled; `npm run smoke` reads it. */
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
+  /** Only with a custom domain: the host name its DNS record points at. */
+  CUSTOM_DOMAIN_TARGET: 'CustomDomainTarget',
 } as const;
 
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

@@ -3,7 +3,7 @@ import { PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { parseAmtSecret } from './amt-secret.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS } from './constants.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from './errors.ts';
-import type { AmtProvider, AmtTokens, SecretsManagerAmtProviderOptions } from './types.ts';
+import type { AmtProvider, AmtTokens, SecretsManagerAmtProviderOptions } from './types/amt.ts';
 
 /**
  * An {@link AmtProvider} reading the AMT from Secrets Manager.

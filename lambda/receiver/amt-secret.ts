@@ -1,6 +1,6 @@
 import { AMT_SECRET_PLACEHOLDER } from '../core/constants.ts';
 import { AmtNotConfiguredError } from './errors.ts';
-import type { AmtTokens } from './types.ts';
+import type { AmtTokens } from './types/amt.ts';
 
 function usable(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '' && value.trim() !== AMT_SECRET_PLACEHOLDER;

@@ -3,12 +3,24 @@
  * agree on lives in `../core/constants.ts` instead.
  */
 
-/** Smartcar's signature header, lowercased: headers are looked up case-insensitively. */
+/**
+ * Smartcar's signature header, lowercased: headers are looked up case-insensitively.
+ *
+ * @example
+ * ```ts
+ * name.toLowerCase() === SIGNATURE_HEADER; // true for 'SC-Signature' and 'sc-signature'
+ * ```
+ */
 export const SIGNATURE_HEADER = 'sc-signature';
 
 /**
  * Stable outcome codes: the `error`/`status` field of every response body, the `code` of each
  * log line and of `ReceiverOutcome`. Users grep and alert on these, so they never change.
+ *
+ * @example
+ * ```ts
+ * respond(OUTCOME_CODE.SIGNATURE_INVALID); // body '{"error":"signature_invalid"}'
+ * ```
  */
 export const OUTCOME_CODE = {
   ENQUEUED: 'enqueued',
@@ -30,6 +42,11 @@ export const OUTCOME_CODE = {
  * What a VERIFY challenge may look like when the request is not validly signed. Smartcar's
  * challenges are UUIDs or opaque random strings; a challenge that could be a JSON body (braces,
  * brackets, quotes, whitespace) would turn the VERIFY answer into a signing oracle.
+ *
+ * @example
+ * ```ts
+ * OPAQUE_CHALLENGE_PATTERN.test('3a5c8f72-e6d9-4b1a-9f2e-8c7d6a5b4e3f'); // true
+ * ```
  */
 export const OPAQUE_CHALLENGE_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
 
@@ -37,28 +54,67 @@ export const OPAQUE_CHALLENGE_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
  * An unsigned request is only parsed to look for a VERIFY when its body is at most this big.
  * Real VERIFY bodies are about 250 bytes; this keeps a flood of large unsigned bodies from costing
  * a JSON parse each.
+ *
+ * @example
+ * ```ts
+ * const envelope = request.bodyBytes <= UNSIGNED_VERIFY_MAX_BYTES ? parseEnvelope(raw.text) : undefined;
+ * ```
  */
 export const UNSIGNED_VERIFY_MAX_BYTES = 4_096;
 
-/** Longest id or type read from an unsigned body that is logged as is; longer ones are cut. */
+/**
+ * Longest id or type read from an unsigned body that is logged as is; longer ones are cut.
+ *
+ * @example
+ * ```ts
+ * value.length > UNTRUSTED_ID_MAX_LENGTH ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…` : value;
+ * ```
+ */
 export const UNTRUSTED_ID_MAX_LENGTH = 100;
 
-/** The HTTP method Smartcar delivers with; anything else is 405. */
+/**
+ * The HTTP method Smartcar delivers with; anything else is 405.
+ *
+ * @example
+ * ```ts
+ * if (request.method !== ALLOWED_METHOD) return { code: OUTCOME_CODE.METHOD_NOT_ALLOWED };
+ * ```
+ */
 export const ALLOWED_METHOD = 'POST';
 
 /**
- * SDK client settings of the receiver (built by `clients.ts`). Worst case, every attempt timing
+ * SQS client settings of the receiver (built by `clients.ts`). Worst case, every attempt timing
  * out: a cold secret fetch (3.05 s) then the send (5.45 s), 8.5 s by `worstCaseCallMs`, still ends
  * inside the stack's 10 s function timeout, so even then the receiver answers 503 itself, well
  * before Smartcar's 15 s deadline (`test/infra/time-budget.test.ts` holds this). A healthy
  * SendMessage takes tens of milliseconds, a 1 MB one well under the 1.2 s request timeout.
+ *
+ * @example
+ * ```ts
+ * new SQSClient(sdkClientConfig(SQS_CLIENT_SETTINGS, {}));
+ * ```
  */
 export const SQS_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_200 } as const;
+
+/**
+ * Secrets Manager client settings of the receiver: the cold secret fetch's share (3.05 s at
+ * worst) of the time budget described at {@link SQS_CLIENT_SETTINGS}.
+ *
+ * @example
+ * ```ts
+ * new SecretsManagerClient(sdkClientConfig(SECRETS_CLIENT_SETTINGS, {}));
+ * ```
+ */
 export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1_000 } as const;
 
 /**
  * How long a failed secret read (Secrets Manager down, throttling, access denied) is remembered
  * when no tokens were fetched before: requests meanwhile get 503 `secret_unavailable` without a
  * call, so an outage costs one GetSecretValue per window, not one per delivery.
+ *
+ * @example
+ * ```ts
+ * createSecretsManagerAmtProvider({ secretId, client, unavailableRetrySeconds: AMT_UNAVAILABLE_RETRY_SECONDS });
+ * ```
  */
 export const AMT_UNAVAILABLE_RETRY_SECONDS = 5;

@@ -11,7 +11,15 @@ import { epochMs } from '../core/timestamp.ts';
  * capture carries the time of the delivery it was copied from.
  */
 
-/** What the age check concluded about one delivery. */
+/**
+ * What the age check concluded about one delivery.
+ *
+ * @example
+ * ```ts
+ * const age: DeliveryAge = checkDeliveryAge(envelope.deliveredAt, Date.now(), 900_000);
+ * if (age.verdict === 'stale') refuse(age.ageMs);
+ * ```
+ */
 export type DeliveryAge =
   /** Within the tolerance: accepted. */
   | { verdict: 'fresh'; deliveredAt: number; ageMs: number }

@@ -1,7 +1,14 @@
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE, type RouteKind } from '../core/constants.ts';
 
-/** What the attributes of one persisted delivery say about it. */
+/**
+ * What the attributes of one persisted delivery say about it.
+ *
+ * @example
+ * ```ts
+ * const delivery: Delivery = { eventType: 'VEHICLE_STATE', eventId: 'evt-1', route: 'data', receivedAt: Date.now() };
+ * ```
+ */
 export interface Delivery {
   eventType: string;
   eventId?: string;

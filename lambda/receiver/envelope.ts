@@ -1,4 +1,12 @@
-/** What one parse of the body tells the receiver. */
+/**
+ * What one parse of the body tells the receiver.
+ *
+ * @example
+ * ```ts
+ * const envelope: Envelope = parseEnvelope(raw.text);
+ * if (envelope.kind === 'verify') answer(envelope.challenge);
+ * ```
+ */
 export type Envelope =
   /** Not JSON, or JSON that is not an object (array, string, number, null). */
   | { kind: 'invalid' }

@@ -26,7 +26,7 @@ const secrets = createReceiverSecretsClient();
 
 /**
  * The receiver Lambda's entry point (the `NodejsFunction` default export name `handler`), for an
- * HTTP API (payload 2.0) or REST API (1.0) proxy integration.
+ * HTTP API (payload 2.0) or REST API (1.0) proxy integration, or a Lambda Function URL.
  *
  * @example
  * ```ts

@@ -1,29 +1,9 @@
-import { ROUTE_KIND, type RouteKind } from '../core/constants.ts';
+import { ROUTE_KIND } from '../core/constants.ts';
 import { SIGNATURE_HEADER } from './constants.ts';
-import type { ReceiverEvent } from './types.ts';
+import type { ReceiverEvent } from './types/handler.ts';
+import type { NormalizedRequest, RawBody } from './types/request.ts';
 
-/** What the receiver needs from either API Gateway event shape. */
-export interface NormalizedRequest {
-  /** Uppercase HTTP method, or `undefined` if the event carries none. */
-  method: string | undefined;
-  route: RouteKind;
-  /** API Gateway's request id, to correlate with the access log. */
-  requestId: string | undefined;
-  /** The `SC-Signature` value, `undefined` when absent or sent more than once with different values. */
-  signature: string | undefined;
-  /** Size of the raw body in bytes, known before decoding it. */
-  bodyBytes: number;
-  /** The body as sent on the wire (still base64 when `isBase64Encoded`). */
-  body: string;
-  isBase64Encoded: boolean;
-}
-
-/** The raw bytes that were signed, and the same bytes as text for JSON.parse and SQS. */
-export interface RawBody {
-  bytes: Buffer;
-  text: string;
-}
-
+/** The 2.0 shape: an HTTP API event or a Function URL event (which has the same fields). */
 function isHttpApiEvent(event: ReceiverEvent): event is Extract<ReceiverEvent, { version: string; rawPath: string }> {
   return 'rawPath' in event || 'routeKey' in event;
 }
@@ -51,9 +31,13 @@ function isErrorRoute(path: string | undefined, errorCallbackPath: string): bool
 }
 
 /**
- * Reduces an HTTP API (payload 2.0) or REST API (1.0) proxy event to what the receiver checks:
- * method, route, signature header (looked up case-insensitively, also in `multiValueHeaders`)
- * and body size, without decoding the body yet.
+ * Reduces an HTTP API (payload 2.0), REST API (1.0) or Function URL event to what the receiver
+ * checks: method, route, signature header (looked up case-insensitively, also in
+ * `multiValueHeaders`) and body size, without decoding the body yet.
+ *
+ * The route (data or error callback) is chosen by the request path, never by `routeKey`: a
+ * Function URL sets `routeKey` to the placeholder `$default` and an HTTP API's `$default` route
+ * does too, so only the path tells the two callbacks apart on every front door.
  *
  * @example
  * ```ts
@@ -69,6 +53,7 @@ export function normalizeRequest(event: ReceiverEvent, errorCallbackPath: string
   let requestId: string | undefined;
   if (isHttpApiEvent(event)) {
     method = event.requestContext?.http?.method;
+    // rawPath is the path as requested (a Function URL's is the URL's path, with no stage).
     path = event.rawPath ?? event.requestContext?.http?.path;
     requestId = event.requestContext?.requestId;
   } else {
@@ -88,8 +73,9 @@ export function normalizeRequest(event: ReceiverEvent, errorCallbackPath: string
 }
 
 /**
- * The exact bytes Smartcar signed: base64-decoded when API Gateway encoded them, otherwise the
- * body string as UTF-8 (API Gateway passes JSON text through unchanged).
+ * The exact bytes Smartcar signed: base64-decoded when the front door encoded them (API Gateway
+ * and Function URLs do for content types they take as binary), otherwise the body string as
+ * UTF-8 (JSON text is passed through unchanged).
  *
  * @example
  * ```ts

@@ -1,9 +1,18 @@
 import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
-import type { OutcomeCode, ReceiverResult } from './types.ts';
+import type { Decision } from './types/decision.ts';
+import type { ReceiverResult } from './types/handler.ts';
+import type { OutcomeCode } from './types/outcome.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
-/** Status of each outcome: one table, so a code never drifts from its status. */
+/**
+ * Status of each outcome: one table, so a code never drifts from its status.
+ *
+ * @example
+ * ```ts
+ * OUTCOME_STATUS.enqueue_failed; // 503
+ * ```
+ */
 export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
   [OUTCOME_CODE.ENQUEUED]: 200,
   [OUTCOME_CODE.VERIFY_ANSWERED]: 200,
@@ -51,4 +60,16 @@ export function respond(code: Exclude<OutcomeCode, 'verify_answered'>): Receiver
  */
 export function verifyResponse(body: string): ReceiverResult {
   return { statusCode: OUTCOME_STATUS[OUTCOME_CODE.VERIFY_ANSWERED], headers: { ...JSON_HEADERS }, body };
+}
+
+/**
+ * The response a decision is answered with: a VERIFY answer's own, otherwise its code's.
+ *
+ * @example
+ * ```ts
+ * responseFor({ code: 'enqueued', eventType: 'VEHICLE_STATE' }); // { statusCode: 200, body: '{"status":"accepted"}', ... }
+ * ```
+ */
+export function responseFor(decision: Decision): ReceiverResult {
+  return decision.code === OUTCOME_CODE.VERIFY_ANSWERED ? decision.response : respond(decision.code);
 }

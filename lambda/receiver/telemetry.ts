@@ -1,7 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION } from '../core/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, ROUTE_KIND } from '../core/constants.ts';
 import { OUTCOME_CODE } from './constants.ts';
-import type { OutcomeCode, ReceiverDependencies, ReceiverOutcome } from './types.ts';
+import { OUTCOME_STATUS } from './responses.ts';
+import type { Decision } from './types/decision.ts';
+import type { ReceiverDependencies } from './types/dependencies.ts';
+import type { LogDetails, OutcomeCode, ReceiverOutcome } from './types/outcome.ts';
+import type { NormalizedRequest } from './types/request.ts';
 
 /**
  * The one metric each outcome counts; `internal_error` counts none (the API 5xx alarm sees it).
@@ -23,12 +27,6 @@ const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
   [OUTCOME_CODE.ENQUEUE_FAILED]: METRIC.ENQUEUE_FAILED,
   [OUTCOME_CODE.INTERNAL_ERROR]: undefined,
 };
-
-/**
- * Extra, safe fields for the request's log line: ids, sizes, hashes and error names. Never the
- * AMT, a signature, or the body.
- */
-export type LogDetails = Record<string, string | number | boolean | string[] | undefined>;
 
 /**
  * True for a 4xx answered to a request whose signature matched: Smartcar sent it, and it will be
@@ -95,4 +93,39 @@ export function reportOutcome(
   } catch (error) {
     deps.logger.warn('onOutcome observer threw', { error: (error as Error)?.name });
   }
+}
+
+/**
+ * Reports how a request was decided ({@link reportOutcome} with the outcome the decision implies).
+ * `request` is absent when the event could not even be read (a 500): the line then says route
+ * `data` and 0 bytes.
+ *
+ * @example
+ * ```ts
+ * reportDecision(deps, decision, request, now() - startedAt);
+ * ```
+ */
+export function reportDecision(
+  deps: Pick<ReceiverDependencies, 'logger' | 'metrics' | 'onOutcome'>,
+  decision: Decision,
+  request: NormalizedRequest | undefined,
+  durationMs: number,
+): void {
+  // Added right before reportOutcome publishes, with nothing awaited in between, so it lands
+  // in this request's one EMF line (next to `EventReceived`) and never in a concurrent one's.
+  if (decision.ageUnchecked) deps.metrics.addMetric(METRIC.DELIVERY_AGE_UNCHECKED, MetricUnit.Count, 1);
+  reportOutcome(
+    deps,
+    {
+      statusCode: OUTCOME_STATUS[decision.code],
+      code: decision.code,
+      eventType: decision.eventType,
+      eventId: decision.eventId,
+      enqueued: decision.code === OUTCOME_CODE.ENQUEUED,
+      signed: decision.signed === true,
+      route: request?.route ?? ROUTE_KIND.DATA,
+      bodyBytes: request?.bodyBytes ?? 0,
+    },
+    { requestId: request?.requestId, durationMs, ...decision.details },
+  );
 }

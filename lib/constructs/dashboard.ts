@@ -66,14 +66,14 @@ export class WebhookDashboard extends Construct {
         graph('Events processed by type', EVENT_TYPES.map((t) => eventTypeMetric(ns, SERVICE.PROCESSOR, METRIC.EVENT_PROCESSED, t, { period }))),
       ],
       [
-        graph('API latency (ms)', [
-          props.apiStage.metricLatency({ statistic: 'p50', period, label: 'p50' }),
-          props.apiStage.metricLatency({ statistic: 'p99', period, label: 'p99' }),
+        graph(`Front door (${props.frontDoor.kind}) latency (ms)`, [
+          props.frontDoor.metricLatency({ statistic: 'p50', period, label: 'p50' }),
+          props.frontDoor.metricLatency({ statistic: 'p99', period, label: 'p99' }),
         ]),
-        graph('API requests, 4xx and 5xx', [
-          props.apiStage.metricCount({ statistic: 'Sum', period, label: 'requests' }),
-          props.apiStage.metricClientError({ statistic: 'Sum', period, label: '4xx' }),
-          props.apiStage.metricServerError({ statistic: 'Sum', period, label: '5xx' }),
+        graph(`Front door (${props.frontDoor.kind}) requests, 4xx and 5xx`, [
+          props.frontDoor.metricRequests({ period, label: 'requests' }),
+          props.frontDoor.metricClientErrors({ period, label: '4xx' }),
+          props.frontDoor.metricServerErrors({ period, label: '5xx' }),
         ]),
       ],
       [

@@ -1,149 +1,91 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-  PayloadFormatVersion,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { ROUTES } from '../../lambda/core/constants.ts';
-import { INGRESS_DEFAULTS } from '../constants.ts';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FUNCTION_URL_DEFAULTS } from '../constants.ts';
+import { ConfigError } from '../errors.ts';
+import { FunctionUrlIngress } from './ingress-function-url.ts';
+import { HttpApiIngress } from './ingress-http-api.ts';
+import { RestApiIngress } from './ingress-rest-api.ts';
+import { type CustomDomain, DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './ingress-types.ts';
 
-/** Properties of {@link Ingress}. */
+/** Properties of {@link createIngress}: the union of what the front doors take. */
 export interface IngressProps {
-  /** The function both routes invoke. */
+  /**
+   * Which front door.
+   * @default 'http-api'
+   */
+  readonly kind?: IngressKind;
+  /** The receiver function every front door invokes. */
   readonly receiver: IFunction;
-  /**
-   * Path of the "Vehicle data callback URI".
-   * @default ROUTES.DATA_PATH ('/webhooks/smartcar')
-   */
+  /** @default ROUTES.DATA_PATH */
   readonly dataPath?: string;
-  /**
-   * Path of the optional "Vehicle error callback URI".
-   * @default ROUTES.ERROR_PATH ('/webhooks/smartcar/errors')
-   */
+  /** @default ROUTES.ERROR_PATH */
   readonly errorPath?: string;
-  /**
-   * Steady-state requests per second for the stage.
-   * @default 200
-   */
+  /** Stage throttle (`http-api`, `rest-api`). @default 200 */
   readonly throttleRateLimit?: number;
-  /**
-   * Burst capacity for the stage.
-   * @default 400
-   */
+  /** Stage burst (`http-api`, `rest-api`). @default 400 */
   readonly throttleBurstLimit?: number;
-  /**
-   * Retention of the access log group.
-   * @default RetentionDays.ONE_MONTH
-   */
+  /** The receiver's reserved concurrency (`function-url`: its throttle). @default 20 for `function-url` */
+  readonly receiverReservedConcurrency?: number;
+  /** Requests per minute per client IP (`rest-api`). @default throttleRateLimit x 60 */
+  readonly wafRateLimitPerMinute?: number;
+  /** Custom domain (`http-api`, `rest-api`). @default - none */
+  readonly customDomain?: CustomDomain;
+  /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /**
-   * Removal policy of the access log group.
-   * @default RemovalPolicy.DESTROY
-   */
+  /** @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
- * One JSON object per request. Request metadata only: no body, no headers (the signature
- * header and the payload's VIN and location must never reach a log).
- */
-const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  path: '$context.path',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationError: '$context.integrationErrorMessage',
-  errorMessage: '$context.error.message',
-};
-
-/**
- * The public edge: an HTTP API with exactly two routes (`POST` on the data and the error
- * callback paths) to the receiver, a throttled `$default` stage with JSON access logs.
- *
- * No catch-all route: anything else gets API Gateway's own 404 without invoking (and paying
- * for) the receiver.
+ * The receiver's reserved concurrency for a front door: what was configured, else the Function
+ * URL's default (its only throttle), else none (an API Gateway stage throttles in front of it).
  *
  * @example
  * ```ts
- * const ingress = new Ingress(this, 'Ingress', { receiver: receiver.function });
+ * receiverReservedConcurrencyFor('function-url', undefined); // 20
+ * receiverReservedConcurrencyFor('http-api', undefined); // undefined
+ * ```
+ */
+export function receiverReservedConcurrencyFor(kind: IngressKind, configured: number | undefined): number | undefined {
+  return configured ?? (kind === 'function-url' ? FUNCTION_URL_DEFAULTS.reservedConcurrency : undefined);
+}
+
+/**
+ * Builds the chosen front door in front of the receiver. The stack calls this once; alarms,
+ * dashboard and outputs use only the {@link FrontDoor} it returns.
+ *
+ * @throws {ConfigError} when an option does not apply to the chosen front door (a custom domain on a Function URL).
+ * @example
+ * ```ts
+ * const ingress = createIngress(this, 'Ingress', { kind: 'rest-api', receiver: receiver.function });
  * new CfnOutput(this, 'WebhookUrl', { value: ingress.dataUrl });
  * ```
  */
-export class Ingress extends Construct {
-  /** The HTTP API. */
-  public readonly api: HttpApi;
-  /** Its only stage (`$default`). */
-  public readonly stage: HttpStage;
-  /** The access log group. */
-  public readonly accessLogGroup: LogGroup;
-  /** Full URL of the data callback route. */
-  public readonly dataUrl: string;
-  /** Full URL of the error callback route. */
-  public readonly errorUrl: string;
-
-  public constructor(scope: Construct, id: string, props: IngressProps) {
-    super(scope, id);
-    const dataPath = props.dataPath ?? ROUTES.DATA_PATH;
-    const errorPath = props.errorPath ?? ROUTES.ERROR_PATH;
-
-    this.api = new HttpApi(this, 'Api', {
-      description: 'Smartcar vehicle-data webhooks',
-      createDefaultStage: false,
-    });
-
-    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-
-    this.stage = new HttpStage(this, 'Stage', {
-      httpApi: this.api,
-      autoDeploy: true,
-      throttle: {
-        rateLimit: props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit,
-        burstLimit: props.throttleBurstLimit ?? INGRESS_DEFAULTS.throttleBurstLimit,
-      },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogGroup),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-      },
-    });
-
-    const integration = new HttpLambdaIntegration('Receiver', props.receiver, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    const routes = [
-      ...this.api.addRoutes({ path: dataPath, methods: [HttpMethod.POST], integration }),
-      ...this.api.addRoutes({ path: errorPath, methods: [HttpMethod.POST], integration }),
-    ];
-    for (const route of routes) {
-      for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
-        Validations.of(route).acknowledge({
-          id,
-          reason:
-            'Smartcar cannot send auth headers; every request is authenticated by the HMAC signature (SC-Signature) in the receiver.',
-        });
+export function createIngress(scope: Construct, id: string, props: IngressProps): FrontDoor {
+  const kind = props.kind ?? DEFAULT_INGRESS;
+  const common = { receiver: props.receiver, dataPath: props.dataPath, errorPath: props.errorPath };
+  const stage = {
+    throttleRateLimit: props.throttleRateLimit,
+    throttleBurstLimit: props.throttleBurstLimit,
+    customDomain: props.customDomain,
+    logRetention: props.logRetention,
+    removalPolicy: props.removalPolicy,
+  };
+  switch (kind) {
+    case 'http-api':
+      return new HttpApiIngress(scope, id, { ...common, ...stage });
+    case 'rest-api':
+      return new RestApiIngress(scope, id, { ...common, ...stage, wafRateLimitPerMinute: props.wafRateLimitPerMinute });
+    case 'function-url':
+      if (props.customDomain) {
+        // A Function URL has no custom domain of its own; that takes CloudFront in front of it.
+        throw new ConfigError('domainName', 'no custom domain with ingress=function-url (use http-api or rest-api)', props.customDomain.domainName);
       }
-    }
-
-    const endpoint = this.api.apiEndpoint;
-    this.dataUrl = `${endpoint}${dataPath}`;
-    this.errorUrl = `${endpoint}${errorPath}`;
+      return new FunctionUrlIngress(scope, id, {
+        ...common,
+        reservedConcurrency: receiverReservedConcurrencyFor(kind, props.receiverReservedConcurrency),
+      });
   }
 }

@@ -16,7 +16,6 @@ import {
   ALARM_PERIOD_MINUTES,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
-  INGRESS_DEFAULTS,
 } from '../constants.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
@@ -33,12 +32,6 @@ export interface MonitoringProps extends MonitoredResources {
    * @default ALARM_DEFAULTS
    */
   readonly thresholds?: Partial<AlarmThresholds>;
-  /**
-   * The stage's steady throttle in requests per second; the `Api4xx` threshold defaults to a share
-   * of it (`api4xxThresholdFor`) unless `thresholds.api4xx` is given.
-   * @default INGRESS_DEFAULTS.throttleRateLimit
-   */
-  readonly throttleRateLimit?: number;
 }
 
 /**
@@ -49,7 +42,7 @@ export interface MonitoringProps extends MonitoredResources {
  * @example
  * ```ts
  * const monitoring = new Monitoring(this, 'Monitoring', {
- *   metricsNamespace, apiStage: ingress.stage, receiver: receiver.function,
+ *   metricsNamespace, frontDoor: ingress, receiver: receiver.function,
  *   processor: processing.function, queue: processing.queue,
  *   deadLetterQueue: processing.deadLetterQueue, alarmEmail: 'ops@example.com',
  * });
@@ -141,7 +134,7 @@ export class Monitoring extends Construct {
     });
     this.addAlarm('Api5xx', {
       description: 'The API answered 5xx: Smartcar retries 3 times over ~3 minutes, then drops the event.',
-      metric: props.apiStage.metricServerError({ statistic: 'Sum', period }),
+      metric: props.frontDoor.metricServerErrors({ period }),
       threshold: thresholds.api5xx,
     });
     this.addAlarm('SignatureInvalid', {
@@ -207,10 +200,14 @@ export class Monitoring extends Construct {
     });
     this.addAlarm('Api4xx', {
       silentDrop: true,
-      description: 'Smartcar deliveries may be refused: the API answered many 4xx (429 when the stage throttle is used up). Check the access log by status and source, and SignatureInvalid; raise throttleRateLimit or stop the source.',
-      metric: props.apiStage.metricClientError({ statistic: 'Sum', period }),
-      threshold: props.thresholds?.api4xx ?? api4xxThresholdFor(props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit),
+      description: `Smartcar deliveries may be refused: the front door (${props.frontDoor.kind}) answered many 4xx (429 when its throttle is used up: the stage throttle, or the receiver's reserved concurrency behind a Function URL). Check SignatureInvalid and the access log (or the receiver log) by status and source; raise the throttle or stop the source.`,
+      metric: props.frontDoor.metricClientErrors({ period }),
+      // The front door's steady capacity sizes it: the stage throttle, or 10 rps per reserved unit.
+      threshold: props.thresholds?.api4xx ?? api4xxThresholdFor(props.frontDoor.steadyRequestsPerSecond),
     });
+    for (const alarm of props.frontDoor.alarms) {
+      this.addAlarm(alarm.id, { ...alarm, silentDrop: true });
+    }
     this.addAlarm('VehicleErrorShare', {
       silentDrop: true,
       description: `More than ${Number((thresholds.vehicleErrorRatio * 100).toFixed(2))}% of the hour's events (at least ${thresholds.vehicleErrorMinEvents}) are VEHICLE_ERROR (Smartcar's monitoring guidance): an OEM outage, revoked permissions or vehicles to re-authenticate. Read the errors in the processor log and the vehicle-state table.`,

@@ -1,5 +1,5 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS } from '../../lib/constants.ts';
+import { ALARM_DEFAULTS, WAF_DEFAULTS } from '../../lib/constants.ts';
 import type { ContextKey } from '../../lib/config.ts';
 
 /**
@@ -14,6 +14,9 @@ export interface LintVariant {
   name: string;
   context: Partial<Record<ContextKey, unknown>>;
 }
+
+/** A well-formed ACM certificate ARN (synth never looks it up). */
+export const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
 const thresholdsAll = (value: number): Record<string, number> =>
   Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((name) => [name, value]));
@@ -34,6 +37,26 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
     context: { amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbCdEf' },
   },
   { name: 'alarm email', context: { alarmEmail: 'ops@example.com' } },
+  { name: 'function-url', context: { ingress: 'function-url' } },
+  { name: 'rest-api with WAF', context: { ingress: 'rest-api' } },
+  {
+    name: 'http-api on a custom domain',
+    context: { ingress: 'http-api', domainName: 'hooks.example.com', certificateArn: EXAMPLE_CERTIFICATE_ARN },
+  },
+  {
+    name: 'rest-api on a custom domain, lowest WAF limit',
+    context: {
+      ingress: 'rest-api',
+      domainName: 'hooks.example.com',
+      certificateArn: EXAMPLE_CERTIFICATE_ARN,
+      wafRateLimit: WAF_DEFAULTS.minRateLimit,
+    },
+  },
+  { name: 'rest-api, highest WAF limit', context: { ingress: 'rest-api', wafRateLimit: WAF_DEFAULTS.maxRateLimit } },
+  {
+    name: 'function-url, lowest values',
+    context: { ingress: 'function-url', receiverReservedConcurrency: 1, dataPath: '/a', errorPath: '/b' },
+  },
   {
     name: 'lowest values',
     context: {

@@ -1,3 +1,5 @@
+import type { IngressKind } from '../../lib/constructs/ingress-types.ts';
+
 /**
  * Every IAM action each function's role is granted, on which resource, and which call uses it.
  * `iam.test.ts` asserts each role's synthesized statements allow exactly these (an extra grant
@@ -83,3 +85,64 @@ export const IAM_EXPECTED = {
     ],
   },
 } as const satisfies Record<string, ExpectedFunctionGrants>;
+
+/** Who may invoke the receiver (its resource policy: `AWS::Lambda::Permission`), and on what condition. */
+export interface ExpectedInvoker {
+  action: 'lambda:InvokeFunction' | 'lambda:InvokeFunctionUrl';
+  principal: string;
+  /**
+   * What narrows the grant: the one API route or method it is for (`SourceArn` ending in the
+   * route), or the Function URL (auth type NONE, or invoked via the URL only).
+   */
+  condition: { sourceArnEndsWith: string } | { functionUrlAuthType: 'NONE' } | { invokedViaFunctionUrl: true };
+  usedBy: string;
+}
+
+/** A role no function assumes, that a front door brings. */
+export interface ExpectedServiceRole {
+  roleLogicalIdPrefix: string;
+  trustedService: string;
+  /** AWS-managed policies attached (the only place the stack has one), with the reason in the construct. */
+  managedPolicies: readonly string[];
+  usedBy: string;
+}
+
+/**
+ * The receiver's invokers per front door (`-c ingress=...`) with the default paths, and the
+ * roles each front door adds. `test/ingress/iam.test.ts` asserts each template has exactly these.
+ *
+ * @example
+ * ```ts
+ * for (const invoker of INGRESS_IAM_EXPECTED['rest-api'].invokers) console.log(invoker.usedBy);
+ * ```
+ */
+export const INGRESS_IAM_EXPECTED = {
+  'http-api': {
+    invokers: [
+      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar' }, usedBy: 'the HTTP API route POST /webhooks/smartcar (HttpLambdaIntegration)' },
+      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar/errors' }, usedBy: 'the HTTP API route POST /webhooks/smartcar/errors' },
+    ],
+    roles: [],
+  },
+  'function-url': {
+    invokers: [
+      { action: 'lambda:InvokeFunctionUrl', principal: '*', condition: { functionUrlAuthType: 'NONE' }, usedBy: 'anyone may call the public Function URL (the HMAC is the authentication)' },
+      { action: 'lambda:InvokeFunction', principal: '*', condition: { invokedViaFunctionUrl: true }, usedBy: 'the invocation behind that URL call (required for public URLs since October 2025), through the URL only' },
+    ],
+    roles: [],
+  },
+  'rest-api': {
+    invokers: [
+      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/POST/webhooks/smartcar' }, usedBy: 'the REST method POST /webhooks/smartcar on its stage (LambdaIntegration, no test-invoke grant)' },
+      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/POST/webhooks/smartcar/errors' }, usedBy: 'the REST method POST /webhooks/smartcar/errors on its stage' },
+    ],
+    roles: [
+      {
+        roleLogicalIdPrefix: 'IngressApiCloudWatchRole',
+        trustedService: 'apigateway.amazonaws.com',
+        managedPolicies: ['service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+        usedBy: 'API Gateway writes REST access and execution logs through the Region-wide account role (AWS::ApiGateway::Account)',
+      },
+    ],
+  },
+} as const satisfies Record<IngressKind, { invokers: readonly ExpectedInvoker[]; roles: readonly ExpectedServiceRole[] }>;

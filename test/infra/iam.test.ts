@@ -125,6 +125,10 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['prod', { stage: 'prod' }],
   ['with an alarm email', { alarmEmail: 'ops@example.com' }],
   ['with an imported secret', { amtSecretArn: IMPORTED_SECRET_ARN }],
+  // The front doors change who invokes the receiver (test/ingress/iam.test.ts), never what the
+  // functions' roles may do.
+  ['behind a Function URL', { ingress: 'function-url' }],
+  ['behind the REST API and WAF', { ingress: 'rest-api' }],
 ];
 
 /** The synthesized template of a variant, resolved, with the ARN of each table resource in it. */

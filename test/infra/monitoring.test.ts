@@ -335,8 +335,8 @@ describe('Dashboard', () => {
   const TITLES = [
     'Deliveries received by type',
     'Events processed by type',
-    'API latency (ms)',
-    'API requests, 4xx and 5xx',
+    'Front door (http-api) latency (ms)',
+    'Front door (http-api) requests, 4xx and 5xx',
     'Receiver duration (ms)',
     'Receiver errors and throttles',
     'Processor duration (ms)',

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { onCustomDomain } from '../ingress/helpers.ts';
 import { buildStack } from './helpers.ts';
 
 const PACKS = [
@@ -18,6 +19,9 @@ const CONFIGS = [
     amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbC123',
     receiverReservedConcurrency: 10,
   }],
+  ['a Function URL', { ingress: 'function-url' }],
+  ['the REST API and WAF on a custom domain', { ...onCustomDomain('rest-api'), wafRateLimit: 100 }],
+  ['the HTTP API on a custom domain', onCustomDomain('http-api')],
 ] as const;
 
 describe('cdk-nag', () => {

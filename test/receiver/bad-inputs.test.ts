@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
+import type { ReceiverEvent } from '../../lambda/receiver/types/handler.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';

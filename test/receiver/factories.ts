@@ -1,13 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { vi } from 'vitest';
 import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import type { AmtProvider, ReceiverDependencies, ReceiverHandler, ReceiverOutcome } from '../../lambda/receiver/types.ts';
+import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
+import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
+import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
+import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
 
 /** The AMT the receiver tests sign with. */
 export const AMT = 'test-amt-0000';
@@ -87,6 +90,78 @@ export function restApiEvent(
     body: options.body === undefined ? null : options.body,
     isBase64Encoded: options.isBase64Encoded ?? false,
   };
+}
+
+/** The id in a Function URL's host name, `<url-id>.lambda-url.<region>.on.aws`. */
+export const FUNCTION_URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
+
+export interface FunctionUrlEventOptions {
+  /** The body as Smartcar sent it (text); the factory encodes it when `base64` is true. */
+  body?: string | Buffer;
+  /** Header names as Lambda passes them: lowercase; a repeated header arrives comma-joined. */
+  headers?: Record<string, string>;
+  method?: string;
+  /** The URL's path, which is all a Function URL has to tell the callbacks apart. */
+  path?: string;
+  /** Lambda base64-encodes bodies it takes as binary. @default true */
+  base64?: boolean;
+}
+
+/**
+ * A Lambda Function URL event (auth type NONE), field for field as the Lambda developer guide's
+ * "Request payload format" lists it: payload 2.0 with `routeKey` and `requestContext.routeKey`
+ * and `stage` all the placeholder `$default`, the path only in `rawPath` and
+ * `requestContext.http.path`, lowercase headers, `null` for `authentication`, `authorizer`,
+ * `pathParameters` and `stageVariables`. The `aws-lambda` types do not model those nulls, hence
+ * the cast: the runtime hands the handler this JSON, not the type.
+ *
+ * @example
+ * ```ts
+ * functionUrlEvent({ body, headers: signatureHeader(body), path: ROUTES.ERROR_PATH });
+ * ```
+ */
+export function functionUrlEvent(options: FunctionUrlEventOptions = {}): LambdaFunctionURLEvent {
+  const method = options.method ?? 'POST';
+  const path = options.path ?? ROUTES.DATA_PATH;
+  const base64 = options.base64 ?? true;
+  const domainName = `${FUNCTION_URL_ID}.lambda-url.us-east-1.on.aws`;
+  const raw = options.body === undefined ? undefined : Buffer.from(options.body);
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      host: domainName,
+      'user-agent': 'Smartcar/test',
+      'x-amzn-trace-id': 'Root=1-68000000-000000000000000000000000',
+      'x-forwarded-for': '192.0.2.1',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+      ...(raw ? { 'content-length': String(raw.length) } : {}),
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: FUNCTION_URL_ID,
+      authentication: null,
+      authorizer: null,
+      domainName,
+      domainPrefix: FUNCTION_URL_ID,
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Smartcar/test' },
+      requestId: 'furl-req-0001',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: NOW,
+    },
+    body: raw === undefined ? undefined : raw.toString(base64 ? 'base64' : 'utf8'),
+    pathParameters: null,
+    isBase64Encoded: raw !== undefined && base64,
+    stageVariables: null,
+  };
+  return event as unknown as LambdaFunctionURLEvent;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { httpApiEvent } from './factories.ts';
+import { functionUrlEvent, httpApiEvent } from './factories.ts';
 
 const ENTRY = '../../lambda/receiver/index.ts';
 
@@ -29,6 +29,24 @@ describe('the Lambda entry point', () => {
     expect(notAllowed.statusCode).toBe(405);
     expect(unsigned.statusCode).toBe(401);
     expect(written.join('')).toContain('"service":"smartcar-receiver"');
+  });
+
+  it('answers a Function URL event as it answers an HTTP API one', async () => {
+    // Prepare
+    vi.stubEnv(ENV.QUEUE_URL, 'https://sqs.us-east-1.amazonaws.com/000000000000/q');
+    vi.stubEnv(ENV.AMT_SECRET_ID, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { handler } = (await import(ENTRY)) as typeof import('../../lambda/receiver/index.ts');
+
+    // Act
+    const notAllowed = await handler(functionUrlEvent({ method: 'GET' }));
+    const unsigned = await handler(functionUrlEvent({ body: JSON.stringify(buildVehicleState()) }));
+
+    // Assess
+    expect(notAllowed.statusCode).toBe(405);
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.body).toBe('{"error":"signature_invalid"}');
   });
 
   it('fails at init with a clear error when QUEUE_URL is missing', async () => {
