@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
@@ -16,6 +17,7 @@ import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
 import { startProcessorRuntime } from './processor-host/start-runtime.ts';
+import { restoreQueues, saveQueues } from './queue-snapshot.ts';
 import { createPipelineQueues } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
 import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine } from './terminal-output.ts';
@@ -68,6 +70,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
       }),
     ]);
+    const snapshotFile = options.dataDir ? join(options.dataDir, LOCAL_DEFAULTS.queueSnapshotFile) : undefined;
+    const restored = snapshotFile ? await restoreQueues(adminSqs, queues, snapshotFile) : undefined;
 
     // The functions' clients are the Lambda's (same factories), so an outage answers as fast.
     const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
@@ -112,6 +116,13 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         ),
     });
     cleanups.push(() => processor.close());
+    if (snapshotFile) {
+      // Runs once the poller has stopped (cleanups run last first), before the emulators close.
+      cleanups.push(async () => {
+        const saved = await saveQueues(adminSqs, queues, snapshotFile, (visibilityTimeoutSeconds + 1) * 1000);
+        write(`Saved ${saved.main} queued and ${saved.dlq} DLQ message(s) to ${snapshotFile}\n`);
+      });
+    }
     const pollerSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => pollerSqs.destroy());
     const poller = createPoller({
@@ -188,6 +199,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       amt,
       amtGenerated,
       consoleToken,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(restored ? { restored: { ...restored, file: snapshotFile! } } : {}),
       processorState: () => processor.state(),
       endpoints,
       sqsClient: adminSqs,

@@ -22,7 +22,11 @@ Options
   --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
-  --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
+  --data-dir PATH             keep state in this folder across restarts (default ${LOCAL_DEFAULTS.dataDir}, gitignored):
+                              DynamoDB (processed eventIds, vehicle state) and the messages of the main
+                              queue and the DLQ, saved at Ctrl-C and restored at start (receive counts
+                              and message ids are not kept: SQS sets them)
+  --in-memory                 keep nothing: every start begins empty
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --verbose                   print every Powertools log entry and EMF line in full (default: one line
                               per delivery and per processed record; warnings and errors in full)
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       // Not --env-file: Node 20 takes that flag for itself even after the script name.
       dotenv: { type: 'string' },
       'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
       'log-level': { type: 'string' },
       verbose: { type: 'boolean' },
       handlers: { type: 'string' },
@@ -71,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       min: 1,
       max: 43_200,
     }),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] ?? LOCAL_DEFAULTS.dataDir }),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
     hotReload: !values['no-reload'],
     ...(values.handlers ? { handlersModule: values.handlers } : {}),
@@ -122,6 +127,7 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   SQS emulator         ${endpoints.sqsEndpoint}  (loopback only)
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
   AMT                  ${amtLine}
+  State                ${stateLine(pipeline)}
 
 Send a first event:
   ${sendCommand}
@@ -132,6 +138,14 @@ Edit lambda/processor/ and the processor reloads in place (queued and DLQ messag
 Ctrl-C stops everything.
 
 `;
+}
+
+function stateLine(pipeline: LocalPipeline): string {
+  if (!pipeline.dataDir) return 'in memory (--in-memory): nothing is kept at Ctrl-C';
+  const restored = pipeline.restored
+    ? `restored ${pipeline.restored.main} queued and ${pipeline.restored.dlq} DLQ message(s)`
+    : 'no saved messages';
+  return `${pipeline.dataDir} (DynamoDB, queue and DLQ messages); ${restored}`;
 }
 
 /** Prints the counts whenever they change, at most once per refresh interval. */

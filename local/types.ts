@@ -72,7 +72,11 @@ export interface PipelineOptions {
   output?: (text: string) => void;
   /** Print every Powertools log entry and EMF line in full instead of the compact lines. @default false */
   verbose?: boolean;
-  /** Persist DynamoDB to this folder so a restart keeps processed ids and vehicle state; in memory when absent. */
+  /**
+   * Keep state in this folder across restarts: DynamoDB (processed ids, vehicle state) on disk,
+   * and the main queue's and the DLQ's messages saved at `stop()` and restored at start
+   * (`local/queue-snapshot.ts` says what a restore cannot keep). In memory when absent.
+   */
   dataDir?: string;
   /** Powertools log level of the receiver and processor. @default 'INFO' ('WARN' when `quiet`) */
   logLevel?: string;
@@ -89,6 +93,10 @@ export interface LocalPipeline {
   amt: string;
   /** True when no AMT was given and a development token was generated. */
   amtGenerated: boolean;
+  /** The data folder in use (`PipelineOptions.dataDir`). */
+  dataDir?: string;
+  /** Messages restored from the data folder's queue snapshot at start, if there was one. */
+  restored?: { main: number; dlq: number; file: string };
   /** This start's token for the console's state-changing requests (header `x-local-token`). */
   consoleToken: string;
   /** The processor code running, and its last reload. */

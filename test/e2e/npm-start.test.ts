@@ -30,7 +30,7 @@ describe('`npm start` as a user runs it', () => {
 
   it('prints the URLs and a send command that works, serves stats, and stops cleanly on Ctrl-C', async () => {
     // Prepare: the package.json start script, on a free port, without any AMT configured
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--in-memory', '--dotenv', '/nonexistent/.env'], {
       cwd: ROOT,
       env: { ...process.env, SMARTCAR_AMT: '', POWERTOOLS_LOG_LEVEL: 'WARN' },
     });
