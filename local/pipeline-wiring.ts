@@ -11,6 +11,7 @@ import { LOCAL_DEFAULTS } from './constants.ts';
 import { createConsoleApi } from './console/console-api.ts';
 import { createDeliveryLog } from './console/delivery-log.ts';
 import { createDeliveryRecorder } from './console/delivery-recorder.ts';
+import { createMetricSeriesStore } from './console/metric-series.ts';
 import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
@@ -78,8 +79,11 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     cleanups.push(async () => receiverSqs.destroy());
     const write = options.output ?? (() => undefined);
     const deliveries = createDeliveryLog();
+    const charts = createMetricSeriesStore();
     const recorder = createDeliveryRecorder((delivery) => {
       deliveries.addDelivery(delivery);
+      charts.addLocal('requests', 1);
+      if (delivery.statusCode >= 400) charts.addLocal(delivery.statusCode >= 500 ? '5xx' : '4xx', 1);
       write(formatDeliveryLine(delivery));
     });
     const receiver = createReceiverHandler({
@@ -88,7 +92,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       amt: staticAmtProvider({ current: amt }),
       // The per-delivery line says what INFO would; errors still come in full.
       logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
-      metrics: createLocalMetrics(SERVICE.RECEIVER),
+      metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
       errorCallbackPath: ROUTES.ERROR_PATH,
       onOutcome: (outcome) => {
         stats.onReceiverOutcome(outcome);
@@ -107,7 +111,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         deliveries.addOutcome(outcome);
         write(formatRecordLine(outcome, PIPELINE_DEFAULTS.maxReceiveCount));
       },
-      onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: () => undefined }),
+      onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
       onReload: (report) =>
         write(
           report.ok
@@ -146,6 +150,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           queueDepth(adminSqs, queues.deadLetterQueueUrl),
         ]);
         stats.setDepths({ queued, dlq });
+        charts.addLocal('queued', queued);
+        charts.addLocal('dlq', dlq);
       } catch {
         // SQS is down (maybe on purpose): keep the last known depths.
       }
@@ -173,7 +179,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         deliveries,
         readStatus,
         processor: () => processor.state(),
-        metrics: () => ({}),
+        metrics: () => charts.charts(),
         dlq: { sqs: adminSqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, supportsMoveTask: false },
         send: () => ({ amt, url: http.url }),
       }),

@@ -131,4 +131,20 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(await page.textContent('#processor-status')).toContain('handlers.ts');
     expect(start.output()).toMatch(new RegExp(`✓ processed\\s+VEHICLE_STATE\\s+${poisoned}`));
   }, 150_000);
+
+  it('charts the dashboard\'s series from the functions\' EMF lines', async () => {
+    // Act
+    await page.click('#tab-pipeline');
+    await page.waitForSelector('.chart[data-title="Events processed by type"] canvas');
+    const legend = await page.textContent('.chart[data-title="Events processed by type"] .u-legend');
+    const failures = await page.textContent('.chart[data-title="Processor errors and throttles"] .u-legend');
+    const titles = await page.$$eval('.chart', (charts) => charts.map((c) => c.getAttribute('data-title')));
+    await page.screenshot({ path: join(ROOT, 'docs/console-pipeline.png') });
+
+    // Assess
+    expect(legend).toContain('EventProcessed VEHICLE_STATE');
+    expect(failures).toContain('HandlerFailed Sum');
+    expect(titles).toContain('Delivery lag (ms): processing time minus Smartcar deliveredAt');
+    expect(titles).toContain('Queue and DLQ depth (on AWS: SQS metrics)');
+  });
 });
