@@ -21,7 +21,7 @@ import { startProcessorRuntime } from './processor-host/start-runtime.ts';
 import { restoreQueues, saveQueues } from './queue-snapshot.ts';
 import { createPipelineQueues } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
-import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine } from './terminal-output.ts';
+import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine, formatReload } from './terminal-output.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
@@ -112,12 +112,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         write(formatRecordLine(outcome, PIPELINE_DEFAULTS.maxReceiveCount));
       },
       onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
-      onReload: (report) =>
-        write(
-          report.ok
-            ? `[reload] ${report.file} changed: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched)\n`
-            : `[reload] ${report.file} changed, but the processor failed to load; the previous code keeps running:\n${report.error.stack ?? report.error.message}\n`,
-        ),
+      onReload: (report) => write(formatReload(report)),
     });
     cleanups.push(() => processor.close());
     if (snapshotFile) {

@@ -1,4 +1,5 @@
 import type { LocalDelivery } from './api/types.ts';
+import type { ReloadReport } from './processor-host/hot-processor.ts';
 import type { LocalRecordOutcome } from './processor-host/types.ts';
 
 /** An EMF line's metric document, as CloudWatch reads it. */
@@ -54,6 +55,22 @@ export function formatRecordLine(outcome: LocalRecordOutcome, maxReceiveCount: n
   const next = outcome.finalAttempt ? 'now in the DLQ' : `SQS retries it`;
   const error = outcome.error ? `${outcome.error.name}: ${outcome.error.message}` : 'unknown error';
   return `${base}  attempt ${outcome.attempt}/${maxReceiveCount}, ${next}: ${error}\n`;
+}
+
+/**
+ * The line a reload attempt prints: which file changed and how long the reload took, or the
+ * load error in full (the previous code keeps running).
+ *
+ * @example
+ * ```ts
+ * write(formatReload({ ok: true, file: 'lambda/processor/handlers/vehicle-state.ts', ms: 420, generation: 2, eventTypes }));
+ * ```
+ */
+export function formatReload(report: ReloadReport): string {
+  const what = report.file.startsWith('(') ? report.file : `${report.file} changed`;
+  return report.ok
+    ? `[reload] ${what}: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched)\n`
+    : `[reload] ${what}, but the processor failed to load; the previous code keeps running:\n${report.error.stack ?? report.error.message}\n`;
 }
 
 /**

@@ -30,7 +30,10 @@ export interface HotProcessorOptions extends ProcessorWorkerOptions {
  * ```
  */
 export async function startHotProcessor(options: HotProcessorOptions): Promise<ProcessorRuntime> {
-  let current: ProcessorWorker = await startProcessorWorker(options);
+  // A worker that dies on its own (a handler calling process.exit) is replaced like an edit.
+  const start = (): Promise<ProcessorWorker> =>
+    startProcessorWorker({ ...options, onUnexpectedExit: (code) => schedule(`(the processor worker exited with code ${code})`) });
+  let current: ProcessorWorker = await start();
   const state: LocalProcessorState = { hotReload: true, generation: 1, loadedAt: new Date().toISOString() };
   let reloading: Promise<void> | undefined;
   let queued: string | undefined;
@@ -38,10 +41,10 @@ export async function startHotProcessor(options: HotProcessorOptions): Promise<P
 
   const reload = async (file: string): Promise<void> => {
     const started = Date.now();
-    const shown = relative(process.cwd(), file) || file;
+    const shown = file.startsWith('(') ? file : relative(process.cwd(), file) || file;
     state.changedFile = shown;
     try {
-      const next = await startProcessorWorker(options);
+      const next = await start();
       if (closed) return void (await next.retire());
       const previous = current;
       current = next;

@@ -11,6 +11,8 @@ export interface ProcessorWorkerOptions {
   onOutcome(outcome: LocalRecordOutcome): void;
   /** Each line the processor writes (JSON logs, EMF metrics, a handler's console.log). */
   onLine(line: string): void;
+  /** The thread ended without `retire()` (a handler called `process.exit`, or it crashed). */
+  onUnexpectedExit?(code: number): void;
 }
 
 /** One loaded copy of the processor in its own thread. */
@@ -50,6 +52,7 @@ export async function startProcessorWorker(options: ProcessorWorkerOptions): Pro
   const pending = new Map<number, { resolve: (r: SQSBatchResponse) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let exited = false;
+  let retiring = false;
   let idle: (() => void) | undefined;
   const settle = (id: number): { resolve: (r: SQSBatchResponse) => void; reject: (e: Error) => void } | undefined => {
     const waiter = pending.get(id);
@@ -83,8 +86,9 @@ export async function startProcessorWorker(options: ProcessorWorkerOptions): Pro
   });
   // An unhandled 'error' would take the pipeline down with the worker.
   worker.on('error', (error) => options.onLine(`The processor worker crashed: ${error.stack ?? error.message}`));
-  worker.on('exit', () => {
+  worker.on('exit', (code) => {
     exited = true;
+    if (!retiring) options.onUnexpectedExit?.(code);
     for (const id of [...pending.keys()]) settle(id)?.reject(new Error('The processor worker exited mid-batch'));
   });
 
@@ -99,6 +103,7 @@ export async function startProcessorWorker(options: ProcessorWorkerOptions): Pro
       });
     },
     async retire() {
+      retiring = true;
       if (pending.size > 0) await new Promise<void>((resolve) => (idle = resolve));
       await worker.terminate();
     },
