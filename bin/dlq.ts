@@ -5,39 +5,42 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { intOption } from './cli/args.ts';
-import { peekDlq, purgeDlq, redriveDlq, type DlqEntry } from './cli/dlq-operations.ts';
+import { LOCAL_ADDRESS, LOCAL_PATHS, PORT_ENV } from '../local/api/constants.ts';
+import { queueDepth } from '../local/api/sqs-client.ts';
+import { intOption, urlOption } from './cli/args.ts';
+import { type LastError, withLastErrors } from './cli/dlq-errors.ts';
+import { peekDlq, purgeDlq, redriveDlq, type DlqEntry, type RedriveFilter } from './cli/dlq-operations.ts';
 import { resolveTarget, type TargetSpec } from './cli/dlq-target.ts';
 import { UsageError } from './cli/errors.ts';
+import { localPipelineUrl } from './cli/local-address.ts';
 import { runCli } from './cli/run-cli.ts';
-import { queueDepth } from '../local/api/sqs-client.ts';
-import { LOCAL_ADDRESS } from '../local/api/constants.ts';
-
-const DEFAULT_LOCAL_URL = `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}`;
 
 const USAGE = `Usage: npm run dlq -- <list|redrive|purge> [target] [options]
 
 Commands
   list                    show DLQ messages without consuming them: event type, eventId, vehicle,
-                          receive count, when it was received.
+                          receive count, when it was received, and the last error processing it
+                          threw (locally from the pipeline, ${LOCAL_PATHS.DELIVERIES}/{eventId}; on AWS
+                          with --errors, from the processor's log group).
                           Peeking receives each message and makes it visible again at once, so it
-                          increments the messages' receive counts. Messages carry no error (the
-                          processor does not record one on them): search the processor's logs
-                          for the eventId.
+                          increments the messages' receive counts.
   redrive                 move messages back to the main queue to be processed again
                           (fix the cause first). Unfiltered on AWS: an SQS message move task
                           (StartMessageMoveTask). Filtered, or locally: receive, send, delete.
   purge                   delete every DLQ message (asks first unless --yes)
 
-Target (default: the local pipeline at ${DEFAULT_LOCAL_URL})
-  --local URL             a running \`npm start\` pipeline (its ${'/_local/endpoints'})
+Target (default: the running npm start at http://${LOCAL_ADDRESS.host}:$${PORT_ENV}, port ${LOCAL_ADDRESS.port} when ${PORT_ENV} is unset)
+  --local URL             a running \`npm start\` pipeline (its ${LOCAL_PATHS.ENDPOINTS})
   --stack NAME            a deployed stack, e.g. SmartcarWebhooks-dev (its QueueUrl / DeadLetterQueueUrl outputs)
   --queue-url URL --dlq-url URL
                           explicit queue URLs on AWS
+  --log-group NAME        with --queue-url/--dlq-url: the processor's log group, for --errors
   --region REGION         AWS region (default: AWS_REGION / your profile)
 
 Options
   --max N                 list: at most N messages (default 50)
+  --errors                list on AWS: look up each message's last error in the processor's log group
+                          (CloudWatch Logs FilterLogEvents; needs logs:FilterLogEvents). Always on locally
   --event-id ID           redrive: only this eventId (repeatable)
   --type TYPE             redrive: only this event type, e.g. VEHICLE_STATE
   --yes, -y               purge: do not ask
@@ -46,8 +49,9 @@ Options
 
 Examples
   npm run dlq -- list
+  PORT=8080 npm run dlq -- list
   npm run dlq -- redrive --event-id 5a8e... --local http://127.0.0.1:3000
-  npm run dlq -- list --stack SmartcarWebhooks-dev --region eu-west-1
+  npm run dlq -- list --stack SmartcarWebhooks-dev --region eu-west-1 --errors
   npm run dlq -- redrive --stack SmartcarWebhooks-dev
   npm run dlq -- purge --stack SmartcarWebhooks-dev --yes
 `;
@@ -61,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
       stack: { type: 'string' },
       'queue-url': { type: 'string' },
       'dlq-url': { type: 'string' },
+      'log-group': { type: 'string' },
       region: { type: 'string' },
+      errors: { type: 'boolean' },
       max: { type: 'string' },
       'event-id': { type: 'string', multiple: true },
       type: { type: 'string' },
@@ -78,26 +84,42 @@ async function main(argv: string[]): Promise<number> {
   if (!command || extra.length > 0 || !['list', 'redrive', 'purge'].includes(command)) {
     throw new UsageError(command ? `Unknown command: ${positionals.join(' ')}` : 'Missing command');
   }
+  if (values.errors && command !== 'list') throw new UsageError('--errors only applies to list');
+  const max = intOption(values.max, '--max', { default: 50, min: 1, max: 10_000 });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const target = await resolveTarget(targetSpec(values));
   try {
     switch (command) {
       case 'list': {
-        const entries = await peekDlq(target, { max: intOption(values.max, '--max', { default: 50, min: 1, max: 10_000 }) });
-        if (values.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-        else process.stdout.write(`${target.description}: ${entries.length} message(s) in the DLQ\n${formatTable(entries)}`);
+        const peeked = await peekDlq(target, { max });
+        const entries = target.lastErrors ? await withLastErrors(peeked, target.lastErrors) : peeked;
+        if (values.json) {
+          process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+          return 0;
+        }
+        process.stdout.write(`${target.description}: ${entries.length} message(s) in the DLQ\n${formatTable(entries, Boolean(target.lastErrors))}`);
+        if (!target.lastErrors && entries.length > 0) {
+          process.stdout.write("Add --errors to look up each message's last error in the processor's log group.\n");
+        }
         return 0;
       }
       case 'redrive': {
-        const result = await redriveDlq(target, {
+        const filter: RedriveFilter = {
           ...(values['event-id'] ? { eventIds: values['event-id'] } : {}),
           ...(values.type ? { eventType: values.type } : {}),
-        });
-        process.stdout.write(
-          result.mode === 'move-task'
-            ? `Started an SQS message move task from the DLQ to the main queue (task handle ${result.taskHandle}).\nProgress: aws sqs list-message-move-tasks --source-arn <DLQ ARN>\n`
-            : `Moved ${result.moved} message(s) back to the main queue; ${result.kept} left in the DLQ.\n`,
-        );
+        };
+        const result = await redriveDlq(target, filter);
+        if (result.mode === 'move-task') {
+          process.stdout.write(
+            `Started an SQS message move task from the DLQ to the main queue (task handle ${result.taskHandle}).\nProgress: aws sqs list-message-move-tasks --source-arn <DLQ ARN>\n`,
+          );
+          return 0;
+        }
+        if (result.moved === 0 && (filter.eventIds || filter.eventType)) {
+          process.stdout.write(`No DLQ message matches ${describeFilter(filter)}: nothing moved; ${result.kept} message(s) left in the DLQ (npm run dlq -- list shows them).\n`);
+          return 1;
+        }
+        process.stdout.write(`Moved ${result.moved} message(s) back to the main queue; ${result.kept} left in the DLQ.\n`);
         return 0;
       }
       default: {
@@ -116,18 +138,44 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function targetSpec(values: { local?: string; stack?: string; 'queue-url'?: string; 'dlq-url'?: string; region?: string }): TargetSpec {
+function targetSpec(values: {
+  local?: string;
+  stack?: string;
+  'queue-url'?: string;
+  'dlq-url'?: string;
+  'log-group'?: string;
+  region?: string;
+  errors?: boolean;
+}): TargetSpec {
   const region = values.region ? { region: values.region } : {};
   const explicit = values['queue-url'] || values['dlq-url'];
   if ([values.local, values.stack, explicit].filter(Boolean).length > 1) {
     throw new UsageError('Pass one target: --local, --stack, or --queue-url with --dlq-url');
   }
-  if (values.stack) return { kind: 'stack', stackName: values.stack, ...region };
+  if (values['log-group'] && !explicit) throw new UsageError('--log-group goes with --queue-url/--dlq-url (a --stack names its own)');
+  if (values.stack) return { kind: 'stack', stackName: values.stack, ...region, ...(values.errors ? { errors: true } : {}) };
   if (explicit) {
     if (!values['queue-url'] || !values['dlq-url']) throw new UsageError('--queue-url and --dlq-url go together');
-    return { kind: 'explicit', queueUrl: values['queue-url'], deadLetterQueueUrl: values['dlq-url'], ...region };
+    urlOption(values['queue-url'], '--queue-url');
+    urlOption(values['dlq-url'], '--dlq-url');
+    if (values.errors && !values['log-group']) throw new UsageError("--errors with --queue-url/--dlq-url needs --log-group NAME (the processor's log group)");
+    return {
+      kind: 'explicit',
+      queueUrl: values['queue-url'],
+      deadLetterQueueUrl: values['dlq-url'],
+      ...region,
+      ...(values.errors ? { logGroupName: values['log-group'] } : {}),
+    };
   }
-  return { kind: 'local', url: values.local ?? DEFAULT_LOCAL_URL };
+  urlOption(values.local, '--local');
+  return { kind: 'local', url: values.local ?? localPipelineUrl() };
+}
+
+function describeFilter(filter: RedriveFilter): string {
+  return [
+    ...(filter.eventIds ?? []).map((id) => `--event-id ${id}`),
+    ...(filter.eventType ? [`--type ${filter.eventType}`] : []),
+  ].join(' ');
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -140,10 +188,18 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-function formatTable(entries: readonly DlqEntry[]): string {
+function formatTable(entries: ReadonlyArray<DlqEntry & { lastError?: LastError }>, withErrors: boolean): string {
   if (entries.length === 0) return '';
-  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT'];
-  const rows = entries.map((e) => [e.eventType, e.eventId, e.vehicleId, String(e.receiveCount), e.sentAt]);
+  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT', ...(withErrors ? ['LAST ERROR'] : [])];
+  const rows = entries.map((e) => [
+    e.eventType,
+    e.eventId,
+    e.vehicleId,
+    String(e.receiveCount),
+    e.sentAt,
+    // One line per message, whatever the error's message holds.
+    ...(withErrors ? [e.lastError ? `${e.lastError.name}: ${e.lastError.message}`.replace(/\s+/g, ' ') : '-'] : []),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return `${[header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
 }

@@ -3,18 +3,17 @@
  * `npm run send -- [verify|state|error] [options]`: builds (or reads) Smartcar webhook
  * deliveries, signs them with the AMT, posts them and checks each answer. See `--help`.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ROUTES } from '../lambda/core/constants.ts';
-import { findAmt } from '../local/api/amt.ts';
-import { choiceOption, intOption, numberOption } from './cli/args.ts';
+import { describeAmtSource } from '../local/api/amt.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, PORT_ENV } from '../local/api/constants.ts';
+import { requireAmt } from './cli/amt.ts';
+import { choiceOption, fileOption, intOption, numberOption } from './cli/args.ts';
 import { UsageError } from './cli/errors.ts';
 import { runCli } from './cli/run-cli.ts';
-import { planDeliveries, type SendKind } from './cli/send-plan.ts';
+import { buildPayload, planDeliveries, type SendKind } from './cli/send-plan.ts';
 import { sendDeliveries, summarize, type DeliveryResult } from './cli/send-run.ts';
-import { readStackOutputs, STACK_OUTPUTS } from './cli/stack-outputs.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE } from '../local/api/constants.ts';
+import { resolveSendUrl } from './cli/send-target.ts';
 
 const USAGE = `Usage: npm run send -- [verify|state|error] [options]
 
@@ -25,7 +24,8 @@ Event (default: state)
   verify                  a VERIFY challenge; checks the answer is HMAC-SHA256(AMT, challenge)
   state                   a VEHICLE_STATE event
   error                   a VEHICLE_ERROR event
-  --file PATH             send this file byte for byte instead of building a payload
+  --file PATH             send this file byte for byte instead of building a payload (a missing file exits 2)
+  --print                 write the payload it would build to stdout and send nothing (a file to edit for --file)
   --restamp               with --file: set meta.deliveredAt to now (re-serialised JSON, then signed), so an
                           old capture passes the receiver's replay window; for local testing only
   --variant NAME          reference (data.triggers, fetchedAt) or captured (top-level triggers, retrievedAt)
@@ -38,11 +38,14 @@ Event (default: state)
   --event-id ID           eventId (with --count > 1 every event shares it)
 
 Target
-  --url URL               where to post (default http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}${ROUTES.DATA_PATH})
-  --error-route           post to the "Vehicle error callback URI" route instead (${ROUTES.ERROR_PATH})
+  --url URL               where to post (default: the running npm start, http://${LOCAL_ADDRESS.host}:$${PORT_ENV}${ROUTES.DATA_PATH},
+                          port ${LOCAL_ADDRESS.port} when ${PORT_ENV} is unset). A URL without a path gets the route's path
+  --error-route           post to the "Vehicle error callback URI" route instead (${ROUTES.ERROR_PATH}); with --url,
+                          a URL ending in ${ROUTES.DATA_PATH} gets ${ROUTES.ERROR_PATH} instead, any other path is refused
   --stack NAME            post to a deployed stack (its WebhookUrl / ErrorCallbackUrl outputs)
   --region REGION         region of --stack (default: AWS_REGION)
-  --amt TOKEN             Application Management Token; default: $${AMT_ENV}, then ${AMT_ENV} in the env file
+  --amt TOKEN             Application Management Token; default: $${AMT_ENV}, then ${AMT_ENV} in the env file,
+                          then the development token npm start keeps in ${LOCAL_AMT_FILE}
   --dotenv PATH           .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
 
 Load and checks
@@ -57,6 +60,8 @@ Load and checks
 
 Examples
   npm run send -- state
+  PORT=8080 npm run send -- state
+  npm run send -- state --print > payload.json && npm run send -- --file payload.json
   npm run send -- verify --url https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/smartcar
   npm run send -- state --count 200 --concurrency 8 --duplicate-rate 0.1
   npm run send -- error --error-route --resolved
@@ -72,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       file: { type: 'string' },
       restamp: { type: 'boolean' },
+      print: { type: 'boolean' },
       variant: { type: 'string' },
       test: { type: 'boolean' },
       vehicle: { type: 'string' },
@@ -103,25 +109,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new UsageError(`Expected at most one event kind, got: ${positionals.join(' ')}`);
   const kind = choiceOption(positionals[0], 'the event kind', ['verify', 'state', 'error'] as const, 'state') as SendKind;
-  const found = findAmt({ explicit: values.amt, envFile: values.dotenv });
-  if (!found) {
-    throw new UsageError(`No AMT: pass --amt, set ${AMT_ENV}, or put ${AMT_ENV}=... in ${values.dotenv ?? LOCAL_ENV_FILE}`);
-  }
-  if (values.url && values.stack) throw new UsageError('Pass either --url or --stack, not both');
-  const url = values.stack
-    ? await stackUrl(values.stack, values.region, Boolean(values['error-route']))
-    : (values.url ??
-      `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}${values['error-route'] ? ROUTES.ERROR_PATH : ROUTES.DATA_PATH}`);
-
-  const deliveries = planDeliveries({
+  const payload = {
     kind,
-    ...(values.file ? { file: readFileSync(values.file) } : {}),
-    ...(values.restamp ? { restamp: true } : {}),
-    amt: found.amt,
-    count: intOption(values.count, '--count', { default: 1, min: 1, max: 100_000 }),
-    duplicateRate: numberOption(values['duplicate-rate'], '--duplicate-rate', { default: 0, min: 0, max: 1 }),
-    badSignature: Boolean(values['bad-signature']),
-    ...(values['expect-status'] ? { expectStatus: intOption(values['expect-status'], '--expect-status', { default: 200, min: 100, max: 599 }) } : {}),
     ...(values.variant ? { variant: choiceOption(values.variant, '--variant', ['reference', 'captured'] as const, 'reference') } : {}),
     ...(values.test ? { mode: 'TEST' as const } : {}),
     ...(values.vehicle ? { vehicleId: values.vehicle } : {}),
@@ -130,16 +119,41 @@ async function main(argv: string[]): Promise<number> {
     ...(values.resolved ? { errorState: 'RESOLVED' as const } : {}),
     ...(values.challenge ? { challenge: values.challenge } : {}),
     ...(values['event-id'] ? { eventId: values['event-id'] } : {}),
+  };
+  if (values.print) {
+    if (values.file) throw new UsageError('--print writes a built payload; with --file there is nothing to build');
+    process.stdout.write(`${JSON.stringify(buildPayload(payload), null, 2)}\n`);
+    return 0;
+  }
+  const file = fileOption(values.file, '--file');
+  const url = await resolveSendUrl({ url: values.url, stack: values.stack, region: values.region, errorRoute: Boolean(values['error-route']) });
+  const found = requireAmt({ explicit: values.amt, envFile: values.dotenv });
+
+  const deliveries = planDeliveries({
+    ...payload,
+    ...(file ? { file } : {}),
+    ...(values.restamp ? { restamp: true } : {}),
+    amt: found.amt,
+    count: intOption(values.count, '--count', { default: 1, min: 1, max: 100_000 }),
+    duplicateRate: numberOption(values['duplicate-rate'], '--duplicate-rate', { default: 0, min: 0, max: 1 }),
+    badSignature: Boolean(values['bad-signature']),
+    ...(values['expect-status'] ? { expectStatus: intOption(values['expect-status'], '--expect-status', { default: 200, min: 100, max: 599 }) } : {}),
   });
+  const concurrency = intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 });
+  const timeoutMs = intOption(values.timeout, '--timeout', { default: 10_000, min: 1 });
 
   const verbose = !values.quiet && deliveries.length <= 50;
-  if (!values.quiet) process.stdout.write(`POST ${url} (AMT from ${found.source})\n`);
+  if (!values.quiet) process.stdout.write(`POST ${url} (AMT from ${describeAmtSource(found)})\n`);
+  let refusedShown = false;
   const results = await sendDeliveries(deliveries, {
     url,
     amt: found.amt,
-    concurrency: intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 }),
-    timeoutMs: intOption(values.timeout, '--timeout', { default: 10_000, min: 1 }),
+    concurrency,
+    timeoutMs,
     onResult: (result) => {
+      // One refused connection says it all: nothing listens there.
+      if (result.refused && refusedShown) return;
+      refusedShown ||= Boolean(result.refused);
       if (verbose || !result.ok) process.stdout.write(`${describeResult(result)}\n`);
     },
   });
@@ -154,16 +168,6 @@ function describeResult(result: DeliveryResult): string {
     .join(' ');
   const status = result.status ?? '---';
   return `${result.ok ? 'ok  ' : 'FAIL'} ${status} ${what} ${result.latencyMs.toFixed(1)} ms${result.problem ? ` - ${result.problem}` : ''}`;
-}
-
-async function stackUrl(stackName: string, region: string | undefined, errorRoute: boolean): Promise<string> {
-  const key = errorRoute ? STACK_OUTPUTS.ERROR_CALLBACK_URL : STACK_OUTPUTS.WEBHOOK_URL;
-  const client = new CloudFormationClient(region ? { region } : {});
-  try {
-    return (await readStackOutputs(client, stackName, [key]))[key];
-  } finally {
-    client.destroy();
-  }
 }
 
 runCli('send', USAGE, () => main(process.argv.slice(2)));

@@ -220,6 +220,10 @@ export class SmartcarWebhookStack extends Stack {
         value: this.processing.idempotencyTable.tableName,
         description: 'Processed eventIds (npm run smoke waits for its event here)',
       },
+      [STACK_OUTPUTS.PROCESSOR_LOG_GROUP_NAME]: {
+        value: this.processing.logGroup.logGroupName,
+        description: "The processor's logs (npm run dlq -- list --errors finds each event's last error here)",
+      },
     };
     if (this.ingress.customDomainTarget) {
       outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {

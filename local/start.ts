@@ -3,13 +3,13 @@
  */
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
-import { findAmt } from './api/amt.ts';
-import { intOption } from '../bin/cli/args.ts';
+import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
+import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -35,8 +35,8 @@ Options
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -h, --help                  this text
 
-The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one a development
-token is generated and printed (it works only against this local pipeline).
+The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start
+generates a development token into ${LOCAL_AMT_FILE} (gitignored; every start and command reads it).
 `;
 
 /** Starts the pipeline and resolves with 0 once it runs (it keeps running until Ctrl-C). */
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_ADDRESS.port, min: 0, max: 65_535 });
-  const found = findAmt({ envFile: values.dotenv });
+  const found = findOrCreateLocalAmt({ envFile: values.dotenv });
   // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
   const { startPipeline } = await import('./pipeline.ts');
   const pipeline = await startPipeline({
@@ -77,13 +77,13 @@ async function main(argv: string[]): Promise<number> {
       max: 43_200,
     }),
     ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] ?? LOCAL_DEFAULTS.dataDir }),
-    ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+    ...(values['log-level'] ? { logLevel: logLevelOption(values['log-level'], '--log-level')! } : {}),
     hotReload: !values['no-reload'],
     ...(values.handlers ? { handlersModule: values.handlers } : {}),
     verbose: Boolean(values.verbose),
     output: (text) => process.stdout.write(text),
   });
-  process.stdout.write(banner(pipeline, found?.source === 'dotenv' ? `${AMT_ENV} in ${found.file}` : found ? `$${AMT_ENV}` : undefined));
+  process.stdout.write(banner(pipeline, describeAmtSource(found)));
   const stopSummary = liveSummary(pipeline);
 
   let stopping = false;

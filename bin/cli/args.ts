@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { LogLevel } from '@aws-lambda-powertools/logger';
 import { UsageError } from './errors.ts';
 
 /**
@@ -56,4 +58,62 @@ export function choiceOption<T extends string>(value: string | undefined, name: 
     throw new UsageError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/**
+ * Reads an `http:` or `https:` URL option, so a typo fails before anything is sent.
+ *
+ * @example
+ * ```ts
+ * const url = urlOption(values.url, '--url'); // URL | undefined
+ * ```
+ */
+export function urlOption(value: string | undefined, name: string): URL | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return url;
+}
+
+/**
+ * Reads a file named by an option; a missing or unreadable file is a command-line mistake (exit 2).
+ *
+ * @example
+ * ```ts
+ * const body = fileOption(values.file, '--file'); // Buffer | undefined
+ * ```
+ */
+export function fileOption(path: string | undefined, name: string): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? (error as Error).message);
+    throw new UsageError(`${name} ${path}: ${why}`, { cause: error });
+  }
+}
+
+/**
+ * Reads a log level from Powertools' own `LogLevel` list (`TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`,
+ * `SILENT`, `CRITICAL`; any case), so a typo fails up front instead of being ignored.
+ *
+ * @example
+ * ```ts
+ * const logLevel = logLevelOption(values['log-level'], '--log-level'); // 'DEBUG' | ... | undefined
+ * ```
+ */
+export function logLevelOption(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const levels = Object.values(LogLevel) as string[];
+  const upper = value.toUpperCase();
+  if (!levels.includes(upper)) throw new UsageError(`${name} must be one of ${levels.join(', ')}, got "${value}"`);
+  return upper;
 }

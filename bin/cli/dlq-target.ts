@@ -1,21 +1,26 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type LastErrorLookup, localLastErrors, processorLogErrors } from './dlq-errors.ts';
 import type { DlqTarget } from './dlq-operations.ts';
-import { UsageError } from './errors.ts';
+import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
-import { LOCAL_PATHS } from '../../local/api/constants.ts';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
-import type { LocalEndpoints } from '../../local/api/types.ts';
 
-/** How the DLQ CLI was told to find the queues. */
+/**
+ * How the DLQ CLI was told to find the queues. `errors` (AWS): also find each message's last
+ * error in the processor's log group (the stack's `ProcessorLogGroupName` output, or `logGroupName`).
+ */
 export type TargetSpec =
   | { kind: 'local'; url: string }
-  | { kind: 'stack'; stackName: string; region?: string }
-  | { kind: 'explicit'; queueUrl: string; deadLetterQueueUrl: string; region?: string };
+  | { kind: 'stack'; stackName: string; region?: string; errors?: boolean }
+  | { kind: 'explicit'; queueUrl: string; deadLetterQueueUrl: string; region?: string; logGroupName?: string };
 
 /** A target plus a description for the user and the clients to release afterwards. */
 export interface ResolvedTarget extends DlqTarget {
   description: string;
+  /** Where `dlq list` finds each message's last error; absent when it was not asked to look. */
+  lastErrors?: LastErrorLookup;
   close(): void;
 }
 
@@ -31,7 +36,7 @@ export interface ResolvedTarget extends DlqTarget {
  */
 export async function resolveTarget(
   spec: TargetSpec,
-  clients: { cloudFormation?: CloudFormationClient; sqs?: SQSClient } = {},
+  clients: { cloudFormation?: CloudFormationClient; sqs?: SQSClient; logs?: CloudWatchLogsClient } = {},
 ): Promise<ResolvedTarget> {
   switch (spec.kind) {
     case 'local': {
@@ -42,6 +47,7 @@ export async function resolveTarget(
         queueUrl: endpoints.queueUrl,
         deadLetterQueueUrl: endpoints.deadLetterQueueUrl,
         supportsMoveTask: false,
+        lastErrors: localLastErrors(spec.url),
         description: `local pipeline at ${spec.url}`,
         close: () => sqs.destroy(),
       };
@@ -49,58 +55,48 @@ export async function resolveTarget(
     case 'stack': {
       const region = spec.region ? { region: spec.region } : {};
       const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(region);
-      let outputs: Record<'QueueUrl' | 'DeadLetterQueueUrl', string>;
+      let outputs: Partial<Record<'QueueUrl' | 'DeadLetterQueueUrl' | 'ProcessorLogGroupName', string>>;
       try {
         outputs = await readStackOutputs(cloudFormation, spec.stackName, [
           STACK_OUTPUTS.QUEUE_URL,
           STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL,
+          // Only when asked: a stack deployed before this output existed still lists and redrives.
+          ...(spec.errors ? [STACK_OUTPUTS.PROCESSOR_LOG_GROUP_NAME] : []),
         ]);
       } finally {
         if (!clients.cloudFormation) cloudFormation.destroy();
       }
       const sqs = clients.sqs ?? new SQSClient(region);
+      const logs = outputs.ProcessorLogGroupName ? (clients.logs ?? new CloudWatchLogsClient(region)) : undefined;
       return {
         sqs,
-        queueUrl: outputs.QueueUrl,
-        deadLetterQueueUrl: outputs.DeadLetterQueueUrl,
+        queueUrl: outputs.QueueUrl!,
+        deadLetterQueueUrl: outputs.DeadLetterQueueUrl!,
         supportsMoveTask: true,
+        ...(logs ? { lastErrors: processorLogErrors(logs, outputs.ProcessorLogGroupName!) } : {}),
         description: `stack ${spec.stackName}`,
-        close: () => sqs.destroy(),
+        close: () => {
+          sqs.destroy();
+          if (!clients.logs) logs?.destroy();
+        },
       };
     }
     case 'explicit': {
-      const sqs = clients.sqs ?? new SQSClient(spec.region ? { region: spec.region } : {});
+      const region = spec.region ? { region: spec.region } : {};
+      const sqs = clients.sqs ?? new SQSClient(region);
+      const logs = spec.logGroupName ? (clients.logs ?? new CloudWatchLogsClient(region)) : undefined;
       return {
         sqs,
         queueUrl: spec.queueUrl,
         deadLetterQueueUrl: spec.deadLetterQueueUrl,
         supportsMoveTask: true,
+        ...(logs ? { lastErrors: processorLogErrors(logs, spec.logGroupName!) } : {}),
         description: spec.deadLetterQueueUrl,
-        close: () => sqs.destroy(),
+        close: () => {
+          sqs.destroy();
+          if (!clients.logs) logs?.destroy();
+        },
       };
     }
   }
-}
-
-/**
- * Asks a running local pipeline where its parts listen (`GET /_local/endpoints`).
- * `otherTargets` names the CLI's other target options for the error message.
- *
- * @example
- * ```ts
- * const { webhookUrl } = await fetchLocalEndpoints('http://127.0.0.1:3000', '--local URL or --stack NAME');
- * ```
- */
-export async function fetchLocalEndpoints(
-  url: string,
-  otherTargets = '--local URL, --stack NAME or --queue-url/--dlq-url',
-): Promise<LocalEndpoints> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(LOCAL_PATHS.ENDPOINTS, url), { signal: AbortSignal.timeout(5_000) });
-  } catch {
-    throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass ${otherTargets}`);
-  }
-  if (!response.ok) throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
-  return (await response.json()) as LocalEndpoints;
 }

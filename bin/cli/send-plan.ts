@@ -80,7 +80,17 @@ export function planDeliveries(options: SendPlanOptions): Delivery[] {
   return deliveries;
 }
 
-function buildPayload(options: SendPlanOptions): Record<string, unknown> {
+/**
+ * The payload `npm run send` builds for one event of `options.kind` (what `--print` writes).
+ *
+ * @example
+ * ```ts
+ * const body = buildPayload({ kind: 'state', vehicleId: 'veh-1' }); // a VEHICLE_STATE event
+ * ```
+ */
+export function buildPayload(
+  options: Pick<SendPlanOptions, 'kind' | 'eventId' | 'mode' | 'challenge' | 'vehicleId' | 'errorState' | 'variant' | 'signalCount' | 'stateOfCharge'>,
+): Record<string, unknown> {
   const common = {
     ...(options.eventId ? { eventId: options.eventId } : {}),
     ...(options.mode ? { mode: options.mode } : {}),

@@ -1,5 +1,6 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import { isLoopbackUrl } from './local-address.ts';
 import { percentile } from './percentile.ts';
 import type { Delivery } from './send-plan.ts';
 
@@ -12,6 +13,8 @@ export interface DeliveryResult {
   ok: boolean;
   /** Why `ok` is false. */
   problem?: string;
+  /** Nothing listens at the URL (connection refused). */
+  refused?: boolean;
 }
 
 export interface SendOptions {
@@ -71,11 +74,29 @@ async function sendOne(delivery: Delivery, options: SendOptions): Promise<Delive
     text = await response.text();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { delivery, latencyMs: performance.now() - started, ok: false, problem: `no answer (${cause})` };
+    const latencyMs = performance.now() - started;
+    if (cause === 'ECONNREFUSED') return { delivery, latencyMs, ok: false, refused: true, problem: connectionRefused(options.url) };
+    return { delivery, latencyMs, ok: false, problem: `no answer (${cause})` };
   }
   const latencyMs = performance.now() - started;
   const problem = checkAnswer(delivery, response.status, text, options.amt);
   return { delivery, status: response.status, latencyMs, ok: !problem, ...(problem ? { problem } : {}) };
+}
+
+/**
+ * What a refused connection means: for a loopback URL, that the local pipeline is not running there.
+ *
+ * @example
+ * ```ts
+ * connectionRefused('http://127.0.0.1:8080/webhooks/smartcar');
+ * // 'connection refused: the local pipeline is not running at http://127.0.0.1:8080 (start it with npm start; ...)'
+ * ```
+ */
+export function connectionRefused(url: string): string {
+  const target = new URL(url);
+  return isLoopbackUrl(target)
+    ? `connection refused: the local pipeline is not running at ${target.origin} (start it with npm start; PORT or --url pick another address)`
+    : `connection refused by ${target.origin}: nothing listens there`;
 }
 
 /**

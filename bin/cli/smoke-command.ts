@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { intOption } from './args.ts';
+import { intOption, urlOption } from './args.ts';
 import { UsageError } from './errors.ts';
+import { localPipelineUrl } from './local-address.ts';
 import { runSmoke, SMOKE_VEHICLE_PREFIX } from './smoke-run.ts';
 import { resolveSmokeTarget, type SmokeClients, type SmokeTargetSpec } from './smoke-target.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 
@@ -27,7 +28,7 @@ Target (one of)
 
 Options
   --amt TOKEN             sign with this AMT. Default: the stack's secret (--stack); $${AMT_ENV}, then
-                          ${AMT_ENV} in the env file (--local)
+                          ${AMT_ENV} in the env file, then npm start's development token in ${LOCAL_AMT_FILE} (--local)
   --dotenv PATH           .env-style file to read ${AMT_ENV} from with --local (default ${LOCAL_ENV_FILE})
   --timeout SECONDS       how long to wait for step 3 (default ${DEFAULT_TIMEOUT_SECONDS})
   -h, --help              this text
@@ -95,6 +96,9 @@ function targetSpec(values: { stack?: string; local?: string; region?: string; a
   if (values.stack && values.local) throw new UsageError('Pass either --stack or --local, not both');
   const amt = values.amt ? { amt: values.amt } : {};
   if (values.stack) return { kind: 'stack', stackName: values.stack, ...(values.region ? { region: values.region } : {}), ...amt };
-  if (values.local) return { kind: 'local', url: values.local, ...(values.dotenv ? { envFile: values.dotenv } : {}), ...amt };
-  throw new UsageError('Missing target: pass --stack NAME (a deployed stack) or --local URL (npm start)');
+  if (values.local) {
+    urlOption(values.local, '--local');
+    return { kind: 'local', url: values.local, ...(values.dotenv ? { envFile: values.dotenv } : {}), ...amt };
+  }
+  throw new UsageError(`Missing target: pass --stack NAME (a deployed stack) or --local URL (npm start, e.g. --local ${localPipelineUrl()})`);
 }

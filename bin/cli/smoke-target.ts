@@ -1,16 +1,17 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createIdempotencyStatusReader, type IdempotencyStatus } from '../../lambda/processor/idempotency.ts';
-import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
-import { AmtNotConfiguredError } from '../../lambda/receiver/errors.ts';
-import { findAmt } from '../../local/api/amt.ts';
-import { fetchLocalEndpoints } from './dlq-target.ts';
-import { UsageError } from './errors.ts';
-import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
+import { readAmtSecret } from '../../lambda/core/amt-secret.ts';
+import type { IdempotencyStatus } from '../../lambda/core/idempotency-status.ts';
+// The one import from a Lambda's own folder: the reader must derive the record's key exactly as
+// the processor's runner writes it (Powertools persistence, prefix, JMESPath), so the two stay together.
+import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
+import { describeAmtSource } from '../../local/api/amt.ts';
+import { LOCAL_PATHS } from '../../local/api/constants.ts';
+import { requireAmt } from './amt.ts';
+import { fetchLocalDelivery, fetchLocalEndpoints } from './local-pipeline.ts';
 import { SmokeError } from './errors.ts';
-import { AMT_ENV, LOCAL_ENV_FILE, LOCAL_PATHS } from '../../local/api/constants.ts';
-import type { LocalDeliveryStatus } from '../../local/api/types.ts';
+import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 
 /** How the smoke CLI was told to find the pipeline. */
 export type SmokeTargetSpec =
@@ -28,7 +29,7 @@ export interface SmokeTarget {
   amtSource: string;
   /** What records processed events, for messages, e.g. `the idempotency table X`. */
   statusSource: string;
-  /** Status of an eventId's idempotency record; `undefined` when there is none. Throws {@link SmokeError}. */
+  /** Status of an eventId's idempotency record; `undefined` when there is none. Throws a `CliError` (`SmokeError` on AWS). */
   readStatus(eventId: string): Promise<IdempotencyStatus | undefined>;
   /** Where to look when the event was not processed in time. */
   hint: string;
@@ -59,38 +60,22 @@ export async function resolveSmokeTarget(spec: SmokeTargetSpec, clients: SmokeCl
 }
 
 async function localTarget(spec: Extract<SmokeTargetSpec, { kind: 'local' }>): Promise<SmokeTarget> {
-  const found = findAmt({ explicit: spec.amt, envFile: spec.envFile });
-  if (!found) {
-    throw new UsageError(
-      `No AMT: pass --amt (npm start prints its development token), set ${AMT_ENV}, or put ${AMT_ENV}=... in ${spec.envFile ?? LOCAL_ENV_FILE}`,
-    );
-  }
+  const found = requireAmt({ explicit: spec.amt, envFile: spec.envFile });
   const endpoints = await fetchLocalEndpoints(spec.url, '--local URL or --stack NAME');
   return {
     description: `the local pipeline at ${endpoints.url}`,
     webhookUrl: endpoints.webhookUrl,
     amt: found.amt,
-    amtSource: found.source,
+    amtSource: describeAmtSource(found),
     statusSource: `the local idempotency table (${LOCAL_PATHS.DELIVERIES})`,
-    readStatus: (eventId) => readLocalStatus(endpoints.url, eventId),
+    readStatus: async (eventId) => {
+      const status = (await fetchLocalDelivery(endpoints.url, eventId))?.status;
+      // NONE: the pipeline saw the event but holds no idempotency record (not processed yet).
+      return status === 'NONE' ? undefined : status;
+    },
     hint: `see the npm start output and npm run dlq -- list --local ${endpoints.url}`,
     close: () => undefined,
   };
-}
-
-async function readLocalStatus(baseUrl: string, eventId: string): Promise<IdempotencyStatus | undefined> {
-  const url = new URL(`${LOCAL_PATHS.DELIVERIES}/${encodeURIComponent(eventId)}`, baseUrl);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  } catch (error) {
-    throw new SmokeError(`The local pipeline at ${baseUrl} stopped answering`, { cause: error });
-  }
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new SmokeError(`${url.pathname} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-  const { status } = (await response.json()) as LocalDeliveryStatus;
-  // NONE: the pipeline saw the event but holds no idempotency record (not processed yet).
-  return status === 'NONE' ? undefined : status;
 }
 
 async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, clients: SmokeClients): Promise<SmokeTarget> {
@@ -114,7 +99,7 @@ async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, cl
     description: `stack ${spec.stackName}`,
     webhookUrl: outputs.WebhookUrl,
     amt,
-    amtSource: spec.amt ? 'option' : "the stack's secret",
+    amtSource: spec.amt ? describeAmtSource({ amt: spec.amt, source: 'option' }) : "the stack's secret",
     statusSource: `the idempotency table ${tableName}`,
     readStatus: async (eventId) => {
       try {
@@ -133,19 +118,21 @@ async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, cl
 /** The current AMT in the stack's secret (plain or `{"current","previous"}`, as the receiver reads it). */
 async function readStackAmt(secretArn: string, given: SecretsManagerClient | undefined, region: { region?: string }): Promise<string> {
   const client = given ?? new SecretsManagerClient(region);
+  let secretString: string | undefined;
   try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    return parseAmtSecret(SecretString).current;
+    ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn })));
   } catch (error) {
-    if (error instanceof AmtNotConfiguredError) {
-      throw new SmokeError(
-        `The stack's secret ${secretArn} holds no usable AMT (${error.message}): put the AMT in it first (README "Put the AMT in the secret"), or pass --amt`,
-      );
-    }
     throw new SmokeError(`Could not read the AMT from ${secretArn} (${describeAwsError(error)}); pass --amt to skip that`, { cause: error });
   } finally {
     if (!given) client.destroy();
   }
+  const reading = readAmtSecret(secretString);
+  if ('problem' in reading) {
+    throw new SmokeError(
+      `The stack's secret ${secretArn} holds no usable AMT (AMT secret is not configured: ${reading.problem}): put the AMT in it first (README "Put the AMT in the secret"), or pass --amt`,
+    );
+  }
+  return reading.tokens.current;
 }
 
 async function tableError(error: unknown, tableName: string, dynamodb: DynamoDBClient): Promise<SmokeError> {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IdempotencyStatus, IdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
+import type { IdempotencyStatus, IdempotencyStatusReader } from '../../lambda/core/idempotency-status.ts';
 
 /** Options of {@link waitForCompletion}. */
 export interface WaitOptions {

@@ -12,6 +12,8 @@ export const STACK_OUTPUTS = {
   ALARM_TOPIC_ARN: 'AlarmTopicArn',
   /** Where the processor records each eventId it handled; `npm run smoke` reads it. */
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
+  /** The processor's log group; `npm run dlq -- list --errors` looks up each event's last error there. */
+  PROCESSOR_LOG_GROUP_NAME: 'ProcessorLogGroupName',
   /** Only with a custom domain: the host name its DNS record points at. */
   CUSTOM_DOMAIN_TARGET: 'CustomDomainTarget',
 } as const;

@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../core/constants.ts';
+import type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
 import { FALLBACK_REMAINING_TIME_MS, IDEMPOTENCY_KEY_PREFIX } from './constants.ts';
 
 /** The idempotency key is Smartcar's `eventId`, the field of the object the runner passes. */
@@ -66,11 +67,7 @@ export function createIdempotentRunner(options: IdempotentRunnerOptions): Idempo
   };
 }
 
-/** What the idempotency table says about one eventId (Powertools' record status). */
-export type IdempotencyStatus = 'INPROGRESS' | 'COMPLETED' | 'EXPIRED';
-
-/** Reads the status of one eventId; `undefined` when there is no record. */
-export type IdempotencyStatusReader = (eventId: string) => Promise<IdempotencyStatus | undefined>;
+export type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
 
 /**
  * Reads idempotency records the way the runner writes them: Powertools derives the key (prefix,

@@ -4,6 +4,9 @@
  * of `local/`, so they work the same against a pipeline they did not start.
  */
 
+/** The environment variable `npm start` takes its port from; the commands aim at the same port. */
+export const PORT_ENV = 'PORT';
+
 /** Where `npm start` listens unless `PORT` / `--port` say otherwise, and where the commands aim by default. */
 export const LOCAL_ADDRESS = {
   host: '127.0.0.1',
@@ -21,6 +24,15 @@ export const AMT_ENV = 'SMARTCAR_AMT';
 
 /** `.env`-style file the pipeline and the commands read `SMARTCAR_AMT` from. */
 export const LOCAL_ENV_FILE = '.env';
+
+/**
+ * Where the first `npm start` without an AMT keeps the development token it generates (relative
+ * to the project folder, gitignored, mode 0600), so every start and every command uses the same one.
+ */
+export const LOCAL_AMT_FILE = '.local-data/amt';
+
+/** Overrides {@link LOCAL_AMT_FILE} (tests, or a second checkout that should share a token). */
+export const LOCAL_AMT_FILE_ENV = 'SMARTCAR_LOCAL_AMT_FILE';
 
 /** Prefix of generated development tokens, so one is recognisable when it leaks into a log. */
 export const DEV_AMT_PREFIX = 'local-dev-amt-';

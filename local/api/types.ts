@@ -1,4 +1,4 @@
-import type { IdempotencyStatus } from '../../lambda/processor/idempotency.ts';
+import type { IdempotencyStatus } from '../../lambda/core/idempotency-status.ts';
 
 /** Live counts of the local pipeline (`GET /_local/stats`). */
 export interface LocalStats {

@@ -204,7 +204,9 @@ describe('send CLI against the local pipeline', () => {
   it('exits 2 with the usage on a bad command line or without an AMT', async () => {
     // Act
     const badCount = await runTs('bin/send.ts', ['state', '--count', 'many', '--amt', 'x']);
-    const noAmt = await runTs('bin/send.ts', ['state', '--dotenv', join(dir, 'missing.env')], { env: { SMARTCAR_AMT: '' } });
+    const noAmt = await runTs('bin/send.ts', ['state', '--dotenv', join(dir, 'missing.env')], {
+      env: { SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: join(dir, 'missing-amt') },
+    });
 
     // Assess
     expect(badCount.code).toBe(2);

@@ -168,7 +168,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(output).toContain('(AMT from option)');
+    expect(output).toContain('(AMT from --amt)');
     expect(secretsMock).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 });

@@ -51,7 +51,7 @@ describe('npm run smoke -- --local', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(`Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from environment)`);
+    expect(lines[0]).toBe(`Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from $SMARTCAR_AMT)`);
     expect(lines.filter((l) => /^ok +(VERIFY|VEHICLE_STATE|processed) +\d+\.\d ms {2}\S/.test(l))).toHaveLength(3);
     expect(run.stdout).toContain('PASS: all 3 steps held');
     expect(run.stdout).not.toContain(AMT);
@@ -109,8 +109,9 @@ describe('npm run smoke -- --local', () => {
     [['--stack', 'SmartcarWebhooks-dev', '--timeout', '0'], '--timeout must be at least 1'],
     [['--stack', 'SmartcarWebhooks-dev', 'extra'], 'Unexpected argument: extra'],
   ])('rejects %j as a usage error', async (args, message) => {
-    // Prepare: no AMT from the caller's environment.
+    // Prepare: no AMT from the caller's environment, nor a local token from an earlier npm start.
     vi.stubEnv('SMARTCAR_AMT', '');
+    vi.stubEnv('SMARTCAR_LOCAL_AMT_FILE', '/nonexistent/amt');
 
     // Act
     const error = await smokeCommand(args, { write: () => undefined }).catch((e: unknown) => e);

@@ -1,4 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOCAL_AMT_FILE_ENV } from '../../local/api/constants.ts';
 
 /** Repository root. */
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -29,7 +33,8 @@ export interface NpmStart {
 export async function startNpmStart(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<NpmStart> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', ...args], {
     cwd: ROOT,
-    env: { ...process.env, SMARTCAR_AMT: '', ...env },
+    // The development token goes to a temporary file, never into this checkout's .local-data.
+    env: { ...process.env, SMARTCAR_AMT: '', [LOCAL_AMT_FILE_ENV]: join(mkdtempSync(join(tmpdir(), 'npm-start-amt-')), 'amt'), ...env },
   });
   let output = '';
   const listeners = new Set<() => void>();

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from './loopback.ts';
+import { startAwsJsonStub } from './aws-json-stub.ts';
 
 /** A loopback stand-in for Secrets Manager's GetSecretValue, with counters. */
 export interface SecretsManagerStub {
@@ -36,45 +35,30 @@ export async function startSecretsManagerStub(options: { secretString: string })
   let connections = 0;
   const state = { secretString: options.secretString, failing: false };
 
-  const answer = (response: ServerResponse, status: number, body: object, errorType?: string): void => {
-    response.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.1',
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    });
-    response.end(JSON.stringify(body));
-  };
-
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      requests++;
-      const target = request.headers['x-amz-target'];
-      if (target !== 'secretsmanager.GetSecretValue') {
-        answer(response, 400, { __type: 'InvalidRequestException', message: `unsupported ${String(target)}` }, 'InvalidRequestException');
-        return;
-      }
-      invocations.add(String(request.headers['amz-sdk-invocation-id'] ?? `request-${requests}`));
-      if (state.failing) {
-        answer(response, 500, { __type: 'InternalServiceError', message: 'stub outage' }, 'InternalServiceError');
-        return;
-      }
-      const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
-      answer(response, 200, {
+  const { server, url } = await startAwsJsonStub((target, input, headers) => {
+    requests++;
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return { status: 400, body: { __type: 'InvalidRequestException', message: `unsupported ${String(target)}` }, errorType: 'InvalidRequestException' };
+    }
+    invocations.add(String(headers['amz-sdk-invocation-id'] ?? `request-${requests}`));
+    if (state.failing) return { status: 500, body: { __type: 'InternalServiceError', message: 'stub outage' }, errorType: 'InternalServiceError' };
+    const { SecretId } = input as { SecretId?: string };
+    return {
+      status: 200,
+      body: {
         ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}-AbCdEf`,
         Name: SecretId,
         VersionId: '00000000-0000-0000-0000-000000000001',
         SecretString: state.secretString,
         VersionStages: ['AWSCURRENT'],
         CreatedDate: 1_700_000_000,
-      });
-    });
+      },
+    };
   });
   server.on('connection', () => connections++);
-  const port = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get requests() {
       return requests;
     },

@@ -60,4 +60,16 @@ describe('Outputs', () => {
     // Assess
     expect(outputs[STACK_OUTPUTS.IDEMPOTENCY_TABLE_NAME]?.Value).toEqual({ Ref: table });
   });
+
+  it("names the processor's log group that dlq list --errors searches", () => {
+    // Prepare
+    const template = templateFor();
+    const logGroup = logicalId(template, 'AWS::Logs::LogGroup', 'ProcessingProcessorLogGroup');
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs[STACK_OUTPUTS.PROCESSOR_LOG_GROUP_NAME]?.Value).toEqual({ Ref: logGroup });
+  });
 });

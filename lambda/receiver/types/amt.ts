@@ -1,18 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AmtTokens } from '../../core/amt-secret.ts';
 
-/**
- * The AMT(s) currently accepted: `current`, and `previous` during a rotation window.
- *
- * @example
- * ```ts
- * const tokens: AmtTokens = { current: 'new-amt', previous: 'old-amt' };
- * ```
- */
-export interface AmtTokens {
-  current: string;
-  previous?: string;
-}
+export type { AmtTokens } from '../../core/amt-secret.ts';
 
 /**
  * Source of the AMT; implementations cache and rate-limit refetches.
