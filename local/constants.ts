@@ -20,6 +20,8 @@ export const LOCAL_DEFAULTS = {
   dataDir: '.local-data',
   /** Where in the data folder the queues' messages are saved at stop and restored at start. */
   queueSnapshotFile: 'sqs/queues.json',
+  /** Where in the data folder the console's deliveries log is kept across restarts. */
+  deliveriesLogFile: 'console/deliveries.json',
   /** Queue names, mirroring the stack's. */
   queueName: 'smartcar-webhooks-local',
   deadLetterQueueName: 'smartcar-webhooks-local-dlq',

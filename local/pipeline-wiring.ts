@@ -18,6 +18,7 @@ import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
 import { startProcessorRuntime } from './processor-host/start-runtime.ts';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 import { restoreQueues, saveQueues } from './queue-snapshot.ts';
 import { createPipelineQueues } from './sqs.ts';
 import { createStatsCollector } from './stats.ts';
@@ -78,7 +79,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
     cleanups.push(async () => receiverSqs.destroy());
     const write = options.output ?? (() => undefined);
-    const deliveries = createDeliveryLog();
+    const deliveriesFile = options.dataDir ? join(options.dataDir, LOCAL_DEFAULTS.deliveriesLogFile) : undefined;
+    const deliveries = createDeliveryLog(undefined, deliveriesFile ? await readJsonFile(deliveriesFile) : undefined);
     const charts = createMetricSeriesStore();
     const recorder = createDeliveryRecorder((delivery) => {
       deliveries.addDelivery(delivery);
@@ -112,6 +114,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         write(formatRecordLine(outcome, PIPELINE_DEFAULTS.maxReceiveCount));
       },
       onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
+      onEmf: (emf) => charts.addEmf(emf),
       onReload: (report) => write(formatReload(report)),
     });
     cleanups.push(() => processor.close());
@@ -119,6 +122,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       // Runs once the poller has stopped (cleanups run last first), before the emulators close.
       cleanups.push(async () => {
         const saved = await saveQueues(adminSqs, queues, snapshotFile, (visibilityTimeoutSeconds + 1) * 1000);
+        if (deliveriesFile) await writeJsonFile(deliveriesFile, deliveries.snapshot());
         write(`Saved ${saved.main} queued and ${saved.dlq} DLQ message(s) to ${snapshotFile}\n`);
       });
     }

@@ -35,13 +35,24 @@ export function createLocalMetrics(serviceName: string, onEmf?: (emf: EmfDocumen
   return onEmf ? new CapturedMetrics(options, onEmf) : new Metrics(options);
 }
 
-/** Metrics whose `publishStoredMetrics()` hands the EMF document to a callback instead of stdout. */
+type MetricsOptions = NonNullable<ConstructorParameters<typeof Metrics>[0]>;
+
+/**
+ * Metrics whose `publishStoredMetrics()` hands the EMF document to a callback instead of stdout,
+ * single-metric instances (the processor's `EventProcessed` by type) included.
+ */
 class CapturedMetrics extends Metrics {
+  readonly #options: MetricsOptions;
   readonly #onEmf: (emf: EmfDocument) => void;
 
-  public constructor(options: ConstructorParameters<typeof Metrics>[0], onEmf: (emf: EmfDocument) => void) {
+  public constructor(options: MetricsOptions, onEmf: (emf: EmfDocument) => void) {
     super(options);
+    this.#options = options;
     this.#onEmf = onEmf;
+  }
+
+  public override singleMetric(): Metrics {
+    return new CapturedMetrics({ ...this.#options, singleMetric: true }, this.#onEmf);
   }
 
   public override publishStoredMetrics(): this {

@@ -1,5 +1,3 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetQueueAttributesCommand,
@@ -8,6 +6,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 import type { LocalQueues } from './types.ts';
 
 /** One saved message: what SQS lets a sender set. */
@@ -57,9 +56,7 @@ export async function saveQueues(sqs: SQSClient, queues: LocalQueues, file: stri
     main: await drain(sqs, queues.queueUrl, inFlightWaitMs),
     dlq: await drain(sqs, queues.deadLetterQueueUrl, inFlightWaitMs),
   };
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(snapshot, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeJsonFile(file, snapshot);
   return { main: snapshot.main.length, dlq: snapshot.dlq.length };
 }
 
@@ -75,13 +72,8 @@ export async function saveQueues(sqs: SQSClient, queues: LocalQueues, file: stri
  * ```
  */
 export async function restoreQueues(sqs: SQSClient, queues: LocalQueues, file: string): Promise<{ main: number; dlq: number } | undefined> {
-  let snapshot: QueueSnapshot;
-  try {
-    snapshot = JSON.parse(await readFile(file, 'utf8')) as QueueSnapshot;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`Cannot read the queue snapshot ${file}: ${(error as Error).message}`, { cause: error });
-  }
+  const snapshot = await readJsonFile<QueueSnapshot>(file);
+  if (!snapshot) return undefined;
   await send(sqs, queues.queueUrl, snapshot.main ?? []);
   await send(sqs, queues.deadLetterQueueUrl, snapshot.dlq ?? []);
   return { main: snapshot.main?.length ?? 0, dlq: snapshot.dlq?.length ?? 0 };

@@ -68,8 +68,10 @@ export function formatRecordLine(outcome: LocalRecordOutcome, maxReceiveCount: n
  */
 export function formatReload(report: ReloadReport): string {
   const what = report.file.startsWith('(') ? report.file : `${report.file} changed`;
+  // The shared core is the receiver's too, and the receiver is not reloaded.
+  const core = report.file.includes('lambda/core/') ? '; the receiver keeps the code it started with until a restart' : '';
   return report.ok
-    ? `[reload] ${what}: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched)\n`
+    ? `[reload] ${what}: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched${core})\n`
     : `[reload] ${what}, but the processor failed to load; the previous code keeps running:\n${report.error.stack ?? report.error.message}\n`;
 }
 

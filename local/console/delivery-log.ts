@@ -37,6 +37,14 @@ export interface DeliveryLog {
   event(eventId: string): EventHistory | undefined;
   /** The error of the latest failed attempt of an event. */
   lastError(eventId: string): LocalErrorSummary | undefined;
+  /** Everything the log holds, for `createDeliveryLog(capacity, snapshot)` after a restart. */
+  snapshot(): DeliveryLogSnapshot;
+}
+
+/** A saved log (JSON-safe). */
+export interface DeliveryLogSnapshot {
+  deliveries: LocalDeliveryDetail[];
+  events: Array<[eventId: string, entry: { state: LocalProcessingState; steps: LocalProcessingStep[] }]>;
 }
 
 interface EventEntry {
@@ -51,6 +59,8 @@ export const DELIVERY_LOG_CAPACITY = 1_000;
  * The console's memory of recent deliveries: a bounded ring of requests (oldest dropped first)
  * and, per eventId, what the processor did with it (each attempt with its error, duplicate,
  * stale signals, DLQ, redriven). Steps of events no longer in the ring are dropped with it.
+ * `npm start` saves it in its data folder at stop and passes it back as `restored` at start, so
+ * the last error of a DLQ message survives a restart.
  *
  * @example
  * ```ts
@@ -60,9 +70,9 @@ export const DELIVERY_LOG_CAPACITY = 1_000;
  * log.event(eventId)?.processing; // 'dlq'
  * ```
  */
-export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY): DeliveryLog {
-  const ring: LocalDeliveryDetail[] = [];
-  const events = new Map<string, EventEntry>();
+export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY, restored?: DeliveryLogSnapshot): DeliveryLog {
+  const ring: LocalDeliveryDetail[] = [...(restored?.deliveries ?? [])].slice(-capacity);
+  const events = new Map<string, EventEntry>(restored?.events ?? []);
 
   const stateOf = (delivery: LocalDelivery): LocalProcessingState => {
     const entry = delivery.eventId ? events.get(delivery.eventId) : undefined;
@@ -124,6 +134,9 @@ export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY): Del
     },
     lastError(eventId) {
       return lastErrorOf(events.get(eventId)?.steps ?? []);
+    },
+    snapshot() {
+      return { deliveries: [...ring], events: [...events] };
     },
   };
 }

@@ -8,12 +8,16 @@ import type { EventHandlers } from '../../lambda/processor/types.ts';
 import { LOCAL_DEFAULTS } from '../constants.ts';
 import { localDynamoConnection } from '../dynamo.ts';
 import { createLocalLogger, createLocalMetrics } from '../powertools.ts';
+import type { EmfDocument } from '../terminal-output.ts';
 import { startHotProcessor, type ReloadReport } from './hot-processor.ts';
 import { observeProcessor } from './observe.ts';
 import type { LocalRecordOutcome, ProcessorRuntime } from './types.ts';
 
-/** The processor's folder: what hot reload watches. */
-export const PROCESSOR_DIR = new URL('../../lambda/processor/', import.meta.url).pathname;
+/** The processor's folder and the shared core it imports: what hot reload watches. */
+export const PROCESSOR_SOURCE_DIRS = [
+  new URL('../../lambda/processor/', import.meta.url).pathname,
+  new URL('../../lambda/core/', import.meta.url).pathname,
+];
 
 export interface ProcessorRuntimeOptions {
   dynamoEndpoint: string;
@@ -28,6 +32,8 @@ export interface ProcessorRuntimeOptions {
   /** Hot reload only: each line the processor writes. */
   onLine(line: string): void;
   onReload(report: ReloadReport): void;
+  /** In-thread only: the processor's EMF documents (a worker's arrive as lines through `onLine`). */
+  onEmf?(emf: EmfDocument): void;
 }
 
 /**
@@ -57,7 +63,7 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
         metricsNamespace: `${DEFAULT_METRICS_NAMESPACE}-local`,
         ...(handlersModule ? { handlersModule: pathToFileURL(handlersModule).href } : {}),
       },
-      watch: [PROCESSOR_DIR, ...(handlersModule ? [dirname(handlersModule)] : [])],
+      watch: [...PROCESSOR_SOURCE_DIRS, ...(handlersModule ? [dirname(handlersModule)] : [])],
       onOutcome: options.onRecord,
       onLine: options.onLine,
       onReload: options.onReload,
@@ -70,7 +76,7 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
       createProcessorHandler({
         ...tables,
         logger: createLocalLogger(SERVICE.PROCESSOR, options.logLevel),
-        metrics: createLocalMetrics(SERVICE.PROCESSOR),
+        metrics: createLocalMetrics(SERVICE.PROCESSOR, options.onEmf),
         dynamodb,
         // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
         throwOnFullBatchFailure: false,

@@ -127,4 +127,20 @@ describe('the processor\'s output lines', () => {
     expect(printed[2]).toBe('plain console.log\n');
     expect(printed).toHaveLength(3);
   });
+
+  it('prints every entry and EMF line in full when verbose', () => {
+    // Prepare
+    const printed: string[] = [];
+    const sort = createProcessorLineSorter({ verbose: true, write: (t) => void printed.push(t), onEmf: () => undefined });
+    const emfLine = JSON.stringify(emf(SERVICE.PROCESSOR, METRIC.DUPLICATE_EVENT, 1));
+
+    // Act
+    sort(emfLine);
+    sort('{"level":"INFO","message":"Batch done","records":1}');
+
+    // Assess
+    expect(printed[0]).toBe(`${emfLine}\n`);
+    expect(JSON.parse(printed[1]!)).toEqual({ level: 'INFO', message: 'Batch done', records: 1 });
+    expect(printed[1]).toContain('\n  "message": "Batch done"');
+  });
 });

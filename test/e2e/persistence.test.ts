@@ -5,6 +5,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import { post, redelivery, stateDelivery } from './support.ts';
 
@@ -62,12 +63,14 @@ describe('local pipeline with a data folder', () => {
     });
     let afterRestart;
     let dlqMessage;
+    let remembered: LocalDeliveryStatus | undefined;
     try {
       afterRestart = await second.waitFor((s) => s.processedTotal === 1 && s.queued === 0 && s.dlq === 1, 20_000);
       const { Messages = [] } = await second.sqsClient.send(
         new ReceiveMessageCommand({ QueueUrl: second.endpoints.deadLetterQueueUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
       );
       dlqMessage = Messages[0];
+      remembered = (await (await fetch(`${second.url}/_local/deliveries/${poison.eventId}`)).json()) as LocalDeliveryStatus;
     } finally {
       await second.stop();
     }
@@ -82,5 +85,7 @@ describe('local pipeline with a data folder', () => {
     expect(dlqMessage?.MessageAttributes?.[MESSAGE_ATTRIBUTE.EVENT_ID]?.StringValue).toBe(poison.eventId);
     expect(dlqMessage?.MessageAttributes?.[MESSAGE_ATTRIBUTE.EVENT_TYPE]?.StringValue).toBe('VEHICLE_STATE');
     expect(dlqMessage?.MessageAttributes?.[MESSAGE_ATTRIBUTE.RECEIVED_AT]?.DataType).toBe('Number');
+    // The console's log was kept too: the DLQ message's last error is still known.
+    expect(remembered?.lastError).toEqual({ name: 'Error', message: 'bug' });
   }, 60_000);
 });
