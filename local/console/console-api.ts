@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
@@ -97,7 +98,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiReques
     const action = actions[path];
     if (!action) return undefined;
     if (method !== 'POST') return json(405, { message: 'Use POST' });
-    if (request.headers[LOCAL_TOKEN_HEADER] !== deps.token || !isSameLoopbackOrigin(header(request, 'origin'), deps.port())) {
+    if (!tokenMatches(header(request, LOCAL_TOKEN_HEADER), deps.token) || !isSameLoopbackOrigin(header(request, 'origin'), deps.port())) {
       return json(403, { message: `Forbidden: state-changing requests need the ${LOCAL_TOKEN_HEADER} the console page carries` });
     }
     let body: Record<string, unknown> = {};
@@ -151,6 +152,13 @@ function notFound(): LocalApiAnswer & { [ANSWER]: true } {
 
 function isAnswer(value: unknown): value is LocalApiAnswer {
   return typeof value === 'object' && value !== null && ANSWER in value;
+}
+
+/** Constant-time comparison, as for any secret. */
+function tokenMatches(given: string | undefined, token: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function header(request: LocalApiRequest, name: string): string | undefined {

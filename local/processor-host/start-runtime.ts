@@ -26,7 +26,7 @@ export interface ProcessorRuntimeOptions {
   hotReload: boolean;
   /** In-thread only: business handler overrides (functions cannot cross to a worker). */
   handlers?: Partial<EventHandlers>;
-  /** Hot reload only: a module whose `defaultHandlers` replace the repository's; watched too. */
+  /** A module whose `defaultHandlers` replace the repository's (watched too, with hot reload). */
   handlersModule?: string;
   onRecord(outcome: LocalRecordOutcome): void;
   /** Hot reload only: each line the processor writes. */
@@ -69,9 +69,12 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
       onReload: options.onReload,
     });
   }
+  const fromModule = options.handlersModule
+    ? ((await import(pathToFileURL(resolve(options.handlersModule)).href)) as { defaultHandlers?: Partial<EventHandlers> }).defaultHandlers
+    : undefined;
   const dynamodb = createProcessorDynamoClient(localDynamoConnection(options.dynamoEndpoint));
   const handler = observeProcessor(
-    { ...defaultHandlers, ...options.handlers },
+    { ...defaultHandlers, ...fromModule, ...options.handlers },
     (hooks) =>
       createProcessorHandler({
         ...tables,

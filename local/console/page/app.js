@@ -17,7 +17,7 @@ for (const button of document.querySelectorAll('nav button')) {
     active = button.dataset.tab;
     for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b === button);
     for (const panel of document.querySelectorAll('.panel')) panel.classList.toggle('active', panel.id === `panel-${active}`);
-    void tick();
+    void panels[active]?.refresh(true);
   });
 }
 

@@ -20,11 +20,19 @@ export function createDeliveriesPanel() {
   filters.addEventListener('input', () => refresh());
   filters.addEventListener('submit', (event) => event.preventDefault());
 
+  // Re-rendered only when the data changed, so reading a long body is not scrolled away each second.
+  let shownList = '';
+  let shownDetail = '';
+
   async function refresh() {
     const query = new URLSearchParams([...new FormData(filters)].filter(([, value]) => value !== ''));
     const deliveries = await getJson(`/_local/deliveries?${query}`);
-    total.textContent = `${deliveries.length} shown`;
-    body.replaceChildren(...deliveries.map(row));
+    const key = JSON.stringify(deliveries);
+    if (key !== shownList) {
+      shownList = key;
+      total.textContent = `${deliveries.length} shown`;
+      body.replaceChildren(...deliveries.map(row));
+    }
     if (selected) await showDetail(selected);
   }
 
@@ -56,6 +64,9 @@ export function createDeliveriesPanel() {
     const event = eventId ? await getJson(`/_local/deliveries/${encodeURIComponent(eventId)}`).catch(() => undefined) : undefined;
     const delivery = event?.deliveries.find((d) => d.id === id) ?? event?.deliveries[0];
     if (!delivery) return;
+    const key = JSON.stringify([id, event]);
+    if (key === shownDetail) return;
+    shownDetail = key;
     detail.replaceChildren(
       h('h2', {}, `${delivery.eventType ?? 'Request'} `, h('span', { class: 'mono muted' }, eventId ?? '')),
       h('div', {}, 'Processing: ', h('strong', { id: 'detail-processing', class: `state-${event.processing}` }, event.processing),

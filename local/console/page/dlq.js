@@ -13,14 +13,19 @@ export function createDlqPanel() {
     } catch (error) {
       result.textContent = `${label} failed: ${error.message}`;
     }
-    await refresh();
+    await refresh(true);
   };
   document.getElementById('redrive-all').addEventListener('click', () => act('Redrive all', '/_local/dlq/redrive', {}));
   document.getElementById('purge').addEventListener('click', () => {
     if (window.confirm('Delete every message in the DLQ? This cannot be undone.')) act('Purge', '/_local/dlq/purge', {});
   });
 
-  async function refresh() {
+  // Each listing peeks (receives, then releases) the DLQ: every few seconds is enough.
+  let listedAt = 0;
+
+  async function refresh(force = false) {
+    if (!force && Date.now() - listedAt < 3000) return;
+    listedAt = Date.now();
     const entries = await getJson('/_local/dlq');
     body.replaceChildren(
       ...entries.map((entry) =>
