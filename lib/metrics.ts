@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
-import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './constants.ts';
+import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './defaults.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];

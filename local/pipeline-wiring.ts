@@ -5,7 +5,8 @@ import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.t
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../lambda/core/constants.ts';
+import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
+import { queueSettings } from '../lambda/core/queue-settings.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createConsoleApi } from './console/console-api.ts';
@@ -43,7 +44,13 @@ import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/type
 export async function wirePipeline(options: PipelineOptions, emulators: EmulatorHost): Promise<LocalPipeline> {
   const host = options.host ?? LOCAL_ADDRESS.host;
   const logLevel = options.logLevel ?? (options.quiet ? 'WARN' : 'INFO');
-  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds;
+  // The stack's queue settings (the same function the stack uses), with the local visibility timeout.
+  const queueInput = {
+    processorTimeoutSeconds: options.settings?.processorTimeoutSeconds,
+    maxReceiveCount: options.settings?.maxReceiveCount,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds,
+  };
+  const queueConfig = queueSettings(queueInput);
   const amtGenerated = !options.amt;
   const amt = options.amt ?? generateDevAmt();
   const localLogger = createLocalLogger('local-pipeline', logLevel);
@@ -66,7 +73,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const adminDynamo = createLocalDynamoClient(emulators.dynamo.endpoint);
     cleanups.push(async () => adminDynamo.destroy());
     const [queues] = await Promise.all([
-      createPipelineQueues(adminSqs, { visibilityTimeoutSeconds }),
+      createPipelineQueues(adminSqs, queueInput),
       createProcessorTables(adminDynamo, {
         idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
         vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
@@ -96,6 +103,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
       errorCallbackPath: ROUTES.ERROR_PATH,
+      deliveryToleranceSeconds: options.settings?.deliveryToleranceSeconds,
       onOutcome: (outcome) => {
         stats.onReceiverOutcome(outcome);
         recorder.onOutcome(outcome);
@@ -105,13 +113,14 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const processor = await startProcessorRuntime({
       dynamoEndpoint: emulators.dynamo.endpoint,
       logLevel,
+      maxReceiveCount: queueConfig.maxReceiveCount,
       hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
       ...(options.handlersModule ? { handlersModule: options.handlersModule } : {}),
       onRecord: (outcome) => {
         stats.onProcessorOutcome(outcome);
         deliveries.addOutcome(outcome);
-        write(formatRecordLine(outcome, PIPELINE_DEFAULTS.maxReceiveCount));
+        write(formatRecordLine(outcome, queueConfig.maxReceiveCount));
       },
       onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
       onEmf: (emf) => charts.addEmf(emf),
@@ -121,7 +130,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     if (snapshotFile) {
       // Runs once the poller has stopped (cleanups run last first), before the emulators close.
       cleanups.push(async () => {
-        const saved = await saveQueues(adminSqs, queues, snapshotFile, (visibilityTimeoutSeconds + 1) * 1000);
+        const saved = await saveQueues(adminSqs, queues, snapshotFile, (queueConfig.visibilityTimeoutSeconds + 1) * 1000);
         if (deliveriesFile) await writeJsonFile(deliveriesFile, deliveries.snapshot());
         write(`Saved ${saved.main} queued and ${saved.dlq} DLQ message(s) to ${snapshotFile}\n`);
       });
@@ -137,7 +146,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       waitTimeSeconds: options.waitTimeSeconds ?? LOCAL_DEFAULTS.waitTimeSeconds,
       concurrency: options.pollerConcurrency ?? LOCAL_DEFAULTS.pollerConcurrency,
       // In AWS the visibility timeout outlasts the function timeout; keep that true locally.
-      timeoutSeconds: Math.min(PIPELINE_DEFAULTS.processorTimeoutSeconds, visibilityTimeoutSeconds),
+      timeoutSeconds: Math.min(queueConfig.processorTimeoutSeconds, queueConfig.visibilityTimeoutSeconds),
     });
     poller.start();
     cleanups.push(() => poller.stop());

@@ -1,14 +1,14 @@
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import { deadLetterQueueAttributes, mainQueueAttributes, type QueueSettingsInput, queueSettings } from '../lambda/core/queue-settings.ts';
 import { queueArn } from '../bin/cli/queue-arn.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 
-const DAY_SECONDS = 24 * 60 * 60;
-
 /**
- * Creates the main queue and its DLQ with the stack's redrive settings: the same
- * maxReceiveCount, retention and message size; only the visibility timeout is local.
+ * Creates the main queue and its DLQ with the stack's queue settings (`queueSettings`, the one
+ * function `lib/constructs/processing.ts` uses too): the same maxReceiveCount, retention and
+ * message size; only the visibility timeout is local (seconds, so a failing event reaches the DLQ
+ * quickly) unless given.
  *
  * @example
  * ```ts
@@ -18,15 +18,16 @@ const DAY_SECONDS = 24 * 60 * 60;
  */
 export async function createPipelineQueues(
   sqs: SQSClient,
-  options: { visibilityTimeoutSeconds?: number; queueName?: string; deadLetterQueueName?: string } = {},
+  options: QueueSettingsInput & { queueName?: string; deadLetterQueueName?: string } = {},
 ): Promise<LocalQueues> {
+  const settings = queueSettings({
+    ...options,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds,
+  });
   const dlq = await sqs.send(
     new CreateQueueCommand({
       QueueName: options.deadLetterQueueName ?? LOCAL_DEFAULTS.deadLetterQueueName,
-      Attributes: {
-        MessageRetentionPeriod: String(PIPELINE_DEFAULTS.dlqRetentionDays * DAY_SECONDS),
-        MaximumMessageSize: String(PIPELINE_DEFAULTS.maxMessageSizeBytes),
-      },
+      Attributes: deadLetterQueueAttributes(settings),
     }),
   );
   const deadLetterQueueUrl = required(dlq.QueueUrl, 'DLQ URL');
@@ -34,15 +35,7 @@ export async function createPipelineQueues(
   const main = await sqs.send(
     new CreateQueueCommand({
       QueueName: options.queueName ?? LOCAL_DEFAULTS.queueName,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? LOCAL_DEFAULTS.visibilityTimeoutSeconds),
-        MessageRetentionPeriod: String(PIPELINE_DEFAULTS.queueRetentionDays * DAY_SECONDS),
-        MaximumMessageSize: String(PIPELINE_DEFAULTS.maxMessageSizeBytes),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: deadLetterQueueArn,
-          maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
-        }),
-      },
+      Attributes: mainQueueAttributes(settings, deadLetterQueueArn),
     }),
   );
   const queueUrl = required(main.QueueUrl, 'queue URL');

@@ -1,12 +1,15 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
 import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
+import { ConfigError } from '../lib/errors.ts';
+import { formatLocalSettings, type LocalSettings, readLocalSettings } from './settings.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
 import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
@@ -33,6 +36,9 @@ Options
   --handlers PATH             a module whose defaultHandlers replace lambda/processor's, type by type
                               (watched and hot-reloaded like lambda/processor/)
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
+  -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
+                              context block of cdk.json; applied locally: maxReceiveCount,
+                              processorTimeoutSeconds, deliveryToleranceSeconds; the others are checked
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start
@@ -54,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       verbose: { type: 'boolean' },
       handlers: { type: 'string' },
       'no-reload': { type: 'boolean' },
+      context: { type: 'string', short: 'c', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_ADDRESS.port, min: 0, max: 65_535 });
+  // The stack's settings, from the same cdk.json and through the same parser as cdk synth.
+  const settings = readLocalSettings(fileURLToPath(new URL('..', import.meta.url)), values.context);
   const found = findOrCreateLocalAmt({ envFile: values.dotenv });
   // Imported late so POWERTOOLS_DEV is set before any Powertools module reads it.
   const { startPipeline } = await import('./pipeline.ts');
@@ -82,8 +91,9 @@ async function main(argv: string[]): Promise<number> {
     ...(values.handlers ? { handlersModule: values.handlers } : {}),
     verbose: Boolean(values.verbose),
     output: (text) => process.stdout.write(text),
+    settings: settings.settings,
   });
-  process.stdout.write(banner(pipeline, describeAmtSource(found)));
+  process.stdout.write(banner(pipeline, describeAmtSource(found), settings));
   const stopSummary = liveSummary(pipeline);
 
   let stopping = false;
@@ -111,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function banner(pipeline: LocalPipeline, amtSource: string | undefined): string {
+function banner(pipeline: LocalPipeline, amtSource: string | undefined, settings: LocalSettings): string {
   const { endpoints } = pipeline;
   const amtLine = amtSource
     ? `from ${amtSource}`
@@ -128,6 +138,8 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
   AMT                  ${amtLine}
   State                ${stateLine(pipeline)}
+  Settings             ${formatLocalSettings(settings)}
+                       (cdk.json context and -c, as for cdk synth; the queue's visibility timeout is local)
 
 Send a first event:
   ${sendCommand}
@@ -161,7 +173,9 @@ function liveSummary(pipeline: LocalPipeline): () => void {
 }
 
 runCli('npm start', USAGE, () => main(process.argv.slice(2)), (error) =>
-  (error as { code?: string }).code === 'EADDRINUSE'
-    ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
-    : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
+  error instanceof ConfigError
+    ? `npm start: ${error.message} (cdk.json or -c)`
+    : (error as { code?: string }).code === 'EADDRINUSE'
+      ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
+      : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
 );

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
+import type { SettingValues } from '../lib/settings/table.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */
 export interface Switchable {
@@ -42,6 +43,9 @@ export interface Poller {
   kill(): void;
 }
 
+/** The settings of the settings table the local pipeline honours. */
+export type LocalPipelineSettings = Pick<SettingValues, 'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds'>;
+
 export interface PipelineOptions {
   /** HTTP port; 0 picks a free one. @default LOCAL_ADDRESS.port */
   port?: number;
@@ -51,6 +55,11 @@ export interface PipelineOptions {
   amt?: string;
   /** Main queue visibility timeout, and so the local invocation timeout. @default LOCAL_DEFAULTS.visibilityTimeoutSeconds */
   visibilityTimeoutSeconds?: number;
+  /**
+   * The stack's settings the local pipeline applies too (`npm start` reads them from `cdk.json`
+   * and `-c key=value`, see `local/settings.ts`). @default each setting's default
+   */
+  settings?: LocalPipelineSettings;
   /** Poller long-poll wait. @default LOCAL_DEFAULTS.waitTimeSeconds */
   waitTimeSeconds?: number;
   /** Poll loops running at once. @default LOCAL_DEFAULTS.pollerConcurrency */

@@ -1,7 +1,9 @@
-import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AMT_SECRET_PLACEHOLDER } from '../../lambda/core/constants.ts';
+import { AMT_SECRET_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 
 /** Properties of {@link AmtSecret}. */
 export interface AmtSecretProps {
@@ -11,6 +13,11 @@ export interface AmtSecretProps {
    * @default - a new secret is created holding AMT_SECRET_PLACEHOLDER
    */
   readonly existingSecretArn?: string;
+  /**
+   * An existing secret holding the AMT, as a construct (takes precedence over `existingSecretArn`).
+   * @default - `existingSecretArn` imported, else a new secret
+   */
+  readonly existingSecretObj?: ISecret;
   /**
    * What happens to a created secret when the stack is deleted. Ignored for an imported one.
    * @default RemovalPolicy.DESTROY
@@ -37,9 +44,14 @@ export class AmtSecret extends Construct {
   /** The secret, created or imported. */
   public readonly secret: ISecret;
 
-  public constructor(scope: Construct, id: string, props: AmtSecretProps = {}) {
+  public constructor(scope: Construct, id: string, userProps: AmtSecretProps = {}) {
     super(scope, id);
+    const props = overrideProps(AMT_SECRET_PROPS_DEFAULTS, userProps);
 
+    if (props.existingSecretObj) {
+      this.secret = props.existingSecretObj;
+      return;
+    }
     if (props.existingSecretArn) {
       this.secret = Secret.fromSecretCompleteArn(this, 'Imported', props.existingSecretArn);
       return;
@@ -49,7 +61,7 @@ export class AmtSecret extends Construct {
       description:
         'Smartcar Application Management Token (AMT) as {"current":"...","previous":"..."}; see README "Put the AMT in the secret"',
       secretStringValue: SecretValue.unsafePlainText(AMT_SECRET_PLACEHOLDER),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   LAMBDA_ARCHITECTURE,
@@ -12,11 +13,31 @@ import {
   lambdaEntry,
   projectRoot,
 } from '../bundling.ts';
+import { FUNCTION_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
+
+/**
+ * `NodejsFunction` props a caller may merge over a function's defaults (memory, bundling,
+ * environment variables added to the function's own, ...). The role and the log group stay the
+ * construct's: its grants and retention are made on them.
+ */
+export type FunctionOverrides = Partial<Omit<NodejsFunctionProps, 'role' | 'logGroup'>>;
 
 /** Properties of {@link FunctionWithLogGroup}. */
 export interface FunctionWithLogGroupProps {
-  /** Which function to bundle (`lambda/<name>/index.ts`). */
+  /** Which function it is (`lambda/<name>/index.ts` unless `entry` says otherwise). */
   readonly name: LambdaName;
+  /**
+   * The handler's entry file, exporting `handler`.
+   * @default lambdaEntry(name): `lambda/<name>/index.ts`
+   */
+  readonly entry?: string;
+  /**
+   * Overrides merged over the function's props once (plain objects such as `environment` and
+   * `bundling` key by key).
+   * @default - none
+   */
+  readonly functionProps?: FunctionOverrides;
   /** Human-readable purpose, shown in the console. */
   readonly description: string;
   /** Memory in MB. */
@@ -71,12 +92,13 @@ export class FunctionWithLogGroup extends Construct {
   /** Its execution role. */
   public readonly role: Role;
 
-  public constructor(scope: Construct, id: string, props: FunctionWithLogGroupProps) {
+  public constructor(scope: Construct, id: string, userProps: FunctionWithLogGroupProps) {
     super(scope, id);
+    const props = overrideProps(FUNCTION_PROPS_DEFAULTS, userProps);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     this.role = new Role(this, 'Role', {
@@ -93,7 +115,23 @@ export class FunctionWithLogGroup extends Construct {
     );
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: lambdaEntry(props.name),
+      ...overrideProps(this.defaultFunctionProps(props), props.functionProps),
+      role: this.role,
+      // Text platform format on purpose: the JSON format turns on Lambda's own log-level
+      // filter (INFO by default), which would silently override POWERTOOLS_LOG_LEVEL=DEBUG.
+      logGroup: this.logGroup,
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'A trace would end at the SQS queue; events are correlated end to end by eventId in logs and EMF metrics instead. Active tracing would also add a Resource:* X-Ray grant.',
+    });
+  }
+
+  /** The project's runtime, architecture and bundling, and the caller's function settings. */
+  private defaultFunctionProps(props: FunctionWithLogGroupProps): NodejsFunctionProps {
+    return {
+      entry: props.entry ?? lambdaEntry(props.name),
       handler: 'handler',
       projectRoot: projectRoot(),
       depsLockFilePath: join(projectRoot(), 'package-lock.json'),
@@ -105,15 +143,6 @@ export class FunctionWithLogGroup extends Construct {
       timeout: props.timeout,
       environment: props.environment,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      role: this.role,
-      // Text platform format on purpose: the JSON format turns on Lambda's own log-level
-      // filter (INFO by default), which would silently override POWERTOOLS_LOG_LEVEL=DEBUG.
-      logGroup: this.logGroup,
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'A trace would end at the SQS queue; events are correlated end to end by eventId in logs and EMF metrics instead. Active tracing would also add a Resource:* X-Ray grant.',
-    });
+    };
   }
 }

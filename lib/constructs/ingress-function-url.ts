@@ -1,8 +1,8 @@
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FunctionUrl, FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../lambda/core/constants.ts';
-import { FUNCTION_URL_DEFAULTS } from '../constants.ts';
+import { FUNCTION_URL_DEFAULTS, INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import type { FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
 
 /** Properties of {@link FunctionUrlIngress}. */
@@ -53,8 +53,9 @@ export class FunctionUrlIngress extends Construct implements FrontDoor {
   public readonly alarms: readonly FrontDoorAlarm[] = [];
   private readonly receiver: IFunction;
 
-  public constructor(scope: Construct, id: string, props: FunctionUrlIngressProps) {
+  public constructor(scope: Construct, id: string, userProps: FunctionUrlIngressProps) {
     super(scope, id);
+    const props = overrideProps(INGRESS_PROPS_DEFAULTS, userProps);
     this.receiver = props.receiver;
     const reserved = props.reservedConcurrency ?? FUNCTION_URL_DEFAULTS.reservedConcurrency;
     this.steadyRequestsPerSecond = reserved * FUNCTION_URL_DEFAULTS.requestsPerSecondPerConcurrency;
@@ -70,8 +71,8 @@ export class FunctionUrlIngress extends Construct implements FrontDoor {
     // Smartcar cannot send SigV4 requests, so AWS_IAM is not an option.)
 
     // The URL ends in "/": drop the path's leading slash.
-    this.dataUrl = `${this.functionUrl.url}${(props.dataPath ?? ROUTES.DATA_PATH).slice(1)}`;
-    this.errorUrl = `${this.functionUrl.url}${(props.errorPath ?? ROUTES.ERROR_PATH).slice(1)}`;
+    this.dataUrl = `${this.functionUrl.url}${props.dataPath.slice(1)}`;
+    this.errorUrl = `${this.functionUrl.url}${props.errorPath.slice(1)}`;
   }
 
   public metricRequests(options: FrontDoorMetricOptions): IMetric {

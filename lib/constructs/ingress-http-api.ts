@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
@@ -14,10 +14,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../lambda/core/constants.ts';
-import { INGRESS_DEFAULTS } from '../constants.ts';
+import { INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
 
 /** Properties of {@link HttpApiIngress}. */
@@ -111,11 +111,11 @@ export class HttpApiIngress extends Construct implements FrontDoor {
   public readonly customDomainTarget?: string;
   public readonly alarms: readonly FrontDoorAlarm[] = [];
 
-  public constructor(scope: Construct, id: string, props: HttpApiIngressProps) {
+  public constructor(scope: Construct, id: string, userProps: HttpApiIngressProps) {
     super(scope, id);
-    const dataPath = props.dataPath ?? ROUTES.DATA_PATH;
-    const errorPath = props.errorPath ?? ROUTES.ERROR_PATH;
-    this.steadyRequestsPerSecond = props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit;
+    const props = overrideProps(INGRESS_PROPS_DEFAULTS, userProps);
+    const { dataPath, errorPath } = props;
+    this.steadyRequestsPerSecond = props.throttleRateLimit;
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Smartcar vehicle-data webhooks',
@@ -125,8 +125,8 @@ export class HttpApiIngress extends Construct implements FrontDoor {
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     this.stage = new HttpStage(this, 'Stage', {
@@ -134,7 +134,7 @@ export class HttpApiIngress extends Construct implements FrontDoor {
       autoDeploy: true,
       throttle: {
         rateLimit: this.steadyRequestsPerSecond,
-        burstLimit: props.throttleBurstLimit ?? INGRESS_DEFAULTS.throttleBurstLimit,
+        burstLimit: props.throttleBurstLimit,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),

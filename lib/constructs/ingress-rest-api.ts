@@ -13,10 +13,11 @@ import {
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
-import { ALARM_PERIOD_MINUTES, INGRESS_DEFAULTS, REST_API_DEFAULTS } from '../constants.ts';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { ALARM_PERIOD_MINUTES, INGRESS_PROPS_DEFAULTS, REST_API_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
 import { RegionalWebAcl, WAF_RULES } from './ingress-waf.ts';
 
@@ -98,13 +99,11 @@ export class RestApiIngress extends Construct implements FrontDoor {
   public readonly customDomainTarget?: string;
   public readonly alarms: readonly FrontDoorAlarm[];
 
-  public constructor(scope: Construct, id: string, props: RestApiIngressProps) {
+  public constructor(scope: Construct, id: string, userProps: RestApiIngressProps) {
     super(scope, id);
-    const dataPath = props.dataPath ?? ROUTES.DATA_PATH;
-    const errorPath = props.errorPath ?? ROUTES.ERROR_PATH;
-    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    this.steadyRequestsPerSecond = props.throttleRateLimit ?? INGRESS_DEFAULTS.throttleRateLimit;
+    const props = overrideProps(INGRESS_PROPS_DEFAULTS, userProps);
+    const { dataPath, errorPath, logRetention: retention, removalPolicy } = props;
+    this.steadyRequestsPerSecond = props.throttleRateLimit;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', { retention, removalPolicy });
     this.api = new RestApi(this, 'Api', {
@@ -118,7 +117,7 @@ export class RestApiIngress extends Construct implements FrontDoor {
       deployOptions: {
         stageName: REST_API_DEFAULTS.stageName,
         throttlingRateLimit: this.steadyRequestsPerSecond,
-        throttlingBurstLimit: props.throttleBurstLimit ?? INGRESS_DEFAULTS.throttleBurstLimit,
+        throttlingBurstLimit: props.throttleBurstLimit,
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: MethodLoggingLevel.ERROR,

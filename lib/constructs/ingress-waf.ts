@@ -1,10 +1,11 @@
-import { ArnFormat, Aws, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Names, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { SIGNATURE_HEADER } from '../../lambda/receiver/constants.ts';
-import { WAF_DEFAULTS } from '../constants.ts';
+import { RESOURCE_DEFAULTS, WAF_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import type { FrontDoorMetricOptions } from './ingress-types.ts';
 import { integerAbovePattern } from './ingress-waf-patterns.ts';
 
@@ -79,8 +80,9 @@ export class RegionalWebAcl extends Construct {
   public readonly rateLimitPerMinute: number;
   private readonly webAclName: string;
 
-  public constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
+  public constructor(scope: Construct, id: string, userProps: RegionalWebAclProps) {
     super(scope, id);
+    const props = overrideProps(RESOURCE_DEFAULTS, userProps);
     this.rateLimitPerMinute = props.rateLimitPerMinute ?? WAF_DEFAULTS.rateLimitPerMinute;
     this.webAclName = Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
 
@@ -132,8 +134,8 @@ export class RegionalWebAcl extends Construct {
     const logGroupName = `aws-waf-logs-${this.webAclName}`;
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName,
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
     const logging = new CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,

@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTION_URL_DEFAULTS } from '../constants.ts';
+import { FUNCTION_URL_DEFAULTS } from '../defaults.ts';
 import { ConfigError } from '../errors.ts';
 import { FunctionUrlIngress } from './ingress-function-url.ts';
 import { HttpApiIngress } from './ingress-http-api.ts';

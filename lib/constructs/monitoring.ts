@@ -1,9 +1,9 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   type IMetric,
-  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -14,9 +14,11 @@ import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import {
   ALARM_DEFAULTS,
   ALARM_PERIOD_MINUTES,
+  ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
-} from '../constants.ts';
+} from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 
@@ -32,7 +34,16 @@ export interface MonitoringProps extends MonitoredResources {
    * @default ALARM_DEFAULTS
    */
   readonly thresholds?: Partial<AlarmThresholds>;
+  /**
+   * Alarm props merged over every alarm's (say, `evaluationPeriods: 3` and `datapointsToAlarm: 2`
+   * for fewer pages on short spikes).
+   * @default ALARM_PROPS_DEFAULTS: 1 of 1 periods, missing data not breaching
+   */
+  readonly alarmProps?: AlarmOverrides;
 }
+
+/** The alarm props a caller may set for every alarm. */
+export type AlarmOverrides = Partial<Pick<AlarmProps, 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData' | 'actionsEnabled'>>;
 
 /**
  * The alarm topic (TLS-only, optional email subscription) and one alarm per failure mode,
@@ -59,9 +70,12 @@ export class Monitoring extends Construct {
    * drawn on the dashboard against its threshold. Also in {@link alarms}.
    */
   public readonly silentDropAlarms: Alarm[] = [];
+  /** Props every alarm shares: the defaults with the caller's `alarmProps` over them. */
+  private readonly alarmProps: Required<Omit<AlarmOverrides, 'actionsEnabled'>> & AlarmOverrides;
 
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.alarmProps = overrideProps(ALARM_PROPS_DEFAULTS, props.alarmProps);
     const thresholds: AlarmThresholds = { ...ALARM_DEFAULTS, ...props.thresholds };
     const period = Duration.minutes(ALARM_PERIOD_MINUTES);
     const custom = (service: (typeof SERVICE)[keyof typeof SERVICE], name: string) =>
@@ -225,9 +239,7 @@ export class Monitoring extends Construct {
       metric: options.metric,
       threshold: options.threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...this.alarmProps,
     });
     const action = new SnsAction(this.topic);
     alarm.addAlarmAction(action);

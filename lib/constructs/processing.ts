@@ -1,13 +1,17 @@
-import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
-import { DEFAULT_LOG_LEVEL, PROCESSOR_DEFAULTS } from '../constants.ts';
-import { FunctionWithLogGroup } from './function-with-log-group.ts';
+import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
+import { queueSettings } from '../../lambda/core/queue-settings.ts';
+import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
+import { InvalidPropsError } from '../errors.ts';
+import { overrideProps } from '../override-props.ts';
+import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
+import { idempotencyTable, vehicleStateTable } from './processing-tables.ts';
 
 /** Properties of {@link Processing}. */
 export interface ProcessingProps {
@@ -59,6 +63,23 @@ export interface ProcessingProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The processor's entry file, exporting `handler` (your own business handlers).
+   * @default lambda/processor/index.ts (the example handlers)
+   */
+  readonly entry?: string;
+  /** `NodejsFunction` props merged over the processor's. @default - none */
+  readonly functionProps?: FunctionOverrides;
+  /** Queue props merged over the main queue's (its DLQ stays the construct's). @default - none */
+  readonly queueProps?: Partial<Omit<QueueProps, 'deadLetterQueue'>>;
+  /** Queue props merged over the DLQ's. @default - none */
+  readonly deadLetterQueueProps?: Partial<QueueProps>;
+  /**
+   * Create the example handlers' vehicle-state table (and the processor's grant and variable for
+   * it). Without it, `entry` must be a handler that keeps no vehicle state.
+   * @default true
+   */
+  readonly vehicleStateStore?: boolean;
 }
 
 /**
@@ -87,24 +108,29 @@ export class Processing extends Construct {
   public readonly logGroup: LogGroup;
   /** Powertools idempotency records, keyed by eventId. */
   public readonly idempotencyTable: Table;
-  /** Latest vehicle state, for the freshness guard and the example handlers. */
-  public readonly vehicleStateTable: Table;
+  /** Latest vehicle state, for the freshness guard and the example handlers (unless `vehicleStateStore` is false). */
+  public readonly vehicleStateTable?: Table;
   /** The value used by the redrive policy. */
   public readonly maxReceiveCount: number;
 
-  public constructor(scope: Construct, id: string, props: ProcessingProps) {
+  public constructor(scope: Construct, id: string, userProps: ProcessingProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const timeout = props.timeout ?? Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds);
-    this.maxReceiveCount = props.maxReceiveCount ?? PROCESSOR_DEFAULTS.maxReceiveCount;
+    const props = overrideProps(PROCESSING_PROPS_DEFAULTS, userProps);
+    if (!props.vehicleStateStore && props.entry === undefined) {
+      // The example handlers merge every event into that table: without it they fail every record.
+      throw new InvalidPropsError('vehicleStateStore', 'false needs your own processor entry (the example handlers keep vehicle state)');
+    }
+    const { removalPolicy } = props;
+    const timeout = props.functionProps?.timeout ?? props.timeout;
+    // The same derivation as the local pipeline's queues (local/sqs.ts).
+    const queue = queueSettings({ processorTimeoutSeconds: timeout.toSeconds(), maxReceiveCount: props.maxReceiveCount });
+    this.maxReceiveCount = queue.maxReceiveCount;
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
-      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.dlqRetentionDays),
-      removalPolicy,
-    });
+    const secureQueue = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, maxMessageSizeBytes: queue.maxMessageSizeBytes, removalPolicy };
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', overrideProps(
+      { ...secureQueue, retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds) },
+      props.deadLetterQueueProps,
+    ));
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This is the dead-letter queue; a DLQ of a DLQ would only move the problem.',
@@ -115,46 +141,41 @@ export class Processing extends Construct {
     });
 
     this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      maxMessageSizeBytes: PIPELINE_DEFAULTS.maxMessageSizeBytes,
-      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
-      visibilityTimeout: Duration.seconds(
-        timeout.toSeconds() * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier,
+      ...overrideProps(
+        {
+          ...secureQueue,
+          retentionPeriod: Duration.seconds(queue.retentionSeconds),
+          visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
+        },
+        props.queueProps,
       ),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
-      removalPolicy,
     });
 
-    this.idempotencyTable = new Table(this, 'IdempotencyTable', {
-      partitionKey: { name: TABLE_SCHEMA.IDEMPOTENCY.partitionKey, type: AttributeType.STRING },
-      timeToLiveAttribute: TABLE_SCHEMA.IDEMPOTENCY.ttlAttribute,
-      ...statefulTableDefaults(removalPolicy),
-    });
-
-    this.vehicleStateTable = new Table(this, 'VehicleStateTable', {
-      partitionKey: { name: TABLE_SCHEMA.VEHICLE_STATE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_SCHEMA.VEHICLE_STATE.sortKey, type: AttributeType.STRING },
-      timeToLiveAttribute: TABLE_SCHEMA.VEHICLE_STATE.ttlAttribute,
-      ...statefulTableDefaults(removalPolicy),
-    });
+    this.idempotencyTable = idempotencyTable(this, removalPolicy);
+    const stateTable = props.vehicleStateStore ? vehicleStateTable(this, removalPolicy) : undefined;
+    this.vehicleStateTable = stateTable;
 
     const fn = new FunctionWithLogGroup(this, 'Processor', {
       name: 'processor',
+      entry: props.entry,
+      functionProps: props.functionProps,
       description: 'Smartcar webhook processor: idempotent, freshness-guarded dispatch to handlers',
-      memorySize: props.memorySize ?? PROCESSOR_DEFAULTS.memoryMb,
+      memorySize: props.memorySize,
       timeout,
       logRetention: props.logRetention,
       removalPolicy,
       environment: {
         [ENV.IDEMPOTENCY_TABLE_NAME]: this.idempotencyTable.tableName,
         [ENV.IDEMPOTENCY_TTL_SECONDS]: String(PIPELINE_DEFAULTS.idempotencyTtlSeconds),
-        [ENV.VEHICLE_STATE_TABLE_NAME]: this.vehicleStateTable.tableName,
-        [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
+        ...(stateTable && {
+          [ENV.VEHICLE_STATE_TABLE_NAME]: stateTable.tableName,
+          [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
+        }),
         [ENV.MAX_RECEIVE_COUNT]: String(this.maxReceiveCount),
         [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
-        [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+        [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
     // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
@@ -168,12 +189,11 @@ export class Processing extends Construct {
     );
     // The vehicle stores read (consistent GetItem) and write (conditional PutItem) one item per
     // vehicle; nothing updates or deletes in place.
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        resources: [this.vehicleStateTable.tableArn],
-      }),
-    );
+    if (stateTable) {
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [stateTable.tableArn] }),
+      );
+    }
 
     // The event source mapping polls with the function's role and needs exactly these three
     // (AWS Lambda/SQS guide). SqsEventSource would call queue.grantConsumeMessages, which also
@@ -187,10 +207,9 @@ export class Processing extends Construct {
     );
     fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
       eventSourceArn: this.queue.queueArn,
-      batchSize: props.batchSize ?? PROCESSOR_DEFAULTS.batchSize,
-      maxBatchingWindow:
-        props.maxBatchingWindow ?? Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
-      maxConcurrency: props.maxConcurrency ?? PROCESSOR_DEFAULTS.maxConcurrency,
+      batchSize: props.batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      maxConcurrency: props.maxConcurrency,
       reportBatchItemFailures: true,
     });
     Validations.of(fn.function).acknowledge({
@@ -207,14 +226,4 @@ export class Processing extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
   }
-}
-
-/** On-demand, encrypted at rest, point-in-time recovery: the same for both tables. */
-function statefulTableDefaults(removalPolicy: RemovalPolicy) {
-  return {
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    encryption: TableEncryption.DEFAULT,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    removalPolicy,
-  } as const;
 }

@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
-import { DEFAULT_LOG_LEVEL, RECEIVER_DEFAULTS } from '../constants.ts';
-import { FunctionWithLogGroup } from './function-with-log-group.ts';
+import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
+import { RECEIVER_DEFAULTS, RECEIVER_PROPS_DEFAULTS } from '../defaults.ts';
+import { overrideProps } from '../override-props.ts';
+import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 
 /** Properties of {@link ReceiverFunction}. */
 export interface ReceiverFunctionProps {
@@ -58,6 +59,11 @@ export interface ReceiverFunctionProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * `NodejsFunction` props merged over the receiver's (environment variables are added to its own).
+   * @default - none
+   */
+  readonly functionProps?: FunctionOverrides;
 }
 
 /**
@@ -79,9 +85,10 @@ export class ReceiverFunction extends Construct {
   /** Its log group. */
   public readonly logGroup: FunctionWithLogGroup['logGroup'];
 
-  public constructor(scope: Construct, id: string, props: ReceiverFunctionProps) {
+  public constructor(scope: Construct, id: string, userProps: ReceiverFunctionProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds);
+    const props = overrideProps(RECEIVER_PROPS_DEFAULTS, userProps);
+    const timeout = props.functionProps?.timeout ?? props.timeout;
     if (timeout.toSeconds() > RECEIVER_DEFAULTS.maxTimeoutSeconds) {
       // Smartcar drops the connection at 15 s: a longer timeout only hides a stuck receiver.
       throw new Error(
@@ -92,21 +99,22 @@ export class ReceiverFunction extends Construct {
     const fn = new FunctionWithLogGroup(this, 'Receiver', {
       name: 'receiver',
       description: 'Smartcar webhook receiver: verifies the signature and enqueues the raw body',
-      memorySize: props.memorySize ?? RECEIVER_DEFAULTS.memoryMb,
+      memorySize: props.memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      functionProps: props.functionProps,
       logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
       environment: {
         [ENV.QUEUE_URL]: props.queue.queueUrl,
         [ENV.AMT_SECRET_ID]: props.secret.secretArn,
         [ENV.AMT_CACHE_SECONDS]: String(PIPELINE_DEFAULTS.amtCacheSeconds),
         [ENV.MAX_BODY_BYTES]: String(PIPELINE_DEFAULTS.maxBodyBytes),
-        [ENV.ERROR_CALLBACK_PATH]: props.errorCallbackPath ?? ROUTES.ERROR_PATH,
-        [ENV.DELIVERY_TOLERANCE_SECONDS]: String(props.deliveryToleranceSeconds ?? PIPELINE_DEFAULTS.deliveryToleranceSeconds),
+        [ENV.ERROR_CALLBACK_PATH]: props.errorCallbackPath,
+        [ENV.DELIVERY_TOLERANCE_SECONDS]: String(props.deliveryToleranceSeconds),
         [ENV.SERVICE_NAME]: SERVICE.RECEIVER,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
-        [ENV.LOG_LEVEL]: props.logLevel ?? DEFAULT_LOG_LEVEL,
+        [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
 

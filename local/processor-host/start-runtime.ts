@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../../lambda/core/constants.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
@@ -22,6 +22,8 @@ export const PROCESSOR_SOURCE_DIRS = [
 export interface ProcessorRuntimeOptions {
   dynamoEndpoint: string;
   logLevel: string;
+  /** Receives before the DLQ (the queue's redrive setting), so the last attempt is flagged. */
+  maxReceiveCount: number;
   /** Run in a worker that is replaced when the processor's files change. */
   hotReload: boolean;
   /** In-thread only: business handler overrides (functions cannot cross to a worker). */
@@ -50,7 +52,7 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
   const tables = {
     idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
     vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
-    maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+    maxReceiveCount: options.maxReceiveCount,
   };
   if (options.hotReload) {
     if (options.handlers) throw new Error('Injected handlers cannot be hot-reloaded: pass handlersModule instead');

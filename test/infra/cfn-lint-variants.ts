@@ -1,5 +1,5 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, WAF_DEFAULTS } from '../../lib/constants.ts';
+import { ALARM_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import type { ContextKey } from '../../lib/config.ts';
 
 /**

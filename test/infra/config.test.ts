@@ -56,7 +56,7 @@ describe('readConfig', () => {
     const config = configFrom(context);
 
     // Assess
-    expect([config.removalPolicy, config.logRetention, config.logLevel]).toEqual([
+    expect([config.removalPolicy, config.logRetentionDays, config.logLevel]).toEqual([
       RemovalPolicy.RETAIN,
       RetentionDays.TWO_WEEKS,
       'WARN',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
-import { RECEIVER_DEFAULTS } from '../../lib/constants.ts';
+import { RECEIVER_DEFAULTS } from '../../lib/defaults.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 

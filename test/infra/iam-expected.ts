@@ -37,54 +37,94 @@ export interface ExpectedFunctionGrants {
   grants: readonly ExpectedGrant[];
 }
 
-const RECEIVER_LOG_GROUP: ExpectedResource = { type: 'AWS::Logs::LogGroup', logicalIdPrefix: 'ReceiverLogGroup', arnAttribute: 'Arn' };
-const PROCESSOR_LOG_GROUP: ExpectedResource = { type: 'AWS::Logs::LogGroup', logicalIdPrefix: 'ProcessingProcessorLogGroup', arnAttribute: 'Arn' };
-const QUEUE: ExpectedResource = { type: 'AWS::SQS::Queue', logicalIdPrefix: 'ProcessingQueue', arnAttribute: 'Arn' };
-const AMT_SECRET: ExpectedResource = { type: 'AWS::SecretsManager::Secret', logicalIdPrefix: 'AmtSecret', arnAttribute: undefined };
-const IDEMPOTENCY_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingIdempotencyTable', arnAttribute: 'Arn' };
-const VEHICLE_STATE_TABLE: ExpectedResource = { type: 'AWS::DynamoDB::Table', logicalIdPrefix: 'ProcessingVehicleStateTable', arnAttribute: 'Arn' };
-
 const LOG_WRITING = (logGroup: ExpectedResource): ExpectedGrant[] => [
   { action: 'logs:CreateLogStream', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda creates each execution environment\'s log stream in the function\'s own log group' },
   { action: 'logs:PutLogEvents', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda ships the function\'s stdout/stderr (Powertools logs and EMF metrics) to that stream' },
 ];
 
+/** Which pipeline the grant table describes. */
+export interface GrantTableOptions {
+  /**
+   * Start of every logical id of the pipeline: `''` for `SmartcarWebhookStack` (its pipeline's
+   * path hides the construct), the construct's id for a `SmartcarWebhookReceiver` built elsewhere.
+   * @default ''
+   */
+  prefix?: string;
+  /** Start of the AMT secret's logical id, when the pipeline uses another one's secret. @default `${prefix}AmtSecret` */
+  secretLogicalIdPrefix?: string;
+  /** The example vehicle-state store (`vehicleStateStore`). @default true */
+  vehicleStateStore?: boolean;
+}
+
 /**
- * The grant table, per function. There are no other roles: no custom resources, no
- * AWS-managed policies (`iam.test.ts` checks both).
+ * The grant table, per function, of one pipeline. There are no other roles: no custom
+ * resources, no AWS-managed policies (`iam.test.ts` checks both).
+ *
+ * @example
+ * ```ts
+ * iamExpectedFor({ prefix: 'Fleet' }).processor.roleLogicalIdPrefix; // 'FleetProcessingProcessorRole'
+ * ```
+ */
+export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receiver' | 'processor', ExpectedFunctionGrants> {
+  const prefix = options.prefix ?? '';
+  const resource = (type: string, logicalIdPrefix: string, arnAttribute: string | undefined): ExpectedResource => ({
+    type,
+    logicalIdPrefix: `${prefix}${logicalIdPrefix}`,
+    arnAttribute,
+  });
+  const RECEIVER_LOG_GROUP = resource('AWS::Logs::LogGroup', 'ReceiverLogGroup', 'Arn');
+  const PROCESSOR_LOG_GROUP = resource('AWS::Logs::LogGroup', 'ProcessingProcessorLogGroup', 'Arn');
+  const QUEUE = resource('AWS::SQS::Queue', 'ProcessingQueue', 'Arn');
+  const AMT_SECRET: ExpectedResource = {
+    type: 'AWS::SecretsManager::Secret',
+    logicalIdPrefix: options.secretLogicalIdPrefix ?? `${prefix}AmtSecret`,
+    arnAttribute: undefined,
+  };
+  const IDEMPOTENCY_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingIdempotencyTable', 'Arn');
+  const VEHICLE_STATE_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingVehicleStateTable', 'Arn');
+
+  return {
+    receiver: {
+      functionLogicalIdPrefix: `${prefix}ReceiverFunction`,
+      roleLogicalIdPrefix: `${prefix}ReceiverRole`,
+      grants: [
+        ...LOG_WRITING(RECEIVER_LOG_GROUP),
+        { action: 'sqs:SendMessage', resource: QUEUE, caller: 'function-code', usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)' },
+        { action: 'secretsmanager:GetSecretValue', resource: AMT_SECRET, caller: 'function-code', usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)' },
+      ],
+    },
+    processor: {
+      functionLogicalIdPrefix: `${prefix}ProcessingProcessorFunction`,
+      roleLogicalIdPrefix: `${prefix}ProcessingProcessorRole`,
+      grants: [
+        ...LOG_WRITING(PROCESSOR_LOG_GROUP),
+        { action: 'sqs:ReceiveMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the SQS event source mapping polls the queue with the function\'s role' },
+        { action: 'sqs:DeleteMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping deletes the records the batch response did not report as failed' },
+        { action: 'sqs:GetQueueAttributes', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping reads the queue\'s attributes (checked when the mapping is created)' },
+        { action: 'dynamodb:PutItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId' },
+        { action: 'dynamodb:GetItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none' },
+        { action: 'dynamodb:UpdateItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED' },
+        { action: 'dynamodb:DeleteItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws' },
+        ...(options.vehicleStateStore === false
+          ? []
+          : ([
+              { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
+              { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
+            ] as const)),
+      ],
+    },
+  };
+}
+
+/**
+ * The grant table of `SmartcarWebhookStack`'s pipeline.
  *
  * @example
  * ```ts
  * for (const grant of IAM_EXPECTED.receiver.grants) console.log(grant.action, grant.usedBy);
  * ```
  */
-export const IAM_EXPECTED = {
-  receiver: {
-    functionLogicalIdPrefix: 'ReceiverFunction',
-    roleLogicalIdPrefix: 'ReceiverRole',
-    grants: [
-      ...LOG_WRITING(RECEIVER_LOG_GROUP),
-      { action: 'sqs:SendMessage', resource: QUEUE, caller: 'function-code', usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)' },
-      { action: 'secretsmanager:GetSecretValue', resource: AMT_SECRET, caller: 'function-code', usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)' },
-    ],
-  },
-  processor: {
-    functionLogicalIdPrefix: 'ProcessingProcessorFunction',
-    roleLogicalIdPrefix: 'ProcessingProcessorRole',
-    grants: [
-      ...LOG_WRITING(PROCESSOR_LOG_GROUP),
-      { action: 'sqs:ReceiveMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the SQS event source mapping polls the queue with the function\'s role' },
-      { action: 'sqs:DeleteMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping deletes the records the batch response did not report as failed' },
-      { action: 'sqs:GetQueueAttributes', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping reads the queue\'s attributes (checked when the mapping is created)' },
-      { action: 'dynamodb:PutItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId' },
-      { action: 'dynamodb:GetItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none' },
-      { action: 'dynamodb:UpdateItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED' },
-      { action: 'dynamodb:DeleteItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws' },
-      { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
-      { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
-    ],
-  },
-} as const satisfies Record<string, ExpectedFunctionGrants>;
+export const IAM_EXPECTED = iamExpectedFor();
 
 /** Who may invoke the receiver (its resource policy: `AWS::Lambda::Permission`), and on what condition. */
 export interface ExpectedInvoker {

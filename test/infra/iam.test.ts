@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createResolver, isAllowedForRole, type Resolver, roleStatements, type TemplateJson } from '../helpers/policy-evaluator.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
-import { type ExpectedResource, IAM_EXPECTED } from './iam-expected.ts';
+import { IAM_EXPECTED } from './iam-expected.ts';
+import { type ResolvedTemplate, resolveTemplate, roleAgainstTable } from './iam-grants.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -132,36 +132,18 @@ const VARIANTS: [string, Record<string, unknown>][] = [
 ];
 
 /** The synthesized template of a variant, resolved, with the ARN of each table resource in it. */
-function resolvedVariant(context: Record<string, unknown>): {
-  template: ReturnType<typeof templateFor>;
-  json: TemplateJson;
-  resolver: Resolver;
-  arnOf(resource: ExpectedResource): string;
-} {
-  const template = templateFor(context);
-  const json = template.toJSON() as TemplateJson;
-  const resolver = createResolver(json, { stackName: 'SmartcarWebhooks-test' });
-  const arnOf = (resource: ExpectedResource): string => {
-    if (resource.type === 'AWS::SecretsManager::Secret' && context.amtSecretArn) return String(context.amtSecretArn);
-    const id = logicalId(template, resource.type, resource.logicalIdPrefix);
-    return resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id);
-  };
-  return { template, json, resolver, arnOf };
+function resolvedVariant(context: Record<string, unknown>): ResolvedTemplate {
+  return resolveTemplate(templateFor(context), context.amtSecretArn === undefined ? undefined : String(context.amtSecretArn));
 }
 
 describe('IAM grant table (iam-expected.ts)', () => {
   describe.each(VARIANTS)('%s', (_variant, context) => {
     it.each(Object.entries(IAM_EXPECTED))('the %s role allows exactly the table\'s actions on its resources', (_name, expected) => {
       // Prepare
-      const { template, json, resolver, arnOf } = resolvedVariant(context);
-      const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
-      const wanted = expected.grants.map((grant) => `${grant.action} ${arnOf(grant.resource)}`).sort();
+      const resolved = resolvedVariant(context);
 
       // Act
-      const statements = roleStatements(json, role, resolver);
-      const granted = statements
-        .flatMap((statement) => [statement.Action ?? []].flat().flatMap((action) => [statement.Resource ?? []].flat().map((resource) => `${action} ${resource}`)))
-        .sort();
+      const { statements, granted, wanted } = roleAgainstTable(resolved, expected);
 
       // Assess
       for (const statement of statements) {
@@ -174,11 +156,10 @@ describe('IAM grant table (iam-expected.ts)', () => {
 
     it.each(Object.entries(IAM_EXPECTED))('lets the %s role make every call of the table, resource policies included', (_name, expected) => {
       // Prepare
-      const { template, json, resolver, arnOf } = resolvedVariant(context);
-      const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
+      const resolved = resolvedVariant(context);
 
       // Act
-      const refused = expected.grants.filter((grant) => !isAllowedForRole(json, role, grant.action, arnOf(grant.resource), { resolver }));
+      const { refused } = roleAgainstTable(resolved, expected);
 
       // Assess
       expect(refused).toEqual([]);

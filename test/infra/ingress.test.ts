@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import { INGRESS_DEFAULTS } from '../../lib/constants.ts';
+import { INGRESS_DEFAULTS } from '../../lib/defaults.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 describe('Ingress', () => {

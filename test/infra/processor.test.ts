@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, PIPELINE_DEFAULTS, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
-import { PROCESSOR_DEFAULTS } from '../../lib/constants.ts';
+import { PROCESSOR_DEFAULTS } from '../../lib/defaults.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 const TABLES = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
-import { api4xxThresholdFor, INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/constants.ts';
+import { api4xxThresholdFor, INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import { integerAbovePattern } from '../../lib/constructs/ingress-waf-patterns.ts';
 import { WAF_RULES } from '../../lib/constructs/ingress-waf.ts';
 import { logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';

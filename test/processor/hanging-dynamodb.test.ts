@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../lambda/core/constants.ts';
 import { DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
-import { PROCESSOR_DEFAULTS } from '../../lib/constants.ts';
+import { PROCESSOR_DEFAULTS } from '../../lib/defaults.ts';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { startHangingServer, type HangingServer } from '../helpers/hanging-server.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/output.ts';

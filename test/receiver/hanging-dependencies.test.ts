@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV, METRIC } from '../../lambda/core/constants.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
-import { RECEIVER_DEFAULTS } from '../../lib/constants.ts';
+import { RECEIVER_DEFAULTS } from '../../lib/defaults.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { startHangingServer, type HangingServer } from '../helpers/hanging-server.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/output.ts';

@@ -1,11 +1,21 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
-import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
+import type { AmtSecretProps } from './constructs/amt-secret.ts';
+import type { FunctionWithLogGroupProps } from './constructs/function-with-log-group.ts';
+import type { IngressProps } from './constructs/ingress.ts';
+import type { ProcessingProps } from './constructs/processing.ts';
+import type { ReceiverFunctionProps } from './constructs/receiver-function.ts';
 import type { LogLevel } from './types.ts';
 
 /**
- * Defaults of the stack that only the infrastructure cares about. Numbers the handlers or
- * the local pipeline must agree on live in `lambda/core/constants.ts`; this file only adds
- * what has no meaning outside AWS (throttles, memory, alarm thresholds, log retention).
+ * The stack's defaults, in one module: the numbers only the infrastructure cares about
+ * (throttles, memory, alarm thresholds, log retention) and, at the end, the default props of
+ * each construct, which it merges under its caller's props once (`overrideProps`). Numbers the
+ * handlers or the local pipeline must agree on live in `lambda/core/constants.ts`; the settings
+ * table (`lib/settings/table.ts`) documents each context key's default from here.
  */
 
 /** Stage used when no `-c stage=...` is given. */
@@ -173,4 +183,65 @@ export const ALARM_DEFAULTS = {
    * two events is 50% and means nothing; at 100 events, more than 10 errors is not a coincidence.
    */
   vehicleErrorMinEvents: 100,
+} as const;
+
+/**
+ * What every construct with stateful resources or logs does unless told otherwise: resources
+ * are deleted with the stack (the stack passes RETAIN for the prod stage) and logs kept a month.
+ */
+export const RESOURCE_DEFAULTS = {
+  removalPolicy: RemovalPolicy.DESTROY,
+  logRetention: RetentionDays.ONE_MONTH,
+} as const;
+
+/** Default props of `AmtSecret`. */
+export const AMT_SECRET_PROPS_DEFAULTS = {
+  removalPolicy: RESOURCE_DEFAULTS.removalPolicy,
+} as const satisfies Partial<AmtSecretProps>;
+
+/** Default props of `FunctionWithLogGroup`. */
+export const FUNCTION_PROPS_DEFAULTS = {
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<FunctionWithLogGroupProps>;
+
+/** Default props of the front doors (`createIngress` and each `*Ingress`). */
+export const INGRESS_PROPS_DEFAULTS = {
+  dataPath: ROUTES.DATA_PATH,
+  errorPath: ROUTES.ERROR_PATH,
+  throttleRateLimit: INGRESS_DEFAULTS.throttleRateLimit,
+  throttleBurstLimit: INGRESS_DEFAULTS.throttleBurstLimit,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<IngressProps>;
+
+/** Default props of `ReceiverFunction`. */
+export const RECEIVER_PROPS_DEFAULTS = {
+  errorCallbackPath: ROUTES.ERROR_PATH,
+  deliveryToleranceSeconds: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
+  memorySize: RECEIVER_DEFAULTS.memoryMb,
+  timeout: Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds),
+  logLevel: DEFAULT_LOG_LEVEL,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<ReceiverFunctionProps>;
+
+/** Default props of `Processing`. */
+export const PROCESSING_PROPS_DEFAULTS = {
+  memorySize: PROCESSOR_DEFAULTS.memoryMb,
+  timeout: Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds),
+  batchSize: PROCESSOR_DEFAULTS.batchSize,
+  maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
+  maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
+  maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
+  logLevel: DEFAULT_LOG_LEVEL,
+  vehicleStateStore: true,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<ProcessingProps>;
+
+/**
+ * Props of every alarm: the first period over the threshold alarms (each watches a failure that
+ * already lost or delayed an event), and no data means nothing failed.
+ */
+export const ALARM_PROPS_DEFAULTS = {
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: TreatMissingData.NOT_BREACHING,
 } as const;

@@ -1,0 +1,187 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
+import { CONTEXT_KEYS, parseSettings } from './config.ts';
+import { AmtSecret } from './constructs/amt-secret.ts';
+import { WebhookDashboard } from './constructs/dashboard.ts';
+import type { FunctionOverrides } from './constructs/function-with-log-group.ts';
+import { createIngress, receiverReservedConcurrencyFor } from './constructs/ingress.ts';
+import { DEFAULT_INGRESS, type FrontDoor } from './constructs/ingress-types.ts';
+import { type AlarmOverrides, Monitoring } from './constructs/monitoring.ts';
+import { Processing } from './constructs/processing.ts';
+import { ReceiverFunction } from './constructs/receiver-function.ts';
+import type { SettingValues } from './settings/table.ts';
+import type { MonitoredResources } from './types.ts';
+
+/**
+ * Properties of {@link SmartcarWebhookReceiver}: every setting of the settings table except
+ * `stage` (each with the table's default; README "Configuration"), plus what only code can give.
+ */
+export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage'> {
+  /**
+   * The processor's entry file, exporting `handler`: your own business handlers, anywhere in your
+   * project (see `test/fixtures/custom-app/handler.ts`).
+   * @default lambda/processor/index.ts (the example handlers)
+   */
+  readonly processorEntry?: string;
+  /**
+   * An existing secret holding the AMT (takes precedence over `amtSecretArn`).
+   * @default - `amtSecretArn` imported, else a new secret holding AMT_SECRET_PLACEHOLDER
+   */
+  readonly existingAmtSecretObj?: ISecret;
+  /**
+   * Create the example handlers' vehicle-state table. `false` needs a `processorEntry` that keeps
+   * no vehicle state; the processor then gets no grant or variable for it.
+   * @default true
+   */
+  readonly vehicleStateStore?: boolean;
+  /** Merged over the main queue's props (SSE-SQS, TLS only, 1 MiB, 4 days, derived visibility). @default - none */
+  readonly queueProps?: Partial<Omit<QueueProps, 'deadLetterQueue'>>;
+  /** Merged over the DLQ's props (SSE-SQS, TLS only, 1 MiB, 14 days). @default - none */
+  readonly deadLetterQueueProps?: Partial<QueueProps>;
+  /** `NodejsFunction` props merged over the receiver's. @default - none */
+  readonly receiverFunctionProps?: FunctionOverrides;
+  /** `NodejsFunction` props merged over the processor's (its timeout also sets the queue's visibility). @default - none */
+  readonly processorFunctionProps?: FunctionOverrides;
+  /** Props merged over every alarm's (periods to alarm, missing data). @default ALARM_PROPS_DEFAULTS */
+  readonly alarmProps?: AlarmOverrides;
+  /**
+   * CloudWatch namespace of the custom metrics (unique per pipeline, or two would add up).
+   * @default `SmartcarWebhooks/<stack name>/<construct id>`
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Name of the dashboard (unique per account and Region).
+   * @default `<stack name>-<construct id>`
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * The whole webhook pipeline as one construct: front door → receiver → queue → processor → DLQ,
+ * with the AMT secret, alarms and a dashboard, on secure defaults (`lib/defaults.ts`) with the
+ * caller's props merged over them. Several can live in one stack: the names that must be unique
+ * derive from the construct's id. It makes no outputs; `SmartcarWebhookStack` does.
+ *
+ * @example
+ * ```ts
+ * const fleet = new SmartcarWebhookReceiver(stack, 'Fleet', {
+ *   processorEntry: join(import.meta.dirname, 'handlers/index.ts'),
+ *   maxReceiveCount: 5,
+ *   alarmEmail: 'ops@example.com',
+ * });
+ * new CfnOutput(stack, 'FleetWebhookUrl', { value: fleet.ingress.dataUrl });
+ * ```
+ */
+export class SmartcarWebhookReceiver extends Construct {
+  /** The AMT secret, created or imported. */
+  public readonly amtSecret: AmtSecret;
+  /** The queues, the processor and its tables. */
+  public readonly processing: Processing;
+  /** The receiver function. */
+  public readonly receiver: ReceiverFunction;
+  /** The front door (`ingress`). */
+  public readonly ingress: FrontDoor;
+  /** The alarm topic and the alarms. */
+  public readonly monitoring: Monitoring;
+  /** The dashboard. */
+  public readonly dashboard: WebhookDashboard;
+  /** The namespace of its custom metrics. */
+  public readonly metricsNamespace: string;
+
+  public constructor(scope: Construct, id: string, props: SmartcarWebhookReceiverProps = {}) {
+    super(scope, id);
+    // Props checked first, by the settings table's parser (the same errors as `cdk synth -c`).
+    const settings = parseSettings(Object.fromEntries(CONTEXT_KEYS.filter((k) => k !== 'stage').map((k) => [k, props[k]])));
+    const { stackName } = Stack.of(this);
+    const name = id.replace(/[^A-Za-z0-9_-]/g, '-');
+    this.metricsNamespace = props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE}/${stackName}/${name}`;
+    const ingressKind = settings.ingress ?? DEFAULT_INGRESS;
+    const { removalPolicy, logLevel, logRetentionDays: logRetention } = settings;
+
+    this.amtSecret = new AmtSecret(this, 'AmtSecret', {
+      existingSecretObj: props.existingAmtSecretObj,
+      existingSecretArn: settings.amtSecretArn,
+      removalPolicy,
+    });
+
+    this.processing = new Processing(this, 'Processing', {
+      metricsNamespace: this.metricsNamespace,
+      entry: props.processorEntry,
+      functionProps: props.processorFunctionProps,
+      queueProps: props.queueProps,
+      deadLetterQueueProps: props.deadLetterQueueProps,
+      vehicleStateStore: props.vehicleStateStore,
+      memorySize: settings.processorMemoryMb,
+      timeout: seconds(settings.processorTimeoutSeconds),
+      batchSize: settings.batchSize,
+      maxBatchingWindow: seconds(settings.maxBatchingWindowSeconds),
+      maxConcurrency: settings.maxConcurrency,
+      maxReceiveCount: settings.maxReceiveCount,
+      logLevel,
+      logRetention,
+      removalPolicy,
+    });
+
+    this.receiver = new ReceiverFunction(this, 'Receiver', {
+      queue: this.processing.queue,
+      secret: this.amtSecret.secret,
+      metricsNamespace: this.metricsNamespace,
+      functionProps: props.receiverFunctionProps,
+      errorCallbackPath: settings.errorPath,
+      memorySize: settings.receiverMemoryMb,
+      timeout: seconds(settings.receiverTimeoutSeconds),
+      reservedConcurrentExecutions: receiverReservedConcurrencyFor(ingressKind, settings.receiverReservedConcurrency),
+      deliveryToleranceSeconds: settings.deliveryToleranceSeconds,
+      logLevel,
+      logRetention,
+      removalPolicy,
+    });
+
+    this.ingress = createIngress(this, 'Ingress', {
+      kind: ingressKind,
+      receiver: this.receiver.function,
+      receiverReservedConcurrency: settings.receiverReservedConcurrency,
+      wafRateLimitPerMinute: settings.wafRateLimit,
+      customDomain:
+        settings.domainName && settings.certificateArn
+          ? { domainName: settings.domainName, certificateArn: settings.certificateArn }
+          : undefined,
+      dataPath: settings.dataPath,
+      errorPath: settings.errorPath,
+      throttleRateLimit: settings.throttleRateLimit,
+      throttleBurstLimit: settings.throttleBurstLimit,
+      logRetention,
+      removalPolicy,
+    });
+
+    const monitored: MonitoredResources = {
+      metricsNamespace: this.metricsNamespace,
+      frontDoor: this.ingress,
+      receiver: this.receiver.function,
+      processor: this.processing.function,
+      queue: this.processing.queue,
+      deadLetterQueue: this.processing.deadLetterQueue,
+    };
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...monitored,
+      alarmEmail: settings.alarmEmail,
+      thresholds: settings.alarmThresholds,
+      alarmProps: props.alarmProps,
+    });
+
+    this.dashboard = new WebhookDashboard(this, 'Dashboard', {
+      ...monitored,
+      dashboardName: props.dashboardName ?? `${stackName}-${name}`,
+      alarms: this.monitoring.alarms,
+      alarmGraphs: this.monitoring.silentDropAlarms,
+    });
+  }
+}
+
+function seconds(value: number | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.seconds(value);
+}

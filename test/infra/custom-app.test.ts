@@ -1,0 +1,200 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/core/constants.ts';
+import { ConfigError, InvalidPropsError } from '../../lib/errors.ts';
+import { SmartcarWebhookReceiver } from '../../lib/smartcar-webhook-receiver.ts';
+import { buildCustomApp, CUSTOM_STACK } from '../fixtures/custom-app/app.ts';
+import { FLEET_LOG_LINE } from '../fixtures/custom-app/handler.ts';
+import { type CdkSynthRun, functionAssetDirs, synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
+import { cfnLintProblem, describeFinding, runCfnLint } from './cfn-lint-runner.ts';
+import { fastApp, resourceByPrefix } from './helpers.ts';
+import { iamExpectedFor } from './iam-expected.ts';
+import { resolveTemplate, roleAgainstTable } from './iam-grants.ts';
+
+/**
+ * A second CDK app (`test/fixtures/custom-app/`) that uses `SmartcarWebhookReceiver` twice in one
+ * stack, each pipeline running the user's own handler file from outside `lambda/`, through the
+ * same gates as the project's stack: `cdk synth` with real bundling, the nag packs and the
+ * built-in validation; the IAM grant table; cfn-lint.
+ */
+
+let synth: CdkSynthRun;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesizeWithCdkCli(['--app', 'node --import tsx test/fixtures/custom-app/bin.ts']);
+  if (synth.status === 0) template = Template.fromJSON(synth.template(CUSTOM_STACK));
+}, 240_000);
+
+afterAll(() => synth?.remove());
+
+/** The pipelines of the custom stack and their rows of the grant table. */
+const PIPELINES = [
+  ['Fleet', iamExpectedFor({ prefix: 'Fleet' })],
+  ['Audit (the fleet\'s secret, no vehicle-state store)', iamExpectedFor({ prefix: 'Audit', secretLogicalIdPrefix: 'FleetAmtSecret', vehicleStateStore: false })],
+] as const;
+
+function processorEnvironment(prefix: string): Record<string, unknown> {
+  const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', `${prefix}ProcessingProcessorFunction`);
+  return (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+describe('a second app built on SmartcarWebhookReceiver', () => {
+  it('synthesizes through the CDK CLI with real bundling, nag and the built-in validation', () => {
+    // Prepare: synthesized once in beforeAll
+
+    // Act
+    const { status, stderr } = synth;
+
+    // Assess
+    expect(stderr).not.toMatch(/Validation failed|ERROR/);
+    expect(status).toBe(0);
+  });
+
+  it('bundles the user\'s handler file into both processors', () => {
+    // Prepare
+    const assets = functionAssetDirs(synth.template(CUSTOM_STACK), synth.outDir);
+
+    // Act
+    const processors = Object.entries(assets)
+      .filter(([id]) => id.includes('ProcessingProcessorFunction'))
+      .map(([, dir]) => readFileSync(join(dir, 'index.js'), 'utf8'));
+
+    // Assess
+    expect(Object.keys(assets)).toHaveLength(4);
+    expect(processors).toHaveLength(2);
+    expect(processors.map((bundle) => bundle.includes(FLEET_LOG_LINE))).toEqual([true, true]);
+  });
+
+  it.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['Serverless', () => new ServerlessChecks()],
+  ] as const)('has no unacknowledged %s finding', (_pack, pack) => {
+    // Prepare
+    const { stack } = buildCustomApp(fastApp());
+
+    // Act
+    const report = pack().validateScope(stack);
+
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  describe.each(PIPELINES)('%s', (_name, expected) => {
+    it.each(Object.entries(expected))('the %s role allows exactly the grant table\'s actions, and can make every call of it', (_role, grants) => {
+      // Prepare
+      const resolved = resolveTemplate(template);
+
+      // Act
+      const { statements, granted, wanted, refused } = roleAgainstTable(resolved, grants);
+
+      // Assess
+      for (const statement of statements) {
+        expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
+        expect(statement.Effect).toBe('Allow');
+      }
+      expect(granted).toEqual(wanted);
+      expect(refused).toEqual([]);
+    });
+  });
+
+  it('has no role but the four functions\' and no managed policy', () => {
+    // Prepare
+    const tableRoles = PIPELINES.flatMap(([, expected]) => Object.values(expected).map((e) => resourceByPrefix(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix).logicalId));
+
+    // Act
+    const roles = template.findResources('AWS::IAM::Role') as Record<string, { Properties: Record<string, unknown> }>;
+
+    // Assess
+    expect(Object.keys(roles).sort()).toEqual(tableRoles.sort());
+    for (const role of Object.values(roles)) expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it('passes cfn-lint with no error and no warning', () => {
+    // Prepare
+    const problem = cfnLintProblem();
+    const file = join(synth.outDir, 'custom-app.lint.template.json');
+    writeFileSync(file, JSON.stringify(synth.template(CUSTOM_STACK)));
+
+    // Act
+    const findings = problem ? [] : runCfnLint([file]).map(describeFinding);
+
+    // Assess
+    expect(problem, problem).toBeUndefined();
+    expect(findings).toEqual([]);
+  }, 120_000);
+
+  it('derives the names that must be unique from each construct\'s id', () => {
+    // Prepare
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((r) => (r as { Properties: { DashboardName: string } }).Properties.DashboardName);
+
+    // Act
+    const namespaces = ['Fleet', 'Audit'].map((prefix) => processorEnvironment(prefix)[ENV.METRICS_NAMESPACE]);
+
+    // Assess
+    expect(dashboards.sort()).toEqual([`${CUSTOM_STACK}-Audit`, `${CUSTOM_STACK}-Fleet`]);
+    expect(namespaces).toEqual([`SmartcarWebhooks/${CUSTOM_STACK}/Fleet`, `SmartcarWebhooks/${CUSTOM_STACK}/Audit`]);
+  });
+
+  it('merges each pipeline\'s overrides over the defaults and keeps the rest', () => {
+    // Prepare
+    const fleetProcessor = resourceByPrefix(template, 'AWS::Lambda::Function', 'FleetProcessingProcessorFunction').properties;
+    const fleetQueue = resourceByPrefix(template, 'AWS::SQS::Queue', 'FleetProcessingQueue').properties;
+    const auditQueue = resourceByPrefix(template, 'AWS::SQS::Queue', 'AuditProcessingQueue').properties;
+    const fleetAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'FleetMonitoringReceiverErrors').properties;
+    const auditAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'AuditMonitoringReceiverErrors').properties;
+
+    // Act
+    const fleetEnv = processorEnvironment('Fleet');
+    const auditEnv = processorEnvironment('Audit');
+
+    // Assess: the Fleet's function, redrive and alarms; the Audit's retention; the secure rest
+    expect(fleetProcessor.MemorySize).toBe(1024);
+    expect(fleetEnv).toMatchObject({ FLEET_NAME: 'north', [ENV.MAX_RECEIVE_COUNT]: '5' });
+    expect(fleetEnv).toHaveProperty(ENV.IDEMPOTENCY_TABLE_NAME);
+    expect((fleetQueue.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(5);
+    expect([fleetAlarm.EvaluationPeriods, fleetAlarm.DatapointsToAlarm]).toEqual([3, 2]);
+    expect([auditAlarm.EvaluationPeriods, auditAlarm.DatapointsToAlarm]).toEqual([1, 1]);
+    expect(auditQueue.MessageRetentionPeriod).toBe(7 * 86_400);
+    expect(fleetQueue.MessageRetentionPeriod).toBe(4 * 86_400);
+    expect(auditQueue.SqsManagedSseEnabled).toBe(true);
+    expect(auditEnv).not.toHaveProperty(ENV.VEHICLE_STATE_TABLE_NAME);
+  });
+
+  it('shares one AMT secret and keeps one vehicle-state table, the Fleet\'s', () => {
+    // Act
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+
+    // Assess
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]).toMatch(/^FleetAmtSecret/);
+    expect(tables.filter((id) => id.includes('VehicleStateTable'))).toEqual([expect.stringMatching(/^FleetProcessingVehicleStateTable/)]);
+    expect(tables.filter((id) => id.includes('IdempotencyTable'))).toHaveLength(2);
+  });
+});
+
+describe('SmartcarWebhookReceiver props', () => {
+  it('are checked first, by the settings table\'s parser', () => {
+    // Act
+    const build = () => new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'Bad', { maxReceiveCount: 0 });
+
+    // Assess
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow('Invalid context "maxReceiveCount"');
+  });
+
+  it('refuse to leave out the vehicle-state store under the example handlers, which need it', () => {
+    // Act
+    const build = () => new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'NoStore', { vehicleStateStore: false });
+
+    // Assess
+    expect(build).toThrow(InvalidPropsError);
+    expect(build).toThrow('Invalid props "vehicleStateStore"');
+  });
+});
