@@ -77,6 +77,16 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     return /VEHICLE_STATE (\S+)/.exec(text)![1]!;
   }
 
+  /** Writes the handlers module and waits until `npm start` and the page report the reload. */
+  async function rewriteHandlers(buggy: boolean): Promise<void> {
+    const from = start.output().length;
+    await writeFile(handlersFile, handlersModule(buggy));
+    const output = await start.waitFor(/handlers\.ts changed: processor reloaded in \d+ ms \(generation \d+/, 20_000, from);
+    // The last reload printed (an editor's save can come as more than one write).
+    const generations = [...output.slice(from).matchAll(/\(generation (\d+)/g)].map((m) => m[1]);
+    await page.waitForSelector(`#processor-status[data-generation="${generations.at(-1)}"]`);
+  }
+
   /** Waits on the Deliveries tab until the event's row shows `state`. */
   async function waitForProcessing(eventId: string, state: string, timeout = 30_000): Promise<void> {
     await page.click('#tab-deliveries');
@@ -92,10 +102,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await waitForProcessing(first, 'processed');
 
     // Act 2: put a bug in the handler (hot reload), send again, watch it land in the DLQ
-    const beforeBug = start.output().length;
-    await writeFile(handlersFile, handlersModule(true));
-    await start.waitFor(/processor reloaded in \d+ ms \(generation 2/, 20_000, beforeBug);
-    await page.waitForSelector('#processor-status[data-generation="2"]');
+    await rewriteHandlers(true);
     const poisoned = await sendState();
     await waitForProcessing(poisoned, 'dlq', 45_000);
     await page.click(`tr[data-event-id="${poisoned}"]`);
@@ -114,10 +121,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(lastError).toBe('RangeError: stateOfCharge out of range: the bug under test');
 
     // Act 3: fix the handler, see the reload, redrive from the page, see it processed
-    const beforeFix = start.output().length;
-    await writeFile(handlersFile, handlersModule(false));
-    await start.waitFor(/processor reloaded in \d+ ms \(generation 3/, 20_000, beforeFix);
-    await page.waitForSelector('#processor-status[data-generation="3"]');
+    await rewriteHandlers(false);
     await page.click(`#dlq-table tr[data-event-id="${poisoned}"] .redrive-one`);
     await page.waitForSelector('#dlq-result:has-text("moved 1")');
     await waitForProcessing(poisoned, 'processed');
