@@ -4,22 +4,24 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 const LOOPBACK_NAME = /^(127\.0\.0\.1|localhost|\[::1\]|[a-z0-9.-]+\.localhost)$/i;
 
 /**
- * True when a request's `Host` header names this machine on `port`: `127.0.0.1`, `localhost`,
- * `[::1]` or a `*.localhost` name. A DNS-rebinding page reaches loopback under its own host
- * name, so it is refused here even though its packets arrive on 127.0.0.1.
+ * True when a request's `Host` header names this machine (`127.0.0.1`, `localhost`, `[::1]` or a
+ * `*.localhost` name) on `port`, or on any port when `port` is omitted. A DNS-rebinding page
+ * reaches loopback under its own host name, so it is refused here even though its packets
+ * arrive on 127.0.0.1.
  *
  * @example
  * ```ts
  * isLoopbackHost('127.0.0.1:3000', 3000); // true
  * isLoopbackHost('evil.example:3000', 3000); // false
+ * isLoopbackHost('localhost:41234'); // true
  * ```
  */
-export function isLoopbackHost(host: string | undefined, port: number): boolean {
+export function isLoopbackHost(host: string | undefined, port?: number): boolean {
   if (!host) return false;
   const match = /^(.*?)(?::(\d+))?$/.exec(host.trim());
   const name = match?.[1] ?? '';
   const hostPort = match?.[2] === undefined ? 80 : Number(match[2]);
-  return LOOPBACK_NAME.test(name) && hostPort === port;
+  return LOOPBACK_NAME.test(name) && (port === undefined || hostPort === port);
 }
 
 /**
@@ -43,11 +45,12 @@ export function isSameLoopbackOrigin(origin: string | undefined, port: number): 
 }
 
 /**
- * Puts a guard in front of an emulator's HTTP server: a request whose `Host` is not loopback
- * on the server's port, or that carries an `Origin` (only browsers send one; the SDK never
- * does), gets 403 before the emulator sees it, and CORS headers the emulator sets (dynalite
- * answers `Access-Control-Allow-Origin: *`) are dropped. So a page on another origin can
- * neither read nor write the emulators.
+ * Puts a guard in front of an emulator's HTTP server: a request whose `Host` is not a loopback
+ * name, or that carries an `Origin` (only browsers send one; the SDK never does), gets 403
+ * before the emulator sees it, and CORS headers the emulator sets (dynalite answers
+ * `Access-Control-Allow-Origin: *`) are dropped. So a page on another origin can neither read
+ * nor write the emulators. Any port is accepted in `Host`: the tests' fault proxies forward
+ * requests with the Host they were sent to, and a rebinding page is refused by its name.
  *
  * @example
  * ```ts
@@ -58,8 +61,7 @@ export function guardEmulator(server: Server): void {
   const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const port = server.address() && typeof server.address() === 'object' ? (server.address() as { port: number }).port : 0;
-    if (!isLoopbackHost(req.headers.host, port) || req.headers.origin !== undefined) {
+    if (!isLoopbackHost(req.headers.host) || req.headers.origin !== undefined) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: loopback clients only\n');
       return;
     }
