@@ -1,13 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
+import { EVENT_TYPES, type EventTypeName } from '../lambda/core/event-types.ts';
 import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './defaults.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
-
-/** Event types published as the `eventType` dimension of the "by type" metrics. */
-export const EVENT_TYPES = ['VEHICLE_STATE', 'VEHICLE_ERROR'] as const;
 
 /** Name of the service dimension Powertools Metrics adds to every metric. */
 const SERVICE_DIMENSION = 'service';
@@ -50,7 +48,7 @@ export function eventTypeMetric(
   namespace: string,
   service: ServiceName,
   metricName: string,
-  eventType: (typeof EVENT_TYPES)[number],
+  eventType: EventTypeName,
   options: MetricOptions = {},
 ): Metric {
   return serviceMetric(namespace, service, metricName, { label: `${metricName} ${eventType}`, ...options }, {
@@ -59,10 +57,11 @@ export function eventTypeMetric(
 }
 
 /**
- * VEHICLE_ERROR deliveries as a share of all data deliveries (the receiver's `EventReceived` by
- * type) per hour, or 0 below `minEvents` so a quiet night's single error never pages. Received,
- * not processed: it measures what Smartcar sends, whatever the processor's health. FILL makes a
- * type that sent nothing count as 0 instead of blanking the whole expression.
+ * VEHICLE_ERROR deliveries as a share of all data deliveries (the receiver's `EventReceived` of
+ * every type of `EVENT_TYPES`) per hour, or 0 below `minEvents` so a quiet night's single error
+ * never pages. Received, not processed: it measures what Smartcar sends, whatever the
+ * processor's health. FILL makes a type that sent nothing count as 0 instead of blanking the
+ * whole expression.
  *
  * @example
  * ```ts
@@ -71,14 +70,31 @@ export function eventTypeMetric(
  */
 export function vehicleErrorShare(namespace: string, minEvents: number): MathExpression {
   const period = Duration.minutes(VEHICLE_ERROR_ALARM_PERIOD_MINUTES);
-  const received = (eventType: (typeof EVENT_TYPES)[number]) =>
-    eventTypeMetric(namespace, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, eventType, { period });
-  const total = 'FILL(state, 0) + FILL(errors, 0)';
+  const received = Object.fromEntries(
+    EVENT_TYPES.map((eventType) => [
+      shareMetricId(eventType),
+      eventTypeMetric(namespace, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, eventType, { period }),
+    ]),
+  );
+  const total = Object.keys(received).map((id) => `FILL(${id}, 0)`).join(' + ');
+  const errors = shareMetricId('VEHICLE_ERROR');
   return new MathExpression({
     // At least one event, so the division is always defined.
-    expression: `IF(${total} >= ${Math.max(1, minEvents)}, FILL(errors, 0) / (${total}), 0)`,
-    usingMetrics: { state: received('VEHICLE_STATE'), errors: received('VEHICLE_ERROR') },
+    expression: `IF(${total} >= ${Math.max(1, minEvents)}, FILL(${errors}, 0) / (${total}), 0)`,
+    usingMetrics: received,
     period,
     label: 'VEHICLE_ERROR share of events',
   });
+}
+
+/**
+ * The id of an event type's metric in {@link vehicleErrorShare}: `errors` for the numerator,
+ * else the type in camel case without `VEHICLE_` (`VEHICLE_STATE` is `state`).
+ */
+function shareMetricId(eventType: EventTypeName): string {
+  if (eventType === 'VEHICLE_ERROR') return 'errors';
+  return eventType
+    .replace(/^VEHICLE_/, '')
+    .toLowerCase()
+    .replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 }

@@ -1,3 +1,4 @@
+import { shortVehicleId } from '../lambda/core/vehicle-id.ts';
 import type { LocalDelivery } from './api/types.ts';
 import type { ReloadReport } from './processor-host/hot-processor.ts';
 import type { LocalRecordOutcome } from './processor-host/types.ts';
@@ -8,25 +9,20 @@ export type EmfDocument = Record<string, unknown> & { _aws: { Timestamp: number;
 /** Keys every Powertools log line carries; the compact form leaves them out. */
 const STANDARD_KEYS = new Set([
   'level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'cold_start', 'function_arn',
-  'function_memory_size', 'function_name', 'function_request_id', 'eventId', 'eventType', 'vehicleId',
+  'function_memory_size', 'function_name', 'function_request_id', 'eventId', 'eventType', 'vehicle',
 ]);
 
-/**
- * A vehicle id cut to its ends, for the terminal: enough to tell vehicles apart, not the id.
- *
- * @example
- * ```ts
- * shortVehicle('3f8a1c2e-77aa-4b1e-9c0d-5e6f7a8b9c0d'); // '3f8a…9c0d'
- * ```
- */
-export function shortVehicle(vehicleId: string | undefined): string {
-  if (!vehicleId) return '-';
-  return vehicleId.length > 12 ? `${vehicleId.slice(0, 4)}…${vehicleId.slice(-4)}` : `${vehicleId.slice(0, 4)}…`;
+/** The key the processor's handler logger carries (the vehicle id shortened): a business handler's line. */
+const HANDLER_KEY = 'vehicle';
+
+/** A vehicle id as the terminal shows it: the processor's own shortening (`shortVehicleId`). */
+function shortVehicle(vehicleId: string | undefined): string {
+  return vehicleId ? shortVehicleId(vehicleId) : '-';
 }
 
 /**
  * One line per request on a webhook route, e.g.
- * `→ 200 enqueued       VEHICLE_STATE  evt-1  vehicle 3f8a…9c0d  4 ms`.
+ * `→ 200 enqueued       VEHICLE_STATE  evt-1  vehicle 36ab27d0…  4 ms`.
  *
  * @example
  * ```ts
@@ -40,7 +36,7 @@ export function formatDeliveryLine(delivery: LocalDelivery): string {
 
 /**
  * One line per record the processor finished, e.g.
- * `  ✓ processed  VEHICLE_STATE  evt-1  vehicle 3f8a…9c0d  12 ms`; a failure carries its error.
+ * `  ✓ processed  VEHICLE_STATE  evt-1  vehicle 36ab27d0…  12 ms`; a failure carries its error.
  *
  * @example
  * ```ts
@@ -78,13 +74,13 @@ export function formatReload(report: ReloadReport): string {
 /**
  * Sorts the processor's output lines (JSON logs and EMF, one per line, as in Lambda): EMF goes
  * to `onEmf` (and is printed only when verbose); by default a WARN or ERROR entry is printed in
- * full and a business handler's own entry (it carries `vehicleId`) compactly, the rest (batch
+ * full and a business handler's own entry (it carries `vehicle`) compactly, the rest (batch
  * summaries) is left to the per-record lines; `verbose` prints every entry in full.
  *
  * @example
  * ```ts
  * const onLine = createProcessorLineSorter({ verbose: false, write, onEmf: metrics.add });
- * onLine('{"level":"INFO","message":"Battery low","vehicleId":"v","stateOfCharge":12}'); // '    ↳ INFO Battery low {"stateOfCharge":12}'
+ * onLine('{"level":"INFO","message":"Vehicle state stored","vehicle":"36ab27d0…","applied":3}'); // '    ↳ INFO Vehicle state stored {"applied":3}'
  * ```
  */
 export function createProcessorLineSorter(options: {
@@ -110,7 +106,7 @@ export function createProcessorLineSorter(options: {
     if (options.verbose || level === 'WARN' || level === 'ERROR' || level === 'CRITICAL') {
       return options.write(`${JSON.stringify(entry, null, 2)}\n`);
     }
-    if (!('vehicleId' in entry)) return;
+    if (!(HANDLER_KEY in entry)) return;
     const extra = Object.fromEntries(Object.entries(entry).filter(([key]) => !STANDARD_KEYS.has(key)));
     const fields = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
     options.write(`    ↳ ${level} ${String(entry.message)}${fields}\n`);

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
-import type { ProcessorDependencies } from '../lambda/processor/types.ts';
+import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
 

@@ -16,6 +16,23 @@ export function vehicleIdOf(body: Readonly<Record<string, unknown>>): string | u
   return nonEmptyString(body.vehicleId) ?? (isObject(vehicle) ? nonEmptyString(vehicle.id) : undefined);
 }
 
+/** Characters of a vehicle id kept by {@link shortVehicleId}. */
+const SHORT_VEHICLE_ID_LENGTH = 8;
+
+/**
+ * A vehicle id shortened for log lines a person reads: enough to tell a handful of vehicles
+ * apart, too little to look one up in Smartcar's API. Full ids stay in the stores and the DLQ.
+ *
+ * @example
+ * ```ts
+ * shortVehicleId('36ab27d0-fd9d-4455-823a-ce30af709ffc'); // '36ab27d0…'
+ * shortVehicleId('veh-1'); // 'veh-1'
+ * ```
+ */
+export function shortVehicleId(vehicleId: string): string {
+  return vehicleId.length > SHORT_VEHICLE_ID_LENGTH ? `${vehicleId.slice(0, SHORT_VEHICLE_ID_LENGTH)}…` : vehicleId;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

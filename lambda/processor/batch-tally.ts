@@ -1,6 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
-import type { ProcessorOutcome } from './types.ts';
+import type { ProcessorOutcome } from './types/index.ts';
 
 type CountedMetric =
   | typeof METRIC.DUPLICATE_EVENT

@@ -1,17 +1,20 @@
+import { EVENT_TYPES } from '../core/event-types.ts';
 import { epochMs } from '../core/timestamp.ts';
 import { vehicleIdOf } from '../core/vehicle-id.ts';
 import { TEST_MODE } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
+import type { BaseEvent, EventOf } from './handlers/types.ts';
 import type {
   EventMeta,
   ParsedBody,
+  ParsedEvent,
   Signal,
   SignalRef,
   SignalStatus,
   Trigger,
   VehicleError,
   VehicleInfo,
-} from './types.ts';
+} from './types/events.ts';
 
 // A hand-written parser instead of a schema library: a few hundred bytes in the bundle instead
 // of ~450 KB (zod) and no measurable cold-start cost. It is strict about what the processor
@@ -142,6 +145,26 @@ function parseError(value: unknown, index: number): VehicleError {
   };
 }
 
+/** The fields of one event type beyond those every event has. */
+type DataFields<T extends string> = Omit<EventOf<T>, keyof BaseEvent | 'eventType'>;
+
+/**
+ * How each typed event type's `data` becomes its fields. A type without a parser here reaches
+ * its handler as an `UntypedEvent`, with `data` as it arrived.
+ */
+const DATA_PARSERS: { [T in 'VEHICLE_STATE' | 'VEHICLE_ERROR']: (root: Json, data: Json) => DataFields<T> } = {
+  VEHICLE_STATE: (root, data) => ({
+    triggers: arrayOf(root.triggers ?? data.triggers, 'triggers')
+      .map(parseTrigger)
+      .filter((trigger): trigger is Trigger => trigger !== undefined),
+    signals: arrayOf(data.signals, 'data.signals').map(parseSignal),
+  }),
+  VEHICLE_ERROR: (_root, data) => ({ errors: arrayOf(data.errors, 'data.errors').map(parseError) }),
+};
+
+/** The event types of `EVENT_TYPES`: what `parseEvent` accepts unless told otherwise. */
+const LISTED_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 /**
  * Parses one SQS record body (the raw Smartcar webhook body) into a typed event.
  *
@@ -150,6 +173,8 @@ function parseError(value: unknown, index: number): VehicleError {
  * `code`/`resolution.type`, `deliveredAt` as epoch ms or ISO string, and unknown extra keys.
  * The VIN is dropped so it can never reach a log line.
  *
+ * @param eventTypes the event types that have a handler; any other is `unknown`.
+ *   @default the `EVENT_TYPES` of `lambda/core/event-types.ts`
  * @throws MalformedEventError when the body is not JSON, or lacks what the processor relies on.
  * @example
  * ```ts
@@ -159,7 +184,9 @@ function parseError(value: unknown, index: number): VehicleError {
  * }
  * ```
  */
-export function parseEvent(body: string): ParsedBody {
+export function parseEvent(body: string): ParsedBody;
+export function parseEvent(body: string, eventTypes: ReadonlySet<string>): ParsedBody<ParsedEvent>;
+export function parseEvent(body: string, eventTypes: ReadonlySet<string> = LISTED_EVENT_TYPES): ParsedBody<ParsedEvent> {
   let root: unknown;
   try {
     root = JSON.parse(body);
@@ -176,7 +203,7 @@ export function parseEvent(body: string): ParsedBody {
   if (!eventType) throw new MalformedEventError('eventType is missing');
   // A type this processor does not know is acknowledged whatever else it lacks: retrying it
   // cannot help, and the DLQ is for events a handler should have processed.
-  if (eventType !== 'VEHICLE_STATE' && eventType !== 'VEHICLE_ERROR') {
+  if (!eventTypes.has(eventType)) {
     return eventId ? { kind: 'unknown', eventId, eventType } : { kind: 'unknown', eventType };
   }
   if (!eventId) throw new MalformedEventError('eventId is missing');
@@ -186,21 +213,9 @@ export function parseEvent(body: string): ParsedBody {
   const meta = parseMeta(root.meta);
   const vehicle = parseVehicle(root, data);
   const userId = isObject(data.user) ? str(data.user.id) : undefined;
-  const common = { eventId, meta, isTest: meta.mode === TEST_MODE, vehicleId: vehicle.id, vehicle, ...(userId && { userId }) };
-
-  if (eventType === 'VEHICLE_STATE') {
-    const rawTriggers = root.triggers ?? data.triggers;
-    return {
-      kind: 'event',
-      event: {
-        ...common,
-        eventType,
-        triggers: arrayOf(rawTriggers, 'triggers')
-          .map(parseTrigger)
-          .filter((trigger): trigger is Trigger => trigger !== undefined),
-        signals: arrayOf(data.signals, 'data.signals').map(parseSignal),
-      },
-    };
-  }
-  return { kind: 'event', event: { ...common, eventType, errors: arrayOf(data.errors, 'data.errors').map(parseError) } };
+  const common: BaseEvent = { eventId, meta, isTest: meta.mode === TEST_MODE, vehicleId: vehicle.id, vehicle, ...(userId && { userId }) };
+  const parseData = DATA_PARSERS[eventType as keyof typeof DATA_PARSERS] as ((root: Json, data: Json) => object) | undefined;
+  // The parser of `eventType` made the fields of exactly that type's event.
+  const event = { ...common, eventType, ...(parseData ? parseData(root, data) : { data }) } as ParsedEvent;
+  return { kind: 'event', event };
 }

@@ -2,22 +2,22 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC, PIPELINE_DEFAULTS } from '../core/constants.ts';
+import { shortVehicleId } from '../core/vehicle-id.ts';
 import { BatchTally } from './batch-tally.ts';
-import { defaultHandlers } from './handlers/index.ts';
+import { handlerRegistry } from './handler-registry.ts';
 import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
-  EventHandlers,
   HandlerContext,
   ParsedBody,
+  ParsedEvent,
   ProcessorDependencies,
   ProcessorOutcome,
-  SmartcarEvent,
   VehicleStateStore,
-} from './types.ts';
+} from './types/index.ts';
 
 /** The processor Lambda's handler type. */
 export type ProcessorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -51,7 +51,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   const { logger, metrics } = deps;
   const now = deps.now ?? Date.now;
   const maxReceiveCount = deps.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
-  const handlers: EventHandlers = { ...defaultHandlers, ...deps.handlers };
+  const handlers = handlerRegistry(deps.handlers);
+  const eventTypes: ReadonlySet<string> = new Set(Object.keys(handlers));
   const storeOptions = {
     client: DynamoDBDocumentClient.from(deps.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: deps.vehicleStateTableName,
@@ -67,7 +68,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   });
 
   /** Runs the business handler once for this eventId; resolves to its outcome, or throws to fail the record. */
-  async function handleEvent(event: SmartcarEvent, attempt: number, context: Context | undefined): Promise<Outcome> {
+  async function handleEvent(event: ParsedEvent, attempt: number, context: Context | undefined): Promise<Outcome> {
     let staleSignals = 0;
     const countingStore: VehicleStateStore = {
       get: (vehicleId) => vehicleState.get(vehicleId),
@@ -79,7 +80,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     };
     const handlerContext: HandlerContext = {
       logger: logger.createChild({
-        persistentKeys: { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId },
+        // The vehicle id shortened: enough to tell vehicles apart in a log, not to look one up.
+        persistentKeys: { eventId: event.eventId, eventType: event.eventType, vehicle: shortVehicleId(event.vehicleId) },
       }),
       metrics,
       vehicleState: countingStore,
@@ -87,7 +89,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       attempt,
       now,
     };
-    const { ran } = await runOnce(event.eventId, () => dispatch(handlers, event, handlerContext), context);
+    // The parser accepts only the types of `handlers`, so this type has one.
+    const handle = handlers[event.eventType]!;
+    const { ran } = await runOnce(event.eventId, () => handle(event, handlerContext), context);
     const base = { eventId: event.eventId, eventType: event.eventType };
     return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
   }
@@ -112,9 +116,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const processRecord = async (record: SQSRecord): Promise<void> => {
       const attempt = Number(record.attributes?.ApproximateReceiveCount) || 1;
       const finalAttempt = attempt >= maxReceiveCount;
-      let parsed: ParsedBody | undefined;
+      let parsed: ParsedBody<ParsedEvent> | undefined;
       try {
-        parsed = parseEvent(record.body);
+        parsed = parseEvent(record.body, eventTypes);
         if (parsed.kind === 'legacy') {
           tally.count(METRIC.LEGACY_PAYLOAD);
           logger.info('Legacy 2.0 payload acknowledged without processing', {
@@ -171,14 +175,4 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       logger.info('Batch done', { records: sqsEvent.Records?.length ?? 0, ...tally.summary() });
     }
   };
-}
-
-/** Typed dispatch: each event type reaches the handler for exactly that type. */
-function dispatch(handlers: EventHandlers, event: SmartcarEvent, context: HandlerContext): Promise<void> {
-  switch (event.eventType) {
-    case 'VEHICLE_STATE':
-      return handlers.VEHICLE_STATE(event, context);
-    case 'VEHICLE_ERROR':
-      return handlers.VEHICLE_ERROR(event, context);
-  }
 }

@@ -116,13 +116,13 @@ describe('the processor\'s output lines', () => {
     // Act
     sort(JSON.stringify(emf(SERVICE.PROCESSOR, METRIC.DUPLICATE_EVENT, 1)));
     sort('{"level":"INFO","message":"Batch done","records":1}');
-    sort('{"level":"INFO","message":"Battery low","eventId":"e","vehicleId":"v","stateOfCharge":12}');
+    sort('{"level":"INFO","message":"Vehicle state stored","eventId":"e","eventType":"VEHICLE_STATE","vehicle":"36ab27d0…","applied":3}');
     sort('{"level":"ERROR","message":"Event processing failed","error":{"name":"RangeError","stack":"RangeError: bug\\n    at x"}}');
     sort('plain console.log');
 
     // Assess
     expect(documents).toHaveLength(1);
-    expect(printed[0]).toBe('    ↳ INFO Battery low {"stateOfCharge":12}\n');
+    expect(printed[0]).toBe('    ↳ INFO Vehicle state stored {"applied":3}\n');
     expect(printed[1]).toContain('"stack": "RangeError: bug\\n    at x"');
     expect(printed[2]).toBe('plain console.log\n');
     expect(printed).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';

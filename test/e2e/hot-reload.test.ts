@@ -6,7 +6,7 @@ import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, stateDelivery } from './support.ts';
 
-/** A handlers module whose VEHICLE_STATE handler logs `marker` (one INFO line with vehicleId). */
+/** A handlers module whose VEHICLE_STATE handler logs `marker` (one INFO line, through the handler's logger). */
 function handlers(marker: string): string {
   return `export const defaultHandlers = {\n  VEHICLE_STATE: async (event, { logger }) => logger.info('${marker}'),\n};\n`;
 }

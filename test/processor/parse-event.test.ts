@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
-import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 
 function parseState(payload: Record<string, unknown>): VehicleStateEvent {

@@ -3,7 +3,7 @@ import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';

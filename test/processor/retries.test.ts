@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';

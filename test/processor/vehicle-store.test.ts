@@ -7,7 +7,7 @@ import { MAX_OPTIMISTIC_ATTEMPTS } from '../../lambda/processor/constants.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor/store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
-import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
-import type { EventHandlers, SmartcarEvent } from '../../lambda/processor/types.ts';
+import type { EventHandlers, SmartcarEvent } from '../../lambda/processor/types/index.ts';
 import type { Delivery } from '../../bin/cli/send-plan.ts';
 import { sendDeliveries, type DeliveryResult } from '../../bin/cli/send-run.ts';
 import { buildVehicleState, signedHeaders } from '../../bin/cli/sample-events.ts';

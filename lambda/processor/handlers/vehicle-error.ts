@@ -1,14 +1,15 @@
 import { vehicleErrorKey } from '../store/vehicle-error-store.ts';
-import type { EventHandler, VehicleErrorEvent } from '../types.ts';
+import type { EventHandler, VehicleErrorEvent } from './types.ts';
 
 /**
  * VEHICLE_ERROR: Smartcar could not read some signals (vehicle asleep, permission revoked, ...),
  * or, with `state: 'RESOLVED'`, the problem went away.
  *
- * This is the file to fork. The example records each error's latest state per vehicle and logs
- * the message Smartcar suggests showing the vehicle owner. Throw to have the event retried. Like
- * every handler it can run twice for one eventId (see `vehicle-state.ts`): key side effects on
- * `event.eventId`.
+ * This is the file to fork; `./types.ts` says what `event` and the context hold. The example
+ * records each error's latest state per vehicle and logs, per error (usually one per event), one
+ * line with the message Smartcar suggests showing the vehicle owner. Throw to have the event
+ * retried. Like every handler it can run twice for one eventId (see `vehicle-state.ts`): key
+ * side effects on `event.eventId`.
  *
  * @example
  * ```ts
@@ -19,21 +20,23 @@ import type { EventHandler, VehicleErrorEvent } from '../types.ts';
  * ```
  */
 export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event, { logger, vehicleErrors, now }) => {
-  // Dashboard test deliveries: acknowledged, kept out of your data. Delete this to process them.
+  // Step 1. Dashboard test deliveries: acknowledged, kept out of your data. Delete this to
+  // process them.
   if (event.isTest) {
     logger.info('Test delivery acknowledged, not stored', { errors: event.errors.length });
     return;
   }
 
-  // 1. Keep the latest state (ERROR or RESOLVED) of each error of this vehicle. Errors carry no
-  //    timestamp of their own, so the delivery time orders them; two reports of different states
-  //    delivered within Smartcar's retry span of each other cannot be ordered, and the stored
-  //    entry says so (`contested`).
+  // Step 2. Keep the latest state (ERROR or RESOLVED) of each error of this vehicle. Errors
+  // carry no timestamp of their own, so the delivery time orders them; two reports of different
+  // states delivered within Smartcar's retry span of each other cannot be ordered, and the
+  // stored entry says so (`contested`).
   const snapshot = await vehicleErrors.record(event.vehicleId, event.errors, event.eventId, event.meta.deliveredAt ?? now());
 
-  // 2. Your logic goes here. Act on the stored state, not on the event: a report older than the
-  //    stored one has nothing new to say. Only codes and Smartcar's generic texts are logged: no
-  //    VIN, no location.
+  // Step 3. Your logic goes here. Act on the stored state, not on the event: a report older
+  // than the stored one has nothing new to say. The logger adds eventId, eventType and the
+  // vehicle (its id shortened); only codes and Smartcar's generic texts are logged, never a VIN
+  // or a location.
   for (const error of event.errors) {
     const current = snapshot.errors[vehicleErrorKey(error)];
     const fields = { type: error.type, code: error.code, state: current?.state ?? error.state, resolutionType: error.resolutionType };

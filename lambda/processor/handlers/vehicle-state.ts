@@ -1,17 +1,21 @@
-import type { EventHandler, VehicleStateEvent } from '../types.ts';
+import type { EventHandler, VehicleStateEvent } from './types.ts';
 
-/** Below this state of charge the example logs a warning. Change it, or delete the example. */
+/** Below this state of charge the example calls the battery low. Change it, or delete the example. */
 const LOW_BATTERY_PERCENT = 20;
+
+/** The signal the example watches (Smartcar's `group-name` code). */
+const STATE_OF_CHARGE = 'tractionbattery-stateofcharge';
 
 /**
  * VEHICLE_STATE: Smartcar sends every subscribed signal each time a trigger signal changes.
  *
- * This is the file to fork. By the time this runs, the event has been parsed into a typed object
- * and deduplicated on `eventId`: each eventId reaches this handler once in normal operation, and
- * again only after a failure between this handler's return and the completion record (a
- * throttled or timed-out DynamoDB write), after a throw (the retry), or when it is replayed.
- * So make every side effect safe to repeat: pass `event.eventId` as the idempotency key of each
- * downstream call. Throw to have the event retried; return normally and it is done.
+ * This is the file to fork; `./types.ts` says what `event` and the context hold. By the time
+ * this runs, the event has been parsed into a typed object and deduplicated on `eventId`: each
+ * eventId reaches this handler once in normal operation, and again only after a failure between
+ * this handler's return and the completion record (a throttled or timed-out DynamoDB write),
+ * after a throw (the retry), or when it is replayed. So make every side effect safe to repeat:
+ * pass `event.eventId` as the idempotency key of each downstream call. Throw to have the event
+ * retried; return normally and it is done.
  *
  * @example
  * ```ts
@@ -21,25 +25,35 @@ const LOW_BATTERY_PERCENT = 20;
  * ```
  */
 export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event, { logger, vehicleState }) => {
-  // Dashboard test deliveries: acknowledged, kept out of your data. Delete this to process them.
+  // Step 1. Dashboard test deliveries: acknowledged, kept out of your data. Delete this to
+  // process them.
   if (event.isTest) {
     logger.info('Test delivery acknowledged, not stored', { signals: event.signals.length });
     return;
   }
 
-  // 1. Keep the latest value of every signal for this vehicle. Values older than what is stored
-  //    (Smartcar delivers out of order) are skipped and counted as the StaleSignal metric.
+  // Step 2. Keep the latest value of every signal for this vehicle. Values older than what is
+  // stored (Smartcar delivers out of order) are skipped and counted as the StaleSignal metric.
   const { applied, snapshot } = await vehicleState.mergeSignals(event.vehicleId, event.signals, event.eventId);
 
-  // 2. Your logic goes here. `snapshot` is the vehicle's latest state after this event; elsewhere,
-  //    read it with `await vehicleState.get(vehicleId)`. `applied` is the same on a retry of this
-  //    event, so if the action below throws, the retry runs it again instead of skipping it.
-  const stateOfCharge = snapshot.signals['tractionbattery-stateofcharge']?.body.value;
-  if (applied.includes('tractionbattery-stateofcharge') && typeof stateOfCharge === 'number') {
-    // The action: a log line here; yours would be e.g. `await notifyApp({ idempotencyKey:
+  // Step 3. Your logic goes here. `snapshot` is the vehicle's latest state after this event;
+  // elsewhere, read it with `await vehicleState.get(vehicleId)`. `applied` is the same on a
+  // retry of this event, so if the action below throws, the retry runs it again instead of
+  // skipping it.
+  const stateOfCharge = snapshot.signals[STATE_OF_CHARGE]?.body.value;
+  const batteryLow = applied.includes(STATE_OF_CHARGE) && typeof stateOfCharge === 'number' && stateOfCharge < LOW_BATTERY_PERCENT;
+  if (batteryLow) {
+    // The action: a warning here; yours would be e.g. `await notifyApp({ idempotencyKey:
     // event.eventId, ... })`, so that a second run of this eventId notifies nobody twice.
-    if (stateOfCharge < LOW_BATTERY_PERCENT) logger.warn('Battery low', { stateOfCharge, idempotencyKey: event.eventId });
+    logger.warn('Battery low', { stateOfCharge, idempotencyKey: event.eventId });
   }
-  // Never log signal bodies wholesale: location signals are personal data.
-  logger.debug('Vehicle state merged', { applied: applied.length, version: snapshot.version });
+
+  // Step 4. One line per event for the person reading the log. The logger adds eventId,
+  // eventType and the vehicle (its id shortened). Log counts and values you chose, never signal
+  // bodies wholesale: location signals are personal data.
+  logger.info('Vehicle state stored', {
+    signals: event.signals.length,
+    newValues: applied.length,
+    ...(typeof stateOfCharge === 'number' && { stateOfCharge }),
+  });
 };

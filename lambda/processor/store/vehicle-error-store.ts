@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
-import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types.ts';
+import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types/index.ts';
 import { mergeErrorReport } from './error-order.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';

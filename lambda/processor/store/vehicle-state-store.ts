@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
-import type { Signal, SignalMergeResult, StoredSignal, VehicleSnapshot, VehicleStateStore } from '../types.ts';
+import type { Signal, SignalMergeResult, StoredSignal, VehicleSnapshot, VehicleStateStore } from '../types/index.ts';
 import { mergeSignals } from './freshness.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 

@@ -6,7 +6,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { vi } from 'vitest';
 import { SERVICE } from '../../../lambda/core/constants.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
-import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types.ts';
+import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types/index.ts';
 
 /** An SQS record carrying `body` (an object is serialised), as Lambda's event source delivers it. */
 export function sqsRecord(
