@@ -7,6 +7,11 @@ import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { startNpmStart, type NpmStart } from '../helpers/npm-start.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+/**
+ * Where the screenshots go: the README's `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
+ * folder, so a test run never leaves the checkout dirty.
+ */
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'smartcar-console-screenshots');
 
 /** Debian's chromium, never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,7 +133,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await page.click(`tr[data-event-id="${poisoned}"]`);
     await page.waitForSelector('#detail-steps .step-processed');
     const steps = await page.$$eval('#detail-steps .step', (items) => items.map((li) => li.className.replace('step step-', '')));
-    await page.screenshot({ path: join(ROOT, 'docs/console.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console.png') });
 
     // Assess: the whole story of the event, in order
     expect(steps).toEqual([...Array(PIPELINE_DEFAULTS.maxReceiveCount).fill('failed'), 'dlq', 'redriven', 'processed']);
@@ -143,7 +148,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     const legend = await page.textContent('.chart[data-title="Events processed by type"] .u-legend');
     const failures = await page.textContent('.chart[data-title="Processor errors and throttles"] .u-legend');
     const titles = await page.$$eval('.chart', (charts) => charts.map((c) => c.getAttribute('data-title')));
-    await page.screenshot({ path: join(ROOT, 'docs/console-pipeline.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-pipeline.png') });
 
     // Assess
     expect(legend).toContain('EventProcessed VEHICLE_STATE');
