@@ -16,8 +16,12 @@ export const LOCAL_DEFAULTS = {
   waitTimeSeconds: 10,
   /** Poll loops running at once (Lambda starts with several pollers; one is enough locally). */
   pollerConcurrency: 1,
-  /** Folder for local state (gitignored). */
+  /** Folder for local state (gitignored): what `npm start` keeps across restarts unless `--in-memory`. */
   dataDir: '.local-data',
+  /** Where in the data folder the queues' messages are saved at stop and restored at start. */
+  queueSnapshotFile: 'sqs/queues.json',
+  /** Where in the data folder the console's deliveries log is kept across restarts. */
+  deliveriesLogFile: 'console/deliveries.json',
   /** Queue names, mirroring the stack's. */
   queueName: 'smartcar-webhooks-local',
   deadLetterQueueName: 'smartcar-webhooks-local-dlq',

@@ -13,6 +13,7 @@ import {
 import { TABLE_SCHEMA } from '../lambda/core/constants.ts';
 import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
 import { EMULATOR_CREDENTIALS, LOCAL_REGION } from './api/constants.ts';
+import { guardEmulator } from './loopback-guard.ts';
 
 /** A running DynamoDB emulator; `stop()`/`start()` take it down and back with its tables intact. */
 export interface LocalDynamo {
@@ -48,6 +49,7 @@ export interface ProcessorTableNames {
 
 /**
  * Starts dynalite in the calling thread, on loopback. Tables become ACTIVE at once (`createTableMs: 0`).
+ * Requests from a browser page or under a foreign `Host` get 403 (`guardEmulator`).
  *
  * @example
  * ```ts
@@ -80,6 +82,9 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Loc
     await closed;
   };
   await listen(options.port ?? 0);
+  // dynalite answers every origin with `Access-Control-Allow-Origin: *`: drop that, and refuse
+  // browser pages and foreign Hosts outright.
+  guardEmulator(server);
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const client = createLocalDynamoClient(endpoint);

@@ -6,6 +6,23 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { toHttpApiEvent } from './http-event.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
+import { isLoopbackHost } from './loopback-guard.ts';
+
+/** A request to the local tooling (console, `/_local/*`), body read. */
+export interface LocalApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** The answer to a {@link LocalApiRequest}. */
+export interface LocalApiAnswer {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
 
 /** Calls the receiver with one HTTP API event (the local equivalent of the Lambda integration). */
 export type HttpApiInvoker = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -25,6 +42,8 @@ export interface LocalHttpServerOptions {
    * to `undefined` (local tooling: a delivery's status).
    */
   getJsonById?: Record<string, (id: string) => unknown>;
+  /** Everything else that is not a webhook route (the console and its API); `undefined` is 404. */
+  handleLocal?: (request: LocalApiRequest) => Promise<LocalApiAnswer | undefined>;
   logger: Pick<Logger, 'error'>;
 }
 
@@ -38,7 +57,9 @@ export interface LocalHttpServer {
 /**
  * The local stand-in for the HTTP API: `POST` on each route becomes a payload-2.0 event for
  * `invoke`; anything else gets API Gateway's own answers (404 `Not Found`, 413 for bodies over
- * 10 MB, 500 `Internal Server Error` when the integration throws).
+ * 10 MB, 500 `Internal Server Error` when the integration throws). Every request whose `Host`
+ * is not loopback on this server's port gets 403 first: a DNS-rebinding page reaches
+ * 127.0.0.1 under its own host name.
  *
  * @example
  * ```ts
@@ -50,6 +71,7 @@ export interface LocalHttpServer {
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
   const host = options.host ?? LOCAL_ADDRESS.host;
   const routes = new Set(options.routes);
+  let port = 0; // known once listening
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.logger.error('Local HTTP server failed to answer', { error });
@@ -61,6 +83,9 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!isLoopbackHost(req.headers.host, port)) {
+      return sendJson(res, 403, { message: `Forbidden: use http://${LOCAL_ADDRESS.host}:${port} or http://localhost:${port}` });
+    }
     const json = options.getJson?.[path];
     if (method === 'GET' && json) return sendJson(res, 200, await json());
     const byId = method === 'GET' ? findById(path) : undefined;
@@ -68,7 +93,14 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       const found = await byId.read(byId.id);
       return found === undefined ? sendJson(res, 404, { message: 'Not Found' }) : sendJson(res, 200, found);
     }
-    if (method !== 'POST' || !routes.has(path)) return sendJson(res, 404, { message: 'Not Found' });
+    if (method !== 'POST' || !routes.has(path)) {
+      const body = options.handleLocal ? await readBody(req, LOCAL_DEFAULTS.maxRequestBytes) : undefined;
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+      const answer = body && (await options.handleLocal?.({ method, path, query, headers: req.headers, body }));
+      if (!answer) return sendJson(res, 404, { message: 'Not Found' });
+      res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+      return void res.end(answer.body);
+    }
     const body = await readBody(req, LOCAL_DEFAULTS.maxRequestBytes);
     if (!body) return sendJson(res, 413, { message: 'Request Entity Too Large' });
     const event = toHttpApiEvent(
@@ -111,7 +143,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
 
   // `once` rejects if the server emits 'error' (EADDRINUSE) before 'listening'.
   await once(server.listen(options.port ?? LOCAL_ADDRESS.port, host), 'listening');
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
     port,

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createProcessorDynamoClient } from '../lambda/processor/clients.ts';
 import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
-import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
@@ -9,18 +9,26 @@ import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { queueSettings } from '../lambda/core/queue-settings.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
-import { createLocalDynamoClient, createProcessorTables, localDynamoConnection } from './dynamo.ts';
+import { createConsoleApi } from './console/console-api.ts';
+import { createDeliveryLog } from './console/delivery-log.ts';
+import { createDeliveryRecorder } from './console/delivery-recorder.ts';
+import { createMetricSeriesStore } from './console/metric-series.ts';
+import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
+import { startProcessorRuntime } from './processor-host/start-runtime.ts';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
+import { restoreQueues, saveQueues } from './queue-snapshot.ts';
 import { createPipelineQueues } from './sqs.ts';
-import { archiveDirOf, localArchive } from './archive-wiring.ts';
+import { archiveDirOf } from './archive-wiring.ts';
 import { createStatsCollector } from './stats.ts';
+import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine, formatReload } from './terminal-output.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
-import type { LocalDeliveryStatus, LocalEndpoints, LocalStats } from './api/types.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /**
  * Wires the pipeline's own thread around a running emulator host: queues and tables, the HTTP
@@ -72,43 +80,71 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
       }),
     ]);
+    const snapshotFile = options.dataDir ? join(options.dataDir, LOCAL_DEFAULTS.queueSnapshotFile) : undefined;
+    const restored = snapshotFile ? await restoreQueues(adminSqs, queues, snapshotFile) : undefined;
 
     // The functions' clients are the Lambda's (same factories), so an outage answers as fast.
     const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
     cleanups.push(async () => receiverSqs.destroy());
-    const processorDynamo = createProcessorDynamoClient(localDynamoConnection(emulators.dynamo.endpoint));
-    cleanups.push(async () => processorDynamo.destroy());
+    const write = options.output ?? (() => undefined);
+    const deliveriesFile = options.dataDir ? join(options.dataDir, LOCAL_DEFAULTS.deliveriesLogFile) : undefined;
+    const deliveries = createDeliveryLog(undefined, deliveriesFile ? await readJsonFile(deliveriesFile) : undefined);
+    const charts = createMetricSeriesStore();
+    const recorder = createDeliveryRecorder((delivery) => {
+      deliveries.addDelivery(delivery);
+      charts.addLocal('requests', 1);
+      if (delivery.statusCode >= 400) charts.addLocal(delivery.statusCode >= 500 ? '5xx' : '4xx', 1);
+      write(formatDeliveryLine(delivery));
+    });
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,
       sqs: receiverSqs,
       amt: staticAmtProvider({ current: amt }),
-      logger: createLocalLogger(SERVICE.RECEIVER, logLevel),
-      metrics: createLocalMetrics(SERVICE.RECEIVER),
+      // The per-delivery line says what INFO would; errors still come in full.
+      logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
+      metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
       errorCallbackPath: ROUTES.ERROR_PATH,
       deliveryToleranceSeconds: options.settings?.deliveryToleranceSeconds,
-      onOutcome: stats.onReceiverOutcome,
+      onOutcome: (outcome) => {
+        stats.onReceiverOutcome(outcome);
+        recorder.onOutcome(outcome);
+      },
     });
 
-    const processor = createProcessorHandler({
-      logger: createLocalLogger(SERVICE.PROCESSOR, logLevel),
-      metrics: createLocalMetrics(SERVICE.PROCESSOR),
-      dynamodb: processorDynamo,
-      idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
-      vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
+    const archiveDir = archiveDirOf(options);
+    const processor = await startProcessorRuntime({
+      dynamoEndpoint: emulators.dynamo.endpoint,
+      logLevel,
       maxReceiveCount: queueConfig.maxReceiveCount,
+      hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
-      // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
-      throwOnFullBatchFailure: false,
-      onOutcome: stats.onProcessorOutcome,
-      ...localArchive(options, stats),
+      ...(archiveDir ? { archiveDir, onArchived: (count: number) => stats.onArchived(count) } : {}),
+      ...(options.handlersModule ? { handlersModule: options.handlersModule } : {}),
+      onRecord: (outcome) => {
+        stats.onProcessorOutcome(outcome);
+        deliveries.addOutcome(outcome);
+        write(formatRecordLine(outcome, queueConfig.maxReceiveCount));
+      },
+      onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
+      onEmf: (emf) => charts.addEmf(emf),
+      onReload: (report) => write(formatReload(report)),
     });
+    cleanups.push(() => processor.close());
+    if (snapshotFile) {
+      // Runs once the poller has stopped (cleanups run last first), before the emulators close.
+      cleanups.push(async () => {
+        const saved = await saveQueues(adminSqs, queues, snapshotFile, (queueConfig.visibilityTimeoutSeconds + 1) * 1000);
+        if (deliveriesFile) await writeJsonFile(deliveriesFile, deliveries.snapshot());
+        write(`Saved ${saved.main} queued and ${saved.dlq} DLQ message(s) to ${snapshotFile}\n`);
+      });
+    }
     const pollerSqs = createLocalSqsClient(sqsEndpoint);
     cleanups.push(async () => pollerSqs.destroy());
     const poller = createPoller({
       sqs: pollerSqs,
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
-      handler: (event, context) => processor(event, context),
+      handler: (event, context) => processor.invoke(event, context),
       logger: localLogger,
       waitTimeSeconds: options.waitTimeSeconds ?? LOCAL_DEFAULTS.waitTimeSeconds,
       concurrency: options.pollerConcurrency ?? LOCAL_DEFAULTS.pollerConcurrency,
@@ -125,6 +161,8 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           queueDepth(adminSqs, queues.deadLetterQueueUrl),
         ]);
         stats.setDepths({ queued, dlq });
+        charts.addLocal('queued', queued);
+        charts.addLocal('dlq', dlq);
       } catch {
         // SQS is down (maybe on purpose): keep the last known depths.
       }
@@ -135,22 +173,27 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     cleanups.push(async () => clearInterval(timer));
 
     const readStatus = createIdempotencyStatusReader({ dynamodb: adminDynamo, tableName: LOCAL_DEFAULTS.idempotencyTableName });
+    const consoleToken = randomBytes(16).toString('hex');
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
       host,
       port: options.port ?? LOCAL_ADDRESS.port,
       routes: [ROUTES.DATA_PATH, ROUTES.ERROR_PATH],
-      invoke: (event) => receiver(event),
+      invoke: recorder.wrap((event) => receiver(event)),
       getJson: {
         [LOCAL_PATHS.STATS]: () => refreshStats(),
         [LOCAL_PATHS.ENDPOINTS]: () => endpoints,
       },
-      getJsonById: {
-        [LOCAL_PATHS.DELIVERIES]: async (eventId: string): Promise<LocalDeliveryStatus | undefined> => {
-          const status = await readStatus(eventId);
-          return status && { eventId, status };
-        },
-      },
+      handleLocal: createConsoleApi({
+        token: consoleToken,
+        port: () => http.port,
+        deliveries,
+        readStatus,
+        processor: () => processor.state(),
+        metrics: () => charts.charts(),
+        dlq: { sqs: adminSqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, supportsMoveTask: false },
+        send: () => ({ amt, url: http.url }),
+      }),
       logger: localLogger,
     });
     cleanups.push(() => http.close());
@@ -163,7 +206,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamoEndpoint: emulators.dynamo.endpoint,
       region: LOCAL_REGION,
       ...queues,
-      ...(archiveDirOf(options) ? { archiveDir: archiveDirOf(options) } : {}),
+      ...(archiveDir ? { archiveDir } : {}),
     };
     await refreshStats();
 
@@ -173,6 +216,10 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       errorCallbackUrl: endpoints.errorCallbackUrl,
       amt,
       amtGenerated,
+      consoleToken,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(restored ? { restored: { ...restored, file: snapshotFile! } } : {}),
+      processorState: () => processor.state(),
       endpoints,
       sqsClient: adminSqs,
       stats: () => stats.snapshot(),

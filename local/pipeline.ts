@@ -7,9 +7,11 @@ import { LOCAL_ADDRESS } from './api/constants.ts';
 /**
  * Starts the whole pipeline on loopback: the HTTP API stand-in in front of the **same receiver
  * module** Lambda runs and a Lambda-like poller feeding the **same processor module**, in this
- * thread; the SQS emulator (main queue and DLQ with the stack's redrive settings) and the
- * DynamoDB emulator (the processor's tables) in a worker thread, so their CPU does not queue
- * the HTTP intake (in AWS neither shares the receiver's compute).
+ * thread (or, with `hotReload`, in a worker thread replaced when its files change); the SQS
+ * emulator (main queue and DLQ with the stack's redrive settings) and the DynamoDB emulator (the
+ * processor's tables) in a worker thread, so their CPU does not queue the HTTP intake (in AWS
+ * neither shares the receiver's compute). The console and its `/_local/*` API are served on the
+ * same port (`local/console/`).
  *
  * Every part can be stopped and started again for fault injection (`sqsEmulator`,
  * `dynamoEmulator`, `poller`).

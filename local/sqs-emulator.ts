@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 import type { SqsEmulator } from './types.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
+import { guardEmulator } from './loopback-guard.ts';
 
 /**
  * Starts the SQS emulator (fauxqs) in the calling thread, listening on loopback only.
  *
  * `startFauxqs()` always binds 0.0.0.0, so this builds fauxqs' app and listens on `host`
  * itself. The emulator can be stopped and started again on the same port with its queues and
- * messages intact, which is how tests simulate an SQS outage.
+ * messages intact, which is how tests simulate an SQS outage. Requests from a browser page or
+ * under a foreign `Host` get 403 (`guardEmulator`).
  *
  * @example
  * ```ts
@@ -25,6 +27,8 @@ export async function startSqsEmulator(options: { port?: number; host?: string }
   const app = buildApp({ logger: false });
   await app.listen({ port: options.port ?? 0, host });
   const server: Server = app.server;
+  // Loopback Hosts only, and no browser page (no Origin) of any site.
+  guardEmulator(server);
   const port = (server.address() as AddressInfo).port;
   let running = true;
 

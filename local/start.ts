@@ -1,7 +1,6 @@
 /**
  * `npm start`: the whole pipeline on this machine, no AWS account needed. See `--help`.
  */
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
@@ -26,10 +25,18 @@ Options
   --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
-  --data-dir PATH             keep DynamoDB data (processed eventIds, vehicle state) in this folder across restarts
-                              and archive every delivery under PATH/archive (default: archive to
-                              ${LOCAL_DEFAULTS.dataDir}/archive, gitignored; npm run replay -- --local reads it)
+  --data-dir PATH             keep state in this folder across restarts (default ${LOCAL_DEFAULTS.dataDir}, gitignored):
+                              DynamoDB (processed eventIds, vehicle state) and the messages of the main
+                              queue and the DLQ, saved at Ctrl-C and restored at start (receive counts
+                              and message ids are not kept: SQS sets them); every delivery is archived
+                              under PATH/archive (npm run replay -- --local reads it)
+  --in-memory                 keep nothing: every start begins empty, and nothing is archived
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
+  --verbose                   print every Powertools log entry and EMF line in full (default: one line
+                              per delivery and per processed record; warnings and errors in full)
+  --handlers PATH             a module whose defaultHandlers replace lambda/processor's, type by type
+                              (watched and hot-reloaded like lambda/processor/)
+  --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
                               processorTimeoutSeconds, deliveryToleranceSeconds; the others are checked
@@ -49,7 +56,11 @@ async function main(argv: string[]): Promise<number> {
       // Not --env-file: Node 20 takes that flag for itself even after the script name.
       dotenv: { type: 'string' },
       'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
       'log-level': { type: 'string' },
+      verbose: { type: 'boolean' },
+      handlers: { type: 'string' },
+      'no-reload': { type: 'boolean' },
       context: { type: 'string', short: 'c', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,8 +86,13 @@ async function main(argv: string[]): Promise<number> {
       min: 1,
       max: 43_200,
     }),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : { archiveDir: join(LOCAL_DEFAULTS.dataDir, 'archive') }),
+    // The archive goes with the data folder (<dataDir>/archive): --in-memory keeps neither.
+    ...(values['in-memory'] ? {} : { dataDir: values['data-dir'] ?? LOCAL_DEFAULTS.dataDir }),
     ...(values['log-level'] ? { logLevel: logLevelOption(values['log-level'], '--log-level')! } : {}),
+    hotReload: !values['no-reload'],
+    ...(values.handlers ? { handlersModule: values.handlers } : {}),
+    verbose: Boolean(values.verbose),
+    output: (text) => process.stdout.write(text),
     settings: settings.settings,
   });
   process.stdout.write(banner(pipeline, describeAmtSource(found), settings));
@@ -116,6 +132,7 @@ function banner(pipeline: LocalPipeline, amtSource: string | undefined, settings
   return `
 Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in a worker thread)
 
+  Console              ${pipeline.url}/
   Webhook URL          ${pipeline.webhookUrl}
   Error callback URL   ${pipeline.errorCallbackUrl}
   Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
@@ -123,6 +140,7 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
   Archive              ${endpoints.archiveDir ?? 'off'}  (npm run replay -- --local --from ... --to ...)
   AMT                  ${amtLine}
+  State                ${stateLine(pipeline)}
   Settings             ${formatLocalSettings(settings)}
                        (cdk.json context and -c, as for cdk synth; the queue's visibility timeout is local)
 
@@ -131,9 +149,18 @@ Send a first event:
 Inspect the DLQ:
   npm run dlq -- list --local ${pipeline.url}
 
+Edit lambda/processor/ and the processor reloads in place (queued and DLQ messages stay).
 Ctrl-C stops everything.
 
 `;
+}
+
+function stateLine(pipeline: LocalPipeline): string {
+  if (!pipeline.dataDir) return 'in memory (--in-memory): nothing is kept at Ctrl-C';
+  const restored = pipeline.restored
+    ? `restored ${pipeline.restored.main} queued and ${pipeline.restored.dlq} DLQ message(s)`
+    : 'no saved messages';
+  return `${pipeline.dataDir} (DynamoDB, queue and DLQ messages); ${restored}`;
 }
 
 /** Prints the counts whenever they change, at most once per refresh interval. */

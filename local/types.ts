@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalEndpoints, LocalStats } from './api/types.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
@@ -64,9 +64,28 @@ export interface PipelineOptions {
   waitTimeSeconds?: number;
   /** Poll loops running at once. @default LOCAL_DEFAULTS.pollerConcurrency */
   pollerConcurrency?: number;
-  /** Business handler overrides passed to the processor (tests, fault injection). */
+  /** Business handler overrides passed to the processor (tests, fault injection); not with `hotReload`. */
   handlers?: ProcessorDependencies['handlers'];
-  /** Persist DynamoDB to this folder so a restart keeps processed ids and vehicle state; in memory when absent. */
+  /**
+   * Run the processor in a worker thread that is replaced when a file under `lambda/processor/`
+   * (or beside `handlersModule`) changes; the emulators and their messages are untouched.
+   * @default false (the processor runs in this thread)
+   */
+  hotReload?: boolean;
+  /** With `hotReload`: a module whose `defaultHandlers` replace the repository's, type by type. */
+  handlersModule?: string;
+  /**
+   * Where the per-delivery and per-record lines (and reload notices) go; none when absent.
+   * @default no output
+   */
+  output?: (text: string) => void;
+  /** Print every Powertools log entry and EMF line in full instead of the compact lines. @default false */
+  verbose?: boolean;
+  /**
+   * Keep state in this folder across restarts: DynamoDB (processed ids, vehicle state) on disk,
+   * and the main queue's and the DLQ's messages saved at `stop()` and restored at start
+   * (`local/queue-snapshot.ts` says what a restore cannot keep). In memory when absent.
+   */
   dataDir?: string;
   /**
    * Archive every delivery here before it is handled, as the stack does to S3 (`npm run replay --
@@ -88,6 +107,14 @@ export interface LocalPipeline {
   amt: string;
   /** True when no AMT was given and a development token was generated. */
   amtGenerated: boolean;
+  /** The data folder in use (`PipelineOptions.dataDir`). */
+  dataDir?: string;
+  /** Messages restored from the data folder's queue snapshot at start, if there was one. */
+  restored?: { main: number; dlq: number; file: string };
+  /** This start's token for the console's state-changing requests (header `x-local-token`). */
+  consoleToken: string;
+  /** The processor code running, and its last reload. */
+  processorState(): LocalProcessorState;
   endpoints: LocalEndpoints;
   /** A client for the SQS emulator (queue URLs in `endpoints`). */
   sqsClient: SQSClient;

@@ -68,7 +68,11 @@ async function localTarget(spec: Extract<SmokeTargetSpec, { kind: 'local' }>): P
     amt: found.amt,
     amtSource: describeAmtSource(found),
     statusSource: `the local idempotency table (${LOCAL_PATHS.DELIVERIES})`,
-    readStatus: async (eventId) => (await fetchLocalDelivery(endpoints.url, eventId))?.status,
+    readStatus: async (eventId) => {
+      const status = (await fetchLocalDelivery(endpoints.url, eventId))?.status;
+      // NONE: the pipeline saw the event but holds no idempotency record (not processed yet).
+      return status === 'NONE' ? undefined : status;
+    },
     hint: `see the npm start output and npm run dlq -- list --local ${endpoints.url}`,
     close: () => undefined,
   };

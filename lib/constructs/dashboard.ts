@@ -13,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { METRIC, REFUSAL_REASON_DIMENSION, SERVICE } from '../../lambda/core/constants.ts';
 import { EVENT_TYPES } from '../../lambda/core/event-types.ts';
+import { EMF_WIDGETS, type EmfSeries, type EmfWidget } from '../../lambda/core/metric-widgets.ts';
 import { eventTypeMetric, serviceMetric } from '../metrics.ts';
 import type { MonitoredResources } from '../types.ts';
 
@@ -56,15 +57,19 @@ export class WebhookDashboard extends Construct {
     super(scope, id);
     const period = props.period ?? Duration.minutes(1);
     const ns = props.metricsNamespace;
-    const receiverMetric = (name: string) => serviceMetric(ns, SERVICE.RECEIVER, name, { period, label: name });
-    const processorMetric = (name: string, statistic = 'Sum') =>
-      serviceMetric(ns, SERVICE.PROCESSOR, name, { period, statistic, label: `${name} ${statistic}` });
+    // The graphs of the functions' EMF metrics come from one definition the local console shares.
+    const emfMetrics = (series: EmfSeries): IMetric[] =>
+      series.byEventType
+        ? EVENT_TYPES.map((t) => eventTypeMetric(ns, series.service, series.metric, t, { period, statistic: series.statistic }))
+        : [serviceMetric(ns, series.service, series.metric, { period, statistic: series.statistic, label: series.label })];
+    const emfGraph = (widget: EmfWidget, first: IMetric[] = []) =>
+      graph(widget.title, [...first, ...widget.series.flatMap(emfMetrics)], widget.width);
 
     const widgets: IWidget[][] = [
       [new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 })],
       [
-        graph('Deliveries received by type', EVENT_TYPES.map((t) => eventTypeMetric(ns, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, t, { period }))),
-        graph('Events processed by type', EVENT_TYPES.map((t) => eventTypeMetric(ns, SERVICE.PROCESSOR, METRIC.EVENT_PROCESSED, t, { period }))),
+        emfGraph(EMF_WIDGETS.RECEIVED_BY_TYPE),
+        emfGraph(EMF_WIDGETS.PROCESSED_BY_TYPE),
       ],
       [
         graph(`Front door (${props.frontDoor.kind}) latency (ms)`, [
@@ -83,16 +88,7 @@ export class WebhookDashboard extends Construct {
           props.receiver.metricErrors({ period, label: 'errors' }),
           props.receiver.metricThrottles({ period, label: 'throttles' }),
         ], 8),
-        graph('Receiver outcomes', [
-          METRIC.SIGNATURE_INVALID,
-          METRIC.ENQUEUE_FAILED,
-          METRIC.SECRET_UNAVAILABLE,
-          METRIC.BAD_REQUEST,
-          METRIC.PAYLOAD_TOO_LARGE,
-          METRIC.VERIFY_ANSWERED,
-          METRIC.VERIFY_REFUSED,
-          METRIC.SIGNED_DELIVERY_REFUSED,
-        ].map(receiverMetric), 8),
+        emfGraph(EMF_WIDGETS.RECEIVER_OUTCOMES),
       ],
       [
         graph('Signed deliveries refused, by reason (outcome code)', [
@@ -120,25 +116,14 @@ export class WebhookDashboard extends Construct {
       ],
       [
         graph('Processor duration (ms)', durations(props.processor, period), 8),
-        graph('Processor errors and throttles', [
+        emfGraph(EMF_WIDGETS.PROCESSOR_FAILURES, [
           props.processor.metricErrors({ period, label: 'errors' }),
           props.processor.metricThrottles({ period, label: 'throttles' }),
-          processorMetric(METRIC.HANDLER_FAILED),
-          processorMetric(METRIC.FINAL_ATTEMPT_FAILED),
-        ], 8),
-        graph('Duplicates and stale signals', [
-          processorMetric(METRIC.DUPLICATE_EVENT),
-          processorMetric(METRIC.STALE_SIGNAL),
-          processorMetric(METRIC.UNKNOWN_EVENT_TYPE),
-          processorMetric(METRIC.MALFORMED_RECORD),
-        ], 8),
+        ]),
+        emfGraph(EMF_WIDGETS.DUPLICATES_AND_STALE),
       ],
       [
-        graph('Delivery lag (ms): processing time minus Smartcar deliveredAt', [
-          processorMetric(METRIC.DELIVERY_LAG, 'p50'),
-          processorMetric(METRIC.DELIVERY_LAG, 'p99'),
-          processorMetric(METRIC.DELIVERY_LAG, 'Maximum'),
-        ], 24),
+        emfGraph(EMF_WIDGETS.DELIVERY_LAG),
       ],
       ...rowsOf(3, (props.alarmGraphs ?? []).map((alarm) =>
         new AlarmWidget({ title: `${alarm.node.id}: metric and alarm threshold`, alarm, width: 8, height: 6 }),

@@ -43,4 +43,24 @@ export const LOCAL_PATHS = {
   ENDPOINTS: '/_local/endpoints',
   /** `GET /_local/deliveries/{eventId}`: `{ eventId, status }` from the idempotency table, 404 when unknown. */
   DELIVERIES: '/_local/deliveries',
+  /** `GET`: the processor code running and its last reload ({@link LocalProcessorState}). */
+  PROCESSOR: '/_local/processor',
+  /** `GET`: metric series parsed from the functions' EMF lines, for the console's charts. */
+  METRICS: '/_local/metrics',
+  /** `GET`: DLQ messages with their last error. */
+  DLQ: '/_local/dlq',
+  /** `POST {eventIds?}`: moves DLQ messages (all when no ids) back to the main queue. */
+  DLQ_REDRIVE: '/_local/dlq/redrive',
+  /** `POST`: empties the DLQ. */
+  DLQ_PURGE: '/_local/dlq/purge',
+  /** `POST {kind: 'verify' | 'state' | 'error'}`: sends one signed sample delivery. */
+  SEND: '/_local/send',
+  /** `POST {id}`: sends the body of a logged delivery again, freshly signed. */
+  RESEND: '/_local/resend',
 } as const;
+
+/**
+ * Header that carries the per-start token every state-changing `POST /_local/*` needs. The
+ * console page gets the token inside its HTML; a page on another origin cannot read it.
+ */
+export const LOCAL_TOKEN_HEADER = 'x-local-token';

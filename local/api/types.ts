@@ -55,8 +55,12 @@ export interface LocalEndpoints {
 /** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */
 export interface LocalDeliveryStatus {
   eventId: string;
-  /** The processor's idempotency record: COMPLETED once a handler ran to the end. */
-  status: IdempotencyStatus;
+  /**
+   * The processor's idempotency record: COMPLETED once a handler ran to the end. `NONE`: the
+   * pipeline saw the event (it is in the deliveries log) but holds no record for it (every
+   * attempt so far failed and released the key, or it is still queued).
+   */
+  status: IdempotencyStatus | 'NONE';
   /** Each processing attempt the pipeline saw, oldest first, with the error it ended in (if any). */
   attempts?: { at: string; error?: LocalErrorSummary }[];
   /** The error of the latest failed attempt; absent when no attempt failed. `npm run dlq -- list` shows it. */
@@ -67,4 +71,84 @@ export interface LocalDeliveryStatus {
 export interface LocalErrorSummary {
   name: string;
   message: string;
+}
+
+/** Where one event stands in the local pipeline, as the deliveries log has seen it. */
+export type LocalProcessingState =
+  /** Not enqueued: the receiver refused it or answered it itself (VERIFY). */
+  | 'not-queued'
+  /** Enqueued; no attempt finished yet. */
+  | 'queued'
+  | 'processed'
+  | 'duplicate'
+  /** Acknowledged without a handler (unknown type, legacy payload). */
+  | 'ignored'
+  /** The latest attempt failed; SQS retries it. */
+  | 'retrying'
+  /** The last allowed attempt failed: the message is in the DLQ. */
+  | 'dlq';
+
+/** One thing that happened to an event after it was enqueued, oldest first. */
+export interface LocalProcessingStep {
+  at: string;
+  kind: 'processed' | 'duplicate' | 'ignored' | 'failed' | 'dlq' | 'redriven';
+  /** SQS receive count of the attempt (1 on the first). */
+  attempt?: number;
+  /** Time the record took in the processor, ms. */
+  ms?: number;
+  /** Signals the freshness store skipped as older than the stored value. */
+  staleSignals?: number;
+  error?: LocalErrorSummary;
+}
+
+/** One request the local pipeline answered on a webhook route (`GET /_local/deliveries`, newest first). */
+export interface LocalDelivery {
+  /** Request id (API Gateway's `requestId`). */
+  id: string;
+  /** When it arrived (ISO). */
+  at: string;
+  /** Request path, e.g. `/webhooks/smartcar`. */
+  path: string;
+  statusCode: number;
+  /** The receiver's outcome code, e.g. `enqueued`, `signature_invalid`. */
+  code?: string;
+  eventType?: string;
+  eventId?: string;
+  vehicleId?: string;
+  /** Time to the answer, ms. */
+  latencyMs: number;
+  processing: LocalProcessingState;
+}
+
+/** A delivery with its request and answer (`GET /_local/deliveries/{eventId}` lists them). */
+export interface LocalDeliveryDetail extends LocalDelivery {
+  /** Headers as received; `sc-signature` shortened. */
+  requestHeaders: Record<string, string>;
+  /** The body as received (text; cut at 64 KiB, then `bodyTruncated`). */
+  requestBody: string;
+  bodyTruncated?: boolean;
+  responseHeaders: Record<string, string>;
+  responseBody: string;
+}
+
+/** `GET /_local/deliveries/{eventId}`: {@link LocalDeliveryStatus} plus what the console shows. */
+export interface LocalEventDetail extends LocalDeliveryStatus {
+  processing: LocalProcessingState;
+  steps: LocalProcessingStep[];
+  /** Every request that carried this eventId (Smartcar retries share it), newest first. */
+  deliveries: LocalDeliveryDetail[];
+}
+
+/** The processor code `npm start` runs, and its last reload (`GET /_local/processor`). */
+export interface LocalProcessorState {
+  /** False when the processor runs in the pipeline's thread (tests with injected handlers). */
+  hotReload: boolean;
+  /** Grows by one per successful reload (1 at start). */
+  generation: number;
+  /** When the running code was loaded (ISO). */
+  loadedAt: string;
+  /** The file whose change caused the last reload attempt. */
+  changedFile?: string;
+  /** The last reload attempt failed; the previous code keeps running. */
+  lastReloadError?: LocalErrorSummary & { at: string; file?: string };
 }

@@ -34,7 +34,7 @@ describe('`npm start` as a user runs it', () => {
   it('prints the URLs and a send command that works, serves stats, and stops cleanly on Ctrl-C', async () => {
     // Prepare: the package.json start script, on a free port, without any AMT configured
     const amtFile = join(mkdtempSync(join(tmpdir(), 'npm-start-')), 'amt');
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--in-memory', '--dotenv', '/nonexistent/.env'], {
       cwd: ROOT,
       // The development token goes to a temporary file, never into this checkout's .local-data.
       env: { ...process.env, SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: amtFile, POWERTOOLS_LOG_LEVEL: 'WARN' },

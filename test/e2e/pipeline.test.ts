@@ -3,6 +3,7 @@ import { computeSignature } from '../../lambda/core/signature.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { errorDelivery, post, redelivery, stateDelivery, verifyDelivery } from './support.ts';
+import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 
 describe('local pipeline end to end (real HTTP, real emulators)', () => {
   let pipeline: LocalPipeline;
@@ -138,7 +139,12 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
     const unknown = await fetch(`${pipeline.url}/_local/deliveries/never-sent`);
 
     // Assess
-    expect([known.status, await known.json()]).toEqual([200, { eventId: delivery.eventId, status: 'COMPLETED' }]);
+    const body = (await known.json()) as LocalDeliveryStatus;
+    expect([known.status, { eventId: body.eventId, status: body.status }]).toEqual([200, { eventId: delivery.eventId, status: 'COMPLETED' }]);
+    // What the deliveries log adds: one attempt, no error.
+    expect(body.attempts).toHaveLength(1);
+    expect(body.attempts?.[0]?.error).toBeUndefined();
+    expect(body.lastError).toBeUndefined();
     expect(unknown.status).toBe(404);
   });
 });

@@ -71,6 +71,28 @@ describe('mergeSignals', () => {
     );
   });
 
+  it('lets a later-retrieved copy from the event credited with a value win in any order (found by the property above)', () => {
+    // Prepare: E1 first sets a=7 (retrieved at 1), E2 repeats 7 (retrieved at 2), E1 also carries 9 (retrieved at 3)
+    const e1 = [signal('a', 7, { oemUpdatedAt: 5, retrievedAt: 1 }), signal('a', 9, { oemUpdatedAt: 5, retrievedAt: 3 })];
+    const e2 = [signal('a', 7, { oemUpdatedAt: 5, retrievedAt: 2 })];
+    const merge = (order: [Signal[], string][]) =>
+      order.reduce<Record<string, StoredSignal>>((stored, [event, id]) => mergeSignals(stored, event, id).signals, {});
+
+    // Act
+    const e1First = merge([
+      [e1, 'E1'],
+      [e2, 'E2'],
+    ]);
+    const e2First = merge([
+      [e2, 'E2'],
+      [e1, 'E1'],
+    ]);
+
+    // Assess: the copy retrieved last (9) is kept both ways
+    expect(e1First.a?.body).toEqual({ value: 9 });
+    expect(values(e1First)).toEqual(values(e2First));
+  });
+
   it('reports the same thing when an event is merged again right after (a retry), and writes nothing', () => {
     fc.assert(
       fc.property(fc.array(realisticEventArb, { maxLength: 5 }), realisticEventArb, (earlier, event) => {

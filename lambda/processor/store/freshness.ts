@@ -89,7 +89,7 @@ export function mergeSignals(
     if (signal.meta.oemUpdatedAt !== undefined) next.oemUpdatedAt = signal.meta.oemUpdatedAt;
     if (signal.meta.retrievedAt !== undefined) next.retrievedAt = signal.meta.retrievedAt;
     const stored = signals[signal.code];
-    if (stored && stored.orderedAt === orderedAt && appliedByOf(stored) === eventId) {
+    if (isRetryOfTheCopyKept(stored, next, eventId)) {
       // A retry of the event that set this value: nothing to write, and the same report.
       result.applied.push(signal.code);
       continue;
@@ -115,6 +115,22 @@ export function mergeSignals(
     }
   }
   return result;
+}
+
+/**
+ * True when `next` comes again from the event credited with the stored value and cannot win
+ * against it: the merge would write nothing, so it reports `applied` as the first time did.
+ * A copy that would win (a later `retrievedAt`, a different value) takes the normal path, so the
+ * stored state never depends on arrival order.
+ */
+function isRetryOfTheCopyKept(stored: StoredSignal | undefined, next: StoredSignal, eventId: string): boolean {
+  return (
+    stored !== undefined &&
+    stored.orderedAt === next.orderedAt &&
+    appliedByOf(stored) === eventId &&
+    sameBody(stored.body, next.body) &&
+    compareOrder(next, stored) <= 0
+  );
 }
 
 function sameBody(a: Record<string, unknown>, b: Record<string, unknown>): boolean {

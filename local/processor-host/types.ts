@@ -1,0 +1,25 @@
+import type { ProcessorOutcome } from '../../lambda/processor/types/index.ts';
+import type { LocalErrorSummary, LocalProcessorState } from '../api/types.ts';
+import type { SqsBatchHandler } from '../poller.ts';
+
+/** One SQS record the processor finished, with what the local pipeline shows about it. */
+export interface LocalRecordOutcome extends ProcessorOutcome {
+  /** When the record finished (ISO). */
+  at: string;
+  /** SQS receive count of this attempt (1 on the first). */
+  attempt: number;
+  /** From the start of its batch to its outcome, ms. */
+  ms: number;
+  vehicleId?: string;
+  /** Why a `failed` record failed: the business handler's error, when it threw one. */
+  error?: LocalErrorSummary;
+}
+
+/** The processor as the poller calls it, wherever its code runs. */
+export interface ProcessorRuntime {
+  /** Lambda's SQS handler signature. */
+  invoke: SqsBatchHandler;
+  state(): LocalProcessorState;
+  /** Stops watching and ends a worker, after the batches in flight. */
+  close(): Promise<void>;
+}
