@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { serializeArchiveLine } from '../lambda/core/archive-record.ts';
 import { buildVehicleState } from '../bin/cli/sample-events.ts';
+import { serializeArchiveLine } from '../lambda/core/archive-record.ts';
 import { MONTH_SECONDS } from './constants.ts';
 import { BYTES_PER_GB, PRICES } from './prices.ts';
 import { round } from './stats.ts';
@@ -26,10 +26,15 @@ const COMPRESSION_SAMPLE = 500;
 export function archiveSettings(resources: readonly Resource[]): ArchiveSettings {
   const stream = resources.find((r) => r.Type === 'AWS::KinesisFirehose::DeliveryStream');
   const bucket = resources.find((r) => r.Type === 'AWS::S3::Bucket');
-  if (!stream || !bucket) return { enabled: false, retention_days: 0, infrequent_access_after_days: 0, buffering_interval_seconds: 0 };
-  const rule = ((bucket.Properties?.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? [])[0] ?? {};
+  if (!stream || !bucket)
+    return { enabled: false, retention_days: 0, infrequent_access_after_days: 0, buffering_interval_seconds: 0 };
+  const rule =
+    ((bucket.Properties?.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ??
+      [])[0] ?? {};
   const transitions = (rule.Transitions as Array<{ TransitionInDays: number }> | undefined) ?? [];
-  const hints = (stream.Properties?.ExtendedS3DestinationConfiguration as { BufferingHints?: { IntervalInSeconds?: number } }).BufferingHints;
+  const hints = (
+    stream.Properties?.ExtendedS3DestinationConfiguration as { BufferingHints?: { IntervalInSeconds?: number } }
+  ).BufferingHints;
   return {
     enabled: true,
     retention_days: Number(rule.ExpirationInDays ?? 0),
@@ -48,14 +53,33 @@ export function archiveSettings(resources: readonly Resource[]): ArchiveSettings
  * archiveRecordSizes(5120); // { line_bytes: 5470, billed_bytes: 10240, stored_bytes: 900 }
  * ```
  */
-export function archiveRecordSizes(bodyBytes: number): { line_bytes: number; billed_bytes: number; stored_bytes: number } {
+export function archiveRecordSizes(bodyBytes: number): {
+  line_bytes: number;
+  billed_bytes: number;
+  stored_bytes: number;
+} {
   const lines = Array.from({ length: COMPRESSION_SAMPLE }, (_v, i) => {
     const body = JSON.stringify(buildVehicleState({ signalCount: 1, minBytes: bodyBytes, vehicleId: `veh-${i % 50}` }));
-    return serializeArchiveLine({ eventId: `evt-${i}`, eventType: 'VEHICLE_STATE', deliveryId: `dlv-${i}`, route: 'data', receivedAt: 1_800_000_000_000 + i, body })!;
+    return serializeArchiveLine({
+      eventId: `evt-${i}`,
+      eventType: 'VEHICLE_STATE',
+      deliveryId: `dlv-${i}`,
+      route: 'data',
+      receivedAt: 1_800_000_000_000 + i,
+      body,
+    })!;
   });
   const lineBytes = lines.reduce((sum, line) => sum + line.length, 0) / lines.length;
-  const billed = lines.reduce((sum, line) => sum + Math.ceil(line.length / FIREHOSE_BILLING_STEP_BYTES) * FIREHOSE_BILLING_STEP_BYTES, 0) / lines.length;
-  return { line_bytes: Math.round(lineBytes), billed_bytes: Math.round(billed), stored_bytes: Math.round(gzipSync(Buffer.concat(lines)).length / lines.length) };
+  const billed =
+    lines.reduce(
+      (sum, line) => sum + Math.ceil(line.length / FIREHOSE_BILLING_STEP_BYTES) * FIREHOSE_BILLING_STEP_BYTES,
+      0,
+    ) / lines.length;
+  return {
+    line_bytes: Math.round(lineBytes),
+    billed_bytes: Math.round(billed),
+    stored_bytes: Math.round(gzipSync(Buffer.concat(lines)).length / lines.length),
+  };
 }
 
 /**
@@ -76,10 +100,16 @@ export function archiveCostLines(
   if (!archive.enabled) return [];
   const sizes = archiveRecordSizes(bodyBytes);
   const million = 1_000_000;
-  const standardDays = archive.infrequent_access_after_days > 0 ? Math.min(archive.infrequent_access_after_days, archive.retention_days) : archive.retention_days;
+  const standardDays =
+    archive.infrequent_access_after_days > 0
+      ? Math.min(archive.infrequent_access_after_days, archive.retention_days)
+      : archive.retention_days;
   const iaDays = archive.retention_days - standardDays;
   const gbStored = (million * sizes.stored_bytes) / BYTES_PER_GB;
-  const storage = gbStored * ((standardDays / DAYS_PER_MONTH) * PRICES.s3StandardGbMonth.usd + (iaDays / DAYS_PER_MONTH) * PRICES.s3InfrequentAccessGbMonth.usd);
+  const storage =
+    gbStored *
+    ((standardDays / DAYS_PER_MONTH) * PRICES.s3StandardGbMonth.usd +
+      (iaDays / DAYS_PER_MONTH) * PRICES.s3InfrequentAccessGbMonth.usd);
   return [
     line(
       'Firehose ingestion (archive)',

@@ -50,7 +50,12 @@ export function measuredCostInputs(figures: MeasuredFigures): MeasuredCostInputs
  */
 export function lastMeasuredFigures(resultsPath: string): { figures: MeasuredFigures; source: string } {
   if (existsSync(resultsPath)) {
-    const last = JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<{ generated_at: string; receiver: HotPathResult; processor: ProcessorBatchResult; e2e: { mean_batch_fill: number } }>;
+    const last = JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<{
+      generated_at: string;
+      receiver: HotPathResult;
+      processor: ProcessorBatchResult;
+      e2e: { mean_batch_fill: number };
+    }>;
     if (last.receiver && last.processor && last.e2e) {
       return {
         figures: { receiver: last.receiver, processor: last.processor, batch_fill: last.e2e.mean_batch_fill },
@@ -58,7 +63,9 @@ export function lastMeasuredFigures(resultsPath: string): { figures: MeasuredFig
       };
     }
   }
-  const reference = JSON.parse(readFileSync(new URL('./reference-inputs.json', import.meta.url), 'utf8')) as MeasuredFigures & { source: string };
+  const reference = JSON.parse(
+    readFileSync(new URL('./reference-inputs.json', import.meta.url), 'utf8'),
+  ) as MeasuredFigures & { source: string };
   return { figures: reference, source: `bench/reference-inputs.json (${reference.source})` };
 }
 
@@ -79,5 +86,9 @@ export function costReport(measured: MeasuredCostInputs, source: string): CostRe
       return [kind, { stack, ...costPerMillion({ ...measured, stack }) }];
     }),
   ) as CostReport['by_ingress'];
-  return { ...costPerMillion({ ...measured, stack: readStackSettings() }), by_ingress: byIngress, measured_inputs: source };
+  return {
+    ...costPerMillion({ ...measured, stack: readStackSettings() }),
+    by_ingress: byIngress,
+    measured_inputs: source,
+  };
 }

@@ -37,7 +37,12 @@ export function cheapestIngress(report: CostReport): IngressKind {
 export function renderCostMarkdown(report: CostReport): string {
   const doors = INGRESS_KINDS.map((kind) => [kind, report.by_ingress[kind]] as const);
   // Each door's own first line (what receives the request) first, then the shared lines in order.
-  const items = [...new Set([...doors.map(([, c]) => c.breakdown[0]!.item), ...doors.flatMap(([, c]) => c.breakdown.map((l) => l.item))])];
+  const items = [
+    ...new Set([
+      ...doors.map(([, c]) => c.breakdown[0]!.item),
+      ...doors.flatMap(([, c]) => c.breakdown.map((l) => l.item)),
+    ]),
+  ];
   const cell = (cost: IngressCost, item: string): string => {
     const line = cost.breakdown.find((l) => l.item === item);
     return line ? usd(line.usd) : '-';
@@ -47,15 +52,47 @@ export function renderCostMarkdown(report: CostReport): string {
   const out = [
     `**Cost per million events on AWS, by front door** (prices ${report.prices_as_of}; measured inputs: ${report.measured_inputs}; \`pipeline\` excludes the example vehicle-state store, marked *)`,
     '',
-    row('item', INGRESS_KINDS.map((k) => `\`${k}\``)),
-    row('---', INGRESS_KINDS.map(() => '---')),
-    ...items.map((item) => row(`${item}${example.has(item) ? ' *' : ''}`, doors.map(([, c]) => cell(c, item)))),
-    row('**pipeline**', doors.map(([, c]) => `**${usd(c.pipeline, 2)}**`)),
-    row('floor: the requests alone (front door, WAF, Lambda, SQS, DynamoDB idempotency)', doors.map(([, c]) => usd(c.floor, 2))),
-    row('**total** (with the example store)', doors.map(([, c]) => `**${usd(c.total, 2)}**`)),
-    row('low traffic, batches of one: pipeline / total', doors.map(([, c]) => `${usd(c.low_traffic.pipeline, 2)} / ${usd(c.low_traffic.total, 2)}`)),
-    row('fixed per month', doors.map(([, c]) => `$${usd(c.fixed_per_month_usd.total, 2)}`)),
-    row('KMS per month: AWS-managed keys / customer managed key (+ $1 key)', doors.map(([, c]) => `$${usd(c.kms_per_month_usd.aws_managed.usd_per_month, 2)} / $${usd(c.kms_per_month_usd.customer_managed.usd_per_month, 2)}`)),
+    row(
+      'item',
+      INGRESS_KINDS.map((k) => `\`${k}\``),
+    ),
+    row(
+      '---',
+      INGRESS_KINDS.map(() => '---'),
+    ),
+    ...items.map((item) =>
+      row(
+        `${item}${example.has(item) ? ' *' : ''}`,
+        doors.map(([, c]) => cell(c, item)),
+      ),
+    ),
+    row(
+      '**pipeline**',
+      doors.map(([, c]) => `**${usd(c.pipeline, 2)}**`),
+    ),
+    row(
+      'floor: the requests alone (front door, WAF, Lambda, SQS, DynamoDB idempotency)',
+      doors.map(([, c]) => usd(c.floor, 2)),
+    ),
+    row(
+      '**total** (with the example store)',
+      doors.map(([, c]) => `**${usd(c.total, 2)}**`),
+    ),
+    row(
+      'low traffic, batches of one: pipeline / total',
+      doors.map(([, c]) => `${usd(c.low_traffic.pipeline, 2)} / ${usd(c.low_traffic.total, 2)}`),
+    ),
+    row(
+      'fixed per month',
+      doors.map(([, c]) => `$${usd(c.fixed_per_month_usd.total, 2)}`),
+    ),
+    row(
+      'KMS per month: AWS-managed keys / customer managed key (+ $1 key)',
+      doors.map(
+        ([, c]) =>
+          `$${usd(c.kms_per_month_usd.aws_managed.usd_per_month, 2)} / $${usd(c.kms_per_month_usd.customer_managed.usd_per_month, 2)}`,
+      ),
+    ),
     row('Smartcar recipe, for comparison', [`${RECIPE.usdPerMillionLow} to ${RECIPE.usdPerMillionHigh}`, '', '']),
   ];
   const cheapest = cheapestIngress(report);

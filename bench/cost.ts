@@ -1,4 +1,4 @@
-import { SQS_CHUNK_BYTES, BYTES_PER_GB, PRICES, PRICES_AS_OF, PRICES_REGION } from './prices.ts';
+import { archiveCostLines, archiveFixedPerMonth } from './archive-cost.ts';
 import {
   ASSUMED_SQS_SEND_MS,
   IDLE_SQS_POLLERS,
@@ -7,8 +7,8 @@ import {
   MONTH_SECONDS,
   REFERENCE_EVENTS_PER_MONTH,
 } from './constants.ts';
-import { archiveCostLines, archiveFixedPerMonth } from './archive-cost.ts';
 import { kmsCost } from './kms-cost.ts';
+import { BYTES_PER_GB, PRICES, PRICES_AS_OF, PRICES_REGION, SQS_CHUNK_BYTES } from './prices.ts';
 import { round } from './stats.ts';
 import type { CostLine, CostResult, HotPathResult, ProcessorBatchResult, StackSettings } from './types.ts';
 
@@ -43,7 +43,11 @@ const MILLION = 1_000_000;
 export function costPerMillion(inputs: CostInputs): CostResult {
   const busy = lines(inputs, Math.min(inputs.batchFill, inputs.stack.batch_size), false);
   const quiet = lines(inputs, 1, true);
-  const total = (costLines: CostLine[]): number => round(costLines.reduce((sum, l) => sum + l.usd, 0), 3);
+  const total = (costLines: CostLine[]): number =>
+    round(
+      costLines.reduce((sum, l) => sum + l.usd, 0),
+      3,
+    );
   const pipeline = (costLines: CostLine[]): number => total(costLines.filter((l) => !l.example_store));
   const fixed = fixedPerMonth(inputs);
   const archive = total(busy.filter((l) => l.archive));
@@ -56,7 +60,13 @@ export function costPerMillion(inputs: CostInputs): CostResult {
     batch_fill: round(Math.min(inputs.batchFill, inputs.stack.batch_size), 2),
     breakdown: busy.map((l) => ({ ...l, usd: round(l.usd, 4) })),
     low_traffic: { total: total(quiet), pipeline: pipeline(quiet) },
-    fixed_per_month_usd: { total: round(fixed.reduce((sum, f) => sum + f.usd, 0), 2), breakdown: fixed },
+    fixed_per_month_usd: {
+      total: round(
+        fixed.reduce((sum, f) => sum + f.usd, 0),
+        2,
+      ),
+      breakdown: fixed,
+    },
     kms_per_month_usd: kmsCost(inputs.stack),
     assumptions: [
       `${PRICES_REGION} on-demand prices as of ${PRICES_AS_OF} (bench/prices.ts), no free tier.`,
@@ -93,7 +103,12 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
   const state = processor.dynamodb_per_event.vehicle_state;
   const door = FRONT_DOOR[stack.api_type];
   const kms = kmsCost(stack).current;
-  const line = (item: string, usd: number, basis: string, flags: { exampleStore?: boolean; request?: boolean } = {}): CostLine => ({
+  const line = (
+    item: string,
+    usd: number,
+    basis: string,
+    flags: { exampleStore?: boolean; request?: boolean } = {},
+  ): CostLine => ({
     item,
     usd,
     example_store: flags.exampleStore ?? false,
@@ -103,10 +118,23 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
   const request = { request: true };
   const optional: CostLine[] = [];
   if (stack.waf.web_acls > 0) {
-    optional.push(line('AWS WAF requests', MILLION * stack.waf.web_acls * PRICES.wafRequest.usd, `1 inspected request per event, ${PRICES.wafRequest.unit}`, request));
+    optional.push(
+      line(
+        'AWS WAF requests',
+        MILLION * stack.waf.web_acls * PRICES.wafRequest.usd,
+        `1 inspected request per event, ${PRICES.wafRequest.unit}`,
+        request,
+      ),
+    );
   }
   if (logBytesPerEvent.access > 0) {
-    optional.push(line('CloudWatch Logs: API access log', (MILLION * logBytesPerEvent.access * PRICES.logsIngestionGb.usd) / BYTES_PER_GB, `${logBytesPerEvent.access} B per request (the stack's format, typical values)`));
+    optional.push(
+      line(
+        'CloudWatch Logs: API access log',
+        (MILLION * logBytesPerEvent.access * PRICES.logsIngestionGb.usd) / BYTES_PER_GB,
+        `${logBytesPerEvent.access} B per request (the stack's format, typical values)`,
+      ),
+    );
   }
   return [
     line(door.item, MILLION * door.price.usd, `1 request per event, ${door.price.unit}`, request),
@@ -130,7 +158,12 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
     ),
     line('SQS ReceiveMessage', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`, request),
     line('SQS DeleteMessageBatch', invocations * PRICES.sqsRequest.usd, `1 per batch of ${round(fill, 2)}`, request),
-    line('Processor Lambda requests', invocations * PRICES.lambdaRequest.usd, `1 invocation per batch of ${round(fill, 2)}`, request),
+    line(
+      'Processor Lambda requests',
+      invocations * PRICES.lambdaRequest.usd,
+      `1 invocation per batch of ${round(fill, 2)}`,
+      request,
+    ),
     line(
       'Processor Lambda duration',
       invocations * (stack.processor_memory_mb / 1024) * (batchMs / 1000) * gbSecond,
@@ -138,13 +171,15 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
     ),
     line(
       'DynamoDB idempotency',
-      MILLION * (idem.write_units * PRICES.dynamoWriteRequestUnit.usd + idem.read_units * PRICES.dynamoReadRequestUnit.usd),
+      MILLION *
+        (idem.write_units * PRICES.dynamoWriteRequestUnit.usd + idem.read_units * PRICES.dynamoReadRequestUnit.usd),
       `${idem.writes} writes (${idem.write_units} WRU), ${idem.reads} reads per event`,
       request,
     ),
     line(
       'DynamoDB vehicle-state store (example handler)',
-      MILLION * (state.write_units * PRICES.dynamoWriteRequestUnit.usd + state.read_units * PRICES.dynamoReadRequestUnit.usd),
+      MILLION *
+        (state.write_units * PRICES.dynamoWriteRequestUnit.usd + state.read_units * PRICES.dynamoReadRequestUnit.usd),
       `${state.writes} writes (${state.write_units} WRU), ${state.reads} reads (${state.read_units} RRU) per event`,
       { exampleStore: true, request: true },
     ),
@@ -164,11 +199,14 @@ function lines(inputs: CostInputs, fill: number, quiet: boolean): CostLine[] {
       (MILLION * totalLogBytes * PRICES.logsStorageGbMonth.usd) / BYTES_PER_GB,
       `${round(totalLogBytes)} B per event`,
     ),
-    ...archiveCostLines(stack.archive, inputs.bodyBytes, (item, usd, basis) => ({ ...line(item, usd, basis), archive: true })),
+    ...archiveCostLines(stack.archive, inputs.bodyBytes, (item, usd, basis) => ({
+      ...line(item, usd, basis),
+      archive: true,
+    })),
     line(
       'KMS requests',
       kms.usd_per_month * (MILLION / REFERENCE_EVENTS_PER_MONTH),
-      `${kms.requests_per_month.toLocaleString('en-US')} a month with ${stack.encryption.customer_managed_keys > 0 ? 'the customer managed key' : 'AWS-managed keys (the secret\'s aws/secretsmanager)'}`,
+      `${kms.requests_per_month.toLocaleString('en-US')} a month with ${stack.encryption.customer_managed_keys > 0 ? 'the customer managed key' : "AWS-managed keys (the secret's aws/secretsmanager)"}`,
     ),
   ];
 }
@@ -214,7 +252,13 @@ function fixedPerMonth(inputs: CostInputs): Array<{ item: string; usd: number; b
         ]
       : []),
     ...(stack.encryption.customer_managed_keys > 0
-      ? [{ item: 'KMS customer managed key', usd: stack.encryption.customer_managed_keys * PRICES.kmsKeyMonth.usd, basis: `${stack.encryption.customer_managed_keys} key(s)` }]
+      ? [
+          {
+            item: 'KMS customer managed key',
+            usd: stack.encryption.customer_managed_keys * PRICES.kmsKeyMonth.usd,
+            basis: `${stack.encryption.customer_managed_keys} key(s)`,
+          },
+        ]
       : []),
     {
       item: 'SQS empty receives (idle polling)',

@@ -39,12 +39,17 @@ function valueSize(value: unknown): number {
   if (value === null || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (typeof value === 'number') {
-    const digits = String(Math.abs(value)).replace(/[.-]|e.*$/g, '').replace(/^0+/, '').length;
+    const digits = String(Math.abs(value))
+      .replace(/[.-]|e.*$/g, '')
+      .replace(/^0+/, '').length;
     return Math.ceil(Math.max(digits, 1) / 2) + 1;
   }
   if (Array.isArray(value)) return 3 + value.reduce<number>((sum, element) => sum + valueSize(element) + 1, 0);
   if (typeof value === 'object') {
-    return 3 + Object.entries(value).reduce((sum, [key, element]) => sum + Buffer.byteLength(key) + valueSize(element) + 1, 0);
+    return (
+      3 +
+      Object.entries(value).reduce((sum, [key, element]) => sum + Buffer.byteLength(key) + valueSize(element) + 1, 0)
+    );
   }
   return 0;
 }

@@ -41,7 +41,8 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
       if (WRITES.has(command)) usage.writes += 1;
       try {
         const result = await next(args);
-        const units = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
+        const units =
+          (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
         if (isRead) usage.read_units += units;
         else usage.write_units += units;
         return result;

@@ -1,15 +1,15 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../bin/cli/percentile.ts';
 import { defaultHandlers } from '../lambda/processor/handlers/index.ts';
 import type { EventHandlers } from '../lambda/processor/types/index.ts';
+import type { LocalStats } from '../local/api/types.ts';
 import { startPipeline } from '../local/pipeline.ts';
-import { percentile } from '../bin/cli/percentile.ts';
 import { END_TO_END } from './constants.ts';
 import type { LoadPlan, LoadReport } from './load-client.ts';
 import { captureOutput } from './output-capture.ts';
 import { mean, round, wallClockMs } from './stats.ts';
 import type { EndToEndResult } from './types.ts';
-import type { LocalStats } from '../local/api/types.ts';
 
 /** Cumulative counts before anything was sent. */
 const ZERO_STATS = { processedTotal: 0, duplicates: 0, dlq: 0 } as LocalStats;
@@ -60,7 +60,8 @@ export async function benchEndToEnd(options: { pauseProcessor?: boolean } = {}):
     const drained = (base: LocalStats, accepted: number): Promise<LocalStats> =>
       pipeline.waitFor(
         (s) =>
-          s.queued === 0 && s.processedTotal + s.duplicates + s.dlq - (base.processedTotal + base.duplicates + base.dlq) >= accepted,
+          s.queued === 0 &&
+          s.processedTotal + s.duplicates + s.dlq - (base.processedTotal + base.duplicates + base.dlq) >= accepted,
         END_TO_END.drainTimeoutMs,
       );
 

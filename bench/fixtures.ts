@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../lambda/core/constants.ts';
 import { buildVehicleState, signedHeaders } from '../bin/cli/sample-events.ts';
+import { ROUTES } from '../lambda/core/constants.ts';
 import { toHttpApiEvent } from '../local/http-event.ts';
 
 /** A signed delivery: its raw body and headers as Smartcar sends them. */
@@ -21,9 +21,7 @@ export interface SignedDelivery {
  * ```
  */
 export function signedVehicleState(amt: string, minBytes: number, vehicleId?: string): SignedDelivery {
-  const body = JSON.stringify(
-    buildVehicleState({ signalCount: 1, minBytes, ...(vehicleId ? { vehicleId } : {}) }),
-  );
+  const body = JSON.stringify(buildVehicleState({ signalCount: 1, minBytes, ...(vehicleId ? { vehicleId } : {}) }));
   return { body, headers: signedHeaders(body, amt) };
 }
 

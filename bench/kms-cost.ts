@@ -38,7 +38,11 @@ export function kmsCost(stack: StackSettings): KmsCost {
   const build = (cmk: boolean, e: EncryptionSettings): KmsCost['current'] => {
     const on = (count: number, onCmk: number): number => (cmk ? count : onCmk);
     const lines: KmsRequestLine[] = [
-      { item: 'Secrets Manager (GetSecretValue -> Decrypt)', requests: secretCalls, basis: `1 per AMT cache refresh (${stack.amt_cache_seconds} s), AWS-managed or not` },
+      {
+        item: 'Secrets Manager (GetSecretValue -> Decrypt)',
+        requests: secretCalls,
+        basis: `1 per AMT cache refresh (${stack.amt_cache_seconds} s), AWS-managed or not`,
+      },
       {
         item: 'SQS main queue (SendMessage / ReceiveMessage data keys)',
         requests: on(1, e.main_queue_on_cmk ? 1 : 0) * periods(e.sqs_data_key_reuse_seconds) * (2 * 1 + 1),
@@ -58,7 +62,9 @@ export function kmsCost(stack: StackSettings): KmsCost {
     if (e.s3_buckets > 0) {
       if (e.s3_buckets_on_cmk > e.s3_buckets_with_bucket_key) {
         // Without a Bucket Key S3 asks KMS once per object: model it before pricing it.
-        throw new Error('A bucket on the customer managed key has no S3 Bucket Key: its per-object KMS requests are not modelled');
+        throw new Error(
+          'A bucket on the customer managed key has no S3 Bucket Key: its per-object KMS requests are not modelled',
+        );
       }
       lines.push({
         item: 'S3 archive (S3 Bucket Key)',
@@ -84,27 +90,39 @@ export function kmsCost(stack: StackSettings): KmsCost {
 }
 
 /** Encryption facts of a template, for {@link kmsCost}. */
-export function encryptionSettings(resources: ReadonlyArray<{ Type: string; Properties?: Record<string, unknown> }>): EncryptionSettings {
+export function encryptionSettings(
+  resources: ReadonlyArray<{ Type: string; Properties?: Record<string, unknown> }>,
+): EncryptionSettings {
   const ofType = (type: string) => resources.filter((r) => r.Type === type);
   const queues = ofType('AWS::SQS::Queue');
   const mainQueue = queues.find((q) => q.Properties?.RedrivePolicy !== undefined);
   const tables = ofType('AWS::DynamoDB::Table');
   const groups = ofType('AWS::Logs::LogGroup');
   // Groups written on every event: the functions' and the API access log (not the WAF's blocked-only log).
-  const busy = groups.filter((g) => !String(g.Properties?.LogGroupName ?? '').startsWith('aws-waf-logs-') && !JSON.stringify(g.Properties?.LogGroupName ?? '').includes('Execution-Logs'));
+  const busy = groups.filter(
+    (g) =>
+      !String(g.Properties?.LogGroupName ?? '').startsWith('aws-waf-logs-') &&
+      !JSON.stringify(g.Properties?.LogGroupName ?? '').includes('Execution-Logs'),
+  );
   const buckets = ofType('AWS::S3::Bucket');
-  const onKms = (b: (typeof buckets)[number]) => JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('aws:kms');
-  const tableOnCmk = (t: (typeof tables)[number]) => (t.Properties?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined;
+  const onKms = (b: (typeof buckets)[number]) =>
+    JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('aws:kms');
+  const tableOnCmk = (t: (typeof tables)[number]) =>
+    (t.Properties?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined;
   return {
     customer_managed_keys: ofType('AWS::KMS::Key').length,
     main_queue_on_cmk: mainQueue?.Properties?.KmsMasterKeyId !== undefined,
-    sqs_data_key_reuse_seconds: Number(mainQueue?.Properties?.KmsDataKeyReusePeriodSeconds ?? SQS_DEFAULT_DATA_KEY_REUSE_SECONDS),
+    sqs_data_key_reuse_seconds: Number(
+      mainQueue?.Properties?.KmsDataKeyReusePeriodSeconds ?? SQS_DEFAULT_DATA_KEY_REUSE_SECONDS,
+    ),
     dynamodb_tables: tables.length,
     dynamodb_tables_on_cmk: tables.filter(tableOnCmk).length,
     busy_log_groups: busy.length,
     busy_log_groups_on_cmk: busy.filter((g) => g.Properties?.KmsKeyId !== undefined).length,
     s3_buckets: buckets.length,
     s3_buckets_on_cmk: buckets.filter(onKms).length,
-    s3_buckets_with_bucket_key: buckets.filter((b) => onKms(b) && JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('"BucketKeyEnabled":true')).length,
+    s3_buckets_with_bucket_key: buckets.filter(
+      (b) => onKms(b) && JSON.stringify(b.Properties?.BucketEncryption ?? '').includes('"BucketKeyEnabled":true'),
+    ).length,
   };
 }

@@ -6,9 +6,9 @@
  * `LoadReport` message out.
  */
 import { randomUUID } from 'node:crypto';
+import { buildVehicleState, signedHeaders } from '../bin/cli/sample-events.ts';
 import type { Delivery } from '../bin/cli/send-plan.ts';
 import { sendDeliveries } from '../bin/cli/send-run.ts';
-import { buildVehicleState, signedHeaders } from '../bin/cli/sample-events.ts';
 import { wallClockMs } from './stats.ts';
 
 /** What the parent asks for. */
@@ -46,11 +46,23 @@ function plan(options: LoadPlan): Delivery[] {
     const payload = buildVehicleState({ vehicleId: fleet[i % fleet.length]! });
     const eventId = payload.eventId as string;
     const original = Buffer.from(JSON.stringify(payload));
-    deliveries.push({ body: original, headers: signedHeaders(original, options.amt), eventId, duplicate: false, expect: 200 });
+    deliveries.push({
+      body: original,
+      headers: signedHeaders(original, options.amt),
+      eventId,
+      duplicate: false,
+      expect: 200,
+    });
     if (redeliverEvery > 0 && i % redeliverEvery === 0) {
       const meta = { ...(payload.meta as Record<string, unknown>), deliveryId: randomUUID(), deliveredAt: Date.now() };
       const retry = Buffer.from(JSON.stringify({ ...payload, meta }));
-      deliveries.push({ body: retry, headers: signedHeaders(retry, options.amt), eventId, duplicate: true, expect: 200 });
+      deliveries.push({
+        body: retry,
+        headers: signedHeaders(retry, options.amt),
+        eventId,
+        duplicate: true,
+        expect: 200,
+      });
     }
   }
   return deliveries;

@@ -30,7 +30,11 @@ export const PRICES = {
   },
   /** A Function URL adds no charge of its own: the invocation and its duration are the bill. */
   functionUrlRequest: { usd: 0, unit: 'request', source: 'https://aws.amazon.com/lambda/pricing/' },
-  wafRequest: { usd: 0.6 / 1e6, unit: 'request inspected (up to 1,500 WCU, default body size)', source: 'https://aws.amazon.com/waf/pricing/' },
+  wafRequest: {
+    usd: 0.6 / 1e6,
+    unit: 'request inspected (up to 1,500 WCU, default body size)',
+    source: 'https://aws.amazon.com/waf/pricing/',
+  },
   wafWebAclMonth: { usd: 5.0, unit: 'web ACL per month', source: 'https://aws.amazon.com/waf/pricing/' },
   /** Each rule and each managed rule group counts as one rule; the AWS baseline groups add no subscription fee. */
   wafRuleMonth: { usd: 1.0, unit: 'rule or rule group per month', source: 'https://aws.amazon.com/waf/pricing/' },
@@ -45,22 +49,58 @@ export const PRICES = {
     unit: 'standard queue request (each 64 KB chunk of a payload is one request)',
     source: 'https://aws.amazon.com/sqs/pricing/',
   },
-  secretsManagerApiCall: { usd: 0.05 / 1e4, unit: 'API call', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
-  secretsManagerSecretMonth: { usd: 0.4, unit: 'secret per month', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
+  secretsManagerApiCall: {
+    usd: 0.05 / 1e4,
+    unit: 'API call',
+    source: 'https://aws.amazon.com/secrets-manager/pricing/',
+  },
+  secretsManagerSecretMonth: {
+    usd: 0.4,
+    unit: 'secret per month',
+    source: 'https://aws.amazon.com/secrets-manager/pricing/',
+  },
   /** Standard log class. */
-  firehoseIngestionGb: { usd: 0.029, unit: 'GB ingested, Direct PUT (each record rounded up to 5 KB)', source: 'https://aws.amazon.com/firehose/pricing/' },
-  s3StandardGbMonth: { usd: 0.023, unit: 'GB-month, S3 Standard (first 50 TB)', source: 'https://aws.amazon.com/s3/pricing/' },
-  s3InfrequentAccessGbMonth: { usd: 0.0125, unit: 'GB-month, S3 Standard-IA', source: 'https://aws.amazon.com/s3/pricing/' },
+  firehoseIngestionGb: {
+    usd: 0.029,
+    unit: 'GB ingested, Direct PUT (each record rounded up to 5 KB)',
+    source: 'https://aws.amazon.com/firehose/pricing/',
+  },
+  s3StandardGbMonth: {
+    usd: 0.023,
+    unit: 'GB-month, S3 Standard (first 50 TB)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
+  s3InfrequentAccessGbMonth: {
+    usd: 0.0125,
+    unit: 'GB-month, S3 Standard-IA',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
   s3PutRequest: { usd: 0.005 / 1e3, unit: 'PUT request, S3 Standard', source: 'https://aws.amazon.com/s3/pricing/' },
-  s3TransitionToIaRequest: { usd: 0.01 / 1e3, unit: 'lifecycle transition request to Standard-IA', source: 'https://aws.amazon.com/s3/pricing/' },
+  s3TransitionToIaRequest: {
+    usd: 0.01 / 1e3,
+    unit: 'lifecycle transition request to Standard-IA',
+    source: 'https://aws.amazon.com/s3/pricing/',
+  },
   logsIngestionGb: { usd: 0.5, unit: 'GB ingested', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** Charged on compressed bytes; the model applies it to raw bytes for one month, an upper bound. */
   logsStorageGbMonth: { usd: 0.03, unit: 'GB-month archived', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   /** EMF lines cost no PutMetricData calls, but every metric series is billed per month (pro rata per hour). */
-  customMetricMonth: { usd: 0.3, unit: 'custom metric per month (first 10k)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
-  alarmMonth: { usd: 0.1, unit: 'standard-resolution alarm metric per month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  customMetricMonth: {
+    usd: 0.3,
+    unit: 'custom metric per month (first 10k)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  alarmMonth: {
+    usd: 0.1,
+    unit: 'standard-resolution alarm metric per month',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
   /** The first 3 dashboards of an account are free. */
-  dashboardMonth: { usd: 3.0, unit: 'dashboard per month (beyond 3 free)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  dashboardMonth: {
+    usd: 3.0,
+    unit: 'dashboard per month (beyond 3 free)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
   /** On-demand after the 50% cut of 2024-11-01 (AWS What's New, 2024-11-14). */
   dynamoWriteRequestUnit: {
     usd: 0.625 / 1e6,

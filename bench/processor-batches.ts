@@ -3,14 +3,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
+import { percentile } from '../bin/cli/percentile.ts';
+import { buildVehicleState } from '../bin/cli/sample-events.ts';
+import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { redactPersonalData } from '../lambda/processor/redact.ts';
-import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
-import { buildVehicleState } from '../bin/cli/sample-events.ts';
 import { createProcessorTables, startDynamo } from '../local/dynamo.ts';
 import { createLambdaContext } from '../local/lambda-context.ts';
 import { toSqsEvent } from '../local/sqs-event.ts';
-import { percentile } from '../bin/cli/percentile.ts';
 import { PROCESSOR_BATCHES } from './constants.ts';
 import { meterDynamo, perEvent } from './dynamo-meter.ts';
 import { emfSeries } from './emf.ts';
@@ -49,17 +49,23 @@ export async function benchProcessorBatches(batchSize: number): Promise<Processo
     });
     const vehicles = Array.from({ length: batchSize * PROCESSOR_BATCHES.warmupBatches }, () => randomUUID());
     let next = 0;
-    const nextBody = (): string => JSON.stringify(buildVehicleState({ vehicleId: vehicles[next++ % vehicles.length]! }));
+    const nextBody = (): string =>
+      JSON.stringify(buildVehicleState({ vehicleId: vehicles[next++ % vehicles.length]! }));
     const run = async (event: SQSEvent): Promise<number> => {
       const started = performance.now();
-      const response = await handler(event, createLambdaContext(SERVICE.PROCESSOR, PIPELINE_DEFAULTS.processorTimeoutSeconds));
+      const response = await handler(
+        event,
+        createLambdaContext(SERVICE.PROCESSOR, PIPELINE_DEFAULTS.processorTimeoutSeconds),
+      );
       const elapsed = performance.now() - started;
-      if (response.batchItemFailures.length > 0) throw new Error(`processor failed ${response.batchItemFailures.length} record(s)`);
+      if (response.batchItemFailures.length > 0)
+        throw new Error(`processor failed ${response.batchItemFailures.length} record(s)`);
       return elapsed;
     };
 
     // Warm-up touches every vehicle once, so the measured writes see steady-state item sizes.
-    for (let b = 0; b < PROCESSOR_BATCHES.warmupBatches; b++) await run(batch(Array.from({ length: batchSize }, nextBody)));
+    for (let b = 0; b < PROCESSOR_BATCHES.warmupBatches; b++)
+      await run(batch(Array.from({ length: batchSize }, nextBody)));
 
     meter.reset();
     capture.reset();
@@ -99,7 +105,10 @@ export async function benchProcessorBatches(batchSize: number): Promise<Processo
       single_record_mean_ms: round(mean(singleMs), 2),
       log_bytes_per_batch: round(logBytesPerBatch),
       log_bytes_single_record: round(logBytesSingle),
-      dynamodb_per_event: { idempotency: rounded(dynamodbPerEvent.idempotency), vehicle_state: rounded(dynamodbPerEvent.vehicle_state) },
+      dynamodb_per_event: {
+        idempotency: rounded(dynamodbPerEvent.idempotency),
+        vehicle_state: rounded(dynamodbPerEvent.vehicle_state),
+      },
       dynamodb_per_duplicate: rounded(duplicateUsage),
       metric_series: metricSeries,
     };

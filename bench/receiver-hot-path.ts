@@ -1,13 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { percentile } from '../bin/cli/percentile.ts';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts';
-import { percentile } from '../bin/cli/percentile.ts';
 import { BODY_SIZES, HOT_PATH } from './constants.ts';
-import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { emfSeries } from './emf.ts';
+import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { captureOutput } from './output-capture.ts';
 import { round } from './stats.ts';
 import type { HotPathResult, SizeResult } from './types.ts';

@@ -15,18 +15,50 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   const ratio = results.receiver.sizes['5KB'].ratio_p99;
   const logBytes = functionLogBytesPerEvent(results);
   return [
-    { name: 'Receiver p99 / floor at 5 KB', value: ratio, target: `<= ${TARGETS.receiverP99Ratio5KB}x`, met: ratio <= TARGETS.receiverP99Ratio5KB },
-    { name: 'Log + metric bytes per accepted event (both functions)', value: logBytes, target: `< ${TARGETS.logBytesPerEvent} B`, met: logBytes < TARGETS.logBytesPerEvent },
-    { name: 'Pipeline cost per million events', value: results.cost_per_million_usd.pipeline, target: `< $${TARGETS.pipelineUsdPerMillion}`, met: results.cost_per_million_usd.pipeline < TARGETS.pipelineUsdPerMillion },
+    {
+      name: 'Receiver p99 / floor at 5 KB',
+      value: ratio,
+      target: `<= ${TARGETS.receiverP99Ratio5KB}x`,
+      met: ratio <= TARGETS.receiverP99Ratio5KB,
+    },
+    {
+      name: 'Log + metric bytes per accepted event (both functions)',
+      value: logBytes,
+      target: `< ${TARGETS.logBytesPerEvent} B`,
+      met: logBytes < TARGETS.logBytesPerEvent,
+    },
+    {
+      name: 'Pipeline cost per million events',
+      value: results.cost_per_million_usd.pipeline,
+      target: `< $${TARGETS.pipelineUsdPerMillion}`,
+      met: results.cost_per_million_usd.pipeline < TARGETS.pipelineUsdPerMillion,
+    },
     {
       name: `Cheapest front door pipeline cost per million events (${cheapestIngress(results.cost_per_million_usd)})`,
       value: results.cost_per_million_usd.by_ingress[cheapestIngress(results.cost_per_million_usd)].pipeline,
       target: `< $${TARGETS.cheapestPipelineUsdPerMillion}`,
-      met: results.cost_per_million_usd.by_ingress[cheapestIngress(results.cost_per_million_usd)].pipeline < TARGETS.cheapestPipelineUsdPerMillion,
+      met:
+        results.cost_per_million_usd.by_ingress[cheapestIngress(results.cost_per_million_usd)].pipeline <
+        TARGETS.cheapestPipelineUsdPerMillion,
     },
-    { name: 'Receiver bundle (SDK external)', value: results.cold_start.receiver_bundle_bytes, target: `< ${TARGETS.receiverBundleBytes} B`, met: results.cold_start.receiver_bundle_bytes < TARGETS.receiverBundleBytes },
-    { name: 'Local e2e HTTP p99 at 50 concurrent', value: results.e2e.http_p99_ms, target: `< ${TARGETS.e2eHttpP99Ms} ms`, met: results.e2e.http_p99_ms < TARGETS.e2eHttpP99Ms },
-    { name: 'Lost events', value: results.e2e.lost, target: `= ${TARGETS.lost}`, met: results.e2e.lost === TARGETS.lost },
+    {
+      name: 'Receiver bundle (SDK external)',
+      value: results.cold_start.receiver_bundle_bytes,
+      target: `< ${TARGETS.receiverBundleBytes} B`,
+      met: results.cold_start.receiver_bundle_bytes < TARGETS.receiverBundleBytes,
+    },
+    {
+      name: 'Local e2e HTTP p99 at 50 concurrent',
+      value: results.e2e.http_p99_ms,
+      target: `< ${TARGETS.e2eHttpP99Ms} ms`,
+      met: results.e2e.http_p99_ms < TARGETS.e2eHttpP99Ms,
+    },
+    {
+      name: 'Lost events',
+      value: results.e2e.lost,
+      target: `= ${TARGETS.lost}`,
+      met: results.e2e.lost === TARGETS.lost,
+    },
   ];
 }
 

@@ -10,10 +10,10 @@ import { cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchColdStart } from './cold-start.ts';
 import { costReport, lastMeasuredFigures, measuredCostInputs } from './cost-by-ingress.ts';
+import { renderCostMarkdown } from './cost-report.ts';
 import { benchEndToEnd } from './end-to-end.ts';
 import { benchProcessorBatches } from './processor-batches.ts';
 import { benchReceiverHotPath } from './receiver-hot-path.ts';
-import { renderCostMarkdown } from './cost-report.ts';
 import { checkTargets, functionLogBytesPerEvent, renderMarkdown } from './report.ts';
 import { readStackSettings } from './stack-settings.ts';
 import { round } from './stats.ts';
@@ -36,7 +36,12 @@ function progress(message: string): void {
 async function main(): Promise<void> {
   if (process.argv.includes('--cost-only')) return costOnly();
   const started = performance.now();
-  const machine = { node: process.versions.node, cpus: cpus().length, platform: platform(), loadavg: loadavg().map((l) => round(l, 2)) };
+  const machine = {
+    node: process.versions.node,
+    cpus: cpus().length,
+    platform: platform(),
+    loadavg: loadavg().map((l) => round(l, 2)),
+  };
   progress('reading the stack settings (synth, no bundling)');
   const stack = readStackSettings();
   progress('receiver hot path');
@@ -80,8 +85,15 @@ async function costOnly(): Promise<void> {
   const { figures, source } = lastMeasuredFigures(RESULTS_PATH);
   progress(`cost model only, measured inputs from ${source}`);
   const cost = costReport(measuredCostInputs(figures), source);
-  const previous: Record<string, unknown> = existsSync(RESULTS_PATH) ? JSON.parse(await readFile(RESULTS_PATH, 'utf8')) : {};
-  const updated = { ...previous, cost_generated_at: new Date().toISOString(), stack: readStackSettings(), cost_per_million_usd: cost };
+  const previous: Record<string, unknown> = existsSync(RESULTS_PATH)
+    ? JSON.parse(await readFile(RESULTS_PATH, 'utf8'))
+    : {};
+  const updated = {
+    ...previous,
+    cost_generated_at: new Date().toISOString(),
+    stack: readStackSettings(),
+    cost_per_million_usd: cost,
+  };
   await writeFile(RESULTS_PATH, `${JSON.stringify(updated, null, 2)}\n`);
   process.stdout.write(`${renderCostMarkdown(cost)}\n\nWrote ${RESULTS_PATH} (cost keys)\n`);
 }

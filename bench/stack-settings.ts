@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildWebhookApp } from '../lib/webhook-app.ts';
 import { ENV, SERVICE } from '../lambda/core/constants.ts';
+import { buildWebhookApp } from '../lib/webhook-app.ts';
 import { archiveSettings } from './archive-cost.ts';
 import { encryptionSettings } from './kms-cost.ts';
 import type { StackSettings } from './types.ts';
@@ -44,10 +44,16 @@ export function readStackSettings(context: Record<string, unknown> = {}): StackS
   const synthesize = (ctx: Record<string, unknown>) => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...ctx }, builtinCloudFormationValidation: false });
     const built = buildWebhookApp(app);
-    return { stack: built, resources: Object.values(Template.fromStack(built).toJSON().Resources as Record<string, Resource>) };
+    return {
+      stack: built,
+      resources: Object.values(Template.fromStack(built).toJSON().Resources as Record<string, Resource>),
+    };
   };
   const { stack, resources } = synthesize(context);
-  const withCmk = context.encryptionKey === undefined || context.encryptionKey === 'aws-managed' ? synthesize({ ...context, encryptionKey: 'create' }).resources : resources;
+  const withCmk =
+    context.encryptionKey === undefined || context.encryptionKey === 'aws-managed'
+      ? synthesize({ ...context, encryptionKey: 'create' }).resources
+      : resources;
   const ofType = (type: string): Resource[] => resources.filter((r) => r.Type === type);
   const fn = (service: string): Record<string, unknown> => {
     const match = ofType('AWS::Lambda::Function').find((r) => {
@@ -66,7 +72,8 @@ export function readStackSettings(context: Record<string, unknown> = {}): StackS
     ofType('AWS::ApiGateway::RestApi').length > 0 && ('REST' as const),
     ofType('AWS::Lambda::Url').length > 0 && ('FUNCTION_URL' as const),
   ].filter((d) => d !== false);
-  if (doors.length !== 1) throw new Error(`Expected exactly one front door in the template, found ${doors.join(', ') || 'none'}`);
+  if (doors.length !== 1)
+    throw new Error(`Expected exactly one front door in the template, found ${doors.join(', ') || 'none'}`);
   const architecture = (receiver.Architectures as string[] | undefined)?.[0] ?? 'x86_64';
   const acls = ofType('AWS::WAFv2::WebACL');
   return {
@@ -103,7 +110,9 @@ function alarmMetricCount(alarm: Resource): number {
 
 function accessLogLineBytes(resources: readonly Resource[]): number {
   const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage' || r.Type === 'AWS::ApiGateway::Stage');
-  const settings = (stage?.Properties?.AccessLogSettings ?? stage?.Properties?.AccessLogSetting) as { Format?: string } | undefined;
+  const settings = (stage?.Properties?.AccessLogSettings ?? stage?.Properties?.AccessLogSetting) as
+    | { Format?: string }
+    | undefined;
   if (!settings?.Format) return 0;
   // Unknown variables (error messages, mostly empty on success) are sized as "-".
   const line = settings.Format.replace(/\$context\.[A-Za-z.]+/g, (name) => TYPICAL_CONTEXT[name] ?? '-');

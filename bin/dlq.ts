@@ -9,7 +9,7 @@ import { LOCAL_ADDRESS, LOCAL_PATHS, PORT_ENV } from '../local/api/constants.ts'
 import { queueDepth } from '../local/api/sqs-client.ts';
 import { intOption, urlOption } from './cli/args.ts';
 import { type LastError, withLastErrors } from './cli/dlq-errors.ts';
-import { peekDlq, purgeDlq, redriveDlq, type DlqEntry, type RedriveFilter } from './cli/dlq-operations.ts';
+import { type DlqEntry, peekDlq, purgeDlq, type RedriveFilter, redriveDlq } from './cli/dlq-operations.ts';
 import { resolveTarget, type TargetSpec } from './cli/dlq-target.ts';
 import { UsageError } from './cli/errors.ts';
 import { localPipelineUrl } from './cli/local-address.ts';
@@ -97,7 +97,9 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
           return 0;
         }
-        process.stdout.write(`${target.description}: ${entries.length} message(s) in the DLQ\n${formatTable(entries, Boolean(target.lastErrors))}`);
+        process.stdout.write(
+          `${target.description}: ${entries.length} message(s) in the DLQ\n${formatTable(entries, Boolean(target.lastErrors))}`,
+        );
         if (!target.lastErrors && entries.length > 0) {
           process.stdout.write("Add --errors to look up each message's last error in the processor's log group.\n");
         }
@@ -116,15 +118,22 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         if (result.moved === 0 && (filter.eventIds || filter.eventType)) {
-          process.stdout.write(`No DLQ message matches ${describeFilter(filter)}: nothing moved; ${result.kept} message(s) left in the DLQ (npm run dlq -- list shows them).\n`);
+          process.stdout.write(
+            `No DLQ message matches ${describeFilter(filter)}: nothing moved; ${result.kept} message(s) left in the DLQ (npm run dlq -- list shows them).\n`,
+          );
           return 1;
         }
-        process.stdout.write(`Moved ${result.moved} message(s) back to the main queue; ${result.kept} left in the DLQ.\n`);
+        process.stdout.write(
+          `Moved ${result.moved} message(s) back to the main queue; ${result.kept} left in the DLQ.\n`,
+        );
         return 0;
       }
       default: {
         const count = await queueDepth(target.sqs, target.deadLetterQueueUrl);
-        if (!values.yes && !(await confirm(`Delete all ${count} message(s) in the DLQ of ${target.description}? [y/N] `))) {
+        if (
+          !values.yes &&
+          !(await confirm(`Delete all ${count} message(s) in the DLQ of ${target.description}? [y/N] `))
+        ) {
           process.stdout.write('Nothing deleted.\n');
           return 1;
         }
@@ -152,13 +161,16 @@ function targetSpec(values: {
   if ([values.local, values.stack, explicit].filter(Boolean).length > 1) {
     throw new UsageError('Pass one target: --local, --stack, or --queue-url with --dlq-url');
   }
-  if (values['log-group'] && !explicit) throw new UsageError('--log-group goes with --queue-url/--dlq-url (a --stack names its own)');
-  if (values.stack) return { kind: 'stack', stackName: values.stack, ...region, ...(values.errors ? { errors: true } : {}) };
+  if (values['log-group'] && !explicit)
+    throw new UsageError('--log-group goes with --queue-url/--dlq-url (a --stack names its own)');
+  if (values.stack)
+    return { kind: 'stack', stackName: values.stack, ...region, ...(values.errors ? { errors: true } : {}) };
   if (explicit) {
     if (!values['queue-url'] || !values['dlq-url']) throw new UsageError('--queue-url and --dlq-url go together');
     urlOption(values['queue-url'], '--queue-url');
     urlOption(values['dlq-url'], '--dlq-url');
-    if (values.errors && !values['log-group']) throw new UsageError("--errors with --queue-url/--dlq-url needs --log-group NAME (the processor's log group)");
+    if (values.errors && !values['log-group'])
+      throw new UsageError("--errors with --queue-url/--dlq-url needs --log-group NAME (the processor's log group)");
     return {
       kind: 'explicit',
       queueUrl: values['queue-url'],
@@ -190,7 +202,14 @@ async function confirm(question: string): Promise<boolean> {
 
 function formatTable(entries: ReadonlyArray<DlqEntry & { lastError?: LastError }>, withErrors: boolean): string {
   if (entries.length === 0) return '';
-  const header = ['EVENT TYPE', 'EVENT ID', 'VEHICLE', 'RECEIVES', 'RECEIVED AT', ...(withErrors ? ['LAST ERROR'] : [])];
+  const header = [
+    'EVENT TYPE',
+    'EVENT ID',
+    'VEHICLE',
+    'RECEIVES',
+    'RECEIVED AT',
+    ...(withErrors ? ['LAST ERROR'] : []),
+  ];
   const rows = entries.map((e) => [
     e.eventType,
     e.eventId,
@@ -201,7 +220,14 @@ function formatTable(entries: ReadonlyArray<DlqEntry & { lastError?: LastError }
     ...(withErrors ? [e.lastError ? `${e.lastError.name}: ${e.lastError.message}`.replace(/\s+/g, ' ') : '-'] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return `${[header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${[header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 runCli(`dlq ${process.argv[2] ?? ''}`, USAGE, () => main(process.argv.slice(2)));

@@ -9,7 +9,7 @@ import { LOCAL_ADDRESS } from '../local/api/constants.ts';
 import { intOption } from './cli/args.ts';
 import { UsageError } from './cli/errors.ts';
 import { type ReplayCounts, type ReplaySummary, runReplay } from './cli/replay-run.ts';
-import { resolveReplayTarget, type ReplayTargetSpec } from './cli/replay-target.ts';
+import { type ReplayTargetSpec, resolveReplayTarget } from './cli/replay-target.ts';
 import { runCli } from './cli/run-cli.ts';
 
 const DEFAULT_LOCAL_URL = `http://${LOCAL_ADDRESS.host}:${LOCAL_ADDRESS.port}`;
@@ -84,12 +84,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (Boolean(values.stack) === Boolean(values.local)) throw new UsageError('Pass one target: --stack NAME or --local [URL]');
+  if (Boolean(values.stack) === Boolean(values.local))
+    throw new UsageError('Pass one target: --stack NAME or --local [URL]');
   const from = timeOption(values.from, '--from');
   const to = timeOption(values.to, '--to');
   if (to <= from) throw new UsageError('--to must be after --from');
   const rate = intOption(values.rate, '--rate', { default: DEFAULT_RATE, min: 1, max: 3_000 });
-  const lateHours = intOption(values['late-hours'], '--late-hours', { default: DEFAULT_LATE_HOURS, min: 0, max: 24 * 14 });
+  const lateHours = intOption(values['late-hours'], '--late-hours', {
+    default: DEFAULT_LATE_HOURS,
+    min: 0,
+    max: 24 * 14,
+  });
   const spec: ReplayTargetSpec = values.stack
     ? { kind: 'stack', stackName: values.stack, ...(values.region ? { region: values.region } : {}) }
     : { kind: 'local', url: values.local! };
@@ -129,13 +134,16 @@ async function main(argv: string[]): Promise<number> {
 
 /** `--local` may stand alone: it then means the default local URL. */
 function withLocalDefault(argv: string[]): string[] {
-  return argv.flatMap((arg, i) => (arg === '--local' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? [arg, DEFAULT_LOCAL_URL] : [arg]));
+  return argv.flatMap((arg, i) =>
+    arg === '--local' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? [arg, DEFAULT_LOCAL_URL] : [arg],
+  );
 }
 
 function timeOption(value: string | undefined, name: string): number {
   if (!value) throw new UsageError(`${name} is required (ISO 8601 with a zone, e.g. 2026-12-01T08:00Z)`);
   const ms = Date.parse(value);
-  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(ms)) throw new UsageError(`${name} must be ISO 8601 with a zone (e.g. 2026-12-01T08:00Z), got "${value}"`);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(ms))
+    throw new UsageError(`${name} must be ISO 8601 with a zone (e.g. 2026-12-01T08:00Z), got "${value}"`);
   return ms;
 }
 
@@ -176,7 +184,8 @@ function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
   ];
   if (summary.unreadable.length > 0) {
     lines.push(`  UNREADABLE ${summary.unreadable.length} (these deliveries were not replayed):`);
-    for (const part of summary.unreadable) lines.push(`    ${part.key}${part.line ? ` line ${part.line}` : ''}: ${part.reason}`);
+    for (const part of summary.unreadable)
+      lines.push(`    ${part.key}${part.line ? ` line ${part.line}` : ''}: ${part.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

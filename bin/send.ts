@@ -12,7 +12,7 @@ import { choiceOption, fileOption, intOption, numberOption } from './cli/args.ts
 import { UsageError } from './cli/errors.ts';
 import { runCli } from './cli/run-cli.ts';
 import { buildPayload, planDeliveries, type SendKind } from './cli/send-plan.ts';
-import { sendDeliveries, summarize, type DeliveryResult } from './cli/send-run.ts';
+import { type DeliveryResult, sendDeliveries, summarize } from './cli/send-run.ts';
 import { resolveSendUrl } from './cli/send-target.ts';
 
 const USAGE = `Usage: npm run send -- [verify|state|error] [options]
@@ -108,13 +108,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`Expected at most one event kind, got: ${positionals.join(' ')}`);
-  const kind = choiceOption(positionals[0], 'the event kind', ['verify', 'state', 'error'] as const, 'state') as SendKind;
+  const kind = choiceOption(
+    positionals[0],
+    'the event kind',
+    ['verify', 'state', 'error'] as const,
+    'state',
+  ) as SendKind;
   const payload = {
     kind,
-    ...(values.variant ? { variant: choiceOption(values.variant, '--variant', ['reference', 'captured'] as const, 'reference') } : {}),
+    ...(values.variant
+      ? { variant: choiceOption(values.variant, '--variant', ['reference', 'captured'] as const, 'reference') }
+      : {}),
     ...(values.test ? { mode: 'TEST' as const } : {}),
     ...(values.vehicle ? { vehicleId: values.vehicle } : {}),
-    ...(values.signals ? { signalCount: intOption(values.signals, '--signals', { default: 12, min: 0, max: 10_000 }) } : {}),
+    ...(values.signals
+      ? { signalCount: intOption(values.signals, '--signals', { default: 12, min: 0, max: 10_000 }) }
+      : {}),
     ...(values.soc ? { stateOfCharge: intOption(values.soc, '--soc', { default: 78, min: 0, max: 100 }) } : {}),
     ...(values.resolved ? { errorState: 'RESOLVED' as const } : {}),
     ...(values.challenge ? { challenge: values.challenge } : {}),
@@ -126,7 +135,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const file = fileOption(values.file, '--file');
-  const url = await resolveSendUrl({ url: values.url, stack: values.stack, region: values.region, errorRoute: Boolean(values['error-route']) });
+  const url = await resolveSendUrl({
+    url: values.url,
+    stack: values.stack,
+    region: values.region,
+    errorRoute: Boolean(values['error-route']),
+  });
   const found = requireAmt({ explicit: values.amt, envFile: values.dotenv });
 
   const deliveries = planDeliveries({
@@ -137,7 +151,9 @@ async function main(argv: string[]): Promise<number> {
     count: intOption(values.count, '--count', { default: 1, min: 1, max: 100_000 }),
     duplicateRate: numberOption(values['duplicate-rate'], '--duplicate-rate', { default: 0, min: 0, max: 1 }),
     badSignature: Boolean(values['bad-signature']),
-    ...(values['expect-status'] ? { expectStatus: intOption(values['expect-status'], '--expect-status', { default: 200, min: 100, max: 599 }) } : {}),
+    ...(values['expect-status']
+      ? { expectStatus: intOption(values['expect-status'], '--expect-status', { default: 200, min: 100, max: 599 }) }
+      : {}),
   });
   const concurrency = intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 });
   const timeoutMs = intOption(values.timeout, '--timeout', { default: 10_000, min: 1 });
@@ -163,7 +179,11 @@ async function main(argv: string[]): Promise<number> {
 
 function describeResult(result: DeliveryResult): string {
   const { delivery } = result;
-  const what = [delivery.eventType ?? 'body', delivery.eventId ? `eventId=${delivery.eventId}` : '', delivery.duplicate ? '(redelivery)' : '']
+  const what = [
+    delivery.eventType ?? 'body',
+    delivery.eventId ? `eventId=${delivery.eventId}` : '',
+    delivery.duplicate ? '(redelivery)' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const status = result.status ?? '---';

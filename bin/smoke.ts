@@ -8,4 +8,6 @@ import { runCli } from './cli/run-cli.ts';
 import { SMOKE_USAGE, smokeCommand } from './cli/smoke-command.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-runCli('smoke', SMOKE_USAGE, () => smokeCommand(process.argv.slice(2), { write: (text) => process.stdout.write(text) }));
+runCli('smoke', SMOKE_USAGE, () =>
+  smokeCommand(process.argv.slice(2), { write: (text) => process.stdout.write(text) }),
+);

@@ -51,9 +51,15 @@ export function eventTypeMetric(
   eventType: EventTypeName,
   options: MetricOptions = {},
 ): Metric {
-  return serviceMetric(namespace, service, metricName, { label: `${metricName} ${eventType}`, ...options }, {
-    [EVENT_TYPE_DIMENSION]: eventType,
-  });
+  return serviceMetric(
+    namespace,
+    service,
+    metricName,
+    { label: `${metricName} ${eventType}`, ...options },
+    {
+      [EVENT_TYPE_DIMENSION]: eventType,
+    },
+  );
 }
 
 /**
@@ -76,7 +82,9 @@ export function vehicleErrorShare(namespace: string, minEvents: number): MathExp
       eventTypeMetric(namespace, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, eventType, { period }),
     ]),
   );
-  const total = Object.keys(received).map((id) => `FILL(${id}, 0)`).join(' + ');
+  const total = Object.keys(received)
+    .map((id) => `FILL(${id}, 0)`)
+    .join(' + ');
   const errors = shareMetricId('VEHICLE_ERROR');
   return new MathExpression({
     // At least one event, so the division is always defined.

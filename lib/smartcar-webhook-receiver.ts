@@ -107,14 +107,20 @@ export class SmartcarWebhookReceiver extends Construct {
   public constructor(scope: Construct, id: string, props: SmartcarWebhookReceiverProps = {}) {
     super(scope, id);
     // Props checked first, by the settings table's parser (the same errors as `cdk synth -c`).
-    const settings = parseSettings(Object.fromEntries(CONTEXT_KEYS.filter((k) => k !== 'stage').map((k) => [k, props[k]])));
+    const settings = parseSettings(
+      Object.fromEntries(CONTEXT_KEYS.filter((k) => k !== 'stage').map((k) => [k, props[k]])),
+    );
     const { stackName } = Stack.of(this);
     const name = id.replace(/[^A-Za-z0-9_-]/g, '-');
     this.metricsNamespace = props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE}/${stackName}/${name}`;
     const ingressKind = settings.ingress ?? DEFAULT_INGRESS;
     const { removalPolicy, logLevel, logRetentionDays: logRetention } = settings;
 
-    this.encryption = new PipelineKey(this, 'Encryption', { setting: settings.encryptionKey, removalPolicy, aliasName: `${stackName}/${name}` });
+    this.encryption = new PipelineKey(this, 'Encryption', {
+      setting: settings.encryptionKey,
+      removalPolicy,
+      aliasName: `${stackName}/${name}`,
+    });
     const encryptionKey = this.encryption.key;
     // Every log group of the pipeline, the front doors' included, and any a later construct adds.
     if (encryptionKey) Aspects.of(this).add(new EncryptLogGroups(encryptionKey));

@@ -35,4 +35,3 @@ export const LOCAL_DEFAULTS = {
   /** Largest request body the local server accepts, like API Gateway's 10 MB payload limit. */
   maxRequestBytes: 10 * 1024 * 1024,
 } as const;
-

@@ -3,12 +3,12 @@ import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
   type KeySchemaElement,
-  type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../lambda/core/constants.ts';
 import type { SdkClientConnection } from '../lambda/core/sdk-client.ts';
@@ -161,7 +161,10 @@ async function createTable(
   keys: ReadonlyArray<{ name: string; type: 'HASH' | 'RANGE' }>,
 ): Promise<void> {
   const KeySchema: KeySchemaElement[] = keys.map((key) => ({ AttributeName: key.name, KeyType: key.type }));
-  const AttributeDefinitions: AttributeDefinition[] = keys.map((key) => ({ AttributeName: key.name, AttributeType: 'S' }));
+  const AttributeDefinitions: AttributeDefinition[] = keys.map((key) => ({
+    AttributeName: key.name,
+    AttributeType: 'S',
+  }));
   try {
     await client.send(
       new CreateTableCommand({ TableName: tableName, KeySchema, AttributeDefinitions, BillingMode: 'PAY_PER_REQUEST' }),

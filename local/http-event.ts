@@ -29,14 +29,24 @@ const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|xml|javascript)\b|applica
  * const result = await receiverHandler(event, context);
  * ```
  */
-export function toHttpApiEvent(request: LocalHttpRequest, routeKey: string, domainName: string): APIGatewayProxyEventV2 {
+export function toHttpApiEvent(
+  request: LocalHttpRequest,
+  routeKey: string,
+  domainName: string,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i]!.toLowerCase();
     const value = request.rawHeaders[i + 1]!;
     if (name === 'cookie') {
-      cookies = [...(cookies ?? []), ...value.split(';').map((c) => c.trim()).filter(Boolean)];
+      cookies = [
+        ...(cookies ?? []),
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      ];
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { toHttpApiEvent } from './http-event.ts';
-import { LOCAL_ADDRESS } from './api/constants.ts';
 import { isLoopbackHost } from './loopback-guard.ts';
 
 /** A request to the local tooling (console, `/_local/*`), body read. */
@@ -84,7 +84,9 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (!isLoopbackHost(req.headers.host, port)) {
-      return sendJson(res, 403, { message: `Forbidden: use http://${LOCAL_ADDRESS.host}:${port} or http://localhost:${port}` });
+      return sendJson(res, 403, {
+        message: `Forbidden: use http://${LOCAL_ADDRESS.host}:${port} or http://localhost:${port}`,
+      });
     }
     const json = options.getJson?.[path];
     if (method === 'GET' && json) return sendJson(res, 200, await json());
@@ -159,7 +161,8 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResul
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);

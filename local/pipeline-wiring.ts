@@ -1,34 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
+import { queueSettings } from '../lambda/core/queue-settings.ts';
 import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
-import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
-import { queueSettings } from '../lambda/core/queue-settings.ts';
 import { generateDevAmt } from './api/amt.ts';
-import { LOCAL_DEFAULTS } from './constants.ts';
+import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
+import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
+import { archiveDirOf } from './archive-wiring.ts';
 import { createConsoleApi } from './console/console-api.ts';
 import { createDeliveryLog } from './console/delivery-log.ts';
 import { createDeliveryRecorder } from './console/delivery-recorder.ts';
 import { createMetricSeriesStore } from './console/metric-series.ts';
+import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
 import type { EmulatorHost } from './emulator-host/types.ts';
-import { startLocalHttpServer, type LocalHttpServer } from './http-server.ts';
+import { type LocalHttpServer, startLocalHttpServer } from './http-server.ts';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 import { createPoller } from './poller.ts';
 import { createLocalLogger, createLocalMetrics } from './powertools.ts';
 import { startProcessorRuntime } from './processor-host/start-runtime.ts';
-import { readJsonFile, writeJsonFile } from './json-file.ts';
 import { restoreQueues, saveQueues } from './queue-snapshot.ts';
 import { createPipelineQueues } from './sqs.ts';
-import { archiveDirOf } from './archive-wiring.ts';
 import { createStatsCollector } from './stats.ts';
 import { createProcessorLineSorter, formatDeliveryLine, formatRecordLine, formatReload } from './terminal-output.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
-import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
-import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
-import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /**
  * Wires the pipeline's own thread around a running emulator host: queues and tables, the HTTP
@@ -125,7 +125,11 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         deliveries.addOutcome(outcome);
         write(formatRecordLine(outcome, queueConfig.maxReceiveCount));
       },
-      onLine: createProcessorLineSorter({ verbose: options.verbose ?? false, write: options.output ?? ((text) => process.stdout.write(text)), onEmf: (emf) => charts.addEmf(emf) }),
+      onLine: createProcessorLineSorter({
+        verbose: options.verbose ?? false,
+        write: options.output ?? ((text) => process.stdout.write(text)),
+        onEmf: (emf) => charts.addEmf(emf),
+      }),
       onEmf: (emf) => charts.addEmf(emf),
       onReload: (report) => write(formatReload(report)),
     });
@@ -133,7 +137,12 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     if (snapshotFile) {
       // Runs once the poller has stopped (cleanups run last first), before the emulators close.
       cleanups.push(async () => {
-        const saved = await saveQueues(adminSqs, queues, snapshotFile, (queueConfig.visibilityTimeoutSeconds + 1) * 1000);
+        const saved = await saveQueues(
+          adminSqs,
+          queues,
+          snapshotFile,
+          (queueConfig.visibilityTimeoutSeconds + 1) * 1000,
+        );
         if (deliveriesFile) await writeJsonFile(deliveriesFile, deliveries.snapshot());
         write(`Saved ${saved.main} queued and ${saved.dlq} DLQ message(s) to ${snapshotFile}\n`);
       });
@@ -172,7 +181,10 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     timer.unref();
     cleanups.push(async () => clearInterval(timer));
 
-    const readStatus = createIdempotencyStatusReader({ dynamodb: adminDynamo, tableName: LOCAL_DEFAULTS.idempotencyTableName });
+    const readStatus = createIdempotencyStatusReader({
+      dynamodb: adminDynamo,
+      tableName: LOCAL_DEFAULTS.idempotencyTableName,
+    });
     const consoleToken = randomBytes(16).toString('hex');
     let endpoints: LocalEndpoints | undefined;
     const http: LocalHttpServer = await startLocalHttpServer({
@@ -191,7 +203,12 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
         readStatus,
         processor: () => processor.state(),
         metrics: () => charts.charts(),
-        dlq: { sqs: adminSqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, supportsMoveTask: false },
+        dlq: {
+          sqs: adminSqs,
+          queueUrl: queues.queueUrl,
+          deadLetterQueueUrl: queues.deadLetterQueueUrl,
+          supportsMoveTask: false,
+        },
         send: () => ({ amt, url: http.url }),
       }),
       logger: localLogger,
@@ -230,7 +247,9 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           const current = await refreshStats();
           if (predicate(current)) return current;
           if (Date.now() >= deadline) {
-            throw new Error(`Timed out after ${timeoutMs} ms waiting for the pipeline; last stats: ${JSON.stringify(current)}`);
+            throw new Error(
+              `Timed out after ${timeoutMs} ms waiting for the pipeline; last stats: ${JSON.stringify(current)}`,
+            );
           }
           await sleep(100);
         }

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOCAL_ADDRESS } from './api/constants.ts';
 import { startEmulatorHost } from './emulator-host/start-emulator-host.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
-import { LOCAL_ADDRESS } from './api/constants.ts';
 
 /**
  * Starts the whole pipeline on loopback: the HTTP API stand-in in front of the **same receiver

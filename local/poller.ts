@@ -1,18 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
+import { LOCAL_REGION } from './api/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { toSqsEvent } from './sqs-event.ts';
 import type { Poller } from './types.ts';
-import { LOCAL_REGION } from './api/constants.ts';
 
 /** How much longer than the invocation timeout an abandoned run keeps its idempotency lock. */
 const ABANDONED_RUN_LOCK_FACTOR = 2;
@@ -97,7 +92,10 @@ export function createPoller(options: PollerOptions): Poller {
     const context = createLambdaContext(functionName, timeoutSeconds * ABANDONED_RUN_LOCK_FACTOR);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BatchAbandoned(`invocation timed out after ${timeoutSeconds} s`)), timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new BatchAbandoned(`invocation timed out after ${timeoutSeconds} s`)),
+        timeoutSeconds * 1000,
+      );
     });
     try {
       const response = await Promise.race([options.handler(event, context), timeout]);
@@ -121,10 +119,14 @@ export function createPoller(options: PollerOptions): Poller {
       .filter((m) => m.MessageId && succeeded.has(m.MessageId))
       .map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
     if (entries.length === 0) return;
-    const result = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    const result = await options.sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }),
+    );
     if (result.Failed?.length) {
       // The message comes back after the visibility timeout; idempotency makes that harmless.
-      logger.warn('Some processed messages could not be deleted and will be redelivered', { failed: result.Failed.length });
+      logger.warn('Some processed messages could not be deleted and will be redelivered', {
+        failed: result.Failed.length,
+      });
     }
   }
 
@@ -152,7 +154,8 @@ export function createPoller(options: PollerOptions): Poller {
         await remove(messages, succeeded);
       } catch (error) {
         if (signal.aborted) return;
-        if (!failing) logger.warn('Polling the queue failed; retrying with backoff', { error: (error as Error).message });
+        if (!failing)
+          logger.warn('Polling the queue failed; retrying with backoff', { error: (error as Error).message });
         failing = true;
         try {
           await sleep(backoff, undefined, { signal });

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetQueueAttributesCommand,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
@@ -48,7 +48,12 @@ const HOLD_SECONDS = 120;
  * await saveQueues(sqs, queues, '.local-data/sqs/queues.json', 5_000); // { main: 2, dlq: 1 }
  * ```
  */
-export async function saveQueues(sqs: SQSClient, queues: LocalQueues, file: string, inFlightWaitMs: number): Promise<{ main: number; dlq: number }> {
+export async function saveQueues(
+  sqs: SQSClient,
+  queues: LocalQueues,
+  file: string,
+  inFlightWaitMs: number,
+): Promise<{ main: number; dlq: number }> {
   const snapshot: QueueSnapshot = {
     version: 1,
     savedAt: new Date().toISOString(),
@@ -71,7 +76,11 @@ export async function saveQueues(sqs: SQSClient, queues: LocalQueues, file: stri
  * const restored = await restoreQueues(sqs, queues, '.local-data/sqs/queues.json'); // { main: 2, dlq: 1 }
  * ```
  */
-export async function restoreQueues(sqs: SQSClient, queues: LocalQueues, file: string): Promise<{ main: number; dlq: number } | undefined> {
+export async function restoreQueues(
+  sqs: SQSClient,
+  queues: LocalQueues,
+  file: string,
+): Promise<{ main: number; dlq: number } | undefined> {
   const snapshot = await readJsonFile<QueueSnapshot>(file);
   if (!snapshot) return undefined;
   await send(sqs, queues.queueUrl, snapshot.main ?? []);
@@ -109,7 +118,11 @@ async function inFlightBesides(sqs: SQSClient, queueUrl: string, held: number): 
   return Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) > held;
 }
 
-function toSaved(message: { Body?: string; MessageAttributes?: Record<string, MessageAttributeValue>; Attributes?: Record<string, string> }): SavedMessage {
+function toSaved(message: {
+  Body?: string;
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+  Attributes?: Record<string, string>;
+}): SavedMessage {
   const attributes: SavedMessage['attributes'] = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     attributes[name] = {
@@ -134,10 +147,12 @@ async function send(sqs: SQSClient, queueUrl: string, messages: readonly SavedMe
           ...(Object.keys(message.attributes).length
             ? {
                 MessageAttributes: Object.fromEntries(
-                  Object.entries(message.attributes).map(([name, { BinaryValue, ...rest }]): [string, MessageAttributeValue] => [
-                    name,
-                    BinaryValue === undefined ? rest : { ...rest, BinaryValue: Buffer.from(BinaryValue, 'base64') },
-                  ]),
+                  Object.entries(message.attributes).map(
+                    ([name, { BinaryValue, ...rest }]): [string, MessageAttributeValue] => [
+                      name,
+                      BinaryValue === undefined ? rest : { ...rest, BinaryValue: Buffer.from(BinaryValue, 'base64') },
+                    ],
+                  ),
                 ),
               }
             : {}),

@@ -13,7 +13,11 @@ import type { LocalPipelineSettings } from './types.ts';
  */
 
 /** The settings the local pipeline applies (the others only shape AWS resources). */
-export const LOCAL_SETTING_KEYS = ['maxReceiveCount', 'processorTimeoutSeconds', 'deliveryToleranceSeconds'] as const satisfies readonly (keyof LocalPipelineSettings)[];
+export const LOCAL_SETTING_KEYS = [
+  'maxReceiveCount',
+  'processorTimeoutSeconds',
+  'deliveryToleranceSeconds',
+] as const satisfies readonly (keyof LocalPipelineSettings)[];
 
 /** Where a setting's value came from. */
 export type SettingSource = 'default' | 'cdk.json' | '-c';
@@ -56,7 +60,9 @@ export function readLocalSettings(root: string, pairs: readonly string[] = []): 
  * ```
  */
 export function formatLocalSettings({ settings, sources }: LocalSettings): string {
-  return LOCAL_SETTING_KEYS.map((key) => `${key} ${settings[key] ?? SETTINGS[key].default} (${sources[key]})`).join(', ');
+  return LOCAL_SETTING_KEYS.map((key) => `${key} ${settings[key] ?? SETTINGS[key].default} (${sources[key]})`).join(
+    ', ',
+  );
 }
 
 /** `key=value` as CDK's `-c` takes it: the value is everything after the first `=`. */

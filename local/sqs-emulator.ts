@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
-import type { SqsEmulator } from './types.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 import { guardEmulator } from './loopback-guard.ts';
+import type { SqsEmulator } from './types.ts';
 
 /**
  * Starts the SQS emulator (fauxqs) in the calling thread, listening on loopback only.

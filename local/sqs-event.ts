@@ -38,7 +38,13 @@ export function toSqsRecord(message: Message, source: RecordSource): SQSRecord {
     SenderId: system.SenderId ?? '000000000000',
     ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
   };
-  for (const key of ['AWSTraceHeader', 'SequenceNumber', 'MessageGroupId', 'MessageDeduplicationId', 'DeadLetterQueueSourceArn'] as const) {
+  for (const key of [
+    'AWSTraceHeader',
+    'SequenceNumber',
+    'MessageGroupId',
+    'MessageDeduplicationId',
+    'DeadLetterQueueSourceArn',
+  ] as const) {
     const value = system[key];
     if (value !== undefined) attributes[key] = value;
   }

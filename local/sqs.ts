@@ -1,6 +1,11 @@
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { deadLetterQueueAttributes, mainQueueAttributes, type QueueSettingsInput, queueSettings } from '../lambda/core/queue-settings.ts';
 import { queueArn } from '../bin/cli/queue-arn.ts';
+import {
+  deadLetterQueueAttributes,
+  mainQueueAttributes,
+  type QueueSettingsInput,
+  queueSettings,
+} from '../lambda/core/queue-settings.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 

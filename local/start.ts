@@ -3,16 +3,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
-import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
 import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
-import { LOCAL_DEFAULTS } from './constants.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
+import { LOCAL_DEFAULTS } from './constants.ts';
 import { formatLocalSettings, type LocalSettings, readLocalSettings } from './settings.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -72,7 +72,11 @@ async function main(argv: string[]): Promise<number> {
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const port = intOption(values.port ?? process.env.PORT, '--port', { default: LOCAL_ADDRESS.port, min: 0, max: 65_535 });
+  const port = intOption(values.port ?? process.env.PORT, '--port', {
+    default: LOCAL_ADDRESS.port,
+    min: 0,
+    max: 65_535,
+  });
   // The stack's settings, from the same cdk.json and through the same parser as cdk synth.
   const settings = readLocalSettings(fileURLToPath(new URL('..', import.meta.url)), values.context);
   const found = findOrCreateLocalAmt({ envFile: values.dotenv });
@@ -125,9 +129,7 @@ async function main(argv: string[]): Promise<number> {
 
 function banner(pipeline: LocalPipeline, amtSource: string | undefined, settings: LocalSettings): string {
   const { endpoints } = pipeline;
-  const amtLine = amtSource
-    ? `from ${amtSource}`
-    : `${pipeline.amt}  (generated; LOCAL ONLY, not a Smartcar token)`;
+  const amtLine = amtSource ? `from ${amtSource}` : `${pipeline.amt}  (generated; LOCAL ONLY, not a Smartcar token)`;
   const sendCommand = `npm run send -- state --url ${pipeline.webhookUrl}${amtSource ? '' : ` --amt ${pipeline.amt}`}`;
   return `
 Smartcar webhooks: local pipeline is running (receiver and processor from lambda/, emulators in a worker thread)
@@ -175,10 +177,14 @@ function liveSummary(pipeline: LocalPipeline): () => void {
   return () => clearInterval(timer);
 }
 
-runCli('npm start', USAGE, () => main(process.argv.slice(2)), (error) =>
-  error instanceof ConfigError
-    ? `npm start: ${error.message} (cdk.json or -c)`
-    : (error as { code?: string }).code === 'EADDRINUSE'
-      ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
-      : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
+runCli(
+  'npm start',
+  USAGE,
+  () => main(process.argv.slice(2)),
+  (error) =>
+    error instanceof ConfigError
+      ? `npm start: ${error.message} (cdk.json or -c)`
+      : (error as { code?: string }).code === 'EADDRINUSE'
+        ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
+        : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
 );

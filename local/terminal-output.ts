@@ -8,8 +8,20 @@ export type EmfDocument = Record<string, unknown> & { _aws: { Timestamp: number;
 
 /** Keys every Powertools log line carries; the compact form leaves them out. */
 const STANDARD_KEYS = new Set([
-  'level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'cold_start', 'function_arn',
-  'function_memory_size', 'function_name', 'function_request_id', 'eventId', 'eventType', 'vehicle',
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'eventId',
+  'eventType',
+  'vehicle',
 ]);
 
 /** The key the processor's handler logger carries (the vehicle id shortened): a business handler's line. */
@@ -65,7 +77,9 @@ export function formatRecordLine(outcome: LocalRecordOutcome, maxReceiveCount: n
 export function formatReload(report: ReloadReport): string {
   const what = report.file.startsWith('(') ? report.file : `${report.file} changed`;
   // The shared core is the receiver's too, and the receiver is not reloaded.
-  const core = report.file.includes('lambda/core/') ? '; the receiver keeps the code it started with until a restart' : '';
+  const core = report.file.includes('lambda/core/')
+    ? '; the receiver keeps the code it started with until a restart'
+    : '';
   return report.ok
     ? `[reload] ${what}: processor reloaded in ${report.ms} ms (generation ${report.generation}; queues untouched${core})\n`
     : `[reload] ${what}, but the processor failed to load; the previous code keeps running:\n${report.error.stack ?? report.error.message}\n`;

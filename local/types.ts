@@ -1,8 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
-import { LOCAL_ADDRESS } from './api/constants.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
+import { LOCAL_ADDRESS } from './api/constants.ts';
+import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */
 export interface Switchable {
@@ -44,7 +44,10 @@ export interface Poller {
 }
 
 /** The settings of the settings table the local pipeline honours. */
-export type LocalPipelineSettings = Pick<SettingValues, 'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds'>;
+export type LocalPipelineSettings = Pick<
+  SettingValues,
+  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds'
+>;
 
 export interface PipelineOptions {
   /** HTTP port; 0 picks a free one. @default LOCAL_ADDRESS.port */

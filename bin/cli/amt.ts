@@ -1,4 +1,4 @@
-import { type AmtLookup, findAmt, type FoundAmt, localAmtFile } from '../../local/api/amt.ts';
+import { type AmtLookup, type FoundAmt, findAmt, localAmtFile } from '../../local/api/amt.ts';
 import { AMT_ENV, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
 import { UsageError } from './errors.ts';
 

@@ -52,7 +52,12 @@ export function numberOption(
  * const variant = choiceOption(values.variant, '--variant', ['reference', 'captured'] as const, 'reference');
  * ```
  */
-export function choiceOption<T extends string>(value: string | undefined, name: string, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  value: string | undefined,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!(choices as readonly string[]).includes(value)) {
     throw new UsageError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
@@ -96,7 +101,8 @@ export function fileOption(path: string | undefined, name: string): Buffer | und
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? (error as Error).message);
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? (error as Error).message);
     throw new UsageError(`${name} ${path}: ${why}`, { cause: error });
   }
 }

@@ -103,15 +103,18 @@ function logsError(error: unknown, logGroupName: string): CliError {
   const { name, message } = error as Error;
   const why =
     name === 'ResourceNotFoundException'
-      ? 'it does not exist in this Region (is --region the stack\'s Region?)'
+      ? "it does not exist in this Region (is --region the stack's Region?)"
       : name === 'AccessDeniedException'
         ? 'access denied: your credentials need logs:FilterLogEvents on it'
         : message && message !== name
           ? `${name}: ${message}`
           : name;
-  return new CliError(`Could not search the processor's log group ${logGroupName}: ${why}. Without --errors, list works as before.`, {
-    cause: error,
-  });
+  return new CliError(
+    `Could not search the processor's log group ${logGroupName}: ${why}. Without --errors, list works as before.`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function parseErrorLine(message: string | undefined): { eventId: string; error: LocalErrorSummary } | undefined {
@@ -144,7 +147,9 @@ export async function withLastErrors<T extends { eventId: string; sentAt: string
 ): Promise<Array<T & { lastError?: LastError }>> {
   if (entries.length === 0) return [];
   const retentionStart = now - PIPELINE_DEFAULTS.dlqRetentionDays * 86_400_000;
-  const since = Math.min(...entries.map((e) => (Number.isFinite(Date.parse(e.sentAt)) ? Date.parse(e.sentAt) : retentionStart)));
+  const since = Math.min(
+    ...entries.map((e) => (Number.isFinite(Date.parse(e.sentAt)) ? Date.parse(e.sentAt) : retentionStart)),
+  );
   const errors = await lookup(
     entries.map((e) => e.eventId),
     since,

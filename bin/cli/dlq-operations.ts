@@ -1,12 +1,12 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  type Message,
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  StartMessageMoveTaskCommand,
-  type Message,
   type SQSClient,
+  StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { describePayload } from './describe-payload.ts';
@@ -39,9 +39,7 @@ export interface RedriveFilter {
   eventType?: string;
 }
 
-export type RedriveResult =
-  | { mode: 'move-task'; taskHandle: string }
-  | { mode: 'manual'; moved: number; kept: number };
+export type RedriveResult = { mode: 'move-task'; taskHandle: string } | { mode: 'manual'; moved: number; kept: number };
 
 /** How long messages stay hidden while a peek or a filtered redrive walks the DLQ. */
 const WALK_VISIBILITY_SECONDS = 30;
@@ -98,7 +96,9 @@ export async function redriveDlq(target: DlqTarget, filter: RedriveFilter = {}):
         Entries: batch.map((m, j) => ({
           Id: String(j),
           MessageBody: m.Body ?? '',
-          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length ? { MessageAttributes: m.MessageAttributes } : {}),
+          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length
+            ? { MessageAttributes: m.MessageAttributes }
+            : {}),
         })),
       }),
     );
@@ -156,7 +156,9 @@ async function release(sqs: SQSClient, queueUrl: string, messages: readonly Mess
     await sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: queueUrl,
-        Entries: messages.slice(i, i + BATCH).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+        Entries: messages
+          .slice(i, i + BATCH)
+          .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
       }),
     );
   }
@@ -172,7 +174,9 @@ function toEntry(message: Message): DlqEntry {
   const attributes = message.MessageAttributes ?? {};
   // A body that is not JSON describes nothing: the attributes are all there is.
   const body = describePayload(message.Body ?? '');
-  const receivedAt = Number(attributes[MESSAGE_ATTRIBUTE.RECEIVED_AT]?.StringValue ?? message.Attributes?.SentTimestamp);
+  const receivedAt = Number(
+    attributes[MESSAGE_ATTRIBUTE.RECEIVED_AT]?.StringValue ?? message.Attributes?.SentTimestamp,
+  );
   return {
     messageId: message.MessageId ?? '',
     eventType: attributes[MESSAGE_ATTRIBUTE.EVENT_TYPE]?.StringValue ?? body.eventType ?? '-',

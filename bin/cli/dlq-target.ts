@@ -1,11 +1,11 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 import { type LastErrorLookup, localLastErrors, processorLogErrors } from './dlq-errors.ts';
 import type { DlqTarget } from './dlq-operations.ts';
 import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
-import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 
 /**
  * How the DLQ CLI was told to find the queues. `errors` (AWS): also find each message's last

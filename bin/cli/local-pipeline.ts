@@ -21,7 +21,8 @@ export async function fetchLocalEndpoints(
   } catch {
     throw new UsageError(`No local pipeline answers at ${url}: start it with npm start, or pass ${otherTargets}`);
   }
-  if (!response.ok) throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
+  if (!response.ok)
+    throw new UsageError(`${url} is not a local pipeline (${LOCAL_PATHS.ENDPOINTS} answered ${response.status})`);
   return (await response.json()) as LocalEndpoints;
 }
 
@@ -36,7 +37,10 @@ export async function fetchLocalEndpoints(
  * delivery?.lastError?.message; // 'boom'
  * ```
  */
-export async function fetchLocalDelivery(baseUrl: string, eventId: string): Promise<Partial<LocalDeliveryStatus> | undefined> {
+export async function fetchLocalDelivery(
+  baseUrl: string,
+  eventId: string,
+): Promise<Partial<LocalDeliveryStatus> | undefined> {
   const url = new URL(`${LOCAL_PATHS.DELIVERIES}/${encodeURIComponent(eventId)}`, baseUrl);
   let response: Response;
   try {
@@ -45,6 +49,7 @@ export async function fetchLocalDelivery(baseUrl: string, eventId: string): Prom
     throw new CliError(`The local pipeline at ${baseUrl} stopped answering`, { cause: error });
   }
   if (response.status === 404) return undefined;
-  if (!response.ok) throw new CliError(`${url.pathname} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new CliError(`${url.pathname} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return (await response.json()) as Partial<LocalDeliveryStatus>;
 }

@@ -33,7 +33,8 @@ export function matchesReplay(delivery: ArchivedDelivery, filter: ReplayFilter):
     } catch {
       return false;
     }
-    if (typeof body !== 'object' || body === null || vehicleIdOf(body as Record<string, unknown>) !== filter.vehicleId) return false;
+    if (typeof body !== 'object' || body === null || vehicleIdOf(body as Record<string, unknown>) !== filter.vehicleId)
+      return false;
   }
   return true;
 }

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type MessageAttributeValue, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type MessageAttributeValue,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { hourPrefixes } from '../../lambda/core/archive-layout.ts';
-import { ArchiveFormatError, type ArchivedDelivery, readArchiveObject } from '../../lambda/core/archive-record.ts';
+import { type ArchivedDelivery, ArchiveFormatError, readArchiveObject } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { matchesReplay, type ReplayFilter } from './replay-filter.ts';
 import type { ArchiveSource } from './replay-source.ts';
@@ -118,7 +123,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
       }
       counts.matched += 1;
       if (options.dryRun) continue;
-      if (pending.length === SQS_BATCH.maxEntries || batchBytes([...pending, delivery]) > SQS_BATCH.maxBytes) await flush();
+      if (pending.length === SQS_BATCH.maxEntries || batchBytes([...pending, delivery]) > SQS_BATCH.maxBytes)
+        await flush();
       pending.push(delivery);
     }
     counts.objectsRead += 1;
@@ -142,7 +148,12 @@ export function replayAttributes(delivery: ArchivedDelivery, replayId: string): 
 }
 
 /** Sends one batch; entries SQS reports failed are retried once, then counted failed. */
-async function sendBatch(sqs: SQSClient, queueUrl: string, deliveries: readonly ArchivedDelivery[], replayId: string): Promise<{ sent: number; failed: number }> {
+async function sendBatch(
+  sqs: SQSClient,
+  queueUrl: string,
+  deliveries: readonly ArchivedDelivery[],
+  replayId: string,
+): Promise<{ sent: number; failed: number }> {
   let entries: SendMessageBatchRequestEntry[] = deliveries.map((delivery, i) => ({
     Id: String(i),
     MessageBody: delivery.body,

@@ -30,7 +30,11 @@ export function s3ArchiveSource(s3: S3Client, bucket: string): ArchiveSource {
       let token: string | undefined;
       do {
         const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: `${ARCHIVE_DATA_PREFIX}${hourPrefix}`, ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: `${ARCHIVE_DATA_PREFIX}${hourPrefix}`,
+            ContinuationToken: token,
+          }),
         );
         for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -60,7 +64,10 @@ export function folderArchiveSource(dir: string): ArchiveSource {
       const folder = `${ARCHIVE_DATA_PREFIX}${hourPrefix}`;
       try {
         const names = await readdir(join(dir, folder));
-        return names.filter((name) => name.endsWith('.gz')).sort().map((name) => `${folder}${name}`);
+        return names
+          .filter((name) => name.endsWith('.gz'))
+          .sort()
+          .map((name) => `${folder}${name}`);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw error;

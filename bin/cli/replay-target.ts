@@ -2,9 +2,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
-import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { UsageError } from './errors.ts';
-import { folderArchiveSource, s3ArchiveSource, type ArchiveSource } from './replay-source.ts';
+import { fetchLocalEndpoints } from './local-pipeline.ts';
+import { type ArchiveSource, folderArchiveSource, s3ArchiveSource } from './replay-source.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 
 /** Where the replay reads and sends: a deployed stack or a running local pipeline. */
@@ -35,7 +35,8 @@ export async function resolveReplayTarget(
 ): Promise<ReplayTarget> {
   if (spec.kind === 'local') {
     const endpoints = await fetchLocalEndpoints(spec.url, '--local URL or --stack NAME');
-    if (!endpoints.archiveDir) throw new UsageError(`The local pipeline at ${spec.url} does not archive (started without an archive folder)`);
+    if (!endpoints.archiveDir)
+      throw new UsageError(`The local pipeline at ${spec.url} does not archive (started without an archive folder)`);
     const sqs = clients.sqs ?? createLocalSqsClient(endpoints.sqsEndpoint);
     return {
       source: folderArchiveSource(endpoints.archiveDir),
@@ -49,10 +50,15 @@ export async function resolveReplayTarget(
   const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(region);
   let outputs: Record<'QueueUrl' | 'ArchiveBucketName', string>;
   try {
-    outputs = await readStackOutputs(cloudFormation, spec.stackName, [STACK_OUTPUTS.QUEUE_URL, STACK_OUTPUTS.ARCHIVE_BUCKET_NAME]);
+    outputs = await readStackOutputs(cloudFormation, spec.stackName, [
+      STACK_OUTPUTS.QUEUE_URL,
+      STACK_OUTPUTS.ARCHIVE_BUCKET_NAME,
+    ]);
   } catch (error) {
     if (error instanceof UsageError && error.message.includes(STACK_OUTPUTS.ARCHIVE_BUCKET_NAME)) {
-      throw new UsageError(`Stack ${spec.stackName} has no archive (deployed with -c archive=false?)`, { cause: error });
+      throw new UsageError(`Stack ${spec.stackName} has no archive (deployed with -c archive=false?)`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {

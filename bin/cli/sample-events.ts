@@ -49,7 +49,11 @@ const SIGNAL_CATALOGUE: ReadonlyArray<{ group: string; name: string; body: (i: n
   { group: 'Charge', name: 'IsCharging', body: () => ({ value: false }) },
   { group: 'Charge', name: 'ChargeLimits', body: () => ({ values: [{ type: 'GLOBAL', limit: 80 }] }) },
   { group: 'Odometer', name: 'TraveledDistance', body: (i) => ({ unit: 'kilometers', value: 48213.4 + i }) },
-  { group: 'Location', name: 'PreciseLocation', body: () => ({ latitude: 37.7749, longitude: -122.4194, heading: 90 }) },
+  {
+    group: 'Location',
+    name: 'PreciseLocation',
+    body: () => ({ latitude: 37.7749, longitude: -122.4194, heading: 90 }),
+  },
   { group: 'Location', name: 'IsAtHome', body: () => ({ value: true }) },
   { group: 'Closure', name: 'IsLocked', body: () => ({ value: true }) },
   {

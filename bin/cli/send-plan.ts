@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import { describePayload, type PayloadDescription } from './describe-payload.ts';
+import { UsageError } from './errors.ts';
 import {
   buildVehicleError,
   buildVehicleState,
   buildVerify,
-  signedHeaders,
   type PayloadVariant,
+  signedHeaders,
 } from './sample-events.ts';
-import { UsageError } from './errors.ts';
-import { describePayload, type PayloadDescription } from './describe-payload.ts';
 
 /** Which payload the send CLI builds. */
 export type SendKind = 'verify' | 'state' | 'error';
@@ -66,7 +66,8 @@ export interface Delivery extends PayloadDescription {
  * ```
  */
 export function planDeliveries(options: SendPlanOptions): Delivery[] {
-  if (options.restamp && !options.file) throw new UsageError('--restamp only applies to --file (built events are stamped now anyway)');
+  if (options.restamp && !options.file)
+    throw new UsageError('--restamp only applies to --file (built events are stamped now anyway)');
   const duplicates = Math.round(options.count * options.duplicateRate);
   const deliveries: Delivery[] = [];
   for (let i = 0; i < options.count; i++) {
@@ -89,7 +90,10 @@ export function planDeliveries(options: SendPlanOptions): Delivery[] {
  * ```
  */
 export function buildPayload(
-  options: Pick<SendPlanOptions, 'kind' | 'eventId' | 'mode' | 'challenge' | 'vehicleId' | 'errorState' | 'variant' | 'signalCount' | 'stateOfCharge'>,
+  options: Pick<
+    SendPlanOptions,
+    'kind' | 'eventId' | 'mode' | 'challenge' | 'vehicleId' | 'errorState' | 'variant' | 'signalCount' | 'stateOfCharge'
+  >,
 ): Record<string, unknown> {
   const common = {
     ...(options.eventId ? { eventId: options.eventId } : {}),
@@ -131,9 +135,11 @@ function restamp(file: Buffer): Record<string, unknown> {
     throw new UsageError('--restamp needs a JSON object with a meta object');
   }
   const payload = parsed as Record<string, unknown>;
-  const meta = typeof payload.meta === 'object' && payload.meta !== null ? (payload.meta as Record<string, unknown>) : {};
+  const meta =
+    typeof payload.meta === 'object' && payload.meta !== null ? (payload.meta as Record<string, unknown>) : {};
   const now = Date.now();
-  const deliveredAt = typeof meta.deliveredAt === 'string' && !/^\d+$/.test(meta.deliveredAt) ? new Date(now).toISOString() : now;
+  const deliveredAt =
+    typeof meta.deliveredAt === 'string' && !/^\d+$/.test(meta.deliveredAt) ? new Date(now).toISOString() : now;
   return { ...payload, meta: { ...meta, deliveredAt } };
 }
 

@@ -75,7 +75,8 @@ async function sendOne(delivery: Delivery, options: SendOptions): Promise<Delive
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     const latencyMs = performance.now() - started;
-    if (cause === 'ECONNREFUSED') return { delivery, latencyMs, ok: false, refused: true, problem: connectionRefused(options.url) };
+    if (cause === 'ECONNREFUSED')
+      return { delivery, latencyMs, ok: false, refused: true, problem: connectionRefused(options.url) };
     return { delivery, latencyMs, ok: false, problem: `no answer (${cause})` };
   }
   const latencyMs = performance.now() - started;
@@ -121,7 +122,9 @@ export function checkAnswer(delivery: Delivery, status: number, body: string, am
     return `VERIFY answer is not JSON: ${body.slice(0, 200)}`;
   }
   const expected = computeSignature(amt, delivery.challenge);
-  return answer === expected ? undefined : `VERIFY answer ${String(answer)} is not HMAC-SHA256(AMT, challenge) = ${expected}`;
+  return answer === expected
+    ? undefined
+    : `VERIFY answer ${String(answer)} is not HMAC-SHA256(AMT, challenge) = ${expected}`;
 }
 
 function isStaleDelivery(body: string): boolean {
@@ -154,7 +157,11 @@ function describeAge(ageMs: number): string {
   const ahead = ageMs < 0;
   const seconds = Math.round(Math.abs(ageMs) / 1000);
   const amount =
-    seconds >= 86_400 ? `${Math.round(seconds / 86_400)} days` : seconds >= 3_600 ? `${Math.round(seconds / 3_600)} hours` : `${seconds} s`;
+    seconds >= 86_400
+      ? `${Math.round(seconds / 86_400)} days`
+      : seconds >= 3_600
+        ? `${Math.round(seconds / 3_600)} hours`
+        : `${seconds} s`;
   return ahead ? `${amount} ahead of this machine's clock` : `${amount} ago`;
 }
 
@@ -171,7 +178,8 @@ export function summarize(results: readonly DeliveryResult[]): string[] {
   const latencies = results.map((r) => r.latencyMs);
   const pick = (q: number): string => `${(latencies.length === 0 ? 0 : percentile(latencies, q)).toFixed(1)} ms`;
   const statuses = new Map<string, number>();
-  for (const r of results) statuses.set(String(r.status ?? 'none'), (statuses.get(String(r.status ?? 'none')) ?? 0) + 1);
+  for (const r of results)
+    statuses.set(String(r.status ?? 'none'), (statuses.get(String(r.status ?? 'none')) ?? 0) + 1);
   const unexpected = results.filter((r) => !r.ok).length;
   const duplicates = results.filter((r) => r.delivery.duplicate).length;
   return [

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
+import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
 import { intOption, urlOption } from './args.ts';
 import { UsageError } from './errors.ts';
 import { localPipelineUrl } from './local-address.ts';
 import { runSmoke, SMOKE_VEHICLE_PREFIX } from './smoke-run.ts';
 import { resolveSmokeTarget, type SmokeClients, type SmokeTargetSpec } from './smoke-target.ts';
-import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE } from '../../local/api/constants.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 
@@ -92,13 +92,22 @@ export async function smokeCommand(argv: readonly string[], deps: SmokeCommandDe
   }
 }
 
-function targetSpec(values: { stack?: string; local?: string; region?: string; amt?: string; dotenv?: string }): SmokeTargetSpec {
+function targetSpec(values: {
+  stack?: string;
+  local?: string;
+  region?: string;
+  amt?: string;
+  dotenv?: string;
+}): SmokeTargetSpec {
   if (values.stack && values.local) throw new UsageError('Pass either --stack or --local, not both');
   const amt = values.amt ? { amt: values.amt } : {};
-  if (values.stack) return { kind: 'stack', stackName: values.stack, ...(values.region ? { region: values.region } : {}), ...amt };
+  if (values.stack)
+    return { kind: 'stack', stackName: values.stack, ...(values.region ? { region: values.region } : {}), ...amt };
   if (values.local) {
     urlOption(values.local, '--local');
     return { kind: 'local', url: values.local, ...(values.dotenv ? { envFile: values.dotenv } : {}), ...amt };
   }
-  throw new UsageError(`Missing target: pass --stack NAME (a deployed stack) or --local URL (npm start, e.g. --local ${localPipelineUrl()})`);
+  throw new UsageError(
+    `Missing target: pass --stack NAME (a deployed stack) or --local URL (npm start, e.g. --local ${localPipelineUrl()})`,
+  );
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { planDeliveries, type SendKind } from './send-plan.ts';
-import { sendDeliveries, type DeliveryResult } from './send-run.ts';
+import { type DeliveryResult, sendDeliveries } from './send-run.ts';
 import type { SmokeTarget } from './smoke-target.ts';
 import { waitForCompletion } from './wait-for-completion.ts';
 
@@ -60,10 +60,21 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions): Prom
 
   const state = await deliver(target, 'state', vehicleId, options);
   const eventId = state.delivery.eventId ?? '';
-  record(deliveryStep('VEHICLE_STATE', state.result, `accepted: test delivery (meta.mode TEST), vehicle ${vehicleId}, eventId ${eventId}`));
+  record(
+    deliveryStep(
+      'VEHICLE_STATE',
+      state.result,
+      `accepted: test delivery (meta.mode TEST), vehicle ${vehicleId}, eventId ${eventId}`,
+    ),
+  );
 
   if (!state.result.ok) {
-    record({ name: 'processed', result: 'skipped', latencyMs: 0, detail: 'the VEHICLE_STATE delivery was not accepted' });
+    record({
+      name: 'processed',
+      result: 'skipped',
+      latencyMs: 0,
+      detail: 'the VEHICLE_STATE delivery was not accepted',
+    });
   } else {
     record(await waitStep(target, eventId, options));
   }
@@ -76,7 +87,15 @@ async function deliver(
   vehicleId: string,
   options: SmokeOptions,
 ): Promise<{ delivery: ReturnType<typeof planDeliveries>[number]; result: DeliveryResult }> {
-  const [delivery] = planDeliveries({ kind, amt: target.amt, count: 1, duplicateRate: 0, badSignature: false, mode: 'TEST', vehicleId });
+  const [delivery] = planDeliveries({
+    kind,
+    amt: target.amt,
+    count: 1,
+    duplicateRate: 0,
+    badSignature: false,
+    mode: 'TEST',
+    vehicleId,
+  });
   const [result] = await sendDeliveries([delivery!], {
     url: target.webhookUrl,
     amt: target.amt,
@@ -97,7 +116,9 @@ function deliveryStep(name: string, result: DeliveryResult, okDetail: string): S
 
 async function waitStep(target: SmokeTarget, eventId: string, options: SmokeOptions): Promise<SmokeStep> {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  options.write(`      waiting up to ${seconds(options.timeoutMs)} for ${target.statusSource} to show the event COMPLETED `);
+  options.write(
+    `      waiting up to ${seconds(options.timeoutMs)} for ${target.statusSource} to show the event COMPLETED `,
+  );
   const started = performance.now();
   let dots = 0;
   // One dot per second waited, however often the status is read.
@@ -113,7 +134,12 @@ async function waitStep(target: SmokeTarget, eventId: string, options: SmokeOpti
     options.write('\n');
     const reads = `${waited.reads} read${waited.reads === 1 ? '' : 's'}`;
     return waited.completed
-      ? { name: 'processed', result: 'ok', latencyMs: waited.elapsedMs, detail: `COMPLETED by the processor (${reads})` }
+      ? {
+          name: 'processed',
+          result: 'ok',
+          latencyMs: waited.elapsedMs,
+          detail: `COMPLETED by the processor (${reads})`,
+        }
       : {
           name: 'processed',
           result: 'failed',
@@ -122,7 +148,12 @@ async function waitStep(target: SmokeTarget, eventId: string, options: SmokeOpti
         };
   } catch (error) {
     options.write('\n');
-    return { name: 'processed', result: 'failed', latencyMs: performance.now() - started, detail: (error as Error).message };
+    return {
+      name: 'processed',
+      result: 'failed',
+      latencyMs: performance.now() - started,
+      detail: (error as Error).message,
+    };
   }
 }
 

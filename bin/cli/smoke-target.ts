@@ -9,8 +9,8 @@ import { createIdempotencyStatusReader } from '../../lambda/processor/idempotenc
 import { describeAmtSource } from '../../local/api/amt.ts';
 import { LOCAL_PATHS } from '../../local/api/constants.ts';
 import { requireAmt } from './amt.ts';
-import { fetchLocalDelivery, fetchLocalEndpoints } from './local-pipeline.ts';
 import { SmokeError } from './errors.ts';
+import { fetchLocalDelivery, fetchLocalEndpoints } from './local-pipeline.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 
 /** How the smoke CLI was told to find the pipeline. */
@@ -78,7 +78,10 @@ async function localTarget(spec: Extract<SmokeTargetSpec, { kind: 'local' }>): P
   };
 }
 
-async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, clients: SmokeClients): Promise<SmokeTarget> {
+async function stackTarget(
+  spec: Extract<SmokeTargetSpec, { kind: 'stack' }>,
+  clients: SmokeClients,
+): Promise<SmokeTarget> {
   const region = spec.region ? { region: spec.region } : {};
   const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(region);
   let outputs: Record<'WebhookUrl' | 'AmtSecretArn' | 'IdempotencyTableName', string>;
@@ -116,13 +119,20 @@ async function stackTarget(spec: Extract<SmokeTargetSpec, { kind: 'stack' }>, cl
 }
 
 /** The current AMT in the stack's secret (plain or `{"current","previous"}`, as the receiver reads it). */
-async function readStackAmt(secretArn: string, given: SecretsManagerClient | undefined, region: { region?: string }): Promise<string> {
+async function readStackAmt(
+  secretArn: string,
+  given: SecretsManagerClient | undefined,
+  region: { region?: string },
+): Promise<string> {
   const client = given ?? new SecretsManagerClient(region);
   let secretString: string | undefined;
   try {
     ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn })));
   } catch (error) {
-    throw new SmokeError(`Could not read the AMT from ${secretArn} (${describeAwsError(error)}); pass --amt to skip that`, { cause: error });
+    throw new SmokeError(
+      `Could not read the AMT from ${secretArn} (${describeAwsError(error)}); pass --amt to skip that`,
+      { cause: error },
+    );
   } finally {
     if (!given) client.destroy();
   }
@@ -138,9 +148,14 @@ async function readStackAmt(secretArn: string, given: SecretsManagerClient | und
 async function tableError(error: unknown, tableName: string, dynamodb: DynamoDBClient): Promise<SmokeError> {
   if ((error as Error).name === 'ResourceNotFoundException') {
     const region = await dynamodb.config.region().catch(() => 'this Region');
-    return new SmokeError(`The idempotency table ${tableName} does not exist in ${region}; is --region the stack's Region?`, { cause: error });
+    return new SmokeError(
+      `The idempotency table ${tableName} does not exist in ${region}; is --region the stack's Region?`,
+      { cause: error },
+    );
   }
-  return new SmokeError(`Could not read the idempotency table ${tableName} (${describeAwsError(error)})`, { cause: error });
+  return new SmokeError(`Could not read the idempotency table ${tableName} (${describeAwsError(error)})`, {
+    cause: error,
+  });
 }
 
 function describeAwsError(error: unknown): string {

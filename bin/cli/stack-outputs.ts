@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { STACK_OUTPUTS, type StackOutputKey } from '../../lambda/core/stack-outputs.ts';
 import { UsageError } from './errors.ts';
 

@@ -58,7 +58,10 @@ export class ArchiveFormatError extends Error {
  * // '{"v":1,"eventId":"e-1",...,"body":"{\"eventId\":\"e-1\",...}"}\n'
  * ```
  */
-export function serializeArchiveLine(delivery: ArchivedDelivery, maxBytes = FIREHOSE_MAX_RECORD_BYTES): Buffer | undefined {
+export function serializeArchiveLine(
+  delivery: ArchivedDelivery,
+  maxBytes = FIREHOSE_MAX_RECORD_BYTES,
+): Buffer | undefined {
   const { body, ...attributes } = delivery;
   const plain = Buffer.from(`${JSON.stringify({ v: ARCHIVE_RECORD_VERSION, ...attributes, body })}\n`, 'utf8');
   if (plain.length <= maxBytes) return plain;
@@ -90,11 +93,17 @@ export function parseArchiveLine(line: string): ArchivedDelivery {
   if (typeof record !== 'object' || record === null || record.v !== ARCHIVE_RECORD_VERSION) {
     throw new ArchiveFormatError(`an archive line is not a version ${ARCHIVE_RECORD_VERSION} record`);
   }
-  if (typeof record.body !== 'string' || typeof record.eventType !== 'string' || typeof record.receivedAt !== 'number') {
+  if (
+    typeof record.body !== 'string' ||
+    typeof record.eventType !== 'string' ||
+    typeof record.receivedAt !== 'number'
+  ) {
     throw new ArchiveFormatError('an archive line lacks body, eventType or receivedAt');
   }
   const body =
-    record.bodyEncoding === 'gzip-base64' ? gunzipSync(Buffer.from(record.body, 'base64')).toString('utf8') : record.body;
+    record.bodyEncoding === 'gzip-base64'
+      ? gunzipSync(Buffer.from(record.body, 'base64')).toString('utf8')
+      : record.body;
   return {
     ...(record.eventId !== undefined ? { eventId: record.eventId } : {}),
     eventType: record.eventType,

@@ -27,4 +27,3 @@ export const EVENT_TYPES = ['VEHICLE_STATE', 'VEHICLE_ERROR'] as const;
  * ```
  */
 export type EventTypeName = (typeof EVENT_TYPES)[number];
-

@@ -30,7 +30,12 @@ export interface EmfWidget {
   series: readonly EmfSeries[];
 }
 
-const receiver = (metric: string): EmfSeries => ({ service: SERVICE.RECEIVER, metric, statistic: 'Sum', label: metric });
+const receiver = (metric: string): EmfSeries => ({
+  service: SERVICE.RECEIVER,
+  metric,
+  statistic: 'Sum',
+  label: metric,
+});
 const processor = (metric: string, statistic: WidgetStatistic = 'Sum'): EmfSeries => ({
   service: SERVICE.PROCESSOR,
   metric,
@@ -50,12 +55,28 @@ export const EMF_WIDGETS = {
   RECEIVED_BY_TYPE: {
     title: 'Deliveries received by type',
     width: 12,
-    series: [{ service: SERVICE.RECEIVER, metric: METRIC.EVENT_RECEIVED, statistic: 'Sum', label: METRIC.EVENT_RECEIVED, byEventType: true }],
+    series: [
+      {
+        service: SERVICE.RECEIVER,
+        metric: METRIC.EVENT_RECEIVED,
+        statistic: 'Sum',
+        label: METRIC.EVENT_RECEIVED,
+        byEventType: true,
+      },
+    ],
   },
   PROCESSED_BY_TYPE: {
     title: 'Events processed by type',
     width: 12,
-    series: [{ service: SERVICE.PROCESSOR, metric: METRIC.EVENT_PROCESSED, statistic: 'Sum', label: METRIC.EVENT_PROCESSED, byEventType: true }],
+    series: [
+      {
+        service: SERVICE.PROCESSOR,
+        metric: METRIC.EVENT_PROCESSED,
+        statistic: 'Sum',
+        label: METRIC.EVENT_PROCESSED,
+        byEventType: true,
+      },
+    ],
   },
   RECEIVER_OUTCOMES: {
     title: 'Receiver outcomes',
@@ -80,7 +101,9 @@ export const EMF_WIDGETS = {
   DUPLICATES_AND_STALE: {
     title: 'Duplicates and stale signals',
     width: 8,
-    series: [METRIC.DUPLICATE_EVENT, METRIC.STALE_SIGNAL, METRIC.UNKNOWN_EVENT_TYPE, METRIC.MALFORMED_RECORD].map((m) => processor(m)),
+    series: [METRIC.DUPLICATE_EVENT, METRIC.STALE_SIGNAL, METRIC.UNKNOWN_EVENT_TYPE, METRIC.MALFORMED_RECORD].map((m) =>
+      processor(m),
+    ),
   },
   DELIVERY_LAG: {
     title: 'Delivery lag (ms): processing time minus Smartcar deliveredAt',

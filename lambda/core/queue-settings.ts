@@ -99,6 +99,9 @@ export function mainQueueAttributes(settings: QueueSettings, deadLetterQueueArn:
     VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(settings.retentionSeconds),
     MaximumMessageSize: String(settings.maxMessageSizeBytes),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount: settings.maxReceiveCount }),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterQueueArn,
+      maxReceiveCount: settings.maxReceiveCount,
+    }),
   };
 }

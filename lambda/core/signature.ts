@@ -45,11 +45,7 @@ export function computeSignature(amt: string, message: Buffer | string): string 
  * if (matched < 0) return unauthorized();
  * ```
  */
-export function verifySignature(
-  rawBody: Buffer,
-  signature: string | undefined,
-  tokens: readonly string[],
-): number {
+export function verifySignature(rawBody: Buffer, signature: string | undefined, tokens: readonly string[]): number {
   if (!isWellFormedSignature(signature)) return -1;
   const received = Buffer.from(signature, 'hex');
   let matched = -1;

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
 import type { ProcessorOutcome } from './types/index.ts';
 

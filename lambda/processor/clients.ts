@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { sdkClientConfig, type SdkClientConnection } from '../core/sdk-client.ts';
+import { type SdkClientConnection, sdkClientConfig } from '../core/sdk-client.ts';
 import { DYNAMODB_CLIENT_SETTINGS } from './constants.ts';
 
 /**

@@ -100,7 +100,9 @@ export function createIdempotencyStatusReader(
   };
 }
 
-function createPersistenceStore(options: Pick<IdempotentRunnerOptions, 'dynamodb' | 'tableName'>): DynamoDBPersistenceLayer {
+function createPersistenceStore(
+  options: Pick<IdempotentRunnerOptions, 'dynamodb' | 'tableName'>,
+): DynamoDBPersistenceLayer {
   return new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     awsSdkV3Client: options.dynamodb,

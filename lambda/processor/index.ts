@@ -22,7 +22,10 @@ const metrics = new Metrics({
 const dynamodb = createProcessorDynamoClient();
 // Every batch is archived through Firehose before its handlers run, unless the stack has no archive.
 const archive = config.archiveStreamName
-  ? createFirehoseArchiveWriter({ firehose: createArchiveFirehoseClient(), deliveryStreamName: config.archiveStreamName })
+  ? createFirehoseArchiveWriter({
+      firehose: createArchiveFirehoseClient(),
+      deliveryStreamName: config.archiveStreamName,
+    })
   : undefined;
 
 /**

@@ -186,7 +186,10 @@ const LISTED_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
  */
 export function parseEvent(body: string): ParsedBody;
 export function parseEvent(body: string, eventTypes: ReadonlySet<string>): ParsedBody<ParsedEvent>;
-export function parseEvent(body: string, eventTypes: ReadonlySet<string> = LISTED_EVENT_TYPES): ParsedBody<ParsedEvent> {
+export function parseEvent(
+  body: string,
+  eventTypes: ReadonlySet<string> = LISTED_EVENT_TYPES,
+): ParsedBody<ParsedEvent> {
   let root: unknown;
   try {
     root = JSON.parse(body);
@@ -213,8 +216,17 @@ export function parseEvent(body: string, eventTypes: ReadonlySet<string> = LISTE
   const meta = parseMeta(root.meta);
   const vehicle = parseVehicle(root, data);
   const userId = isObject(data.user) ? str(data.user.id) : undefined;
-  const common: BaseEvent = { eventId, meta, isTest: meta.mode === TEST_MODE, vehicleId: vehicle.id, vehicle, ...(userId && { userId }) };
-  const parseData = DATA_PARSERS[eventType as keyof typeof DATA_PARSERS] as ((root: Json, data: Json) => object) | undefined;
+  const common: BaseEvent = {
+    eventId,
+    meta,
+    isTest: meta.mode === TEST_MODE,
+    vehicleId: vehicle.id,
+    vehicle,
+    ...(userId && { userId }),
+  };
+  const parseData = DATA_PARSERS[eventType as keyof typeof DATA_PARSERS] as
+    | ((root: Json, data: Json) => object)
+    | undefined;
   // The parser of `eventType` made the fields of exactly that type's event.
   const event = { ...common, eventType, ...(parseData ? parseData(root, data) : { data }) } as ParsedEvent;
   return { kind: 'event', event };

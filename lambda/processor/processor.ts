@@ -87,7 +87,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const handlerContext: HandlerContext = {
       logger: logger.createChild({
         // The vehicle id shortened: enough to tell vehicles apart in a log, not to look one up.
-        persistentKeys: { eventId: event.eventId, eventType: event.eventType, vehicle: shortVehicleId(event.vehicleId) },
+        persistentKeys: {
+          eventId: event.eventId,
+          eventType: event.eventType,
+          vehicle: shortVehicleId(event.vehicleId),
+        },
       }),
       metrics,
       vehicleState: countingStore,
@@ -100,7 +104,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     // A replay run is a new key: the handler runs again once per run, never twice within one.
     const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
     const { ran } = await runOnce(key, () => handle(event, handlerContext), context);
-    const base = { eventId: event.eventId, eventType: event.eventType, ...(event.replay ? { replayId: event.replay.id } : {}) };
+    const base = {
+      eventId: event.eventId,
+      eventType: event.eventType,
+      ...(event.replay ? { replayId: event.replay.id } : {}),
+    };
     return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
   }
 

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { sdkClientConfig, type SdkClientConnection } from '../core/sdk-client.ts';
+import { type SdkClientConnection, sdkClientConfig } from '../core/sdk-client.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from './constants.ts';
 
 /**

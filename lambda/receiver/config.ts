@@ -13,7 +13,9 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ReceiverConfigError(`Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw new ReceiverConfigError(
+      `Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`,
+    );
   }
   return value;
 }

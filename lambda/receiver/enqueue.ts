@@ -1,4 +1,4 @@
-import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE, type RouteKind } from '../core/constants.ts';
 
 /**
@@ -54,7 +54,8 @@ export function deliveryAttributes(delivery: Delivery): Record<string, MessageAt
 export function messageSize(body: string, attributes: Record<string, MessageAttributeValue>): number {
   let size = Buffer.byteLength(body, 'utf8');
   for (const [name, value] of Object.entries(attributes)) {
-    size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '');
+    size +=
+      Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '');
   }
   return size;
 }
@@ -75,7 +76,9 @@ export async function enqueue(
   body: string,
   attributes: Record<string, MessageAttributeValue>,
 ): Promise<string> {
-  const result = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: attributes }));
+  const result = await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: attributes }),
+  );
   if (!result.MessageId) throw new Error('SQS SendMessage returned no MessageId');
   return result.MessageId;
 }

@@ -1,17 +1,17 @@
+import type { Context } from 'aws-lambda';
 import { PIPELINE_DEFAULTS, ROUTES } from '../core/constants.ts';
 import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
 import { SecretUnavailableError } from './errors.ts';
 import { normalizeRequest, readRawBody } from './request.ts';
 import { responseFor } from './responses.ts';
-import { decideSignedRequest } from './signed-request.ts';
 import { checkSignature, secretUnavailable } from './signature-check.ts';
+import { decideSignedRequest } from './signed-request.ts';
 import { reportDecision } from './telemetry.ts';
-import { decideUnsignedRequest } from './unsigned-request.ts';
-import type { Context } from 'aws-lambda';
 import type { Decision } from './types/decision.ts';
 import type { ReceiverDependencies, ResolvedReceiverDependencies } from './types/dependencies.ts';
 import type { ReceiverEvent, ReceiverHandler, ReceiverResult } from './types/handler.ts';
 import type { NormalizedRequest } from './types/request.ts';
+import { decideUnsignedRequest } from './unsigned-request.ts';
 
 /** The refusals that need no byte of the body decoded: the cheapest checks, so they go first. */
 function refuseUnread(request: NormalizedRequest, maxBodyBytes: number): Decision | undefined {

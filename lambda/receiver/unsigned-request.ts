@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { answerUnsignedVerify } from './challenge-answer.ts';
 import { OUTCOME_CODE, UNSIGNED_VERIFY_MAX_BYTES, UNTRUSTED_ID_MAX_LENGTH } from './constants.ts';
 import { parseEnvelope } from './envelope.ts';
-import { tokensTried, type SignatureCheck } from './signature-check.ts';
+import { type SignatureCheck, tokensTried } from './signature-check.ts';
 import type { AmtProvider } from './types/amt.ts';
 import type { Decision } from './types/decision.ts';
 import type { NormalizedRequest, RawBody } from './types/request.ts';
 
 /** Ids read from an unauthenticated body are attacker-controlled: logged, but never at length. */
 function clip(value: string | undefined): string | undefined {
-  return value !== undefined && value.length > UNTRUSTED_ID_MAX_LENGTH ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…` : value;
+  return value !== undefined && value.length > UNTRUSTED_ID_MAX_LENGTH
+    ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…`
+    : value;
 }
 
 /**

@@ -5,12 +5,25 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { DeliveryStream, StreamEncryption } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogStream, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, type CfnBucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS, ARCHIVE_DEFAULTS, ARCHIVE_PROPS_DEFAULTS } from '../defaults.ts';
+import {
+  ALARM_DEFAULTS,
+  ALARM_PERIOD_MINUTES,
+  ALARM_PROPS_DEFAULTS,
+  ARCHIVE_DEFAULTS,
+  ARCHIVE_PROPS_DEFAULTS,
+} from '../defaults.ts';
 import { InvalidPropsError } from '../errors.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
@@ -112,7 +125,12 @@ export class EventArchive extends Construct {
           id: 'ColderThenExpire',
           transitions:
             retentionDays >= ARCHIVE_DEFAULTS.minRetentionForTransitionDays
-              ? [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(ARCHIVE_DEFAULTS.infrequentAccessAfterDays) }]
+              ? [
+                  {
+                    storageClass: StorageClass.INFREQUENT_ACCESS,
+                    transitionAfter: Duration.days(ARCHIVE_DEFAULTS.infrequentAccessAfterDays),
+                  },
+                ]
               : [],
           expiration: Duration.days(retentionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
@@ -136,7 +154,9 @@ export class EventArchive extends Construct {
     // Confused-deputy guard: Firehose assumes the role only on behalf of this account.
     this.deliveryRole = new Role(this, 'DeliveryRole', {
       description: 'Firehose writes the webhook archive to its bucket',
-      assumedBy: new ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } } }),
+      assumedBy: new ServicePrincipal('firehose.amazonaws.com', {
+        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
+      }),
     });
 
     // The object ARNs end in `/events/*` and `/errors/*`: Firehose names each object itself
@@ -173,17 +193,24 @@ export class EventArchive extends Construct {
     props.producer.addEnvironment(ENV.ARCHIVE_STREAM_NAME, this.deliveryStream.deliveryStreamName);
 
     const period = Duration.minutes(ALARM_PERIOD_MINUTES);
-    const processorMetric = (name: string) => serviceMetric(props.metricsNamespace, SERVICE.PROCESSOR, name, { period, label: name });
-    const freshness = this.deliveryStream.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period, label: 'S3 data freshness (s)' });
+    const processorMetric = (name: string) =>
+      serviceMetric(props.metricsNamespace, SERVICE.PROCESSOR, name, { period, label: name });
+    const freshness = this.deliveryStream.metric('DeliveryToS3.DataFreshness', {
+      statistic: 'Maximum',
+      period,
+      label: 'S3 data freshness (s)',
+    });
     const alarm = (alarmId: string, options: { description: string; metric: Alarm['metric']; threshold: number }) =>
       this.addAlarm(props.alarmTopic, alarmId, { ...alarmProps, ...options });
     alarm('ArchiveFailed', {
-      description: 'The processor could not archive records to Firehose: they were not handled and SQS retries them. Check Firehose throttling (ThrottledRecords) and the processor log.',
+      description:
+        'The processor could not archive records to Firehose: they were not handled and SQS retries them. Check Firehose throttling (ThrottledRecords) and the processor log.',
       metric: serviceMetric(props.metricsNamespace, SERVICE.PROCESSOR, METRIC.ARCHIVE_FAILED, { period }),
       threshold: thresholds.archiveFailed,
     });
     alarm('ArchiveDeliveryStalled', {
-      description: 'Firehose has not written archived records to S3 for too long: it retries for 24 hours, then drops them. Read the stream\'s delivery error log group.',
+      description:
+        "Firehose has not written archived records to S3 for too long: it retries for 24 hours, then drops them. Read the stream's delivery error log group.",
       metric: this.deliveryStream.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period }),
       threshold: thresholds.archiveDataFreshnessSeconds,
     });
@@ -223,10 +250,20 @@ export class EventArchive extends Construct {
 
 /** Firehose's bounds for an S3 destination's buffer, checked before anything is built. */
 function checkBuffering(intervalSeconds: number, sizeMiB: number): void {
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds) {
-    throw new InvalidPropsError('bufferingIntervalSeconds', `an integer from 0 to ${ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds}, not ${intervalSeconds}`);
+  if (
+    !Number.isInteger(intervalSeconds) ||
+    intervalSeconds < 0 ||
+    intervalSeconds > ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds
+  ) {
+    throw new InvalidPropsError(
+      'bufferingIntervalSeconds',
+      `an integer from 0 to ${ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds}, not ${intervalSeconds}`,
+    );
   }
   if (!Number.isInteger(sizeMiB) || sizeMiB < 1 || sizeMiB > ARCHIVE_DEFAULTS.maxBufferingSizeMiB) {
-    throw new InvalidPropsError('bufferingSizeMiB', `an integer from 1 to ${ARCHIVE_DEFAULTS.maxBufferingSizeMiB}, not ${sizeMiB}`);
+    throw new InvalidPropsError(
+      'bufferingSizeMiB',
+      `an integer from 1 to ${ARCHIVE_DEFAULTS.maxBufferingSizeMiB}, not ${sizeMiB}`,
+    );
   }
 }

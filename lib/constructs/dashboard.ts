@@ -60,17 +60,22 @@ export class WebhookDashboard extends Construct {
     // The graphs of the functions' EMF metrics come from one definition the local console shares.
     const emfMetrics = (series: EmfSeries): IMetric[] =>
       series.byEventType
-        ? EVENT_TYPES.map((t) => eventTypeMetric(ns, series.service, series.metric, t, { period, statistic: series.statistic }))
-        : [serviceMetric(ns, series.service, series.metric, { period, statistic: series.statistic, label: series.label })];
+        ? EVENT_TYPES.map((t) =>
+            eventTypeMetric(ns, series.service, series.metric, t, { period, statistic: series.statistic }),
+          )
+        : [
+            serviceMetric(ns, series.service, series.metric, {
+              period,
+              statistic: series.statistic,
+              label: series.label,
+            }),
+          ];
     const emfGraph = (widget: EmfWidget, first: IMetric[] = []) =>
       graph(widget.title, [...first, ...widget.series.flatMap(emfMetrics)], widget.width);
 
     const widgets: IWidget[][] = [
       [new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 })],
-      [
-        emfGraph(EMF_WIDGETS.RECEIVED_BY_TYPE),
-        emfGraph(EMF_WIDGETS.PROCESSED_BY_TYPE),
-      ],
+      [emfGraph(EMF_WIDGETS.RECEIVED_BY_TYPE), emfGraph(EMF_WIDGETS.PROCESSED_BY_TYPE)],
       [
         graph(`Front door (${props.frontDoor.kind}) latency (ms)`, [
           props.frontDoor.metricLatency({ statistic: 'p50', period, label: 'p50' }),
@@ -84,35 +89,61 @@ export class WebhookDashboard extends Construct {
       ],
       [
         graph('Receiver duration (ms)', durations(props.receiver, period), 8),
-        graph('Receiver errors and throttles', [
-          props.receiver.metricErrors({ period, label: 'errors' }),
-          props.receiver.metricThrottles({ period, label: 'throttles' }),
-        ], 8),
+        graph(
+          'Receiver errors and throttles',
+          [
+            props.receiver.metricErrors({ period, label: 'errors' }),
+            props.receiver.metricThrottles({ period, label: 'throttles' }),
+          ],
+          8,
+        ),
         emfGraph(EMF_WIDGETS.RECEIVER_OUTCOMES),
       ],
       [
-        graph('Signed deliveries refused, by reason (outcome code)', [
-          serviceMetric(ns, SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED, { period, label: 'total' }),
-          // A dashboard can SEARCH (an alarm cannot): a reason added later shows up by itself.
-          new MathExpression({
-            expression: `SEARCH('{"${ns}",${REFUSAL_REASON_DIMENSION},service} MetricName="${METRIC.SIGNED_DELIVERY_REFUSED}" service="${SERVICE.RECEIVER}"', 'Sum', ${period.toSeconds()})`,
-            usingMetrics: {},
-            period,
-            label: '',
-          }),
-        ], 24),
+        graph(
+          'Signed deliveries refused, by reason (outcome code)',
+          [
+            serviceMetric(ns, SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED, { period, label: 'total' }),
+            // A dashboard can SEARCH (an alarm cannot): a reason added later shows up by itself.
+            new MathExpression({
+              expression: `SEARCH('{"${ns}",${REFUSAL_REASON_DIMENSION},service} MetricName="${METRIC.SIGNED_DELIVERY_REFUSED}" service="${SERVICE.RECEIVER}"', 'Sum', ${period.toSeconds()})`,
+              usingMetrics: {},
+              period,
+              label: '',
+            }),
+          ],
+          24,
+        ),
       ],
       [
-        graph('Queue depth', [
-          props.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'visible' }),
-          props.queue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: 'Maximum', label: 'in flight' }),
-        ], 8),
-        graph('Queue oldest message age (s)', [
-          props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'oldest' }),
-        ], 8),
-        graph('DLQ depth', [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'dead letters' }),
-        ], 8),
+        graph(
+          'Queue depth',
+          [
+            props.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'visible' }),
+            props.queue.metricApproximateNumberOfMessagesNotVisible({
+              period,
+              statistic: 'Maximum',
+              label: 'in flight',
+            }),
+          ],
+          8,
+        ),
+        graph(
+          'Queue oldest message age (s)',
+          [props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'oldest' })],
+          8,
+        ),
+        graph(
+          'DLQ depth',
+          [
+            props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              period,
+              statistic: 'Maximum',
+              label: 'dead letters',
+            }),
+          ],
+          8,
+        ),
       ],
       [
         graph('Processor duration (ms)', durations(props.processor, period), 8),
@@ -122,12 +153,14 @@ export class WebhookDashboard extends Construct {
         ]),
         emfGraph(EMF_WIDGETS.DUPLICATES_AND_STALE),
       ],
-      [
-        emfGraph(EMF_WIDGETS.DELIVERY_LAG),
-      ],
-      ...rowsOf(3, (props.alarmGraphs ?? []).map((alarm) =>
-        new AlarmWidget({ title: `${alarm.node.id}: metric and alarm threshold`, alarm, width: 8, height: 6 }),
-      )),
+      [emfGraph(EMF_WIDGETS.DELIVERY_LAG)],
+      ...rowsOf(
+        3,
+        (props.alarmGraphs ?? []).map(
+          (alarm) =>
+            new AlarmWidget({ title: `${alarm.node.id}: metric and alarm threshold`, alarm, width: 8, height: 6 }),
+        ),
+      ),
     ];
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -143,9 +176,7 @@ function graph(title: string, left: IMetric[], width = 12): GraphWidget {
 }
 
 function durations(fn: IFunction, period: Duration) {
-  return ['p50', 'p99', 'Maximum'].map((statistic) =>
-    fn.metricDuration({ statistic, period, label: statistic }),
-  );
+  return ['p50', 'p99', 'Maximum'].map((statistic) => fn.metricDuration({ statistic, period, label: statistic }));
 }
 
 function rowsOf<T>(size: number, items: readonly T[]): T[][] {

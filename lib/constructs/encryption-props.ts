@@ -22,7 +22,11 @@ import { SQS_DATA_KEY_REUSE_SECONDS } from './encryption.ts';
  */
 export function queueEncryption(key: IKey | undefined) {
   return key
-    ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key, dataKeyReuse: Duration.seconds(SQS_DATA_KEY_REUSE_SECONDS) }
+    ? {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: key,
+        dataKeyReuse: Duration.seconds(SQS_DATA_KEY_REUSE_SECONDS),
+      }
     : { encryption: QueueEncryption.SQS_MANAGED };
 }
 
@@ -35,7 +39,9 @@ export function queueEncryption(key: IKey | undefined) {
  * ```
  */
 export function tableEncryption(key: IKey | undefined) {
-  return key ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : { encryption: TableEncryption.DEFAULT };
+  return key
+    ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+    : { encryption: TableEncryption.DEFAULT };
 }
 
 /**

@@ -16,7 +16,8 @@ export type EncryptionKeySetting = 'aws-managed' | 'create' | `arn:${string}`;
 export const DEFAULT_ENCRYPTION_KEY: EncryptionKeySetting = 'aws-managed';
 
 /** A symmetric key's ARN, single- or multi-Region (log groups need the key ARN, not an alias). */
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+export const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /**
  * How long SQS reuses one data key before it asks KMS again (`KmsDataKeyReusePeriodSeconds`).
@@ -82,7 +83,8 @@ export class PipelineKey extends Construct {
     this.created = setting === 'create';
     if (setting === 'aws-managed') return;
     if (setting !== 'create') {
-      if (!KMS_KEY_ARN.test(setting)) throw new EncryptionError(`encryptionKey must be aws-managed, create or a KMS key ARN, got ${setting}`);
+      if (!KMS_KEY_ARN.test(setting))
+        throw new EncryptionError(`encryptionKey must be aws-managed, create or a KMS key ARN, got ${setting}`);
       this.key = Key.fromKeyArn(this, 'Imported', setting);
       return;
     }
@@ -110,7 +112,12 @@ export class PipelineKey extends Construct {
  * ```
  */
 export function pipelineKeyStatements(stack: Stack): PolicyStatement[] {
-  const logGroups = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const logGroups = stack.formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: '*',
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
   return [
     new PolicyStatement({
       sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',

@@ -152,7 +152,7 @@ export class RestApiIngress extends Construct implements FrontDoor {
     Validations.of(this.stage).acknowledge({
       id: 'Serverless-APIGWXrayEnabled',
       reason:
-        'No part of the pipeline is traced (X-Ray bills per traced request); the stage metrics, access log, WAF metrics and the receiver\'s own metrics cover each hop.',
+        "No part of the pipeline is traced (X-Ray bills per traced request); the stage metrics, access log, WAF metrics and the receiver's own metrics cover each hop.",
     });
 
     const integration = new LambdaIntegration(props.receiver, { proxy: true, allowTestInvoke: false });

@@ -11,7 +11,8 @@
  * ```
  */
 export function integerAbovePattern(limit: number): string {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
   const digits = String(limit);
   // Any number with more significant digits than the limit.
   const branches = [`[1-9][0-9]{${digits.length},}`];

@@ -81,7 +81,11 @@ export function createIngress(scope: Construct, id: string, props: IngressProps)
     case 'function-url':
       if (props.customDomain) {
         // A Function URL has no custom domain of its own; that takes CloudFront in front of it.
-        throw new ConfigError('domainName', 'no custom domain with ingress=function-url (use http-api or rest-api)', props.customDomain.domainName);
+        throw new ConfigError(
+          'domainName',
+          'no custom domain with ingress=function-url (use http-api or rest-api)',
+          props.customDomain.domainName,
+        );
       }
       return new FunctionUrlIngress(scope, id, {
         ...common,

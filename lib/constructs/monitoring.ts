@@ -1,10 +1,5 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  type AlarmProps,
-  ComparisonOperator,
-  type IMetric,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -19,8 +14,8 @@ import {
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
 } from '../defaults.ts';
-import { overrideProps } from '../override-props.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
+import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 
 /** Properties of {@link Monitoring}. */
@@ -51,7 +46,9 @@ export interface MonitoringProps extends MonitoredResources {
 }
 
 /** The alarm props a caller may set for every alarm. */
-export type AlarmOverrides = Partial<Pick<AlarmProps, 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData' | 'actionsEnabled'>>;
+export type AlarmOverrides = Partial<
+  Pick<AlarmProps, 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData' | 'actionsEnabled'>
+>;
 
 /**
  * The alarm topic (TLS-only, optional email subscription) and one alarm per failure mode,
@@ -153,7 +150,7 @@ export class Monitoring extends Construct {
       threshold: thresholds.receiverErrors,
     });
     this.addAlarm('ReceiverDurationP99', {
-      description: 'Receiver p99 duration is approaching Smartcar\'s 15 s response deadline.',
+      description: "Receiver p99 duration is approaching Smartcar's 15 s response deadline.",
       metric: props.receiver.metricDuration({ statistic: 'p99', period }),
       threshold: thresholds.receiverP99DurationMs,
     });
@@ -178,7 +175,8 @@ export class Monitoring extends Construct {
       threshold: thresholds.secretUnavailable,
     });
     this.addAlarm('FinalAttemptFailed', {
-      description: 'A record failed on its last receive and is moving to the DLQ (fires per new failure, unlike DLQ depth).',
+      description:
+        'A record failed on its last receive and is moving to the DLQ (fires per new failure, unlike DLQ depth).',
       metric: custom(SERVICE.PROCESSOR, METRIC.FINAL_ATTEMPT_FAILED),
       threshold: thresholds.finalAttemptFailed,
     });
@@ -200,25 +198,29 @@ export class Monitoring extends Construct {
 
     this.addAlarm('UnknownEventType', {
       silentDrop: true,
-      description: 'The processor acknowledged and dropped events of a type it has no handler for (a new Smartcar event type?). Find eventType in the processor log, add a handler, and ask Smartcar to resend or re-fetch the data.',
+      description:
+        'The processor acknowledged and dropped events of a type it has no handler for (a new Smartcar event type?). Find eventType in the processor log, add a handler, and ask Smartcar to resend or re-fetch the data.',
       metric: custom(SERVICE.PROCESSOR, METRIC.UNKNOWN_EVENT_TYPE),
       threshold: thresholds.unknownEventType,
     });
     this.addAlarm('LegacyPayload', {
       silentDrop: true,
-      description: 'The processor acknowledged and dropped 2.0-format payloads: a webhook in the Smartcar Dashboard still sends the legacy version. Move it to the current version.',
+      description:
+        'The processor acknowledged and dropped 2.0-format payloads: a webhook in the Smartcar Dashboard still sends the legacy version. Move it to the current version.',
       metric: custom(SERVICE.PROCESSOR, METRIC.LEGACY_PAYLOAD),
       threshold: thresholds.legacyPayload,
     });
     this.addAlarm('MalformedRecord', {
       silentDrop: true,
-      description: 'A queued record could not be parsed: it fails every attempt and will reach the DLQ. Inspect it with npm run dlq -- list.',
+      description:
+        'A queued record could not be parsed: it fails every attempt and will reach the DLQ. Inspect it with npm run dlq -- list.',
       metric: custom(SERVICE.PROCESSOR, METRIC.MALFORMED_RECORD),
       threshold: thresholds.malformedRecord,
     });
     this.addAlarm('SignedDeliveryRefused', {
       silentDrop: true,
-      description: 'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
+      description:
+        'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
       // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
       metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
       threshold: thresholds.signedDeliveryRefused,

@@ -1,17 +1,17 @@
 import { Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
-import { queueEncryption } from './encryption-props.ts';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
 import { queueSettings } from '../../lambda/core/queue-settings.ts';
 import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
 import { InvalidPropsError } from '../errors.ts';
 import { overrideProps } from '../override-props.ts';
+import { queueEncryption } from './encryption-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 import { idempotencyTable, vehicleStateTable } from './processing-tables.ts';
 
@@ -125,19 +125,34 @@ export class Processing extends Construct {
     const props = overrideProps(PROCESSING_PROPS_DEFAULTS, userProps);
     if (!props.vehicleStateStore && props.entry === undefined) {
       // The example handlers merge every event into that table: without it they fail every record.
-      throw new InvalidPropsError('vehicleStateStore', 'false needs your own processor entry (the example handlers keep vehicle state)');
+      throw new InvalidPropsError(
+        'vehicleStateStore',
+        'false needs your own processor entry (the example handlers keep vehicle state)',
+      );
     }
     const { removalPolicy } = props;
     const timeout = props.functionProps?.timeout ?? props.timeout;
     // The same derivation as the local pipeline's queues (local/sqs.ts).
-    const queue = queueSettings({ processorTimeoutSeconds: timeout.toSeconds(), maxReceiveCount: props.maxReceiveCount });
+    const queue = queueSettings({
+      processorTimeoutSeconds: timeout.toSeconds(),
+      maxReceiveCount: props.maxReceiveCount,
+    });
     this.maxReceiveCount = queue.maxReceiveCount;
 
-    const secureQueue = { ...queueEncryption(props.encryptionKey), enforceSSL: true, maxMessageSizeBytes: queue.maxMessageSizeBytes, removalPolicy };
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', overrideProps(
-      { ...secureQueue, retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds) },
-      props.deadLetterQueueProps,
-    ));
+    const secureQueue = {
+      ...queueEncryption(props.encryptionKey),
+      enforceSSL: true,
+      maxMessageSizeBytes: queue.maxMessageSizeBytes,
+      removalPolicy,
+    };
+    this.deadLetterQueue = new Queue(
+      this,
+      'DeadLetterQueue',
+      overrideProps(
+        { ...secureQueue, retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds) },
+        props.deadLetterQueueProps,
+      ),
+    );
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This is the dead-letter queue; a DLQ of a DLQ would only move the problem.',
@@ -160,7 +175,9 @@ export class Processing extends Construct {
     });
 
     this.idempotencyTable = idempotencyTable(this, removalPolicy, props.encryptionKey);
-    const stateTable = props.vehicleStateStore ? vehicleStateTable(this, removalPolicy, props.encryptionKey) : undefined;
+    const stateTable = props.vehicleStateStore
+      ? vehicleStateTable(this, removalPolicy, props.encryptionKey)
+      : undefined;
     this.vehicleStateTable = stateTable;
 
     const fn = new FunctionWithLogGroup(this, 'Processor', {
@@ -226,12 +243,12 @@ export class Processing extends Construct {
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
-        'Invoked by the SQS event source mapping only; failed records go to the queue\'s redrive DLQ. An async dead-letter target would never receive anything.',
+        "Invoked by the SQS event source mapping only; failed records go to the queue's redrive DLQ. An async dead-letter target would never receive anything.",
     });
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:
-        'SQS event source mappings have no on-failure destination; the queue\'s redrive policy (maxReceiveCount) moves failed records to the DLQ.',
+        "SQS event source mappings have no on-failure destination; the queue's redrive policy (maxReceiveCount) moves failed records to the DLQ.",
     });
 
     this.function = fn.function;

@@ -135,7 +135,8 @@ export class ReceiverFunction extends Construct {
     props.queue.encryptionMasterKey?.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     // GetSecretValue on a secret encrypted with a customer managed key: Secrets Manager calls
     // kms:Decrypt on the caller's behalf; the queue's grant covers it when the key is the same.
-    if (props.secret.encryptionKey !== props.queue.encryptionMasterKey) props.secret.encryptionKey?.grant(fn.role, 'kms:Decrypt');
+    if (props.secret.encryptionKey !== props.queue.encryptionMasterKey)
+      props.secret.encryptionKey?.grant(fn.role, 'kms:Decrypt');
 
     Validations.of(fn.function).acknowledge({
       id: 'Serverless-LambdaDLQ',

@@ -35,10 +35,15 @@ export function matching(pattern: RegExp, expected: string): Parser<string> {
  * numberFrom(0, 1, { integer: false })('0.5', 'ratio'); // 0.5
  * ```
  */
-export function numberFrom(min: number, max: number, options: { integer: boolean } = { integer: true }): Parser<number> {
+export function numberFrom(
+  min: number,
+  max: number,
+  options: { integer: boolean } = { integer: true },
+): Parser<number> {
   return (value, key) => {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    const ok = typeof n === 'number' && Number.isFinite(n) && (!options.integer || Number.isInteger(n)) && n >= min && n <= max;
+    const ok =
+      typeof n === 'number' && Number.isFinite(n) && (!options.integer || Number.isInteger(n)) && n >= min && n <= max;
     if (!ok) throw new ConfigError(key, `${options.integer ? 'an integer' : 'a number'} from ${min} to ${max}`, value);
     return n;
   };
@@ -68,7 +73,11 @@ export function integerFrom(min: number, max: number): Parser<number> {
 export function oneOf<T extends string | number>(allowed: readonly T[]): Parser<T> {
   return (value, key) => {
     const normalized = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toUpperCase() : v);
-    const match = allowed.find((a) => normalized(a) === normalized(value) || (typeof a === 'number' && typeof value === 'string' && value.trim() !== '' && Number(value) === a));
+    const match = allowed.find(
+      (a) =>
+        normalized(a) === normalized(value) ||
+        (typeof a === 'number' && typeof value === 'string' && value.trim() !== '' && Number(value) === a),
+    );
     if (match === undefined) throw new ConfigError(key, `one of ${allowed.join(', ')}`, value);
     return match;
   };
@@ -122,7 +131,8 @@ export function numbersByName<N extends string>(names: readonly N[], min: number
         throw new ConfigError(key, expected, value);
       }
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(key, expected, value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new ConfigError(key, expected, value);
     const result: Partial<Record<N, number>> = {};
     for (const [name, raw] of Object.entries(parsed)) {
       const known = names.find((n) => n === name);

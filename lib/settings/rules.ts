@@ -10,7 +10,8 @@ import type { SettingValues } from './table.ts';
 export const SETTING_RULES: readonly ((settings: SettingValues) => void)[] = [
   (s) => {
     const errorPath = s.errorPath ?? ROUTES.ERROR_PATH;
-    if ((s.dataPath ?? ROUTES.DATA_PATH) === errorPath) throw new ConfigError('errorPath', 'a path different from dataPath', errorPath);
+    if ((s.dataPath ?? ROUTES.DATA_PATH) === errorPath)
+      throw new ConfigError('errorPath', 'a path different from dataPath', errorPath);
   },
   (s) => {
     if ((s.domainName === undefined) !== (s.certificateArn === undefined)) {
@@ -21,7 +22,11 @@ export const SETTING_RULES: readonly ((settings: SettingValues) => void)[] = [
   (s) => {
     if (s.domainName !== undefined && s.ingress === 'function-url') {
       // A Function URL has no custom domain of its own; that would take CloudFront in front of it.
-      throw new ConfigError('domainName', 'no custom domain with ingress=function-url (use http-api or rest-api)', s.domainName);
+      throw new ConfigError(
+        'domainName',
+        'no custom domain with ingress=function-url (use http-api or rest-api)',
+        s.domainName,
+      );
     }
   },
   (s) => {
@@ -31,7 +36,11 @@ export const SETTING_RULES: readonly ((settings: SettingValues) => void)[] = [
   },
   (s) => {
     if ((s.batchSize ?? PROCESSOR_DEFAULTS.batchSize) > 10 && !s.maxBatchingWindowSeconds) {
-      throw new ConfigError('maxBatchingWindowSeconds', 'at least 1 when batchSize is above 10 (an SQS event source rule)', s.maxBatchingWindowSeconds ?? 0);
+      throw new ConfigError(
+        'maxBatchingWindowSeconds',
+        'at least 1 when batchSize is above 10 (an SQS event source rule)',
+        s.maxBatchingWindowSeconds ?? 0,
+      );
     }
   },
 ];

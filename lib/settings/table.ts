@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
+import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
+import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import {
   ALARM_DEFAULTS,
   ARCHIVE_DEFAULTS,
@@ -13,8 +15,6 @@ import {
   RESOURCE_DEFAULTS,
   WAF_DEFAULTS,
 } from '../defaults.ts';
-import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
-import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
 import type { AlarmThresholds } from '../types.ts';
 import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 
@@ -109,7 +109,7 @@ export const SETTINGS = {
   certificateArn: row({
     parse: matching(CERTIFICATE_ARN, 'an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)'),
     defaultText: '*(none)*',
-    doc: 'ACM certificate for `domainName`, in the stack\'s Region.',
+    doc: "ACM certificate for `domainName`, in the stack's Region.",
   }),
   wafRateLimit: row({
     parse: integerFrom(WAF_DEFAULTS.minRateLimit, WAF_DEFAULTS.maxRateLimit),
@@ -155,7 +155,7 @@ export const SETTINGS = {
     // 0 turns the replay window off; longer than the idempotency TTL, a replay could run the handler again.
     parse: integerFrom(0, PIPELINE_DEFAULTS.idempotencyTtlSeconds),
     default: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
-    doc: 'Replay window: a signed delivery whose `meta.deliveredAt` is more than this many seconds from the receiver\'s clock, in either direction, is refused with `400 stale_delivery` and counted (`SignedDeliveryRefused`, reason `stale_delivery`, which alarms). `0` turns the check off; at most the idempotency TTL (19 days). Why 15 minutes: see [Guarantees](#guarantees).',
+    doc: "Replay window: a signed delivery whose `meta.deliveredAt` is more than this many seconds from the receiver's clock, in either direction, is refused with `400 stale_delivery` and counted (`SignedDeliveryRefused`, reason `stale_delivery`, which alarms). `0` turns the check off; at most the idempotency TTL (19 days). Why 15 minutes: see [Guarantees](#guarantees).",
   }),
   processorMemoryMb: row({
     parse: integerFrom(128, 10_240),
@@ -205,7 +205,10 @@ export const SETTINGS = {
   encryptionKey: row<EncryptionKeySetting>({
     parse: (value, key) => {
       if (value === 'aws-managed' || value === 'create') return value;
-      return matching(KMS_KEY_ARN, 'aws-managed, create or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')(value, key) as EncryptionKeySetting;
+      return matching(KMS_KEY_ARN, 'aws-managed, create or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')(
+        value,
+        key,
+      ) as EncryptionKeySetting;
     },
     default: DEFAULT_ENCRYPTION_KEY,
     doc: 'Key for data at rest: `aws-managed` (SSE-SQS queues, AWS-owned table key, service-encrypted logs), `create` (one customer managed key, rotation on, for queues, tables, log groups, alarm topic and secret), or the ARN of your own key (README "Encryption").',

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
+import { type DlqTarget, peekDlq, purgeDlq, redriveDlq } from '../../bin/cli/dlq-operations.ts';
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
@@ -8,7 +8,7 @@ import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from 
 import type { LocalApiAnswer, LocalApiRequest } from '../http-server.ts';
 import { isSameLoopbackOrigin } from '../loopback-guard.ts';
 import type { DeliveryLog } from './delivery-log.ts';
-import { resendDelivery, SEND_KINDS, sendSample, type SendTarget } from './send-actions.ts';
+import { resendDelivery, SEND_KINDS, type SendTarget, sendSample } from './send-actions.ts';
 import { CONSOLE_ASSET_PREFIX, CONSOLE_HEADERS, consoleAsset, consolePage } from './static-files.ts';
 
 /** What the console's API reads and acts on. */
@@ -40,7 +40,9 @@ const DLQ_PAGE = 100;
  * const http = await startLocalHttpServer({ ..., handleLocal: createConsoleApi(deps) });
  * ```
  */
-export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiRequest) => Promise<LocalApiAnswer | undefined> {
+export function createConsoleApi(
+  deps: ConsoleApiDeps,
+): (request: LocalApiRequest) => Promise<LocalApiAnswer | undefined> {
   // A peek holds DLQ messages for a moment: one DLQ operation at a time, so a redrive never
   // misses messages the page's refresh is holding.
   let dlqTurn: Promise<unknown> = Promise.resolve();
@@ -88,7 +90,8 @@ export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiReques
   return async (request) => {
     const { method, path } = request;
     if (method === 'GET' && path === '/') return consolePage(deps.token);
-    if (method === 'GET' && path.startsWith(CONSOLE_ASSET_PREFIX)) return consoleAsset(path.slice(CONSOLE_ASSET_PREFIX.length));
+    if (method === 'GET' && path.startsWith(CONSOLE_ASSET_PREFIX))
+      return consoleAsset(path.slice(CONSOLE_ASSET_PREFIX.length));
     if (method === 'GET' && reads[path]) return json(200, await reads[path](request));
     if (method === 'GET' && path.startsWith(`${LOCAL_PATHS.DELIVERIES}/`)) {
       const eventId = decode(path.slice(LOCAL_PATHS.DELIVERIES.length + 1));
@@ -98,8 +101,13 @@ export function createConsoleApi(deps: ConsoleApiDeps): (request: LocalApiReques
     const action = actions[path];
     if (!action) return undefined;
     if (method !== 'POST') return json(405, { message: 'Use POST' });
-    if (!tokenMatches(header(request, LOCAL_TOKEN_HEADER), deps.token) || !isSameLoopbackOrigin(header(request, 'origin'), deps.port())) {
-      return json(403, { message: `Forbidden: state-changing requests need the ${LOCAL_TOKEN_HEADER} the console page carries` });
+    if (
+      !tokenMatches(header(request, LOCAL_TOKEN_HEADER), deps.token) ||
+      !isSameLoopbackOrigin(header(request, 'origin'), deps.port())
+    ) {
+      return json(403, {
+        message: `Forbidden: state-changing requests need the ${LOCAL_TOKEN_HEADER} the console page carries`,
+      });
     }
     let body: Record<string, unknown> = {};
     try {
@@ -139,7 +147,11 @@ function redactBody(delivery: LocalDeliveryDetail): LocalDeliveryDetail {
 const ANSWER = Symbol('answer');
 
 function json(statusCode: number, value: unknown): LocalApiAnswer {
-  return { statusCode, headers: { 'content-type': 'application/json', ...CONSOLE_HEADERS }, body: JSON.stringify(value) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...CONSOLE_HEADERS },
+    body: JSON.stringify(value),
+  };
 }
 
 function badRequest(message: string): LocalApiAnswer & { [ANSWER]: true } {

@@ -70,7 +70,10 @@ export const DELIVERY_LOG_CAPACITY = 1_000;
  * log.event(eventId)?.processing; // 'dlq'
  * ```
  */
-export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY, restored?: DeliveryLogSnapshot): DeliveryLog {
+export function createDeliveryLog(
+  capacity: number = DELIVERY_LOG_CAPACITY,
+  restored?: DeliveryLogSnapshot,
+): DeliveryLog {
   const ring: LocalDeliveryDetail[] = [...(restored?.deliveries ?? [])].slice(-capacity);
   const events = new Map<string, EventEntry>(restored?.events ?? []);
 
@@ -94,7 +97,12 @@ export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY, rest
       events.set(outcome.eventId, entry);
       // An attempt after the DLQ means someone moved it back.
       if (entry.state === 'dlq') entry.steps.push({ at: outcome.at, kind: 'redriven' });
-      const step: LocalProcessingStep = { at: outcome.at, kind: outcome.outcome, attempt: outcome.attempt, ms: outcome.ms };
+      const step: LocalProcessingStep = {
+        at: outcome.at,
+        kind: outcome.outcome,
+        attempt: outcome.attempt,
+        ms: outcome.ms,
+      };
       if (outcome.staleSignals) step.staleSignals = outcome.staleSignals;
       if (outcome.error) step.error = outcome.error;
       entry.steps.push(step);
@@ -115,7 +123,10 @@ export function createDeliveryLog(capacity: number = DELIVERY_LOG_CAPACITY, rest
       return found && withState(found);
     },
     event(eventId) {
-      const deliveries = ring.filter((d) => d.eventId === eventId).reverse().map(withState);
+      const deliveries = ring
+        .filter((d) => d.eventId === eventId)
+        .reverse()
+        .map(withState);
       const entry = events.get(eventId);
       if (!entry && deliveries.length === 0) return undefined;
       const steps = entry?.steps ?? [];

@@ -46,7 +46,14 @@ export function createDeliveryRecorder(onDelivery: (delivery: LocalDeliveryDetai
           return result;
         } finally {
           // A throw is answered 500 by the server, as API Gateway does.
-          onDelivery(toDetail(event, result ?? { statusCode: 500, body: '{"message":"Internal Server Error"}' }, store.outcome, performance.now() - started));
+          onDelivery(
+            toDetail(
+              event,
+              result ?? { statusCode: 500, body: '{"message":"Internal Server Error"}' },
+              store.outcome,
+              performance.now() - started,
+            ),
+          );
         }
       };
     },
@@ -59,12 +66,18 @@ function toDetail(
   outcome: ReceiverOutcome | undefined,
   ms: number,
 ): LocalDeliveryDetail {
-  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   const described = describePayload(raw);
   const requestHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers)) {
     if (value === undefined) continue;
-    requestHeaders[name] = SHORTENED_HEADERS.has(name) && value.length > 12 ? `${value.slice(0, 8)}…(${value.length} chars)` : value;
+    requestHeaders[name] =
+      SHORTENED_HEADERS.has(name) && value.length > 12 ? `${value.slice(0, 8)}…(${value.length} chars)` : value;
   }
   const responseHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name.toLowerCase()] = String(value);

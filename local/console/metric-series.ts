@@ -1,6 +1,6 @@
-import { EMF_WIDGETS, type EmfSeries, type WidgetStatistic } from '../../lambda/core/metric-widgets.ts';
 import { percentile } from '../../bin/cli/percentile.ts';
 import { EVENT_TYPE_DIMENSION } from '../../lambda/core/constants.ts';
+import { EMF_WIDGETS, type EmfSeries, type WidgetStatistic } from '../../lambda/core/metric-widgets.ts';
 import type { EmfDocument } from '../terminal-output.ts';
 
 /** Width of one point of the console's charts. */
@@ -11,7 +11,7 @@ export const BUCKETS = 180;
 /** Series only the local pipeline has: on AWS the front door and SQS publish them. */
 export const LOCAL_WIDGETS = [
   {
-    title: 'Requests, 4xx and 5xx (on AWS: the front door\'s metrics)',
+    title: "Requests, 4xx and 5xx (on AWS: the front door's metrics)",
     series: [
       { key: 'requests', label: 'requests', statistic: 'Sum' },
       { key: '4xx', label: '4xx', statistic: 'Sum' },
@@ -25,7 +25,10 @@ export const LOCAL_WIDGETS = [
       { key: 'dlq', label: 'dead letters', statistic: 'Maximum' },
     ],
   },
-] as const satisfies ReadonlyArray<{ title: string; series: ReadonlyArray<{ key: string; label: string; statistic: WidgetStatistic }> }>;
+] as const satisfies ReadonlyArray<{
+  title: string;
+  series: ReadonlyArray<{ key: string; label: string; statistic: WidgetStatistic }>;
+}>;
 
 /** What `GET /_local/metrics` answers: one time axis, then each graph's lines on it. */
 export interface ChartData {
@@ -73,7 +76,10 @@ export function createMetricSeriesStore(): MetricSeriesStore {
     addEmf(document) {
       const at = Number(document._aws.Timestamp) || Date.now();
       const service = String(document.service ?? '');
-      for (const directive of document._aws.CloudWatchMetrics as Array<{ Dimensions?: string[][]; Metrics?: { Name: string }[] }>) {
+      for (const directive of document._aws.CloudWatchMetrics as Array<{
+        Dimensions?: string[][];
+        Metrics?: { Name: string }[];
+      }>) {
         const byType = directive.Dimensions?.some((set) => set.includes(EVENT_TYPE_DIMENSION)) ?? false;
         const eventType = byType ? String(document[EVENT_TYPE_DIMENSION]) : '';
         for (const { Name } of directive.Metrics ?? []) {
@@ -99,13 +105,20 @@ export function createMetricSeriesStore(): MetricSeriesStore {
       const emfLines = (s: EmfSeries) => {
         const base = `${s.service}|${s.metric}`;
         const types = s.byEventType ? [...(eventTypes.get(base) ?? [])].sort() : [''];
-        return types.map((t) => ({ label: t ? `${s.label} ${t}` : s.label, values: line(`${base}|${t}`, s.statistic) }));
+        return types.map((t) => ({
+          label: t ? `${s.label} ${t}` : s.label,
+          values: line(`${base}|${t}`, s.statistic),
+        }));
       };
       return {
         bucketMs: BUCKET_MS,
         times: buckets.map((b) => (b * BUCKET_MS) / 1000),
         widgets: [
-          ...Object.values(EMF_WIDGETS).map((w) => ({ title: w.title, source: 'emf' as const, series: w.series.flatMap(emfLines) })),
+          ...Object.values(EMF_WIDGETS).map((w) => ({
+            title: w.title,
+            source: 'emf' as const,
+            series: w.series.flatMap(emfLines),
+          })),
           ...LOCAL_WIDGETS.map((w) => ({
             title: w.title,
             source: 'local' as const,

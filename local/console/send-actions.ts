@@ -48,9 +48,24 @@ export async function resendDelivery(delivery: LocalDeliveryDetail, target: Send
   const file = Buffer.from(delivery.requestBody, 'utf8');
   let planned;
   try {
-    [planned] = planDeliveries({ kind: 'state', file, restamp: true, amt: target.amt, count: 1, duplicateRate: 0, badSignature: false });
+    [planned] = planDeliveries({
+      kind: 'state',
+      file,
+      restamp: true,
+      amt: target.amt,
+      count: 1,
+      duplicateRate: 0,
+      badSignature: false,
+    });
   } catch {
-    [planned] = planDeliveries({ kind: 'state', file, amt: target.amt, count: 1, duplicateRate: 0, badSignature: false });
+    [planned] = planDeliveries({
+      kind: 'state',
+      file,
+      amt: target.amt,
+      count: 1,
+      duplicateRate: 0,
+      badSignature: false,
+    });
   }
   return post(`${target.url}${delivery.path}`, planned!.body, planned!.headers, planned!);
 }

@@ -32,7 +32,8 @@ export const CONSOLE_HEADERS = {
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
 } as const;
 
 /**
@@ -68,5 +69,9 @@ export async function consoleAsset(name: string): Promise<LocalApiAnswer | undef
 }
 
 function answer(extension: string, body: string | Buffer): LocalApiAnswer {
-  return { statusCode: 200, headers: { 'content-type': TYPES[extension] ?? 'application/octet-stream', ...CONSOLE_HEADERS }, body };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': TYPES[extension] ?? 'application/octet-stream', ...CONSOLE_HEADERS },
+    body,
+  };
 }

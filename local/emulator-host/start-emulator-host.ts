@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { LOCAL_ADDRESS } from '../api/constants.ts';
 import type {
   EmulatorAddress,
   EmulatorHost,
@@ -10,7 +11,6 @@ import type {
   HostRequest,
   RemoteEmulator,
 } from './types.ts';
-import { LOCAL_ADDRESS } from '../api/constants.ts';
 
 type Ready = Extract<HostMessage, { type: 'ready' }>;
 
@@ -125,7 +125,9 @@ function waitUntilReady(worker: Worker): Promise<Ready> {
       settle(() => reject(new Error(`The emulator host exited with code ${code} before it was ready`)));
     const onMessage = (message: HostMessage): void =>
       settle(() =>
-        message.type === 'ready' ? resolve(message) : reject(new Error(`The emulator host sent ${message.type} before it was ready`)),
+        message.type === 'ready'
+          ? resolve(message)
+          : reject(new Error(`The emulator host sent ${message.type} before it was ready`)),
       );
     worker.on('error', onError).on('exit', onExit).on('message', onMessage);
   });

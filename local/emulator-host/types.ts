@@ -1,5 +1,5 @@
-import type { Switchable } from '../types.ts';
 import { LOCAL_ADDRESS } from '../api/constants.ts';
+import type { Switchable } from '../types.ts';
 
 /** The emulators the host runs. */
 export type EmulatorName = 'sqs' | 'dynamo';

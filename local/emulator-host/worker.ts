@@ -5,7 +5,7 @@
  * Started by `startEmulatorHost()` through `worker-entry.mjs`; see `types.ts` for the protocol.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startDynamo, type LocalDynamo } from '../dynamo.ts';
+import { type LocalDynamo, startDynamo } from '../dynamo.ts';
 import { startSqsEmulator } from '../sqs-emulator.ts';
 import type { SqsEmulator } from '../types.ts';
 import type { EmulatorHostData, HostCommand, HostMessage } from './types.ts';
@@ -31,7 +31,8 @@ async function run(command: HostCommand): Promise<void> {
 port.on('message', (command: HostCommand) => {
   run(command).then(
     () => post({ type: 'reply', id: command.id }),
-    (error: unknown) => post({ type: 'reply', id: command.id, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      post({ type: 'reply', id: command.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });
 post({

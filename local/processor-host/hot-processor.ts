@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { LocalProcessorState } from '../api/types.ts';
 import { summarizeError } from './observe.ts';
-import { startProcessorWorker, type ProcessorWorker, type ProcessorWorkerOptions } from './processor-worker.ts';
+import { type ProcessorWorker, type ProcessorWorkerOptions, startProcessorWorker } from './processor-worker.ts';
 import type { ProcessorRuntime } from './types.ts';
 import { watchSourceFiles } from './watch-files.ts';
 
@@ -32,7 +32,10 @@ export interface HotProcessorOptions extends ProcessorWorkerOptions {
 export async function startHotProcessor(options: HotProcessorOptions): Promise<ProcessorRuntime> {
   // A worker that dies on its own (a handler calling process.exit) is replaced like an edit.
   const start = (): Promise<ProcessorWorker> =>
-    startProcessorWorker({ ...options, onUnexpectedExit: (code) => schedule(`(the processor worker exited with code ${code})`) });
+    startProcessorWorker({
+      ...options,
+      onUnexpectedExit: (code) => schedule(`(the processor worker exited with code ${code})`),
+    });
   let current: ProcessorWorker = await start();
   const state: LocalProcessorState = { hotReload: true, generation: 1, loadedAt: new Date().toISOString() };
   let reloading: Promise<void> | undefined;
@@ -51,7 +54,13 @@ export async function startHotProcessor(options: HotProcessorOptions): Promise<P
       state.generation += 1;
       state.loadedAt = new Date().toISOString();
       delete state.lastReloadError;
-      options.onReload({ ok: true, file: shown, ms: Date.now() - started, generation: state.generation, eventTypes: next.eventTypes });
+      options.onReload({
+        ok: true,
+        file: shown,
+        ms: Date.now() - started,
+        generation: state.generation,
+        eventTypes: next.eventTypes,
+      });
       await previous.retire();
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));

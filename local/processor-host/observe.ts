@@ -52,7 +52,8 @@ export function observeProcessor(
 
   const onOutcome = (outcome: ProcessorOutcome): void => {
     const record = records.get(outcome.messageId);
-    const error = outcome.outcome === 'failed' ? ((outcome.eventId && errors.get(outcome.eventId)) || OUTSIDE_HANDLER) : undefined;
+    const error =
+      outcome.outcome === 'failed' ? (outcome.eventId && errors.get(outcome.eventId)) || OUTSIDE_HANDLER : undefined;
     if (outcome.eventId) errors.delete(outcome.eventId);
     onRecord({
       ...outcome,

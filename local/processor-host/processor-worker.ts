@@ -70,9 +70,14 @@ export async function startProcessorWorker(options: ProcessorWorkerOptions): Pro
       outcome();
     };
     const onError = (error: Error): void => done(() => reject(error));
-    const onExit = (code: number): void => done(() => reject(new Error(`The processor worker exited with code ${code} while loading`)));
+    const onExit = (code: number): void =>
+      done(() => reject(new Error(`The processor worker exited with code ${code} while loading`)));
     const onMessage = (message: FromWorker): void =>
-      done(() => (message.type === 'ready' ? resolve(message) : reject(new Error(`The processor worker sent ${message.type} first`))));
+      done(() =>
+        message.type === 'ready'
+          ? resolve(message)
+          : reject(new Error(`The processor worker sent ${message.type} first`)),
+      );
     worker.on('error', onError).on('exit', onExit).on('message', onMessage);
   }).catch(async (error: unknown) => {
     await worker.terminate();
@@ -102,7 +107,12 @@ export async function startProcessorWorker(options: ProcessorWorkerOptions): Pro
       const id = nextId++;
       return new Promise<SQSBatchResponse>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'invoke', id, event, remainingMs: context.getRemainingTimeInMillis() } satisfies ToWorker);
+        worker.postMessage({
+          type: 'invoke',
+          id,
+          event,
+          remainingMs: context.getRemainingTimeInMillis(),
+        } satisfies ToWorker);
       });
     },
     async retire() {

@@ -23,7 +23,12 @@ export type ToWorker = { type: 'invoke'; id: number; event: SQSEvent; remainingM
 /** Worker to parent: `ready` once the processor is built, then results and outcomes. */
 export type FromWorker =
   | { type: 'ready'; eventTypes: string[] }
-  | { type: 'result'; id: number; response?: SQSBatchResponse; error?: { name: string; message: string; stack?: string } }
+  | {
+      type: 'result';
+      id: number;
+      response?: SQSBatchResponse;
+      error?: { name: string; message: string; stack?: string };
+    }
   | { type: 'outcome'; outcome: LocalRecordOutcome }
   /** The local archive stored this many deliveries (the stats' `archived`). */
   | { type: 'archived'; count: number };

@@ -1,5 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../../lambda/core/constants.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
@@ -10,7 +10,7 @@ import { LOCAL_DEFAULTS } from '../constants.ts';
 import { localDynamoConnection } from '../dynamo.ts';
 import { createLocalLogger, createLocalMetrics } from '../powertools.ts';
 import type { EmfDocument } from '../terminal-output.ts';
-import { startHotProcessor, type ReloadReport } from './hot-processor.ts';
+import { type ReloadReport, startHotProcessor } from './hot-processor.ts';
 import { observeProcessor } from './observe.ts';
 import type { LocalRecordOutcome, ProcessorRuntime } from './types.ts';
 
@@ -79,7 +79,11 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
     });
   }
   const fromModule = options.handlersModule
-    ? ((await import(pathToFileURL(resolve(options.handlersModule)).href)) as { defaultHandlers?: Partial<EventHandlers> }).defaultHandlers
+    ? (
+        (await import(pathToFileURL(resolve(options.handlersModule)).href)) as {
+          defaultHandlers?: Partial<EventHandlers>;
+        }
+      ).defaultHandlers
     : undefined;
   const dynamodb = createProcessorDynamoClient(localDynamoConnection(options.dynamoEndpoint));
   const handler = observeProcessor(
@@ -92,7 +96,9 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
         dynamodb,
         // Lambda retries a fully failed batch because the handler throws; the poller needs the list.
         throwOnFullBatchFailure: false,
-        ...(options.archiveDir ? { archive: createLocalArchiveWriter({ dir: options.archiveDir, onArchived: options.onArchived }) } : {}),
+        ...(options.archiveDir
+          ? { archive: createLocalArchiveWriter({ dir: options.archiveDir, onArchived: options.onArchived }) }
+          : {}),
         ...hooks,
       }),
     options.onRecord,

@@ -49,7 +49,14 @@ const processor = observeProcessor(
       vehicleStateTableName: data.vehicleStateTableName,
       maxReceiveCount: data.maxReceiveCount,
       throwOnFullBatchFailure: false,
-      ...(data.archiveDir ? { archive: createLocalArchiveWriter({ dir: data.archiveDir, onArchived: (count) => post({ type: 'archived', count }) }) } : {}),
+      ...(data.archiveDir
+        ? {
+            archive: createLocalArchiveWriter({
+              dir: data.archiveDir,
+              onArchived: (count) => post({ type: 'archived', count }),
+            }),
+          }
+        : {}),
       ...hooks,
     }),
   (outcome) => post({ type: 'outcome', outcome }),
@@ -59,7 +66,8 @@ port.on('message', (message: ToWorker) => {
   const context = createLambdaContext(SERVICE.PROCESSOR, message.remainingMs / 1000);
   processor(message.event, context).then(
     (response) => post({ type: 'result', id: message.id, response }),
-    (error: Error) => post({ type: 'result', id: message.id, error: { name: error.name, message: error.message, stack: error.stack } }),
+    (error: Error) =>
+      post({ type: 'result', id: message.id, error: { name: error.name, message: error.message, stack: error.stack } }),
   );
 });
 post({ type: 'ready', eventTypes: Object.keys(handlers) });

@@ -3,12 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { FIREHOSE_MAX_RECORD_BYTES, parseArchiveLine, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { requestChunks } from '../../lambda/processor/archive/request-chunks.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';
 import { deliveryRecord } from './helpers.ts';
@@ -30,20 +30,34 @@ async function setup(maxRounds = 3) {
   const ran: string[] = [];
   const deps = processorDeps(emulator.dynamo().client, names, {
     handlers: { VEHICLE_STATE: async (event) => void ran.push(event.eventId) },
-    archive: createFirehoseArchiveWriter({ firehose: new FirehoseClient({}), deliveryStreamName: 's', maxRounds, pause: noPause }),
+    archive: createFirehoseArchiveWriter({
+      firehose: new FirehoseClient({}),
+      deliveryStreamName: 's',
+      maxRounds,
+      pause: noPause,
+    }),
   });
   return { handler: createProcessorHandler(deps), ran, outcomes: deps.outcomes };
 }
 
 const batch = (...eventIds: string[]) =>
-  eventIds.map((eventId) => deliveryRecord(buildVehicleState({ eventId, vehicleId: `veh-${eventId}` }), { messageId: `m-${eventId}` }));
+  eventIds.map((eventId) =>
+    deliveryRecord(buildVehicleState({ eventId, vehicleId: `veh-${eventId}` }), { messageId: `m-${eventId}` }),
+  );
 
 describe('archive step: Firehose failures (SDK mocked)', () => {
   it('retries only the entries Firehose reported failed, then handles every record', async () => {
     // Prepare
     firehoseMock
       .on(PutRecordBatchCommand)
-      .resolvesOnce({ FailedPutCount: 1, RequestResponses: [{ RecordId: 'r1' }, { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'slow down' }, { RecordId: 'r3' }] })
+      .resolvesOnce({
+        FailedPutCount: 1,
+        RequestResponses: [
+          { RecordId: 'r1' },
+          { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'slow down' },
+          { RecordId: 'r3' },
+        ],
+      })
       .resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r2' }] });
     const { handler, ran } = await setup();
     const records = batch('a', 'b', 'c');
@@ -63,7 +77,9 @@ describe('archive step: Firehose failures (SDK mocked)', () => {
     // Prepare
     firehoseMock.on(PutRecordBatchCommand).callsFake((input: { Records: unknown[] }) => ({
       FailedPutCount: 1,
-      RequestResponses: input.Records.map((_r, i) => (i === input.Records.length - 1 ? { ErrorCode: 'InternalFailure' } : { RecordId: `r${i}` })),
+      RequestResponses: input.Records.map((_r, i) =>
+        i === input.Records.length - 1 ? { ErrorCode: 'InternalFailure' } : { RecordId: `r${i}` },
+      ),
     }));
     const { handler, ran, outcomes } = await setup(3);
     const output = captureStdout();
@@ -82,7 +98,9 @@ describe('archive step: Firehose failures (SDK mocked)', () => {
 
   it('fails every record of the batch when PutRecordBatch itself fails, and runs no handler', async () => {
     // Prepare
-    firehoseMock.on(PutRecordBatchCommand).rejects(Object.assign(new Error('stream unavailable'), { name: 'ResourceNotFoundException' }));
+    firehoseMock
+      .on(PutRecordBatchCommand)
+      .rejects(Object.assign(new Error('stream unavailable'), { name: 'ResourceNotFoundException' }));
     const { handler, ran } = await setup(2);
     const output = captureStdout();
 
@@ -116,7 +134,10 @@ describe('archive records and Firehose limits', () => {
   it('splits requests at 500 records and at 4 MiB, keeping order', () => {
     // Prepare
     const small = Array.from({ length: 1_001 }, (_v, i) => ({ id: `s${i}`, line: Buffer.alloc(10) }));
-    const large = Array.from({ length: 9 }, (_v, i) => ({ id: `l${i}`, line: Buffer.alloc(FIREHOSE_MAX_RECORD_BYTES) }));
+    const large = Array.from({ length: 9 }, (_v, i) => ({
+      id: `l${i}`,
+      line: Buffer.alloc(FIREHOSE_MAX_RECORD_BYTES),
+    }));
 
     // Act
     const bySize = requestChunks(small).map((chunk) => chunk.length);
@@ -125,7 +146,11 @@ describe('archive records and Firehose limits', () => {
     // Assess
     expect(bySize).toEqual([500, 500, 1]);
     expect(byBytes).toEqual([4, 4, 1]);
-    expect(requestChunks(small).flat().map((e) => e.id)).toEqual(small.map((e) => e.id));
+    expect(
+      requestChunks(small)
+        .flat()
+        .map((e) => e.id),
+    ).toEqual(small.map((e) => e.id));
   });
 
   it('stores a body too large for a Firehose record gzipped, and reads it back byte for byte', () => {
@@ -133,7 +158,13 @@ describe('archive records and Firehose limits', () => {
     const body = JSON.stringify({ eventId: 'big', eventType: 'VEHICLE_STATE', pad: '"x"'.repeat(350_000) });
 
     // Act
-    const line = serializeArchiveLine({ eventId: 'big', eventType: 'VEHICLE_STATE', route: 'data', receivedAt: 5, body })!;
+    const line = serializeArchiveLine({
+      eventId: 'big',
+      eventType: 'VEHICLE_STATE',
+      route: 'data',
+      receivedAt: 5,
+      body,
+    })!;
 
     // Assess
     expect(line.length).toBeLessThanOrEqual(FIREHOSE_MAX_RECORD_BYTES);
@@ -145,7 +176,10 @@ describe('archive records and Firehose limits', () => {
     // Prepare: random bytes do not compress.
     firehoseMock.on(PutRecordBatchCommand).resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r' }] });
     const { handler, ran } = await setup();
-    const body = JSON.stringify({ ...buildVehicleState({ eventId: 'huge' }), pad: randomBytes(800_000).toString('base64') });
+    const body = JSON.stringify({
+      ...buildVehicleState({ eventId: 'huge' }),
+      pad: randomBytes(800_000).toString('base64'),
+    });
     const record = deliveryRecord(body, { messageId: 'm-huge' });
 
     // Act
@@ -165,7 +199,11 @@ describe('archive step: a Firehose that accepts the connection and never answers
     const { createArchiveFirehoseClient } = await import('../../lambda/processor/archive/clients.ts');
     firehoseMock.restore();
     const hanging = await startHangingServer();
-    const firehose = createArchiveFirehoseClient({ endpoint: hanging.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const firehose = createArchiveFirehoseClient({
+      endpoint: hanging.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const writer = createFirehoseArchiveWriter({ firehose, deliveryStreamName: 's', deadlineMs: 600, pause: noPause });
     const started = Date.now();
 

@@ -39,7 +39,9 @@ describe('the local archive behind the hot-reload worker', () => {
     expect(status).toBe(200);
     expect(pipeline!.processorState().hotReload).toBe(true);
     expect(stats.archived).toBe(1);
-    const objects = readdirSync(join(dataDir, 'archive', ARCHIVE_DATA_PREFIX), { recursive: true }).filter((name) => String(name).endsWith('.gz'));
+    const objects = readdirSync(join(dataDir, 'archive', ARCHIVE_DATA_PREFIX), { recursive: true }).filter((name) =>
+      String(name).endsWith('.gz'),
+    );
     expect(objects).toHaveLength(1);
   });
 });

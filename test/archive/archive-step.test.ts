@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
 import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
@@ -6,7 +7,6 @@ import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/fire
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';
@@ -16,7 +16,11 @@ const STREAM = 'archive-stream';
 const emulator = useDynamo();
 let firehose: FirehoseStub;
 const client = () =>
-  createArchiveFirehoseClient({ endpoint: firehose.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  createArchiveFirehoseClient({
+    endpoint: firehose.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
 
 beforeAll(async () => {
   firehose = await startFirehoseStub();
@@ -38,7 +42,11 @@ async function setup() {
   const names = await emulator.tables();
   const runs: Array<{ eventId: string; replay: VehicleStateEvent['replay']; archivedBefore: number }> = [];
   const vehicleState: EventHandlers['VEHICLE_STATE'] = async (event, context) => {
-    runs.push({ eventId: event.eventId, replay: event.replay, archivedBefore: firehose.records.get(STREAM)?.length ?? 0 });
+    runs.push({
+      eventId: event.eventId,
+      replay: event.replay,
+      archivedBefore: firehose.records.get(STREAM)?.length ?? 0,
+    });
     await defaultHandlers.VEHICLE_STATE(event, context);
   };
   const deps = processorDeps(emulator.dynamo().client, names, {

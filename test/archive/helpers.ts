@@ -25,7 +25,12 @@ export function deliveryRecord(body: Record<string, unknown> | string, options: 
     messageId: options.messageId ?? randomUUID(),
     ...(options.receiveCount ? { receiveCount: options.receiveCount } : {}),
   });
-  const string = (value: string) => ({ stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] });
+  const string = (value: string) => ({
+    stringValue: value,
+    dataType: 'String',
+    stringListValues: [],
+    binaryListValues: [],
+  });
   record.messageAttributes = {
     [MESSAGE_ATTRIBUTE.EVENT_ID]: string(String(parsed.eventId)),
     [MESSAGE_ATTRIBUTE.EVENT_TYPE]: string(String(parsed.eventType)),

@@ -8,7 +8,12 @@ import { createResolver, roleStatements, type TemplateJson } from '../helpers/po
 import { fastApp, logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { ARCHIVE_IAM_EXPECTED } from '../infra/iam-expected.ts';
 
-type Rule = { Id: string; Status: string; ExpirationInDays: number; Transitions?: Array<{ StorageClass: string; TransitionInDays: number }> };
+type Rule = {
+  Id: string;
+  Status: string;
+  ExpirationInDays: number;
+  Transitions?: Array<{ StorageClass: string; TransitionInDays: number }>;
+};
 
 describe('archive infrastructure', () => {
   it('keeps the bucket private, encrypted, TLS-only, unversioned and retained', () => {
@@ -21,19 +26,32 @@ describe('archive infrastructure', () => {
 
     // Assess
     expect(bucket.properties).toMatchObject({
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     expect(bucket.properties).not.toHaveProperty('VersioningConfiguration');
-    expect(template.toJSON().Resources[bucket.logicalId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(template.toJSON().Resources[bucket.logicalId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
     expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
   });
 
   it('moves objects to Standard-IA after 30 days and expires them after archiveRetentionDays (365 by default)', () => {
     // Prepare
     const rulesOf = (context: Record<string, unknown>) =>
-      (resourceByPrefix(templateFor(context), 'AWS::S3::Bucket', 'ArchiveBucket').properties.LifecycleConfiguration as { Rules: Rule[] }).Rules;
+      (
+        resourceByPrefix(templateFor(context), 'AWS::S3::Bucket', 'ArchiveBucket').properties
+          .LifecycleConfiguration as { Rules: Rule[] }
+      ).Rules;
 
     // Act
     const [byDefault] = rulesOf({});
@@ -41,7 +59,11 @@ describe('archive infrastructure', () => {
     const [short] = rulesOf({ archiveRetentionDays: 30 });
 
     // Assess
-    expect(byDefault).toMatchObject({ Status: 'Enabled', ExpirationInDays: ARCHIVE_DEFAULTS.retentionDays, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] });
+    expect(byDefault).toMatchObject({
+      Status: 'Enabled',
+      ExpirationInDays: ARCHIVE_DEFAULTS.retentionDays,
+      Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+    });
     expect(twoYears?.ExpirationInDays).toBe(730);
     // Standard-IA bills 30 days at least: no transition for objects that expire soon after it.
     expect(short).toMatchObject({ ExpirationInDays: 30 });
@@ -83,11 +105,14 @@ describe('archive infrastructure', () => {
     const expected = ARCHIVE_IAM_EXPECTED.delivery;
     const role = logicalId(template, 'AWS::IAM::Role', expected.roleLogicalIdPrefix);
     const arnOf = (r: (typeof expected.grants)[number]['resource']) =>
-      resolver.getAtt(logicalId(template, r.type, r.logicalIdPrefix), r.arnAttribute ?? 'Arn') + ('arnSuffix' in r ? r.arnSuffix : '');
+      resolver.getAtt(logicalId(template, r.type, r.logicalIdPrefix), r.arnAttribute ?? 'Arn') +
+      ('arnSuffix' in r ? r.arnSuffix : '');
 
     // Act
     const granted = roleStatements(json, role, resolver)
-      .flatMap((s) => [s.Action ?? []].flat().flatMap((a) => [s.Resource ?? []].flat().map((r) => `${s.Effect} ${a} ${r}`)))
+      .flatMap((s) =>
+        [s.Action ?? []].flat().flatMap((a) => [s.Resource ?? []].flat().map((r) => `${s.Effect} ${a} ${r}`)),
+      )
       .sort();
     const trust = (json.Resources![role]!.Properties as { AssumeRolePolicyDocument: unknown }).AssumeRolePolicyDocument;
 
@@ -96,7 +121,14 @@ describe('archive infrastructure', () => {
     expect(granted.join('\n')).not.toMatch(/s3:Delete|s3:PutObjectAcl|s3:PutLifecycle/);
     expect(trust).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: expected.trustedService }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } } }],
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: expected.trustedService },
+          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
     });
   });
 
@@ -108,11 +140,24 @@ describe('archive infrastructure', () => {
     // Act
     const failed = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'ArchiveArchiveFailed').properties;
     const stalled = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'ArchiveArchiveDeliveryStalled').properties;
-    const dashboard = JSON.stringify(resourceByPrefix(template, 'AWS::CloudWatch::Dashboard', 'Dashboard').properties.DashboardBody);
+    const dashboard = JSON.stringify(
+      resourceByPrefix(template, 'AWS::CloudWatch::Dashboard', 'Dashboard').properties.DashboardBody,
+    );
 
     // Assess
-    expect(failed).toMatchObject({ MetricName: METRIC.ARCHIVE_FAILED, Namespace: 'SmartcarWebhooks/dev', Threshold: 0, AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] });
-    expect(stalled).toMatchObject({ MetricName: 'DeliveryToS3.DataFreshness', Namespace: 'AWS/Firehose', Statistic: 'Maximum', Threshold: 900 });
+    expect(failed).toMatchObject({
+      MetricName: METRIC.ARCHIVE_FAILED,
+      Namespace: 'SmartcarWebhooks/dev',
+      Threshold: 0,
+      AlarmActions: [{ Ref: topic }],
+      OKActions: [{ Ref: topic }],
+    });
+    expect(stalled).toMatchObject({
+      MetricName: 'DeliveryToS3.DataFreshness',
+      Namespace: 'AWS/Firehose',
+      Statistic: 'Maximum',
+      Threshold: 900,
+    });
     expect(dashboard).toContain(METRIC.EVENT_ARCHIVED);
     expect(dashboard).toContain(METRIC.EVENT_REPLAYED);
     expect(dashboard).toContain('DeliveryToS3.DataFreshness');
@@ -126,7 +171,9 @@ describe('archive infrastructure', () => {
     const outputs = template.findOutputs(STACK_OUTPUTS.ARCHIVE_BUCKET_NAME);
 
     // Assess
-    expect(Object.values(outputs)[0]).toMatchObject({ Value: { Ref: logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket') } });
+    expect(Object.values(outputs)[0]).toMatchObject({
+      Value: { Ref: logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket') },
+    });
   });
 
   it('leaves all of it out with archive=false: no bucket, stream, role, grant, variable, alarms or output', () => {
@@ -137,12 +184,19 @@ describe('archive infrastructure', () => {
     const template = templateFor({ archive: 'false' });
 
     // Assess
-    for (const type of ['AWS::S3::Bucket', 'AWS::KinesisFirehose::DeliveryStream']) expect(template.findResources(type)).toEqual({});
-    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(Object.keys(withArchive.findResources('AWS::IAM::Role')).length - 1);
+    for (const type of ['AWS::S3::Bucket', 'AWS::KinesisFirehose::DeliveryStream'])
+      expect(template.findResources(type)).toEqual({});
+    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(
+      Object.keys(withArchive.findResources('AWS::IAM::Role')).length - 1,
+    );
     expect(JSON.stringify(template.toJSON())).not.toContain('firehose:');
     const processor = resourceByPrefix(template, 'AWS::Lambda::Function', 'ProcessingProcessor').properties;
-    expect((processor.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(ENV.ARCHIVE_STREAM_NAME);
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(Object.keys(withArchive.findResources('AWS::CloudWatch::Alarm')).length - 2);
+    expect((processor.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
+      ENV.ARCHIVE_STREAM_NAME,
+    );
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(
+      Object.keys(withArchive.findResources('AWS::CloudWatch::Alarm')).length - 2,
+    );
     expect(template.findOutputs(STACK_OUTPUTS.ARCHIVE_BUCKET_NAME)).toEqual({});
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: Match.anyValue() });
   });

@@ -5,12 +5,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type ArchivedDelivery, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
-import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
 import { runReplay } from '../../bin/cli/replay-run.ts';
 import { resolveReplayTarget } from '../../bin/cli/replay-target.ts';
+import { type ArchivedDelivery, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 
 const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);
@@ -24,7 +24,12 @@ function archiveObject(...deliveries: ArchivedDelivery[]): Buffer {
 }
 
 function delivery(eventId: string, receivedAt: string, eventType = 'VEHICLE_STATE'): ArchivedDelivery {
-  const body = JSON.stringify({ eventId, eventType, data: { vehicle: { id: `veh-${eventId}` } }, meta: { deliveryId: `d-${eventId}` } });
+  const body = JSON.stringify({
+    eventId,
+    eventType,
+    data: { vehicle: { id: `veh-${eventId}` } },
+    meta: { deliveryId: `d-${eventId}` },
+  });
   return { eventId, eventType, deliveryId: `d-${eventId}`, route: 'data', receivedAt: Date.parse(receivedAt), body };
 }
 
@@ -35,10 +40,17 @@ function body(data: Buffer) {
 
 async function stackTarget() {
   cfnMock.on(DescribeStacksCommand).resolves({
-    Stacks: [{ StackName: 's', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [
-      { OutputKey: STACK_OUTPUTS.QUEUE_URL, OutputValue: QUEUE_URL },
-      { OutputKey: STACK_OUTPUTS.ARCHIVE_BUCKET_NAME, OutputValue: BUCKET },
-    ] }],
+    Stacks: [
+      {
+        StackName: 's',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE',
+        Outputs: [
+          { OutputKey: STACK_OUTPUTS.QUEUE_URL, OutputValue: QUEUE_URL },
+          { OutputKey: STACK_OUTPUTS.ARCHIVE_BUCKET_NAME, OutputValue: BUCKET },
+        ],
+      },
+    ],
   });
   return resolveReplayTarget({ kind: 'stack', stackName: 'SmartcarWebhooks-dev', region: 'eu-west-1' });
 }
@@ -58,7 +70,11 @@ describe('replay from the S3 archive (SDK mocked)', () => {
     // Prepare
     s3Mock
       .on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: 'events/2026/12/01/23/' })
-      .resolvesOnce({ Contents: [{ Key: 'events/2026/12/01/23/a.gz' }], IsTruncated: true, NextContinuationToken: 'page-2' })
+      .resolvesOnce({
+        Contents: [{ Key: 'events/2026/12/01/23/a.gz' }],
+        IsTruncated: true,
+        NextContinuationToken: 'page-2',
+      })
       .on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: 'events/2026/12/01/23/', ContinuationToken: 'page-2' })
       .resolves({ Contents: [{ Key: 'events/2026/12/01/23/b.gz' }], IsTruncated: false })
       .on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: 'events/2026/12/02/00/' })
@@ -66,23 +82,45 @@ describe('replay from the S3 archive (SDK mocked)', () => {
       .on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: 'events/2026/12/02/01/' })
       .resolves({ IsTruncated: false })
       .on(GetObjectCommand, { Key: 'events/2026/12/01/23/a.gz' })
-      .callsFake(() => body(archiveObject(delivery('early', '2026-12-01T23:10:00Z'), delivery('e1', '2026-12-01T23:40:00Z'))))
+      .callsFake(() =>
+        body(archiveObject(delivery('early', '2026-12-01T23:10:00Z'), delivery('e1', '2026-12-01T23:40:00Z'))),
+      )
       .on(GetObjectCommand, { Key: 'events/2026/12/01/23/b.gz' })
       .callsFake(() => body(archiveObject(delivery('e2', '2026-12-01T23:59:59Z'))))
       .on(GetObjectCommand, { Key: 'events/2026/12/02/00/c.gz' })
-      .callsFake(() => body(archiveObject(delivery('e3', '2026-12-02T00:20:00Z', 'VEHICLE_ERROR'), delivery('late', '2026-12-02T00:30:00Z'))));
+      .callsFake(() =>
+        body(
+          archiveObject(
+            delivery('e3', '2026-12-02T00:20:00Z', 'VEHICLE_ERROR'),
+            delivery('late', '2026-12-02T00:30:00Z'),
+          ),
+        ),
+      );
     const target = await stackTarget();
 
     // Act
     const summary = await runReplay({
-      source: target.source, sqs: target.sqs, queueUrl: target.queueUrl,
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
       filter: { from: Date.parse('2026-12-01T23:30Z'), to: Date.parse('2026-12-02T00:30Z') },
-      replayId: 'replay-1', rate: 1_000, dryRun: false, lateHours: 1,
+      replayId: 'replay-1',
+      rate: 1_000,
+      dryRun: false,
+      lateHours: 1,
     });
 
     // Assess
     expect(s3Mock).toHaveReceivedCommandTimes(ListObjectsV2Command, 4);
-    expect(summary).toMatchObject({ objects: 3, objectsRead: 3, matched: 3, sent: 3, skipped: 2, failed: 0, unreadable: [] });
+    expect(summary).toMatchObject({
+      objects: 3,
+      objectsRead: 3,
+      matched: 3,
+      sent: 3,
+      skipped: 2,
+      failed: 0,
+      unreadable: [],
+    });
     const entries = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries.map((e) => JSON.parse(e.MessageBody!).eventId)).toEqual(['e1', 'e2', 'e3']);
     expect(entries[2]!.MessageBody).toBe(delivery('e3', '2026-12-02T00:20:00Z', 'VEHICLE_ERROR').body);
@@ -94,18 +132,25 @@ describe('replay from the S3 archive (SDK mocked)', () => {
       [MESSAGE_ATTRIBUTE.DELIVERY_ID]: { DataType: 'String', StringValue: 'd-e3' },
       [MESSAGE_ATTRIBUTE.REPLAY_ID]: { DataType: 'String', StringValue: 'replay-1' },
     });
-    expect(sqsMock.commandCalls(SendMessageBatchCommand).every((c) => c.args[0].input.QueueUrl === QUEUE_URL)).toBe(true);
+    expect(sqsMock.commandCalls(SendMessageBatchCommand).every((c) => c.args[0].input.QueueUrl === QUEUE_URL)).toBe(
+      true,
+    );
   });
 
   it('reports a truncated object and a corrupt line instead of swallowing them, and replays the rest', async () => {
     // Prepare
     const whole = archiveObject(delivery('t1', '2026-12-01T08:10:00Z'), delivery('t2', '2026-12-01T08:11:00Z'));
-    const withBadLine = gzipSync(Buffer.concat([serializeArchiveLine(delivery('ok', '2026-12-01T08:12:00Z'))!, Buffer.from('{"v":1,"half\n')]));
+    const withBadLine = gzipSync(
+      Buffer.concat([serializeArchiveLine(delivery('ok', '2026-12-01T08:12:00Z'))!, Buffer.from('{"v":1,"half\n')]),
+    );
     s3Mock
       .on(ListObjectsV2Command)
       .resolves({ IsTruncated: false })
       .on(ListObjectsV2Command, { Prefix: 'events/2026/12/01/08/' })
-      .resolves({ Contents: [{ Key: 'events/2026/12/01/08/cut.gz' }, { Key: 'events/2026/12/01/08/bad-line.gz' }], IsTruncated: false })
+      .resolves({
+        Contents: [{ Key: 'events/2026/12/01/08/cut.gz' }, { Key: 'events/2026/12/01/08/bad-line.gz' }],
+        IsTruncated: false,
+      })
       .on(GetObjectCommand, { Key: 'events/2026/12/01/08/cut.gz' })
       .callsFake(() => body(whole.subarray(0, whole.length - 12)))
       .on(GetObjectCommand, { Key: 'events/2026/12/01/08/bad-line.gz' })
@@ -114,9 +159,14 @@ describe('replay from the S3 archive (SDK mocked)', () => {
 
     // Act
     const summary = await runReplay({
-      source: target.source, sqs: target.sqs, queueUrl: target.queueUrl,
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
       filter: { from: Date.parse('2026-12-01T08:00Z'), to: Date.parse('2026-12-01T09:00Z') },
-      replayId: 'replay-2', rate: 1_000, dryRun: false, lateHours: 0,
+      replayId: 'replay-2',
+      rate: 1_000,
+      dryRun: false,
+      lateHours: 0,
     });
 
     // Assess
@@ -133,18 +183,33 @@ describe('replay from the S3 archive (SDK mocked)', () => {
       .on(ListObjectsV2Command)
       .resolves({ Contents: [{ Key: 'events/2026/12/01/08/a.gz' }], IsTruncated: false })
       .on(GetObjectCommand)
-      .callsFake(() => body(archiveObject(delivery('f1', '2026-12-01T08:01:00Z'), delivery('f2', '2026-12-01T08:02:00Z'))));
+      .callsFake(() =>
+        body(archiveObject(delivery('f1', '2026-12-01T08:01:00Z'), delivery('f2', '2026-12-01T08:02:00Z'))),
+      );
     sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({
-      Successful: input.Entries.filter((e) => e.Id === '0').map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: input.Entries.filter((e) => e.Id !== '0').map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+      Successful: input.Entries.filter((e) => e.Id === '0').map((e) => ({
+        Id: e.Id,
+        MessageId: 'm',
+        MD5OfMessageBody: 'x',
+      })),
+      Failed: input.Entries.filter((e) => e.Id !== '0').map((e) => ({
+        Id: e.Id,
+        Code: 'InternalError',
+        SenderFault: false,
+      })),
     }));
     const target = await stackTarget();
 
     // Act
     const summary = await runReplay({
-      source: target.source, sqs: target.sqs, queueUrl: target.queueUrl,
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
       filter: { from: Date.parse('2026-12-01T08:00Z'), to: Date.parse('2026-12-01T09:00Z') },
-      replayId: 'replay-3', rate: 1_000, dryRun: false, lateHours: 0,
+      replayId: 'replay-3',
+      rate: 1_000,
+      dryRun: false,
+      lateHours: 0,
     });
 
     // Assess
@@ -163,9 +228,14 @@ describe('replay from the S3 archive (SDK mocked)', () => {
     const target = await stackTarget();
     const run = (dryRun: boolean, rate: number) =>
       runReplay({
-        source: target.source, sqs: target.sqs, queueUrl: target.queueUrl,
+        source: target.source,
+        sqs: target.sqs,
+        queueUrl: target.queueUrl,
         filter: { from: Date.parse('2026-12-01T08:00Z'), to: Date.parse('2026-12-01T09:00Z') },
-        replayId: 'replay-4', rate, dryRun, lateHours: 0,
+        replayId: 'replay-4',
+        rate,
+        dryRun,
+        lateHours: 0,
       });
 
     // Act
@@ -185,7 +255,14 @@ describe('replay from the S3 archive (SDK mocked)', () => {
   it('says so when the stack has no archive', async () => {
     // Prepare
     cfnMock.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 's', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: STACK_OUTPUTS.QUEUE_URL, OutputValue: QUEUE_URL }] }],
+      Stacks: [
+        {
+          StackName: 's',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: STACK_OUTPUTS.QUEUE_URL, OutputValue: QUEUE_URL }],
+        },
+      ],
     });
 
     // Act
@@ -193,6 +270,8 @@ describe('replay from the S3 archive (SDK mocked)', () => {
 
     // Assess
     await expect(resolving).rejects.toThrow(UsageError);
-    await expect(resolveReplayTarget({ kind: 'stack', stackName: 'SmartcarWebhooks-dev' })).rejects.toThrow(/archive=false/);
+    await expect(resolveReplayTarget({ kind: 'stack', stackName: 'SmartcarWebhooks-dev' })).rejects.toThrow(
+      /archive=false/,
+    );
   });
 });

@@ -61,7 +61,20 @@ afterAll(async () => {
 describe('npm run replay -- --local, after a restart', () => {
   it('documents every option in --help', async () => {
     // Prepare
-    const options = ['--stack', '--local', '--region', '--from', '--to', '--type', '--vehicle', '--event-id', '--dry-run', '--rate', '--late-hours', '--help'];
+    const options = [
+      '--stack',
+      '--local',
+      '--region',
+      '--from',
+      '--to',
+      '--type',
+      '--vehicle',
+      '--event-id',
+      '--dry-run',
+      '--rate',
+      '--late-hours',
+      '--help',
+    ];
 
     // Act
     const { code, stdout } = await runTs('bin/replay.ts', ['--help']);
@@ -76,7 +89,15 @@ describe('npm run replay -- --local, after a restart', () => {
     const before = await pipeline!.refreshStats();
 
     // Act
-    const { code, stdout } = await runTs('bin/replay.ts', ['--local', pipeline!.url, '--from', iso(windowStart), '--to', iso(windowEnd), '--dry-run']);
+    const { code, stdout } = await runTs('bin/replay.ts', [
+      '--local',
+      pipeline!.url,
+      '--from',
+      iso(windowStart),
+      '--to',
+      iso(windowEnd),
+      '--dry-run',
+    ]);
 
     // Assess
     expect(code).toBe(0);
@@ -88,13 +109,22 @@ describe('npm run replay -- --local, after a restart', () => {
     expect((await pipeline!.refreshStats()).queued).toBe(0);
   });
 
-  it('handles exactly the window\'s events again, once each per run, with older signals skipped by the freshness store', async () => {
+  it("handles exactly the window's events again, once each per run, with older signals skipped by the freshness store", async () => {
     // Prepare
     const before = await pipeline!.refreshStats();
 
     // Act
-    const { code, stdout } = await runTs('bin/replay.ts', ['--local', pipeline!.url, '--from', iso(windowStart), '--to', iso(windowEnd)]);
-    const after = await pipeline!.waitFor((s) => s.replayed === before.replayed + 4 && s.duplicates === before.duplicates + 1 && s.queued === 0);
+    const { code, stdout } = await runTs('bin/replay.ts', [
+      '--local',
+      pipeline!.url,
+      '--from',
+      iso(windowStart),
+      '--to',
+      iso(windowEnd),
+    ]);
+    const after = await pipeline!.waitFor(
+      (s) => s.replayed === before.replayed + 4 && s.duplicates === before.duplicates + 1 && s.queued === 0,
+    );
 
     // Assess
     expect(code).toBe(0);
@@ -114,13 +144,32 @@ describe('npm run replay -- --local, after a restart', () => {
   it('filters by type and by vehicle, each run handling its matches again', async () => {
     // Prepare
     const target = await resolveReplayTarget({ kind: 'local', url: pipeline!.url });
-    const base = { source: target.source, sqs: target.sqs, queueUrl: target.queueUrl, rate: 1_000, dryRun: false, lateHours: 1 };
+    const base = {
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
+      rate: 1_000,
+      dryRun: false,
+      lateHours: 1,
+    };
     const before = await pipeline!.refreshStats();
 
     // Act
-    const byType = await runReplay({ ...base, replayId: 'run-type', filter: { from: windowStart, to: windowEnd, eventType: 'VEHICLE_ERROR' } });
-    const byVehicle = await runReplay({ ...base, replayId: 'run-vehicle', filter: { from: windowStart, to: windowEnd, vehicleId: 'veh-1' } });
-    const byEventId = await runReplay({ ...base, replayId: 'run-id', filter: { from: windowStart, to: windowEnd, eventIds: [inWindow[2]!.eventId] } });
+    const byType = await runReplay({
+      ...base,
+      replayId: 'run-type',
+      filter: { from: windowStart, to: windowEnd, eventType: 'VEHICLE_ERROR' },
+    });
+    const byVehicle = await runReplay({
+      ...base,
+      replayId: 'run-vehicle',
+      filter: { from: windowStart, to: windowEnd, vehicleId: 'veh-1' },
+    });
+    const byEventId = await runReplay({
+      ...base,
+      replayId: 'run-id',
+      filter: { from: windowStart, to: windowEnd, eventIds: [inWindow[2]!.eventId] },
+    });
     const after = await pipeline!.waitFor((s) => s.replayed === before.replayed + 1 + 3 + 1 && s.queued === 0);
     target.close();
 

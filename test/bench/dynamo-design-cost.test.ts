@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  IDEMPOTENCY_COST,
   dynamoItemSizeBytes,
+  IDEMPOTENCY_COST,
   itemPerSignalCost,
   itemPerVehicleCost,
   sumCosts,
 } from '../../bench/dynamo-design-cost.ts';
-import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
-import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { parseEvent } from '../../lambda/processor/parse-event.ts';
+import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
 
 /** The item the store writes for a typical 12-signal VEHICLE_STATE, and one per-signal item of the alternative. */
-function typicalItems(signalCount: number): { vehicleItem: Record<string, unknown>; signalItem: Record<string, unknown> } {
+function typicalItems(signalCount: number): {
+  vehicleItem: Record<string, unknown>;
+  signalItem: Record<string, unknown>;
+} {
   const parsed = parseEvent(JSON.stringify(buildVehicleState({ vehicleId: crypto.randomUUID(), signalCount })));
   if (parsed.kind !== 'event' || parsed.event.eventType !== 'VEHICLE_STATE') throw new Error('factory broke');
   const { signals } = mergeSignals({}, parsed.event.signals, parsed.event.eventId);

@@ -18,13 +18,23 @@ describe('KMS cost model with the customer managed key', () => {
     expect(cmk.sqs_data_key_reuse_seconds).toBe(SQS_DATA_KEY_REUSE_SECONDS);
     expect(cmk.dynamodb_tables_on_cmk).toBe(cmk.dynamodb_tables);
     expect(cmk.busy_log_groups_on_cmk).toBe(cmk.busy_log_groups);
-    expect(kms.customer_managed.lines.find((l) => l.item.startsWith('SQS'))?.basis).toContain(`reused ${SQS_DATA_KEY_REUSE_SECONDS} s`);
+    expect(kms.customer_managed.lines.find((l) => l.item.startsWith('SQS'))?.basis).toContain(
+      `reused ${SQS_DATA_KEY_REUSE_SECONDS} s`,
+    );
   });
 
   it('refuses to price a bucket on the key without an S3 Bucket Key (one request per object)', () => {
     // Prepare
     const stack = readStackSettings();
-    const withBucket = { ...stack, encryption_with_cmk: { ...stack.encryption_with_cmk!, s3_buckets: 1, s3_buckets_on_cmk: 1, s3_buckets_with_bucket_key: 0 } };
+    const withBucket = {
+      ...stack,
+      encryption_with_cmk: {
+        ...stack.encryption_with_cmk!,
+        s3_buckets: 1,
+        s3_buckets_on_cmk: 1,
+        s3_buckets_with_bucket_key: 0,
+      },
+    };
 
     // Act
     const price = () => kmsCost(withBucket);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { describePayload } from '../../bin/cli/describe-payload.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { parseEvent } from '../../lambda/processor/parse-event.ts';
 
 describe('describePayload', () => {
   it.each([

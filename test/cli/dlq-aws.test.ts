@@ -8,10 +8,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
-import { redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
+import { type DlqTarget, redriveDlq } from '../../bin/cli/dlq-operations.ts';
 import { resolveTarget } from '../../bin/cli/dlq-target.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 
 describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls)', () => {
   const sqsMock = mockClient(SQSClient);
@@ -33,7 +33,12 @@ describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls
 
   it('starts an SQS message move task from the DLQ to the main queue for an unfiltered redrive', async () => {
     // Prepare
-    const target: DlqTarget = { sqs: new SQSClient({}), queueUrl: QUEUE_URL, deadLetterQueueUrl: DLQ_URL, supportsMoveTask: true };
+    const target: DlqTarget = {
+      sqs: new SQSClient({}),
+      queueUrl: QUEUE_URL,
+      deadLetterQueueUrl: DLQ_URL,
+      supportsMoveTask: true,
+    };
 
     // Act
     const result = await redriveDlq(target);
@@ -50,7 +55,12 @@ describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls
   it('walks the DLQ instead of starting a move task when the redrive is filtered', async () => {
     // Prepare
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
-    const target: DlqTarget = { sqs: new SQSClient({}), queueUrl: QUEUE_URL, deadLetterQueueUrl: DLQ_URL, supportsMoveTask: true };
+    const target: DlqTarget = {
+      sqs: new SQSClient({}),
+      queueUrl: QUEUE_URL,
+      deadLetterQueueUrl: DLQ_URL,
+      supportsMoveTask: true,
+    };
 
     // Act
     const result = await redriveDlq(target, { eventType: 'VEHICLE_STATE' });
@@ -93,7 +103,10 @@ describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls
     });
 
     // Act
-    const attempt = resolveTarget({ kind: 'stack', stackName: 'Other' }, { cloudFormation: new CloudFormationClient({}) });
+    const attempt = resolveTarget(
+      { kind: 'stack', stackName: 'Other' },
+      { cloudFormation: new CloudFormationClient({}) },
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(UsageError);

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { LOCAL_PATHS, LOCAL_REGION } from '../../local/api/constants.ts';
 import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 import type { LocalDeliveryStatus, LocalEndpoints } from '../../local/api/types.ts';
-import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import { createPipelineQueues } from '../../local/sqs.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 import { runTs } from '../e2e/support.ts';
 import { listenOnLoopback } from '../helpers/loopback.ts';
@@ -50,7 +50,11 @@ describe('npm run dlq against a local pipeline', () => {
         lastError: LAST_ERROR,
       };
       const body =
-        request.url === LOCAL_PATHS.ENDPOINTS ? endpoints : request.url === `${LOCAL_PATHS.DELIVERIES}/${FAILED_ID}` ? failed : undefined;
+        request.url === LOCAL_PATHS.ENDPOINTS
+          ? endpoints
+          : request.url === `${LOCAL_PATHS.DELIVERIES}/${FAILED_ID}`
+            ? failed
+            : undefined;
       response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body ?? { error: 'not_found' }));
     });
@@ -95,7 +99,9 @@ describe('npm run dlq against a local pipeline', () => {
     expect(table.stdout).toContain(`local pipeline at ${apiUrl}: 2 message(s) in the DLQ`);
     expect(table.stdout).toMatch(/LAST ERROR\n/);
     const rows = table.stdout.split('\n');
-    expect(rows.find((r) => r.includes(FAILED_ID))).toMatch(/TypeError: Cannot read properties of undefined \(reading 'value'\)$/);
+    expect(rows.find((r) => r.includes(FAILED_ID))).toMatch(
+      /TypeError: Cannot read properties of undefined \(reading 'value'\)$/,
+    );
     expect(rows.find((r) => r.includes('evt-unknown-2'))).toMatch(/ -$/);
     const entries = JSON.parse(json.stdout) as Array<{ eventId: string; lastError?: unknown }>;
     expect(entries.find((e) => e.eventId === FAILED_ID)?.lastError).toEqual(LAST_ERROR);
@@ -120,8 +126,14 @@ describe('npm run dlq against a local pipeline', () => {
 
   it.each([
     [['list', '--local', 'localhost:3000'], '--local must be an http:// or https:// URL, got "localhost:3000"'],
-    [['list', '--queue-url', 'https://sqs/main', '--dlq-url', 'nope'], '--dlq-url must be an http:// or https:// URL, got "nope"'],
-    [['list', '--queue-url', 'https://sqs/main', '--dlq-url', 'https://sqs/dlq', '--errors'], '--errors with --queue-url/--dlq-url needs --log-group NAME'],
+    [
+      ['list', '--queue-url', 'https://sqs/main', '--dlq-url', 'nope'],
+      '--dlq-url must be an http:// or https:// URL, got "nope"',
+    ],
+    [
+      ['list', '--queue-url', 'https://sqs/main', '--dlq-url', 'https://sqs/dlq', '--errors'],
+      '--errors with --queue-url/--dlq-url needs --log-group NAME',
+    ],
     [['redrive', '--errors'], '--errors only applies to list'],
   ])('exits 2 with the usage for %j before contacting anything', async (args, message) => {
     // Act

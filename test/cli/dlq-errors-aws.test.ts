@@ -3,11 +3,15 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { errorLinesOf, processorLogErrors, withLastErrors } from '../../bin/cli/dlq-errors.ts';
 import { resolveTarget } from '../../bin/cli/dlq-target.ts';
 import { CliError } from '../../bin/cli/errors.ts';
-import { startCloudWatchLogsStub, type CloudWatchLogsStub, type StubLogEvent } from '../helpers/cloudwatch-logs-stub.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import {
+  type CloudWatchLogsStub,
+  type StubLogEvent,
+  startCloudWatchLogsStub,
+} from '../helpers/cloudwatch-logs-stub.ts';
 
 const LOG_GROUP = '/aws/lambda/SmartcarWebhooks-dev-Processor';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -32,7 +36,14 @@ function failureLine(eventId: string, message: string, timestamp: number): StubL
 
 /** Factory: a DLQ entry as `peekDlq` returns it. */
 function entry(eventId: string, sentAt = new Date(T0).toISOString()) {
-  return { messageId: `m-${eventId}`, eventType: 'VEHICLE_STATE', eventId, vehicleId: 'veh-1', receiveCount: 3, sentAt };
+  return {
+    messageId: `m-${eventId}`,
+    eventType: 'VEHICLE_STATE',
+    eventId,
+    vehicleId: 'veh-1',
+    receiveCount: 3,
+    sentAt,
+  };
 }
 
 describe('dlq list --errors against CloudWatch Logs (real SDK, loopback stub)', () => {
@@ -47,13 +58,20 @@ describe('dlq list --errors against CloudWatch Logs (real SDK, loopback stub)', 
           failureLine('evt-1', 'first failure', T0 + 1_000),
           failureLine('evt-1', 'Cannot read properties of undefined', T0 + 60_000),
           failureLine('evt-2', 'too old to be searched', T0 - 60_000),
-          { timestamp: T0 + 2_000, message: JSON.stringify({ level: 'INFO', message: 'Batch done', eventId: 'evt-2' }) },
+          {
+            timestamp: T0 + 2_000,
+            message: JSON.stringify({ level: 'INFO', message: 'Batch done', eventId: 'evt-2' }),
+          },
           ...manyIds.map((id, i) => failureLine(id, `failure ${i}`, T0 + i)),
         ],
       },
       { pageSize: 2 },
     );
-    logs = new CloudWatchLogsClient({ endpoint: stub.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' } });
+    logs = new CloudWatchLogsClient({
+      endpoint: stub.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    });
   });
 
   afterAll(async () => {
@@ -76,7 +94,11 @@ describe('dlq list --errors against CloudWatch Logs (real SDK, loopback stub)', 
       at: new Date(T0 + 60_000).toISOString(),
     });
     expect(entries[1]!.lastError).toBeUndefined();
-    expect(stub.requests[0]).toMatchObject({ logGroupName: LOG_GROUP, startTime: T0, filterPattern: errorLinesOf(['evt-1', 'evt-2']) });
+    expect(stub.requests[0]).toMatchObject({
+      logGroupName: LOG_GROUP,
+      startTime: T0,
+      filterPattern: errorLinesOf(['evt-1', 'evt-2']),
+    });
   });
 
   it('follows nextToken and splits many eventIds over several filter patterns, each under the 1,024-character limit', async () => {
@@ -125,27 +147,40 @@ describe('dlq list --errors: finding the log group and denied access (SDK mocked
       { OutputKey: STACK_OUTPUTS.QUEUE_URL, OutputValue: 'https://sqs.eu-west-1.amazonaws.com/1/main' },
       { OutputKey: STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL, OutputValue: 'https://sqs.eu-west-1.amazonaws.com/1/dlq' },
     ];
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }] });
+    cfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'S', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }],
+    });
     const sqs = new SQSClient({ region: 'eu-west-1' });
 
     // Act
-    const plain = await resolveTarget({ kind: 'stack', stackName: 'S', region: 'eu-west-1' }, { cloudFormation: new CloudFormationClient({}), sqs });
-    const withErrors = await resolveTarget({ kind: 'stack', stackName: 'S', region: 'eu-west-1', errors: true }, { cloudFormation: new CloudFormationClient({}), sqs }).catch(
-      (e: unknown) => e,
+    const plain = await resolveTarget(
+      { kind: 'stack', stackName: 'S', region: 'eu-west-1' },
+      { cloudFormation: new CloudFormationClient({}), sqs },
     );
+    const withErrors = await resolveTarget(
+      { kind: 'stack', stackName: 'S', region: 'eu-west-1', errors: true },
+      { cloudFormation: new CloudFormationClient({}), sqs },
+    ).catch((e: unknown) => e);
 
     // Assess
     expect(plain.lastErrors).toBeUndefined();
-    expect((withErrors as Error).message).toBe("Stack S has no output ProcessorLogGroupName; is it this project's stack?");
+    expect((withErrors as Error).message).toBe(
+      "Stack S has no output ProcessorLogGroupName; is it this project's stack?",
+    );
     plain.close();
   });
 
   it('says which permission is missing when FilterLogEvents is denied', async () => {
     // Prepare
-    logsMock.on(FilterLogEventsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    logsMock
+      .on(FilterLogEventsCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
 
     // Act
-    const error = await processorLogErrors(new CloudWatchLogsClient({ region: 'eu-west-1' }), LOG_GROUP)(['evt-1'], T0).catch((e: unknown) => e);
+    const error = await processorLogErrors(new CloudWatchLogsClient({ region: 'eu-west-1' }), LOG_GROUP)(
+      ['evt-1'],
+      T0,
+    ).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(CliError);

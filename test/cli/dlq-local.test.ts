@@ -1,12 +1,12 @@
 import { PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import { peekDlq, purgeDlq, redriveDlq, type DlqTarget } from '../../bin/cli/dlq-operations.ts';
+import { type DlqTarget, peekDlq, purgeDlq, redriveDlq } from '../../bin/cli/dlq-operations.ts';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createPipelineQueues } from '../../local/sqs.ts';
-import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
+import { createPipelineQueues } from '../../local/sqs.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
+import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 
 /** Factory: a DLQ message as the receiver would have enqueued it. */
 function deadLetter(payload: Record<string, unknown>): SendMessageCommand['input'] & { MessageBody: string } {
@@ -82,7 +82,12 @@ describe('DLQ operations against the real SQS emulator', () => {
     const byId = await redriveDlq(target, { eventIds: [String(wanted.eventId)] });
     const byType = await redriveDlq(target, { eventType: 'VEHICLE_ERROR' });
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queues.queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
     );
     const left = await peekDlq(target, { max: 10 });
 
@@ -92,7 +97,10 @@ describe('DLQ operations against the real SQS emulator', () => {
     expect(Messages.map((m) => m.Body).sort()).toEqual([JSON.stringify(wanted), JSON.stringify(error)].sort());
     const moved = Messages.find((m) => m.Body === JSON.stringify(wanted))!;
     expect(moved.MessageAttributes?.[MESSAGE_ATTRIBUTE.EVENT_ID]?.StringValue).toBe(wanted.eventId);
-    expect(moved.MessageAttributes?.[MESSAGE_ATTRIBUTE.RECEIVED_AT]).toEqual({ DataType: 'Number', StringValue: '1767225600000' });
+    expect(moved.MessageAttributes?.[MESSAGE_ATTRIBUTE.RECEIVED_AT]).toEqual({
+      DataType: 'Number',
+      StringValue: '1767225600000',
+    });
     expect(left.map((e) => e.eventId)).toEqual([other.eventId]);
   });
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -144,11 +144,15 @@ describe('npm start, send and dlq share one AMT and one address', () => {
 
   it('refuses an unknown --log-level up front (exit 2), starting nothing', async () => {
     // Act
-    const run = await runTs('local/start.ts', ['--log-level', 'LOUD', '--port', '0'], { env: envWith(join(dir, 'log-level-amt')) });
+    const run = await runTs('local/start.ts', ['--log-level', 'LOUD', '--port', '0'], {
+      env: envWith(join(dir, 'log-level-amt')),
+    });
 
     // Assess
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, got "LOUD"');
+    expect(run.stderr).toContain(
+      '--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, got "LOUD"',
+    );
     expect(run.stdout).not.toContain('local pipeline is running');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentile } from '../../bin/cli/percentile.ts';
-import { summarize, type DeliveryResult } from '../../bin/cli/send-run.ts';
+import { type DeliveryResult, summarize } from '../../bin/cli/send-run.ts';
 
 /** Factory: an answered delivery that took `latencyMs`. */
 function answered(latencyMs: number): DeliveryResult {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +17,14 @@ describe('where npm run send posts', () => {
     [{ errorRoute: true, env: { PORT: '8080' } }, 'http://127.0.0.1:8080/webhooks/smartcar/errors'],
     [{ url: 'http://127.0.0.1:9000', errorRoute: false }, 'http://127.0.0.1:9000/webhooks/smartcar'],
     [{ url: 'http://127.0.0.1:9000/', errorRoute: true }, 'http://127.0.0.1:9000/webhooks/smartcar/errors'],
-    [{ url: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/webhooks/smartcar', errorRoute: true }, 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/webhooks/smartcar/errors'],
-    [{ url: 'https://x.lambda-url.eu-west-1.on.aws/webhooks/smartcar/errors', errorRoute: true }, 'https://x.lambda-url.eu-west-1.on.aws/webhooks/smartcar/errors'],
+    [
+      { url: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/webhooks/smartcar', errorRoute: true },
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/webhooks/smartcar/errors',
+    ],
+    [
+      { url: 'https://x.lambda-url.eu-west-1.on.aws/webhooks/smartcar/errors', errorRoute: true },
+      'https://x.lambda-url.eu-west-1.on.aws/webhooks/smartcar/errors',
+    ],
     [{ url: 'https://hooks.example.com/custom', errorRoute: false }, 'https://hooks.example.com/custom'],
   ])('%j -> %s', async (options, expected) => {
     // Act
@@ -29,7 +35,10 @@ describe('where npm run send posts', () => {
   });
 
   it.each([
-    [{ url: 'https://hooks.example.com/custom', errorRoute: true }, '--error-route cannot tell the error path of https://hooks.example.com/custom'],
+    [
+      { url: 'https://hooks.example.com/custom', errorRoute: true },
+      '--error-route cannot tell the error path of https://hooks.example.com/custom',
+    ],
     [{ url: '127.0.0.1:3000', errorRoute: false }, '--url must be an http:// or https:// URL, got "127.0.0.1:3000"'],
     [{ url: 'http://a', stack: 'S', errorRoute: false }, 'Pass either --url or --stack, not both'],
     [{ errorRoute: false, env: { PORT: 'eighty' } }, 'PORT must be an integer, got "eighty"'],
@@ -73,7 +82,14 @@ describe('npm run send: clear errors and --print', () => {
     paths.length = 0;
 
     // Act
-    const run = await runTs('bin/send.ts', ['error', '--error-route', '--url', `${recorderUrl}/webhooks/smartcar`, '--amt', 'x']);
+    const run = await runTs('bin/send.ts', [
+      'error',
+      '--error-route',
+      '--url',
+      `${recorderUrl}/webhooks/smartcar`,
+      '--amt',
+      'x',
+    ]);
 
     // Assess
     expect(run.code).toBe(0);
@@ -120,7 +136,9 @@ describe('npm run send: clear errors and --print', () => {
 
   it('--print writes the payload without an AMT; the file sent with --file is accepted and processed', async () => {
     // Act
-    const printed = await runTs('bin/send.ts', ['state', '--print', '--vehicle', 'veh-print', '--soc', '42'], { env: noAmt });
+    const printed = await runTs('bin/send.ts', ['state', '--print', '--vehicle', 'veh-print', '--soc', '42'], {
+      env: noAmt,
+    });
     const file = join(dir, 'payload.json');
     writeFileSync(file, printed.stdout);
     const before = await pipeline.refreshStats();

@@ -1,12 +1,12 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
-import { planDeliveries, type SendPlanOptions } from '../../bin/cli/send-plan.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { planDeliveries, type SendPlanOptions } from '../../bin/cli/send-plan.ts';
 import { checkAnswer } from '../../bin/cli/send-run.ts';
+import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { runTs } from '../e2e/support.ts';
@@ -51,8 +51,16 @@ describe('send plan', () => {
 
   it('re-stamps a --file with --restamp: meta.deliveredAt now, in the form it had, and signed after', () => {
     // Prepare
-    const asNumber = Buffer.from(JSON.stringify({ eventId: 'e-old', eventType: 'VEHICLE_STATE', meta: { deliveredAt: 1_577_836_800_000 } }));
-    const asIso = Buffer.from(JSON.stringify({ eventId: 'e-iso', eventType: 'VEHICLE_STATE', meta: { deliveredAt: '2020-01-01T00:00:00.000Z' } }));
+    const asNumber = Buffer.from(
+      JSON.stringify({ eventId: 'e-old', eventType: 'VEHICLE_STATE', meta: { deliveredAt: 1_577_836_800_000 } }),
+    );
+    const asIso = Buffer.from(
+      JSON.stringify({
+        eventId: 'e-iso',
+        eventType: 'VEHICLE_STATE',
+        meta: { deliveredAt: '2020-01-01T00:00:00.000Z' },
+      }),
+    );
     const before = Date.now();
 
     // Act
@@ -130,7 +138,13 @@ describe('send CLI against the local pipeline', () => {
   let dir: string;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({ port: 0, quiet: true, logLevel: 'SILENT', visibilityTimeoutSeconds: 1, waitTimeSeconds: 1 });
+    pipeline = await startPipeline({
+      port: 0,
+      quiet: true,
+      logLevel: 'SILENT',
+      visibilityTimeoutSeconds: 1,
+      waitTimeSeconds: 1,
+    });
     dir = mkdtempSync(join(tmpdir(), 'send-cli-'));
   });
 
@@ -147,7 +161,20 @@ describe('send CLI against the local pipeline', () => {
     // Act
     const result = await runTs(
       'bin/send.ts',
-      ['state', '--url', pipeline.webhookUrl, '--dotenv', dotenv, '--count', '8', '--concurrency', '4', '--duplicate-rate', '0.5', '--quiet'],
+      [
+        'state',
+        '--url',
+        pipeline.webhookUrl,
+        '--dotenv',
+        dotenv,
+        '--count',
+        '8',
+        '--concurrency',
+        '4',
+        '--duplicate-rate',
+        '0.5',
+        '--quiet',
+      ],
       { env: { SMARTCAR_AMT: '' } },
     );
     const after = await pipeline.waitFor(
@@ -169,7 +196,15 @@ describe('send CLI against the local pipeline', () => {
 
     // Act
     const old = await runTs('bin/send.ts', ['--file', file, '--url', pipeline.webhookUrl, '--amt', pipeline.amt]);
-    const restamped = await runTs('bin/send.ts', ['--file', file, '--restamp', '--url', pipeline.webhookUrl, '--amt', pipeline.amt]);
+    const restamped = await runTs('bin/send.ts', [
+      '--file',
+      file,
+      '--restamp',
+      '--url',
+      pipeline.webhookUrl,
+      '--amt',
+      pipeline.amt,
+    ]);
 
     // Assess
     expect(old.code).toBe(1);
@@ -191,7 +226,14 @@ describe('send CLI against the local pipeline', () => {
 
   it('passes --bad-signature (401 expected) and exits 1 when signed with the wrong AMT', async () => {
     // Act
-    const negative = await runTs('bin/send.ts', ['state', '--url', pipeline.webhookUrl, '--amt', pipeline.amt, '--bad-signature']);
+    const negative = await runTs('bin/send.ts', [
+      'state',
+      '--url',
+      pipeline.webhookUrl,
+      '--amt',
+      pipeline.amt,
+      '--bad-signature',
+    ]);
     const wrongAmt = await runTs('bin/send.ts', ['state', '--url', pipeline.webhookUrl, '--amt', 'wrong-amt']);
 
     // Assess

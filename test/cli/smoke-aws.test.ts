@@ -6,14 +6,14 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { smokeCommand } from '../../bin/cli/smoke-command.ts';
 import { SmokeError } from '../../bin/cli/errors.ts';
+import { smokeCommand } from '../../bin/cli/smoke-command.ts';
 import { AMT_SECRET_PLACEHOLDER, ROUTES, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
+import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
-import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-server.ts';
+import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
 
 /**
@@ -56,7 +56,12 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       logger: createLocalLogger(SERVICE.RECEIVER, 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
     });
-    api = await startLocalHttpServer({ port: 0, routes: [ROUTES.DATA_PATH], invoke: receiver, logger: { error: () => undefined } });
+    api = await startLocalHttpServer({
+      port: 0,
+      routes: [ROUTES.DATA_PATH],
+      invoke: receiver,
+      logger: { error: () => undefined },
+    });
   });
 
   afterAll(async () => {
@@ -82,12 +87,16 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       ],
     });
     // The rotation form: the smoke test signs with `current`, as the receiver answers VERIFY.
-    secretsMock.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify({ current: AMT, previous: 'amt-old' }) });
+    secretsMock
+      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+      .resolves({ SecretString: JSON.stringify({ current: AMT, previous: 'amt-old' }) });
   });
 
   /** The eventId of the VEHICLE_STATE the receiver enqueued. */
   function enqueuedEventId(): string {
-    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!) as { eventType: string; eventId: string });
+    const sent = sqsMock
+      .commandCalls(SendMessageCommand)
+      .map((c) => JSON.parse(c.args[0].input.MessageBody!) as { eventType: string; eventId: string });
     return sent.find((body) => body.eventType === 'VEHICLE_STATE')!.eventId;
   }
 
@@ -104,7 +113,9 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(output).toMatch(/^ok +VERIFY .*\n^ok +VEHICLE_STATE .*\n.*\n^ok +processed +\d+\.\d ms {2}COMPLETED by the processor \(3 reads\)$/m);
+    expect(output).toMatch(
+      /^ok +VERIFY .*\n^ok +VEHICLE_STATE .*\n.*\n^ok +processed +\d+\.\d ms {2}COMPLETED by the processor \(3 reads\)$/m,
+    );
     expect(output).toContain("(AMT from the stack's secret)");
     expect(output).not.toContain(AMT);
     const eventId = enqueuedEventId();
@@ -113,13 +124,17 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       ConsistentRead: true,
       Key: { [TABLE_SCHEMA.IDEMPOTENCY.partitionKey]: { S: powertoolsKey(eventId) } },
     });
-    const enqueued = sqsMock.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!) as { meta: { mode: string } });
+    const enqueued = sqsMock
+      .commandCalls(SendMessageCommand)
+      .map((c) => JSON.parse(c.args[0].input.MessageBody!) as { meta: { mode: string } });
     expect(enqueued.map((body) => body.meta.mode)).toEqual(['TEST']);
   });
 
   it('fails (exit 1) at once, naming the table and the Region, when the idempotency table does not exist', async () => {
     // Prepare
-    dynamoMock.on(GetItemCommand).rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
+    dynamoMock
+      .on(GetItemCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
 
     // Act
     const code = await smokeCommand(['--stack', STACK], { write, clients });
@@ -127,7 +142,9 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
     // Assess
     expect(code).toBe(1);
     expect(output).toContain(`FAIL  processed`);
-    expect(output).toContain(`The idempotency table ${TABLE} does not exist in eu-west-1; is --region the stack's Region?`);
+    expect(output).toContain(
+      `The idempotency table ${TABLE} does not exist in eu-west-1; is --region the stack's Region?`,
+    );
     expect(dynamoMock).toHaveReceivedCommandTimes(GetItemCommand, 1);
   });
 
@@ -141,7 +158,10 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
     // Assess
     expect(code).toBe(1);
     expect(output).toMatch(
-      new RegExp(`^FAIL +processed .*not COMPLETED within 1\\.0 s \\(last: INPROGRESS, \\d+ reads\\); see the processor's log group and npm run dlq -- list --stack ${STACK}$`, 'm'),
+      new RegExp(
+        `^FAIL +processed .*not COMPLETED within 1\\.0 s \\(last: INPROGRESS, \\d+ reads\\); see the processor's log group and npm run dlq -- list --stack ${STACK}$`,
+        'm',
+      ),
     );
     expect(output).toContain('FAIL: 1 of 3 steps did not hold');
   });
@@ -155,7 +175,9 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
 
     // Assess
     expect(error).toBeInstanceOf(SmokeError);
-    expect((error as Error).message).toMatch(/holds no usable AMT .*put the AMT in it first \(README "Put the AMT in the secret"\), or pass --amt$/);
+    expect((error as Error).message).toMatch(
+      /holds no usable AMT .*put the AMT in it first \(README "Put the AMT in the secret"\), or pass --amt$/,
+    );
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
   });
 

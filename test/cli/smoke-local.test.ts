@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startPipeline } from '../../local/pipeline.ts';
-import type { LocalPipeline } from '../../local/types.ts';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
 import { smokeCommand } from '../../bin/cli/smoke-command.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import { startPipeline } from '../../local/pipeline.ts';
+import type { LocalPipeline } from '../../local/types.ts';
 import { runTs } from '../e2e/support.ts';
 
 /**
@@ -51,7 +51,9 @@ describe('npm run smoke -- --local', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(`Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from $SMARTCAR_AMT)`);
+    expect(lines[0]).toBe(
+      `Smoke test of the local pipeline at ${pipeline.url}: POST ${pipeline.webhookUrl} (AMT from $SMARTCAR_AMT)`,
+    );
     expect(lines.filter((l) => /^ok +(VERIFY|VEHICLE_STATE|processed) +\d+\.\d ms {2}\S/.test(l))).toHaveLength(3);
     expect(run.stdout).toContain('PASS: all 3 steps held');
     expect(run.stdout).not.toContain(AMT);
@@ -73,7 +75,9 @@ describe('npm run smoke -- --local', () => {
       // Assess
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/^ok +VEHICLE_STATE /m);
-      expect(run.stdout).toMatch(/^FAIL +processed +\d+\.\d ms {2}not COMPLETED within 1\.0 s \(last: no record, \d+ reads\); see the npm start output/m);
+      expect(run.stdout).toMatch(
+        /^FAIL +processed +\d+\.\d ms {2}not COMPLETED within 1\.0 s \(last: no record, \d+ reads\); see the npm start output/m,
+      );
       expect(run.stdout).toContain('FAIL: 1 of 3 steps did not hold');
     } finally {
       pipeline.poller.start();
@@ -104,7 +108,10 @@ describe('npm run smoke -- --local', () => {
 
   it.each([
     [[], 'Missing target: pass --stack NAME'],
-    [['--local', 'http://127.0.0.1:1', '--amt', AMT], 'No local pipeline answers at http://127.0.0.1:1: start it with npm start, or pass --local URL or --stack NAME'],
+    [
+      ['--local', 'http://127.0.0.1:1', '--amt', AMT],
+      'No local pipeline answers at http://127.0.0.1:1: start it with npm start, or pass --local URL or --stack NAME',
+    ],
     [['--local', 'http://127.0.0.1:1', '--dotenv', '/nonexistent/.env'], 'No AMT: pass --amt'],
     [['--stack', 'SmartcarWebhooks-dev', '--timeout', '0'], '--timeout must be at least 1'],
     [['--stack', 'SmartcarWebhooks-dev', 'extra'], 'Unexpected argument: extra'],

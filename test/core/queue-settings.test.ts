@@ -23,7 +23,9 @@ describe('queueSettings', () => {
     const settings = queueSettings({ maxReceiveCount: 5, visibilityTimeoutSeconds: 2 });
 
     // Assess
-    expect([settings.maxReceiveCount, settings.visibilityTimeoutSeconds, settings.processorTimeoutSeconds]).toEqual([5, 2, 30]);
+    expect([settings.maxReceiveCount, settings.visibilityTimeoutSeconds, settings.processorTimeoutSeconds]).toEqual([
+      5, 2, 30,
+    ]);
   });
 
   it('gives the same numbers as CreateQueue attributes, the redrive naming the DLQ', () => {

@@ -192,9 +192,14 @@ describe('verifySignature', () => {
 describe('isWellFormedSignature', () => {
   it('accepts 64 hex characters only', () => {
     // Prepare / Act
-    const verdicts = [V4.signature, V4.signature.toUpperCase(), V4.signature.slice(2), 'x'.repeat(64), undefined, 42].map(
-      (value) => isWellFormedSignature(value),
-    );
+    const verdicts = [
+      V4.signature,
+      V4.signature.toUpperCase(),
+      V4.signature.slice(2),
+      'x'.repeat(64),
+      undefined,
+      42,
+    ].map((value) => isWellFormedSignature(value));
 
     // Assess
     expect(verdicts).toEqual([true, true, false, false, false, false]);

@@ -1,17 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { startNpmStart, type NpmStart } from '../helpers/npm-start.ts';
+import { type NpmStart, startNpmStart } from '../helpers/npm-start.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /**
  * Where the screenshots go: the README's `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
  * folder, so a test run never leaves the checkout dirty.
  */
-const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'smartcar-console-screenshots');
+const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'smartcar-console-screenshots');
 
 /** Debian's chromium, never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,10 +48,14 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
     await writeFile(handlersFile, handlersModule(false));
     start = await startNpmStart([
-      '--dotenv', join(dir, 'none.env'),
-      '--data-dir', join(dir, 'data'),
-      '--visibility-timeout', '1',
-      '--handlers', handlersFile,
+      '--dotenv',
+      join(dir, 'none.env'),
+      '--data-dir',
+      join(dir, 'data'),
+      '--visibility-timeout',
+      '1',
+      '--handlers',
+      handlersFile,
     ]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -71,8 +76,10 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await page.waitForFunction(
       ([selector, old]) => {
         // Runs in the page: `globalThis.document` there (this file is type-checked without the DOM lib).
-        const text = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document
-          .querySelector(selector!)?.textContent ?? '';
+        const text =
+          (
+            globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
+          ).document.querySelector(selector!)?.textContent ?? '';
         return text !== old && text.includes('HTTP');
       },
       ['#send-result', before] as const,
@@ -86,7 +93,11 @@ describe('the local console in a real browser (Debian chromium via playwright-co
   async function rewriteHandlers(buggy: boolean): Promise<void> {
     const from = start.output().length;
     await writeFile(handlersFile, handlersModule(buggy));
-    const output = await start.waitFor(/handlers\.ts changed: processor reloaded in \d+ ms \(generation \d+/, 20_000, from);
+    const output = await start.waitFor(
+      /handlers\.ts changed: processor reloaded in \d+ ms \(generation \d+/,
+      20_000,
+      from,
+    );
     // The last reload printed (an editor's save can come as more than one write).
     const generations = [...output.slice(from).matchAll(/\(generation (\d+)/g)].map((m) => m[1]);
     await page.waitForSelector(`#processor-status[data-generation="${generations.at(-1)}"]`);
@@ -98,7 +109,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await page.waitForSelector(`tr[data-event-id="${eventId}"] td.processing:text-is("${state}")`, { timeout });
   }
 
-  it('sends from the page, shows a failing handler\'s attempts and DLQ, reloads the fix, redrives, and shows it processed', async () => {
+  it("sends from the page, shows a failing handler's attempts and DLQ, reloads the fix, redrives, and shows it processed", async () => {
     // Prepare: the console page
     await page.goto(`${start.url}/`);
 
@@ -112,7 +123,9 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await waitForProcessing(poisoned, 'dlq', 45_000);
     await page.click(`tr[data-event-id="${poisoned}"]`);
     await page.waitForSelector('#detail-steps .step-dlq');
-    const failedSteps = await page.$$eval('#detail-steps .step-failed', (items) => items.map((li) => li.textContent ?? ''));
+    const failedSteps = await page.$$eval('#detail-steps .step-failed', (items) =>
+      items.map((li) => li.textContent ?? ''),
+    );
     await page.click('#tab-dlq');
     await page.waitForSelector(`#dlq-table tr[data-event-id="${poisoned}"]`);
     const lastError = await page.textContent(`#dlq-table tr[data-event-id="${poisoned}"] .last-error`);
@@ -132,7 +145,9 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     await waitForProcessing(poisoned, 'processed');
     await page.click(`tr[data-event-id="${poisoned}"]`);
     await page.waitForSelector('#detail-steps .step-processed');
-    const steps = await page.$$eval('#detail-steps .step', (items) => items.map((li) => li.className.replace('step step-', '')));
+    const steps = await page.$$eval('#detail-steps .step', (items) =>
+      items.map((li) => li.className.replace('step step-', '')),
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console.png') });
 
     // Assess: the whole story of the event, in order
@@ -141,7 +156,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(start.output()).toMatch(new RegExp(`✓ processed\\s+VEHICLE_STATE\\s+${poisoned}`));
   }, 150_000);
 
-  it('charts the dashboard\'s series from the functions\' EMF lines', async () => {
+  it("charts the dashboard's series from the functions' EMF lines", async () => {
     // Act
     await page.click('#tab-pipeline');
     await page.waitForSelector('.chart[data-title="Events processed by type"] canvas');

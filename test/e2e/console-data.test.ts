@@ -10,15 +10,36 @@ import { createProcessorLineSorter, type EmfDocument } from '../../local/termina
 /** Factory: a delivery the receiver enqueued. */
 function delivery(id: string, eventId: string, overrides: Partial<LocalDeliveryDetail> = {}): LocalDeliveryDetail {
   return {
-    id, at: new Date().toISOString(), path: '/webhooks/smartcar', statusCode: 200, code: 'enqueued', eventType: 'VEHICLE_STATE',
-    eventId, vehicleId: 'veh-1', latencyMs: 3, processing: 'queued', requestHeaders: {}, requestBody: '{}', responseHeaders: {}, responseBody: '',
+    id,
+    at: new Date().toISOString(),
+    path: '/webhooks/smartcar',
+    statusCode: 200,
+    code: 'enqueued',
+    eventType: 'VEHICLE_STATE',
+    eventId,
+    vehicleId: 'veh-1',
+    latencyMs: 3,
+    processing: 'queued',
+    requestHeaders: {},
+    requestBody: '{}',
+    responseHeaders: {},
+    responseBody: '',
     ...overrides,
   };
 }
 
 /** Factory: a record outcome. */
 function outcome(eventId: string, overrides: Partial<LocalRecordOutcome>): LocalRecordOutcome {
-  return { messageId: 'm', eventId, eventType: 'VEHICLE_STATE', outcome: 'processed', at: new Date().toISOString(), attempt: 1, ms: 5, ...overrides };
+  return {
+    messageId: 'm',
+    eventId,
+    eventType: 'VEHICLE_STATE',
+    outcome: 'processed',
+    at: new Date().toISOString(),
+    attempt: 1,
+    ms: 5,
+    ...overrides,
+  };
 }
 
 /** An EMF document exactly as Powertools serializes it. */
@@ -29,7 +50,7 @@ function emf(service: string, name: string, value: number, eventType?: string): 
   return metrics.serializeMetrics() as unknown as EmfDocument;
 }
 
-describe('the console\'s deliveries log', () => {
+describe("the console's deliveries log", () => {
   it('follows an event through failed attempts, the DLQ, a redrive and processing, and keeps the last error', () => {
     // Prepare
     const log = createDeliveryLog();
@@ -80,8 +101,8 @@ describe('the console\'s deliveries log', () => {
   });
 });
 
-describe('the console\'s metric series', () => {
-  it('reads Powertools EMF documents into the dashboard\'s graphs, by event type where the dashboard splits them', () => {
+describe("the console's metric series", () => {
+  it("reads Powertools EMF documents into the dashboard's graphs, by event type where the dashboard splits them", () => {
     // Prepare
     const store = createMetricSeriesStore();
 
@@ -94,11 +115,14 @@ describe('the console\'s metric series', () => {
     store.addLocal('dlq', 1);
     const charts = store.charts();
     const line = (title: string, label: string) =>
-      charts.widgets.find((w) => w.title === title)?.series.find((s) => s.label === label)?.values.at(-1);
+      charts.widgets
+        .find((w) => w.title === title)
+        ?.series.find((s) => s.label === label)
+        ?.values.at(-1);
 
     // Assess
     expect(charts.times).toHaveLength(180);
-    expect(charts.times.at(-1)! * 1000 % BUCKET_MS).toBe(0);
+    expect((charts.times.at(-1)! * 1000) % BUCKET_MS).toBe(0);
     expect(line('Events processed by type', `${METRIC.EVENT_PROCESSED} VEHICLE_STATE`)).toBe(2);
     expect(line('Events processed by type', `${METRIC.EVENT_PROCESSED} VEHICLE_ERROR`)).toBe(1);
     expect(line('Processor errors and throttles', `${METRIC.HANDLER_FAILED} Sum`)).toBe(3);
@@ -106,18 +130,26 @@ describe('the console\'s metric series', () => {
   });
 });
 
-describe('the processor\'s output lines', () => {
-  it('routes EMF to the charts, prints errors in full and a handler\'s INFO line compactly, drops batch summaries', () => {
+describe("the processor's output lines", () => {
+  it("routes EMF to the charts, prints errors in full and a handler's INFO line compactly, drops batch summaries", () => {
     // Prepare
     const printed: string[] = [];
     const documents: EmfDocument[] = [];
-    const sort = createProcessorLineSorter({ verbose: false, write: (t) => void printed.push(t), onEmf: (d) => void documents.push(d) });
+    const sort = createProcessorLineSorter({
+      verbose: false,
+      write: (t) => void printed.push(t),
+      onEmf: (d) => void documents.push(d),
+    });
 
     // Act
     sort(JSON.stringify(emf(SERVICE.PROCESSOR, METRIC.DUPLICATE_EVENT, 1)));
     sort('{"level":"INFO","message":"Batch done","records":1}');
-    sort('{"level":"INFO","message":"Vehicle state stored","eventId":"e","eventType":"VEHICLE_STATE","vehicle":"36ab27d0…","applied":3}');
-    sort('{"level":"ERROR","message":"Event processing failed","error":{"name":"RangeError","stack":"RangeError: bug\\n    at x"}}');
+    sort(
+      '{"level":"INFO","message":"Vehicle state stored","eventId":"e","eventType":"VEHICLE_STATE","vehicle":"36ab27d0…","applied":3}',
+    );
+    sort(
+      '{"level":"ERROR","message":"Event processing failed","error":{"name":"RangeError","stack":"RangeError: bug\\n    at x"}}',
+    );
     sort('plain console.log');
 
     // Assess
@@ -131,7 +163,11 @@ describe('the processor\'s output lines', () => {
   it('prints every entry and EMF line in full when verbose', () => {
     // Prepare
     const printed: string[] = [];
-    const sort = createProcessorLineSorter({ verbose: true, write: (t) => void printed.push(t), onEmf: () => undefined });
+    const sort = createProcessorLineSorter({
+      verbose: true,
+      write: (t) => void printed.push(t),
+      onEmf: () => undefined,
+    });
     const emfLine = JSON.stringify(emf(SERVICE.PROCESSOR, METRIC.DUPLICATE_EVENT, 1));
 
     // Act

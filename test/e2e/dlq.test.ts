@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, runTs, stateDelivery } from './support.ts';
@@ -72,7 +72,10 @@ describe('poison events, the DLQ and `npm run dlq` against the local pipeline', 
   it('purges the DLQ only with --yes when there is no terminal to ask', async () => {
     // Prepare
     await pipeline.sqsClient.send(
-      new SendMessageCommand({ QueueUrl: pipeline.endpoints.deadLetterQueueUrl, MessageBody: '{"eventType":"VEHICLE_STATE"}' }),
+      new SendMessageCommand({
+        QueueUrl: pipeline.endpoints.deadLetterQueueUrl,
+        MessageBody: '{"eventType":"VEHICLE_STATE"}',
+      }),
     );
     await pipeline.waitFor((s) => s.dlq === 1);
 

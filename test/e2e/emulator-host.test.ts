@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 import { LOCAL_DEFAULTS } from '../../local/constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from '../../local/dynamo.ts';
 import { startEmulatorHost } from '../../local/emulator-host/start-emulator-host.ts';
 import type { EmulatorHost } from '../../local/emulator-host/types.ts';
 import { createPipelineQueues } from '../../local/sqs.ts';
 import { ROOT } from './support.ts';
-import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
 
 const TABLES = {
   idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
@@ -39,7 +39,9 @@ function idempotencyItem(id: string) {
 async function readItem(host: EmulatorHost, id: string): Promise<string | undefined> {
   const client = createLocalDynamoClient(host.dynamo.endpoint);
   try {
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLES.idempotencyTableName, Key: { id: { S: id } } }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: TABLES.idempotencyTableName, Key: { id: { S: id } } }),
+    );
     return Item?.status?.S;
   } finally {
     client.destroy();

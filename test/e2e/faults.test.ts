@@ -85,10 +85,7 @@ describe('local pipeline under faults: SQS down, DynamoDB down, processor killed
     pipeline.poller.kill();
     release();
     pipeline.poller.start();
-    const after = await pipeline.waitFor(
-      (s) => s.duplicates > before.duplicates && s.queued === 0,
-      20_000,
-    );
+    const after = await pipeline.waitFor((s) => s.duplicates > before.duplicates && s.queued === 0, 20_000);
 
     // Assess: the abandoned batch was not deleted, so SQS redelivered it; idempotency kept it single
     expect(after.processedTotal - before.processedTotal).toBe(1);

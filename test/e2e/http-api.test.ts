@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-server.ts';
+import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 
 /** POSTs with raw headers (name, value, name, value...), so a header can repeat on the wire. */
 function postRaw(url: string, rawHeaders: string[], body: string): Promise<number> {
@@ -47,7 +47,20 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
     // Act
     const status = await postRaw(
       `${server.url}/webhooks/smartcar?a=1&a=2&b=3`,
-      ['Host', new URL(server.url).host, 'Content-Type', 'application/json', 'SC-Signature', 'abc', 'X-Multi', 'one', 'X-Multi', 'two', 'Cookie', 'k1=v1; k2=v2'],
+      [
+        'Host',
+        new URL(server.url).host,
+        'Content-Type',
+        'application/json',
+        'SC-Signature',
+        'abc',
+        'X-Multi',
+        'one',
+        'X-Multi',
+        'two',
+        'Cookie',
+        'k1=v1; k2=v2',
+      ],
       body,
     );
 
@@ -63,7 +76,10 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
       cookies: ['k1=v1', 'k2=v2'],
       body,
       isBase64Encoded: false,
-      requestContext: { http: { method: 'POST', path: '/webhooks/smartcar', sourceIp: '127.0.0.1' }, stage: '$default' },
+      requestContext: {
+        http: { method: 'POST', path: '/webhooks/smartcar', sourceIp: '127.0.0.1' },
+        stage: '$default',
+      },
     });
     expect(event.headers['sc-signature']).toBe('abc');
     expect(event.headers['x-multi']).toBe('one,two');
@@ -76,7 +92,11 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
     seen.length = 0;
 
     // Act
-    await fetch(`${server.url}/webhooks/smartcar`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    await fetch(`${server.url}/webhooks/smartcar`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
 
     // Assess
     expect(seen[0]!.isBase64Encoded).toBe(true);
@@ -85,7 +105,11 @@ describe('local HTTP API stand-in: requests become payload-2.0 events', () => {
 
   it("writes the integration's status, headers and body back", async () => {
     // Prepare
-    answer = async () => ({ statusCode: 401, headers: { 'Content-Type': 'application/json' }, body: '{"error":"signature_invalid"}' });
+    answer = async () => ({
+      statusCode: 401,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"error":"signature_invalid"}',
+    });
 
     // Act
     const response = await fetch(`${server.url}/webhooks/smartcar`, { method: 'POST', body: '{}' });

@@ -12,11 +12,14 @@ function raw(
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { hostname, port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -45,7 +48,12 @@ describe('local security: loopback Hosts only, a token for every state change, e
       raw(pipeline.url, { path: '/', headers: foreign }),
       raw(pipeline.url, { path: LOCAL_PATHS.STATS, headers: foreign }),
       raw(pipeline.url, { path: LOCAL_PATHS.DELIVERIES, headers: foreign }),
-      raw(pipeline.url, { method: 'POST', path: '/webhooks/smartcar', headers: { ...delivery.headers, ...foreign }, body: delivery.body }),
+      raw(pipeline.url, {
+        method: 'POST',
+        path: '/webhooks/smartcar',
+        headers: { ...delivery.headers, ...foreign },
+        body: delivery.body,
+      }),
       raw(pipeline.url, { path: LOCAL_PATHS.STATS, headers: { host: `127.0.0.1:${Number(port) + 1}` } }),
     ]);
     const loopback = await Promise.all([
@@ -62,7 +70,12 @@ describe('local security: loopback Hosts only, a token for every state change, e
   it('refuses a POST without the page token, with a wrong one, or from another origin', async () => {
     // Prepare
     const send = (headers: Record<string, string>) =>
-      raw(pipeline.url, { method: 'POST', path: LOCAL_PATHS.SEND, headers: { 'content-type': 'application/json', ...headers }, body: '{"kind":"state"}' });
+      raw(pipeline.url, {
+        method: 'POST',
+        path: LOCAL_PATHS.SEND,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"kind":"state"}',
+      });
 
     // Act
     const [none, wrong, otherOrigin, sameOrigin] = [
@@ -89,16 +102,24 @@ describe('local security: loopback Hosts only, a token for every state change, e
       'x-amz-target': 'DynamoDB_20120810.ListTables',
       'x-amz-date': '20260101T000000Z',
       // dynalite checks that a signature is there, not what it is.
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
     };
 
     // Act
-    const fromPage = await raw(dynamoEndpoint, { method: 'POST', headers: { ...dynamoCall, origin: 'https://attacker.example' }, body: '{}' });
+    const fromPage = await raw(dynamoEndpoint, {
+      method: 'POST',
+      headers: { ...dynamoCall, origin: 'https://attacker.example' },
+      body: '{}',
+    });
     const preflight = await raw(dynamoEndpoint, {
       method: 'OPTIONS',
       headers: { origin: 'https://attacker.example', 'access-control-request-method': 'POST' },
     });
-    const rebound = await raw(sqsEndpoint, { path: '/', headers: { host: `attacker.example:${new URL(sqsEndpoint).port}` } });
+    const rebound = await raw(sqsEndpoint, {
+      path: '/',
+      headers: { host: `attacker.example:${new URL(sqsEndpoint).port}` },
+    });
     const sdkLike = await raw(dynamoEndpoint, { method: 'POST', headers: dynamoCall, body: '{}' });
 
     // Assess

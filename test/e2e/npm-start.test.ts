@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,10 @@ import { ROOT, runTs } from './support.ts';
 function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`No ${pattern} in output within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`No ${pattern} in output within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (pattern.test(output)) {
@@ -20,7 +23,9 @@ function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, t
       }
     };
     child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before printing ${pattern}:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`npm start exited with ${code} before printing ${pattern}:\n${output}`)),
+    );
   });
 }
 
@@ -34,17 +39,23 @@ describe('`npm start` as a user runs it', () => {
   it('prints the URLs and a send command that works, serves stats, and stops cleanly on Ctrl-C', async () => {
     // Prepare: the package.json start script, on a free port, without any AMT configured
     const amtFile = join(mkdtempSync(join(tmpdir(), 'npm-start-')), 'amt');
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--in-memory', '--dotenv', '/nonexistent/.env'], {
-      cwd: ROOT,
-      // The development token goes to a temporary file, never into this checkout's .local-data.
-      env: { ...process.env, SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: amtFile, POWERTOOLS_LOG_LEVEL: 'WARN' },
-    });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--in-memory', '--dotenv', '/nonexistent/.env'],
+      {
+        cwd: ROOT,
+        // The development token goes to a temporary file, never into this checkout's .local-data.
+        env: { ...process.env, SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: amtFile, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      },
+    );
     const banner = await waitForOutput(child, /Ctrl-C stops everything/, 20_000);
     const baseUrl = /Live stats \(JSON\)\s+(http:\/\/127\.0\.0\.1:\d+)\/_local\/stats/.exec(banner)?.[1];
     const sendArgs = /npm run send -- (.+)/.exec(banner)?.[1]?.trim().split(/\s+/);
 
     // Act: run the printed command, then watch the stats
-    const sent = await runTs('bin/send.ts', sendArgs ?? [], { env: { SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: amtFile } });
+    const sent = await runTs('bin/send.ts', sendArgs ?? [], {
+      env: { SMARTCAR_AMT: '', SMARTCAR_LOCAL_AMT_FILE: amtFile },
+    });
     let stats: { processedTotal: number } = { processedTotal: 0 };
     for (let i = 0; i < 100 && stats.processedTotal < 1; i++) {
       stats = (await (await fetch(`${baseUrl}/_local/stats`)).json()) as typeof stats;

@@ -18,7 +18,15 @@ describe('local pipeline with a data folder', () => {
 
   it('remembers processed eventIds across a restart, so a later Smartcar retry is a duplicate', async () => {
     // Prepare
-    const options = { port: 0, quiet: true, logLevel: 'SILENT', visibilityTimeoutSeconds: 1, waitTimeSeconds: 1, dataDir, amt: 'persist-amt' };
+    const options = {
+      port: 0,
+      quiet: true,
+      logLevel: 'SILENT',
+      visibilityTimeoutSeconds: 1,
+      waitTimeSeconds: 1,
+      dataDir,
+      amt: 'persist-amt',
+    };
     const delivery = stateDelivery(options.amt);
 
     // Act
@@ -44,13 +52,24 @@ describe('local pipeline with a data folder', () => {
   it('keeps the DLQ and the queued messages across a restart (saved at stop, restored at start, attributes kept)', async () => {
     // Prepare: a handler that fails one event for good, and a second pipeline's handler that records
     const folder = mkdtempSync(join(dataDir, 'queues-'));
-    const options = { port: 0, quiet: true, logLevel: 'SILENT', visibilityTimeoutSeconds: 1, waitTimeSeconds: 1, dataDir: folder, amt: 'persist-amt' };
+    const options = {
+      port: 0,
+      quiet: true,
+      logLevel: 'SILENT',
+      visibilityTimeoutSeconds: 1,
+      waitTimeSeconds: 1,
+      dataDir: folder,
+      amt: 'persist-amt',
+    };
     const poison = stateDelivery(options.amt, { vehicleId: 'veh-poison' });
     const queued = stateDelivery(options.amt, { vehicleId: 'veh-queued' });
     const handledAfterRestart: string[] = [];
 
     // Act: poison reaches the DLQ; with the poller stopped, a second event stays queued; restart
-    const first = await startPipeline({ ...options, handlers: { VEHICLE_STATE: async () => Promise.reject(new Error('bug')) } });
+    const first = await startPipeline({
+      ...options,
+      handlers: { VEHICLE_STATE: async () => Promise.reject(new Error('bug')) },
+    });
     await post(first.webhookUrl, poison);
     const dead = await first.waitFor((s) => s.dlq === 1 && s.queued === 0, 20_000);
     await first.poller.stop();
@@ -67,10 +86,16 @@ describe('local pipeline with a data folder', () => {
     try {
       afterRestart = await second.waitFor((s) => s.processedTotal === 1 && s.queued === 0 && s.dlq === 1, 20_000);
       const { Messages = [] } = await second.sqsClient.send(
-        new ReceiveMessageCommand({ QueueUrl: second.endpoints.deadLetterQueueUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+        new ReceiveMessageCommand({
+          QueueUrl: second.endpoints.deadLetterQueueUrl,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 1,
+        }),
       );
       dlqMessage = Messages[0];
-      remembered = (await (await fetch(`${second.url}/_local/deliveries/${poison.eventId}`)).json()) as LocalDeliveryStatus;
+      remembered = (await (
+        await fetch(`${second.url}/_local/deliveries/${poison.eventId}`)
+      ).json()) as LocalDeliveryStatus;
     } finally {
       await second.stop();
     }

@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { errorDelivery, post, redelivery, stateDelivery, verifyDelivery } from './support.ts';
-import type { LocalDeliveryStatus } from '../../local/api/types.ts';
 
 describe('local pipeline end to end (real HTTP, real emulators)', () => {
   let pipeline: LocalPipeline;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({ port: 0, quiet: true, logLevel: 'ERROR', visibilityTimeoutSeconds: 1, waitTimeSeconds: 1 });
+    pipeline = await startPipeline({
+      port: 0,
+      quiet: true,
+      logLevel: 'ERROR',
+      visibilityTimeoutSeconds: 1,
+      waitTimeSeconds: 1,
+    });
   });
 
   afterAll(async () => {
@@ -24,7 +30,8 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
 
     // Act
     const statuses = [];
-    for (const delivery of [...originals, ...retries]) statuses.push((await post(pipeline.webhookUrl, delivery)).status);
+    for (const delivery of [...originals, ...retries])
+      statuses.push((await post(pipeline.webhookUrl, delivery)).status);
     const after = await pipeline.waitFor(
       (s) => s.processedTotal - before.processedTotal + s.duplicates - before.duplicates === 6 && s.queued === 0,
     );
@@ -44,7 +51,9 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
 
     // Act
     const response = await post(pipeline.errorCallbackUrl, delivery);
-    const after = await pipeline.waitFor((s) => (s.processed.VEHICLE_ERROR ?? 0) > (before.processed.VEHICLE_ERROR ?? 0));
+    const after = await pipeline.waitFor(
+      (s) => (s.processed.VEHICLE_ERROR ?? 0) > (before.processed.VEHICLE_ERROR ?? 0),
+    );
 
     // Assess
     expect(response.status).toBe(200);
@@ -140,7 +149,10 @@ describe('local pipeline end to end (real HTTP, real emulators)', () => {
 
     // Assess
     const body = (await known.json()) as LocalDeliveryStatus;
-    expect([known.status, { eventId: body.eventId, status: body.status }]).toEqual([200, { eventId: delivery.eventId, status: 'COMPLETED' }]);
+    expect([known.status, { eventId: body.eventId, status: body.status }]).toEqual([
+      200,
+      { eventId: delivery.eventId, status: 'COMPLETED' },
+    ]);
     // What the deliveries log adds: one attempt, no error.
     expect(body.attempts).toHaveLength(1);
     expect(body.attempts?.[0]?.error).toBeUndefined();

@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPoller, type SqsBatchHandler } from '../../local/poller.ts';
-import { startSqsEmulator } from '../../local/sqs-emulator.ts';
-import { createPipelineQueues } from '../../local/sqs.ts';
-import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 import { createLocalSqsClient, queueDepth } from '../../local/api/sqs-client.ts';
+import { createPoller, type SqsBatchHandler } from '../../local/poller.ts';
+import { createPipelineQueues } from '../../local/sqs.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
+import type { LocalQueues, SqsEmulator } from '../../local/types.ts';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -45,7 +45,15 @@ describe('Lambda-like SQS poller on the real emulator', () => {
   });
 
   function poller(handler: SqsBatchHandler, timeoutSeconds = 5) {
-    return createPoller({ sqs, queueUrl: queues.queueUrl, queueArn: queues.queueArn, handler, logger: silent, waitTimeSeconds: 1, timeoutSeconds });
+    return createPoller({
+      sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      handler,
+      logger: silent,
+      waitTimeSeconds: 1,
+      timeoutSeconds,
+    });
   }
 
   it("hands the handler SQS records in Lambda's shape", async () => {
@@ -90,10 +98,13 @@ describe('Lambda-like SQS poller on the real emulator', () => {
   it('deletes only the records not in batchItemFailures; the failed one comes back with a higher receive count', async () => {
     // Prepare
     const receives: Record<string, string[]> = {};
-    for (const body of ['ok-1', 'bad', 'ok-2']) await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
+    for (const body of ['ok-1', 'bad', 'ok-2'])
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
     const p = poller(async (event): Promise<SQSBatchResponse> => {
       for (const r of event.Records) (receives[r.body] ??= []).push(r.attributes.ApproximateReceiveCount);
-      return { batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })) };
+      return {
+        batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })),
+      };
     });
 
     // Act

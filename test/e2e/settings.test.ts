@@ -1,7 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
@@ -20,16 +20,27 @@ describe('readLocalSettings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'local-settings-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads cdk.json\'s context, lets -c win, and says where each value came from', () => {
+  it("reads cdk.json's context, lets -c win, and says where each value came from", () => {
     // Prepare
-    writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ context: { '@aws-cdk/core:x': true, maxReceiveCount: 4, processorTimeoutSeconds: 20 } }));
+    writeFileSync(
+      join(dir, 'cdk.json'),
+      JSON.stringify({ context: { '@aws-cdk/core:x': true, maxReceiveCount: 4, processorTimeoutSeconds: 20 } }),
+    );
 
     // Act
     const read = readLocalSettings(dir, ['maxReceiveCount=6', 'alarmEmail=ops@example.com']);
 
     // Assess
-    expect(read.settings).toEqual({ maxReceiveCount: 6, processorTimeoutSeconds: 20, deliveryToleranceSeconds: undefined });
-    expect(read.sources).toEqual({ maxReceiveCount: '-c', processorTimeoutSeconds: 'cdk.json', deliveryToleranceSeconds: 'default' });
+    expect(read.settings).toEqual({
+      maxReceiveCount: 6,
+      processorTimeoutSeconds: 20,
+      deliveryToleranceSeconds: undefined,
+    });
+    expect(read.sources).toEqual({
+      maxReceiveCount: '-c',
+      processorTimeoutSeconds: 'cdk.json',
+      deliveryToleranceSeconds: 'default',
+    });
   });
 
   it('refuses what cdk synth refuses: a typo (naming the nearest key), a bad value, a pair without =', () => {
@@ -37,7 +48,9 @@ describe('readLocalSettings', () => {
     writeFileSync(join(dir, 'cdk.json'), '{}');
 
     // Act
-    const attempts = [['maxRecieveCount=5'], ['maxReceiveCount=0'], ['maxReceiveCount']].map((pairs) => () => readLocalSettings(dir, pairs));
+    const attempts = [['maxRecieveCount=5'], ['maxReceiveCount=0'], ['maxReceiveCount']].map(
+      (pairs) => () => readLocalSettings(dir, pairs),
+    );
 
     // Assess
     expect(attempts[0]).toThrow('Unknown context key "maxRecieveCount": did you mean "maxReceiveCount"?');
@@ -78,10 +91,14 @@ describe('the local pipeline with maxReceiveCount set', () => {
 describe('`npm start -c`', () => {
   it('prints the settings it used and where from, and gives the local queue that redrive', async () => {
     // Prepare
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env', '-c', 'maxReceiveCount=5'], {
-      cwd: ROOT,
-      env: { ...process.env, SMARTCAR_AMT: '', POWERTOOLS_LOG_LEVEL: 'WARN' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env', '-c', 'maxReceiveCount=5'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SMARTCAR_AMT: '', POWERTOOLS_LOG_LEVEL: 'WARN' },
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -89,15 +106,20 @@ describe('`npm start -c`', () => {
 
     try {
       // Act
-      for (let i = 0; i < 200 && !/Ctrl-C stops everything/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && !/Ctrl-C stops everything/.test(output); i++)
+        await new Promise((r) => setTimeout(r, 100));
       const baseUrl = /Live stats \(JSON\)\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       const endpoints = (await (await fetch(`${baseUrl}/_local/endpoints`)).json()) as LocalEndpoints;
       const sqs = createLocalSqsClient(endpoints.sqsEndpoint);
-      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: endpoints.queueUrl, AttributeNames: ['RedrivePolicy'] }));
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: endpoints.queueUrl, AttributeNames: ['RedrivePolicy'] }),
+      );
       sqs.destroy();
 
       // Assess
-      expect(output).toMatch(/Settings\s+maxReceiveCount 5 \(-c\), processorTimeoutSeconds 30 \(default\), deliveryToleranceSeconds 900 \(default\)/);
+      expect(output).toMatch(
+        /Settings\s+maxReceiveCount 5 \(-c\), processorTimeoutSeconds 30 \(default\), deliveryToleranceSeconds 900 \(default\)/,
+      );
       // Both lines in one banner: the settings above and the local archive (the default folder without --data-dir).
       expect(output).toMatch(/Archive\s+\/\S+\/\.local-data\/archive\s+\(npm run replay -- --local/);
       expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5 });

@@ -30,7 +30,10 @@ export function verifyDelivery(amt: string, challenge: string): SignedDelivery {
 export function redelivery(delivery: SignedDelivery, amt: string): SignedDelivery {
   const payload = JSON.parse(delivery.body) as Record<string, unknown>;
   const meta = payload.meta as Record<string, unknown>;
-  return sign({ ...payload, meta: { ...meta, deliveryId: `${String(meta.deliveryId)}-retry`, deliveredAt: Date.now() } }, amt);
+  return sign(
+    { ...payload, meta: { ...meta, deliveryId: `${String(meta.deliveryId)}-retry`, deliveredAt: Date.now() } },
+    amt,
+  );
 }
 
 function sign(payload: Record<string, unknown>, amt: string): SignedDelivery {
@@ -39,7 +42,10 @@ function sign(payload: Record<string, unknown>, amt: string): SignedDelivery {
 }
 
 /** POSTs a delivery and returns status and body text. */
-export async function post(url: string, delivery: Pick<SignedDelivery, 'body' | 'headers'>): Promise<{ status: number; text: string }> {
+export async function post(
+  url: string,
+  delivery: Pick<SignedDelivery, 'body' | 'headers'>,
+): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
   return { status: response.status, text: await response.text() };
 }

@@ -27,7 +27,11 @@ export async function startAwsJsonStub(
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      const { status, body, errorType } = handle(request.headers['x-amz-target'] as string | undefined, input, request.headers);
+      const { status, body, errorType } = handle(
+        request.headers['x-amz-target'] as string | undefined,
+        input,
+        request.headers,
+      );
       response.writeHead(status, {
         'content-type': 'application/x-amz-json-1.1',
         ...(errorType ? { 'x-amzn-errortype': errorType } : {}),

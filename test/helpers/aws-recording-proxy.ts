@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { listenOnLoopback } from './loopback.ts';
 
@@ -79,7 +79,12 @@ export function describeAwsRequest(
   if (!service) return undefined;
   const operation = `${service}:${target.slice(dot + 1)}`;
   const action = IAM_ACTION_OF_OPERATION[operation] ?? operation;
-  const named = { sqs: input.QueueUrl, dynamodb: input.TableName, secretsmanager: input.SecretId, firehose: input.DeliveryStreamName }[service];
+  const named = {
+    sqs: input.QueueUrl,
+    dynamodb: input.TableName,
+    secretsmanager: input.SecretId,
+    firehose: input.DeliveryStreamName,
+  }[service];
   const identifiers =
     typeof named === 'string'
       ? [named]
@@ -112,7 +117,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
           function: options.caller,
           ...(options.via ? { via: options.via } : {}),
           action: described.request.action,
-          resource: options.arnOf(described.request.service, identifier) ?? `unknown:${described.request.service}:${identifier}`,
+          resource:
+            options.arnOf(described.request.service, identifier) ??
+            `unknown:${described.request.service}:${identifier}`,
         });
       }
       if (options.mapInput) {

@@ -17,7 +17,13 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 const PACKAGE_DIR = dirname(createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
 const RULES_DIR = join(PACKAGE_DIR, 'rules', 'control-tower', 'cfn-guard');
 const ARCH = { x64: 'x86_64', arm64: 'aarch64' }[process.arch as string];
-const GUARD_BINARY = join(PACKAGE_DIR, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', ARCH ?? 'unsupported', 'cfn-guard');
+const GUARD_BINARY = join(
+  PACKAGE_DIR,
+  'bin',
+  process.platform === 'darwin' ? 'macos' : 'ubuntu',
+  ARCH ?? 'unsupported',
+  'cfn-guard',
+);
 
 /** The outcome per Control Tower control id (`CT.DYNAMODB.PR.2`, ...). */
 export interface ControlTowerReport {
@@ -77,12 +83,29 @@ export function controlTowerReport(template: unknown): ControlTowerReport {
 
     // The same rules through the same binary, for the rules that applied and passed.
     // cfn-guard exits 19 when a rule fails; anything else but 0 is the binary not working here.
-    const run = spawnSync(GUARD_BINARY, ['validate', '--rules', RULES_DIR, '--data', file, '--output-format', 'json', '--show-summary', 'none', '--structured'], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const run = spawnSync(
+      GUARD_BINARY,
+      [
+        'validate',
+        '--rules',
+        RULES_DIR,
+        '--data',
+        file,
+        '--output-format',
+        'json',
+        '--show-summary',
+        'none',
+        '--structured',
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (run.error || (run.status !== 0 && run.status !== 19)) {
-      throw new Error(`cfn-guard (${GUARD_BINARY}) did not run: ${run.error?.message ?? `exit ${run.status}: ${run.stderr}`}`);
+      throw new Error(
+        `cfn-guard (${GUARD_BINARY}) did not run: ${run.error?.message ?? `exit ${run.status}: ${run.stderr}`}`,
+      );
     }
     const [result] = JSON.parse(run.stdout) as { compliant?: string[] }[];
     const passed = [...new Set((result?.compliant ?? []).map(control))].filter((id) => failed[id] === undefined).sort();

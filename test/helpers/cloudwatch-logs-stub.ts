@@ -43,7 +43,11 @@ export async function startCloudWatchLogsStub(
 ): Promise<CloudWatchLogsStub> {
   const pageSize = options.pageSize ?? 50;
   const requests: FilterRequest[] = [];
-  const failure = (errorType: string, message: string) => ({ status: 400, body: { __type: errorType, message }, errorType });
+  const failure = (errorType: string, message: string) => ({
+    status: 400,
+    body: { __type: errorType, message },
+    errorType,
+  });
   const { server, url } = await startAwsJsonStub((target, body) => {
     if (target !== 'Logs_20140328.FilterLogEvents') return failure('InvalidParameterException', 'unsupported');
     const input = body as FilterRequest;
@@ -60,7 +64,9 @@ export async function startCloudWatchLogsStub(
     return {
       status: 200,
       body: {
-        events: matching.slice(offset, offset + pageSize).map((event, i) => ({ ...event, logStreamName: 'stream', eventId: String(offset + i) })),
+        events: matching
+          .slice(offset, offset + pageSize)
+          .map((event, i) => ({ ...event, logStreamName: 'stream', eventId: String(offset + i) })),
         ...(more ? { nextToken: String(offset + pageSize) } : {}),
       },
     };

@@ -44,17 +44,28 @@ export async function startFirehoseStub(): Promise<FirehoseStub> {
       if (target !== 'Firehose_20150804.PutRecordBatch') {
         return answer(400, { __type: 'UnknownOperationException', message: target }, 'UnknownOperationException');
       }
-      const input = JSON.parse(body.toString('utf8')) as { DeliveryStreamName: string; Records: Array<{ Data: string }> };
+      const input = JSON.parse(body.toString('utf8')) as {
+        DeliveryStreamName: string;
+        Records: Array<{ Data: string }>;
+      };
       const data = input.Records.map((record) => Buffer.from(record.Data, 'base64'));
       const total = data.reduce((sum, d) => sum + d.length, 0);
       if (data.length > 500 || total > 4 * 1024 * 1024 || data.some((d) => d.length > 1_000 * 1024)) {
-        return answer(400, { __type: 'InvalidArgumentException', message: 'limits exceeded' }, 'InvalidArgumentException');
+        return answer(
+          400,
+          { __type: 'InvalidArgumentException', message: 'limits exceeded' },
+          'InvalidArgumentException',
+        );
       }
       requests.push(data.length);
       const stored = records.get(input.DeliveryStreamName) ?? [];
       stored.push(...data);
       records.set(input.DeliveryStreamName, stored);
-      answer(200, { FailedPutCount: 0, Encrypted: true, RequestResponses: data.map(() => ({ RecordId: randomUUID() })) });
+      answer(200, {
+        FailedPutCount: 0,
+        Encrypted: true,
+        RequestResponses: data.map(() => ({ RecordId: randomUUID() })),
+      });
     });
   });
   const port = await listenOnLoopback(server);

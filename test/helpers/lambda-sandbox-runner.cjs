@@ -54,7 +54,9 @@ function loadHandler() {
   else throw Object.assign(new Error(`Cannot load ${base}.js as CommonJS`), { name: 'Runtime.ImportModuleError' });
   const handler = handlerPath.split('.').reduce((value, key) => (value == null ? undefined : value[key]), loaded);
   if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${handlerString} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    throw Object.assign(new Error(`${handlerString} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
   }
   return handler;
 }

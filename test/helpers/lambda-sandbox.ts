@@ -120,7 +120,10 @@ export function lambdaEnvironment(spec: LambdaFunctionSpec, options: LambdaSandb
  * await receiver.close();
  * ```
  */
-export async function startLambdaSandbox(spec: LambdaFunctionSpec, options: LambdaSandboxOptions): Promise<LambdaSandbox> {
+export async function startLambdaSandbox(
+  spec: LambdaFunctionSpec,
+  options: LambdaSandboxOptions,
+): Promise<LambdaSandbox> {
   const child = spawn(options.nodeBinary, [RUNNER, JSON.stringify({ timeoutSeconds: spec.timeoutSeconds })], {
     cwd: spec.taskRoot,
     env: lambdaEnvironment(spec, options),
@@ -151,10 +154,15 @@ export async function startLambdaSandbox(spec: LambdaFunctionSpec, options: Lamb
   const ready = await new Promise<{ initMs: number; nodeVersion: string }>((resolve, reject) => {
     child.once('message', (message: { type: string; initMs: number; nodeVersion: string; error?: LambdaError }) => {
       if (message.type === 'ready') resolve(message);
-      else reject(new Error(`${spec.functionName} init failed: ${message.error?.errorType}: ${message.error?.errorMessage}`));
+      else
+        reject(
+          new Error(`${spec.functionName} init failed: ${message.error?.errorType}: ${message.error?.errorMessage}`),
+        );
     });
     child.once('error', reject);
-    exited.then((code) => reject(new Error(`${spec.functionName} exited during init (code ${code}): ${lines.stderr.join('\n')}`)));
+    exited.then((code) =>
+      reject(new Error(`${spec.functionName} exited during init (code ${code}): ${lines.stderr.join('\n')}`)),
+    );
   });
   const initLogs = { stdout: lines.stdout.splice(0), stderr: lines.stderr.splice(0) };
   let queue: Promise<unknown> = Promise.resolve();
@@ -163,7 +171,13 @@ export async function startLambdaSandbox(spec: LambdaFunctionSpec, options: Lamb
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${spec.functionName} sandbox is gone`);
     const requestId = randomUUID();
     const answer = new Promise<{ result?: T; error?: LambdaError; durationMs: number }>((resolve, reject) => {
-      const onMessage = (message: { type: string; id: string; result?: T; error?: LambdaError; durationMs: number }): void => {
+      const onMessage = (message: {
+        type: string;
+        id: string;
+        result?: T;
+        error?: LambdaError;
+        durationMs: number;
+      }): void => {
         if (message.type !== 'result' || message.id !== requestId) return;
         child.off('message', onMessage);
         resolve(message);
@@ -207,7 +221,8 @@ const versions = new Map<string, string>();
 function nodeVersionOf(binary: string): string {
   let version = versions.get(binary);
   if (version === undefined) {
-    version = binary === process.execPath ? process.version : execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+    version =
+      binary === process.execPath ? process.version : execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
     versions.set(binary, version);
   }
   return version;
@@ -225,7 +240,10 @@ function nodeVersionOf(binary: string): string {
  * const { dir } = linkAwsSdkRuntimeModules(join(projectRoot(), 'node_modules'), join(tmp, 'runtime'));
  * ```
  */
-export function linkAwsSdkRuntimeModules(projectNodeModules: string, runtimeDir: string): { dir: string; packages: string[] } {
+export function linkAwsSdkRuntimeModules(
+  projectNodeModules: string,
+  runtimeDir: string,
+): { dir: string; packages: string[] } {
   const dir = join(runtimeDir, 'node_modules');
   const seeds = readdirSync(join(projectNodeModules, '@aws-sdk')).map((name) => `@aws-sdk/${name}`);
   const linked = new Set<string>();

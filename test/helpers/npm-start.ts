@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,12 @@ export async function startNpmStart(args: readonly string[], env: NodeJS.Process
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--port', '0', ...args], {
     cwd: ROOT,
     // The development token goes to a temporary file, never into this checkout's .local-data.
-    env: { ...process.env, SMARTCAR_AMT: '', [LOCAL_AMT_FILE_ENV]: join(mkdtempSync(join(tmpdir(), 'npm-start-amt-')), 'amt'), ...env },
+    env: {
+      ...process.env,
+      SMARTCAR_AMT: '',
+      [LOCAL_AMT_FILE_ENV]: join(mkdtempSync(join(tmpdir(), 'npm-start-amt-')), 'amt'),
+      ...env,
+    },
   });
   let output = '';
   const listeners = new Set<() => void>();

@@ -17,7 +17,11 @@ const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`;
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/state`;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/worker`;
 
-function allow(action: string | string[], resource: string | string[] = QUEUE_ARN, extra: Partial<Statement> = {}): Statement {
+function allow(
+  action: string | string[],
+  resource: string | string[] = QUEUE_ARN,
+  extra: Partial<Statement> = {},
+): Statement {
   return { Effect: 'Allow', Action: action, Resource: resource, ...extra };
 }
 
@@ -106,7 +110,9 @@ describe('evaluate: wildcards', () => {
 
   it('matches resource wildcards * and ? case-sensitively', () => {
     // Prepare
-    const statements = [allow('dynamodb:GetItem', [`arn:aws:dynamodb:*:${ACCOUNT}:table/stat?`, `${TABLE_ARN}/index/*`])];
+    const statements = [
+      allow('dynamodb:GetItem', [`arn:aws:dynamodb:*:${ACCOUNT}:table/stat?`, `${TABLE_ARN}/index/*`]),
+    ];
 
     // Act
     const decisions = [
@@ -136,8 +142,14 @@ describe('evaluate: conditions', () => {
     const caller = { principal: { arn: ROLE_ARN } };
 
     // Act
-    const overTls = evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { ...caller, context: { 'AWS:securetransport': true } }));
-    const plain = evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { ...caller, context: { 'aws:SecureTransport': 'false' } }));
+    const overTls = evaluate(
+      statements,
+      request('sqs:SendMessage', QUEUE_ARN, { ...caller, context: { 'AWS:securetransport': true } }),
+    );
+    const plain = evaluate(
+      statements,
+      request('sqs:SendMessage', QUEUE_ARN, { ...caller, context: { 'aws:SecureTransport': 'false' } }),
+    );
 
     // Assess
     expect(overTls).toBe('allow');
@@ -146,12 +158,20 @@ describe('evaluate: conditions', () => {
 
   it('treats a missing key as false for a positive operator, true for a negated one or with IfExists', () => {
     // Prepare
-    const positive = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } });
-    const negated = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } });
-    const ifExists = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT } } });
+    const positive = allow('sqs:SendMessage', QUEUE_ARN, {
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+    });
+    const negated = allow('sqs:SendMessage', QUEUE_ARN, {
+      Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } },
+    });
+    const ifExists = allow('sqs:SendMessage', QUEUE_ARN, {
+      Condition: { StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT } },
+    });
 
     // Act
-    const decisions = [positive, negated, ifExists].map((statement) => evaluate([statement], request('sqs:SendMessage')));
+    const decisions = [positive, negated, ifExists].map((statement) =>
+      evaluate([statement], request('sqs:SendMessage')),
+    );
 
     // Assess
     expect(decisions).toEqual(['implicit-deny', 'allow', 'allow']);
@@ -166,10 +186,22 @@ describe('evaluate: conditions', () => {
       },
     });
     const decide = (account: string, alarm: string) =>
-      evaluate([statement], request('sns:Publish', '*', { context: { 'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${account}:alarm:${alarm}` } }));
+      evaluate(
+        [statement],
+        request('sns:Publish', '*', {
+          context: {
+            'aws:SourceAccount': account,
+            'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${account}:alarm:${alarm}`,
+          },
+        }),
+      );
 
     // Act
-    const decisions = [decide('111111111111', 'Stack-Errors'), decide(ACCOUNT, 'Other-Errors'), decide('222222222222', 'Stack-Errors')];
+    const decisions = [
+      decide('111111111111', 'Stack-Errors'),
+      decide(ACCOUNT, 'Other-Errors'),
+      decide('222222222222', 'Stack-Errors'),
+    ];
 
     // Assess
     expect(decisions).toEqual(['allow', 'implicit-deny', 'implicit-deny']);
@@ -177,8 +209,12 @@ describe('evaluate: conditions', () => {
 
   it('matches ArnLike segment by segment and StringLike across the whole value', () => {
     // Prepare
-    const arnLike = allow('sns:Publish', '*', { Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:alarm:*' } } });
-    const stringLike = allow('sns:Publish', '*', { Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:alarm:*' } } });
+    const arnLike = allow('sns:Publish', '*', {
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:alarm:*' } },
+    });
+    const stringLike = allow('sns:Publish', '*', {
+      Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:*:alarm:*' } },
+    });
     const context = { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:A` };
 
     // Act
@@ -190,12 +226,18 @@ describe('evaluate: conditions', () => {
     expect(string).toBe('allow');
   });
 
-  it('compares numbers with the Numeric operators (the S3 bucket policy\'s TLS floor)', () => {
+  it("compares numbers with the Numeric operators (the S3 bucket policy's TLS floor)", () => {
     // Prepare
     const tlsFloor: Statement = { ...tlsOnly, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } };
     const statements = [allow('sqs:SendMessage'), tlsFloor];
     const decide = (tlsVersion?: string) =>
-      evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { principal: { arn: ROLE_ARN }, context: tlsVersion === undefined ? {} : { 's3:TlsVersion': tlsVersion } }));
+      evaluate(
+        statements,
+        request('sqs:SendMessage', QUEUE_ARN, {
+          principal: { arn: ROLE_ARN },
+          context: tlsVersion === undefined ? {} : { 's3:TlsVersion': tlsVersion },
+        }),
+      );
 
     // Act
     const decisions = [decide('1.3'), decide('1.2'), decide('1.1'), decide('not-a-number'), decide()];
@@ -206,10 +248,16 @@ describe('evaluate: conditions', () => {
 
   it('refuses an operator it does not model instead of guessing', () => {
     // Prepare
-    const statement = allow('sqs:SendMessage', QUEUE_ARN, { Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } });
+    const statement = allow('sqs:SendMessage', QUEUE_ARN, {
+      Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
+    });
 
     // Act
-    const act = () => evaluate([statement], request('sqs:SendMessage', QUEUE_ARN, { context: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }));
+    const act = () =>
+      evaluate(
+        [statement],
+        request('sqs:SendMessage', QUEUE_ARN, { context: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }),
+      );
 
     // Assess
     expect(act).toThrow(PolicyEvaluatorError);
@@ -229,8 +277,16 @@ describe('evaluate: principals', () => {
     const decisions = [
       evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { principal: { service: 'sns.amazonaws.com' } })),
       evaluate(statements, request('sqs:SendMessage', QUEUE_ARN, { principal: { service: 'events.amazonaws.com' } })),
-      evaluate(statements, request('sqs:ReceiveMessage', QUEUE_ARN, { principal: { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/worker/session-1` } })),
-      evaluate(statements, request('sqs:ReceiveMessage', QUEUE_ARN, { principal: { arn: `arn:aws:iam::${ACCOUNT}:role/other` } })),
+      evaluate(
+        statements,
+        request('sqs:ReceiveMessage', QUEUE_ARN, {
+          principal: { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/worker/session-1` },
+        }),
+      ),
+      evaluate(
+        statements,
+        request('sqs:ReceiveMessage', QUEUE_ARN, { principal: { arn: `arn:aws:iam::${ACCOUNT}:role/other` } }),
+      ),
       evaluate(statements, request('sqs:GetQueueUrl', QUEUE_ARN, { principal: { service: 'events.amazonaws.com' } })),
     ];
 
@@ -241,12 +297,20 @@ describe('evaluate: principals', () => {
   it('treats an account principal as delegation in an Allow but as every principal of it in a Deny', () => {
     // Prepare
     const accountAllow = allow('sqs:SendMessage', QUEUE_ARN, { Principal: { AWS: ACCOUNT } });
-    const accountDeny: Statement = { Effect: 'Deny', Action: 'sqs:SendMessage', Resource: QUEUE_ARN, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } };
+    const accountDeny: Statement = {
+      Effect: 'Deny',
+      Action: 'sqs:SendMessage',
+      Resource: QUEUE_ARN,
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+    };
     const role = { principal: { arn: ROLE_ARN } };
 
     // Act
     const allowed = evaluate([accountAllow], request('sqs:SendMessage', QUEUE_ARN, role));
-    const allowedRoot = evaluate([accountAllow], request('sqs:SendMessage', QUEUE_ARN, { principal: { arn: `arn:aws:iam::${ACCOUNT}:root` } }));
+    const allowedRoot = evaluate(
+      [accountAllow],
+      request('sqs:SendMessage', QUEUE_ARN, { principal: { arn: `arn:aws:iam::${ACCOUNT}:root` } }),
+    );
     const denied = evaluate([allow('sqs:SendMessage'), accountDeny], request('sqs:SendMessage', QUEUE_ARN, role));
 
     // Assess
@@ -266,27 +330,53 @@ function handTemplate(): TemplateJson {
       Role: {
         Type: 'AWS::IAM::Role',
         Properties: {
-          Policies: [{ PolicyName: 'inline', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }] } }],
+          Policies: [
+            {
+              PolicyName: 'inline',
+              PolicyDocument: {
+                Statement: [
+                  { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } },
+                ],
+              },
+            },
+          ],
           ManagedPolicyArns: [{ Ref: 'Managed' }],
         },
       },
       RolePolicy: {
         Type: 'AWS::IAM::Policy',
-        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn } } },
+        Properties: {
+          Roles: [{ Ref: 'Role' }],
+          PolicyDocument: { Statement: { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn } },
+        },
       },
       OtherPolicy: {
         Type: 'AWS::IAM::Policy',
-        Properties: { Roles: ['someone-else'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+        Properties: {
+          Roles: ['someone-else'],
+          PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
       },
       Managed: {
         Type: 'AWS::IAM::ManagedPolicy',
-        Properties: { PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 'sqs:DeleteQueue', Resource: queueArn }] } },
+        Properties: {
+          PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 'sqs:DeleteQueue', Resource: queueArn }] },
+        },
       },
       QueuePolicy: {
         Type: 'AWS::SQS::QueuePolicy',
         Properties: {
           Queues: [{ Ref: 'Queue' }],
-          PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }] },
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn,
+              },
+            ],
+          },
         },
       },
     },
@@ -303,8 +393,18 @@ describe('createResolver', () => {
       queueUrl: { Ref: 'Queue' },
       queueArn: { 'Fn::GetAtt': 'Queue.Arn' },
       table: { Ref: 'Table' },
-      join: { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'logs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }]] },
-      sub: { 'Fn::Sub': ['https://x.${AWS::URLSuffix}/${Name}/${Table.Arn}/${!Literal}', { Name: { Ref: 'AWS::StackName' } }] },
+      join: {
+        'Fn::Join': [
+          ':',
+          ['arn', { Ref: 'AWS::Partition' }, 'logs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }],
+        ],
+      },
+      sub: {
+        'Fn::Sub': [
+          'https://x.${AWS::URLSuffix}/${Name}/${Table.Arn}/${!Literal}',
+          { Name: { Ref: 'AWS::StackName' } },
+        ],
+      },
       select: { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Table', 'Arn'] }] }] },
     });
 
@@ -323,14 +423,21 @@ describe('createResolver', () => {
     // Prepare
     const resolver = createResolver(handTemplate(), {
       accountId: '000000000000',
-      physical: { Queue: { url: 'http://127.0.0.1:4566/000000000000/main' }, Table: { arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/t1' } },
+      physical: {
+        Queue: { url: 'http://127.0.0.1:4566/000000000000/main' },
+        Table: { arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/t1' },
+      },
     });
 
     // Act
     const identities = [resolver.ref('Queue'), resolver.getAtt('Queue', 'Arn'), resolver.ref('Table')];
 
     // Assess
-    expect(identities).toEqual(['http://127.0.0.1:4566/000000000000/main', 'arn:aws:sqs:us-east-1:000000000000:main', 't1']);
+    expect(identities).toEqual([
+      'http://127.0.0.1:4566/000000000000/main',
+      'arn:aws:sqs:us-east-1:000000000000:main',
+      't1',
+    ]);
   });
 
   it('refuses what it cannot resolve', () => {
@@ -350,7 +457,7 @@ describe('createResolver', () => {
 });
 
 describe('template statements', () => {
-  it('collects the role\'s attached, inline and customer-managed policies, and nobody else\'s', () => {
+  it("collects the role's attached, inline and customer-managed policies, and nobody else's", () => {
     // Prepare
     const template = handTemplate();
     const resolver = createResolver(template);
@@ -371,7 +478,12 @@ describe('template statements', () => {
     // Prepare
     const template = handTemplate();
     template.Resources!.Role!.Properties!.ManagedPolicyArns = [
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] },
+      {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        ],
+      },
     ];
 
     // Act
@@ -390,28 +502,41 @@ describe('template statements', () => {
     const statements = resourcePolicyStatements(template, 'Queue', resolver);
 
     // Assess
-    const send = (service: string) => request('sqs:SendMessage', resolver.getAtt('Queue', 'Arn'), { principal: { service } });
+    const send = (service: string) =>
+      request('sqs:SendMessage', resolver.getAtt('Queue', 'Arn'), { principal: { service } });
     expect(evaluate(statements, send('sns.amazonaws.com'))).toBe('allow');
     expect(evaluate(statements, send('events.amazonaws.com'))).toBe('implicit-deny');
   });
 
-  it('decides the synthesized stack\'s receiver role with the queue\'s TLS-only policy', () => {
+  it("decides the synthesized stack's receiver role with the queue's TLS-only policy", () => {
     // Prepare
     const template = templateFor().toJSON() as TemplateJson;
     const resolver = createResolver(template, { stackName: 'SmartcarWebhooks-dev' });
     const ids = Object.keys(template.Resources!);
     const role = ids.find((id) => id.startsWith('ReceiverRole') && template.Resources![id]!.Type === 'AWS::IAM::Role')!;
-    const queue = ids.find((id) => id.startsWith('ProcessingQueue') && template.Resources![id]!.Type === 'AWS::SQS::Queue')!;
-    const dlq = ids.find((id) => id.startsWith('ProcessingDeadLetterQueue') && template.Resources![id]!.Type === 'AWS::SQS::Queue')!;
+    const queue = ids.find(
+      (id) => id.startsWith('ProcessingQueue') && template.Resources![id]!.Type === 'AWS::SQS::Queue',
+    )!;
+    const dlq = ids.find(
+      (id) => id.startsWith('ProcessingDeadLetterQueue') && template.Resources![id]!.Type === 'AWS::SQS::Queue',
+    )!;
     const queueArn = resolver.getAtt(queue, 'Arn');
 
     // Act
     const send = isAllowedForRole(template, role, 'sqs:SendMessage', queueArn, { resolver });
-    const sendPlainHttp = isAllowedForRole(template, role, 'sqs:SendMessage', queueArn, { resolver, context: { 'aws:SecureTransport': false } });
+    const sendPlainHttp = isAllowedForRole(template, role, 'sqs:SendMessage', queueArn, {
+      resolver,
+      context: { 'aws:SecureTransport': false },
+    });
     const sendToDlq = isAllowedForRole(template, role, 'sqs:SendMessage', resolver.getAtt(dlq, 'Arn'), { resolver });
     const purge = isAllowedForRole(template, role, 'sqs:PurgeQueue', queueArn, { resolver });
 
     // Assess
-    expect({ send, sendPlainHttp, sendToDlq, purge }).toEqual({ send: true, sendPlainHttp: false, sendToDlq: false, purge: false });
+    expect({ send, sendPlainHttp, sendToDlq, purge }).toEqual({
+      send: true,
+      sendPlainHttp: false,
+      sendToDlq: false,
+      purge: false,
+    });
   });
 });

@@ -42,9 +42,9 @@ export {
 } from './policy/resolver.ts';
 export {
   isAllowedForRole,
+  type RoleRequestOptions,
   resourcePolicyStatements,
   roleStatements,
-  type RoleRequestOptions,
 } from './policy/template-statements.ts';
 export type {
   AccessRequest,

@@ -38,10 +38,19 @@ export async function startSecretsManagerStub(options: { secretString: string })
   const { server, url } = await startAwsJsonStub((target, input, headers) => {
     requests++;
     if (target !== 'secretsmanager.GetSecretValue') {
-      return { status: 400, body: { __type: 'InvalidRequestException', message: `unsupported ${String(target)}` }, errorType: 'InvalidRequestException' };
+      return {
+        status: 400,
+        body: { __type: 'InvalidRequestException', message: `unsupported ${String(target)}` },
+        errorType: 'InvalidRequestException',
+      };
     }
     invocations.add(String(headers['amz-sdk-invocation-id'] ?? `request-${requests}`));
-    if (state.failing) return { status: 500, body: { __type: 'InternalServiceError', message: 'stub outage' }, errorType: 'InternalServiceError' };
+    if (state.failing)
+      return {
+        status: 500,
+        body: { __type: 'InternalServiceError', message: 'stub outage' },
+        errorType: 'InternalServiceError',
+      };
     const { SecretId } = input as { SecretId?: string };
     return {
       status: 200,

@@ -1,7 +1,13 @@
-import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
+import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 
 /** A real SQS emulator (fauxqs, in process, loopback only) with one queue and a client that reaches it. */
 export interface TestQueue {

@@ -3,8 +3,8 @@ import {
   type AccessRequest,
   createResolver,
   evaluate,
-  resourcePolicyStatements,
   type Resolver,
+  resourcePolicyStatements,
   roleStatements,
   type Statement,
   type TemplateJson,
@@ -28,12 +28,25 @@ function alarmTopic(context: Record<string, unknown> = {}): {
   const json = template.toJSON() as TemplateJson;
   const resolver = createResolver(json, { accountId: ACCOUNT, region: 'eu-west-1', stackName: STACK_NAME });
   const topic = logicalId(template, 'AWS::SNS::Topic', 'MonitoringAlarmTopic');
-  const alarmArns = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => resolver.getAtt(id, 'Arn'));
-  return { json, resolver, topicArn: resolver.ref(topic), statements: resourcePolicyStatements(json, topic, resolver), alarmArns };
+  const alarmArns = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) =>
+    resolver.getAtt(id, 'Arn'),
+  );
+  return {
+    json,
+    resolver,
+    topicArn: resolver.ref(topic),
+    statements: resourcePolicyStatements(json, topic, resolver),
+    alarmArns,
+  };
 }
 
 /** CloudWatch publishing one alarm's notification, as the request SNS authorizes. */
-function alarmPublish(topicArn: string, alarmArn: string, sourceAccount: string, secureTransport: boolean): AccessRequest {
+function alarmPublish(
+  topicArn: string,
+  alarmArn: string,
+  sourceAccount: string,
+  secureTransport: boolean,
+): AccessRequest {
   return {
     action: 'sns:Publish',
     resource: topicArn,
@@ -48,7 +61,9 @@ describe('Alarm topic policy, evaluated', () => {
     const { topicArn, statements, alarmArns } = alarmTopic();
 
     // Act
-    const decisions = alarmArns.map((alarmArn) => evaluate(statements, alarmPublish(topicArn, alarmArn, ACCOUNT, true)));
+    const decisions = alarmArns.map((alarmArn) =>
+      evaluate(statements, alarmPublish(topicArn, alarmArn, ACCOUNT, true)),
+    );
 
     // Assess
     expect(alarmArns.length).toBeGreaterThan(0);
@@ -66,7 +81,7 @@ describe('Alarm topic policy, evaluated', () => {
     expect(decision).toBe('explicit-deny');
   });
 
-  it('does not let CloudWatch publish on behalf of another account\'s alarm', () => {
+  it("does not let CloudWatch publish on behalf of another account's alarm", () => {
     // Prepare
     const { topicArn, statements } = alarmTopic();
     const foreignAlarm = `arn:aws:cloudwatch:eu-west-1:${OTHER_ACCOUNT}:alarm:${STACK_NAME}-MonitoringApi5xx-ABC`;
@@ -78,11 +93,16 @@ describe('Alarm topic policy, evaluated', () => {
     expect(decision).toBe('implicit-deny');
   });
 
-  it('does not let another stack\'s alarms, or a caller with no source, publish', () => {
+  it("does not let another stack's alarms, or a caller with no source, publish", () => {
     // Prepare
     const { topicArn, statements } = alarmTopic();
     const otherStackAlarm = `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:SomethingElse-CpuHigh-XYZ`;
-    const noSource: AccessRequest = { action: 'sns:Publish', resource: topicArn, principal: CLOUDWATCH, context: { 'aws:SecureTransport': true } };
+    const noSource: AccessRequest = {
+      action: 'sns:Publish',
+      resource: topicArn,
+      principal: CLOUDWATCH,
+      context: { 'aws:SecureTransport': true },
+    };
 
     // Act
     const otherStack = evaluate(statements, alarmPublish(topicArn, otherStackAlarm, ACCOUNT, true));
@@ -105,7 +125,7 @@ describe('Alarm topic policy, evaluated', () => {
     expect(decision).toBe('implicit-deny');
   });
 
-  it('leaves the email subscription to the deployer\'s own permissions', () => {
+  it("leaves the email subscription to the deployer's own permissions", () => {
     // Prepare
     // CloudFormation creates the AWS::SNS::Subscription with the deployer's credentials, in the
     // topic's own account and over TLS. Within one account an identity-policy Allow suffices
@@ -139,7 +159,9 @@ describe('Alarm topic policy, evaluated', () => {
     const roles = Object.keys(json.Resources!).filter((id) => json.Resources![id]!.Type === 'AWS::IAM::Role');
 
     // Act
-    const decisions = roles.map((role) => evaluate(roleStatements(json, role, resolver), { action: 'sns:Publish', resource: topicArn }));
+    const decisions = roles.map((role) =>
+      evaluate(roleStatements(json, role, resolver), { action: 'sns:Publish', resource: topicArn }),
+    );
 
     // Assess
     expect(roles.length).toBeGreaterThan(0);

@@ -40,7 +40,10 @@ export function cfnLintProblem(): string | undefined {
   const result = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout: 60_000 });
   const found = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (result.error || result.status !== 0) {
-    const why = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? 'is not on PATH' : `does not run (${found || result.status})`;
+    const why =
+      (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+        ? 'is not on PATH'
+        : `does not run (${found || result.status})`;
     return `cfn-lint ${CFN_LINT_VERSION} is required by npm test but ${why}. ${CFN_LINT_INSTALL_HINT}`;
   }
   if (found !== `cfn-lint ${CFN_LINT_VERSION}`) {

@@ -1,6 +1,6 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import type { ContextKey } from '../../lib/config.ts';
+import { ALARM_DEFAULTS, ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 
 /**
  * The variants of the stack that cfn-lint checks: the stages, the imported secret, the alarm
@@ -19,7 +19,8 @@ export interface LintVariant {
 export const EXAMPLE_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 
 /** A well-formed ACM certificate ARN (synth never looks it up). */
-export const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+export const EXAMPLE_CERTIFICATE_ARN =
+  'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
 const thresholdsAll = (value: number): Record<string, number> =>
   Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((name) => [name, value]));
@@ -87,8 +88,14 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
     },
   },
   { name: 'customer managed key, a year of logs', context: { encryptionKey: 'create', logRetentionDays: 365 } },
-  { name: 'customer managed key, rest-api with WAF, prod', context: { encryptionKey: 'create', ingress: 'rest-api', stage: 'prod' } },
-  { name: 'customer managed key, function-url, alarm email', context: { encryptionKey: 'create', ingress: 'function-url', alarmEmail: 'ops@example.com' } },
+  {
+    name: 'customer managed key, rest-api with WAF, prod',
+    context: { encryptionKey: 'create', ingress: 'rest-api', stage: 'prod' },
+  },
+  {
+    name: 'customer managed key, function-url, alarm email',
+    context: { encryptionKey: 'create', ingress: 'function-url', alarmEmail: 'ops@example.com' },
+  },
   { name: 'imported key', context: { encryptionKey: EXAMPLE_KEY_ARN } },
   {
     name: 'highest values',

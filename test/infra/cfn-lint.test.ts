@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS } from '../../lib/config.ts';
-import { cfnLintProblem, describeFinding, runCfnLint, type LintFinding } from './cfn-lint-runner.ts';
+import { cfnLintProblem, describeFinding, type LintFinding, runCfnLint } from './cfn-lint-runner.ts';
 import { LINT_VARIANTS } from './cfn-lint-variants.ts';
 import { templateFor } from './helpers.ts';
 

@@ -2,9 +2,9 @@ import { LogLevel } from '@aws-lambda-powertools/logger';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { CONTEXT_KEYS, readConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
-import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { fastApp } from './helpers.ts';
 
 function configFrom(context: Record<string, unknown>) {
@@ -22,7 +22,9 @@ describe('readConfig', () => {
     // Assess
     expect(config.stage).toBe('dev');
     expect(config.stackName).toBe('SmartcarWebhooks-dev');
-    const set = Object.entries(config).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const set = Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
     expect(set.sort()).toEqual(['stackName', 'stage']);
   });
 
@@ -170,7 +172,9 @@ describe('readConfig', () => {
 
     // Assess
     expect(Object.keys(context).sort()).toEqual([...CONTEXT_KEYS].sort());
-    const unset = Object.entries(config).filter(([, v]) => v === undefined).map(([k]) => k);
+    const unset = Object.entries(config)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
     expect(unset).toEqual([]);
   });
 });

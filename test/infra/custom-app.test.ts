@@ -36,8 +36,11 @@ afterAll(() => synth?.remove());
 const PIPELINES = [
   ['Fleet', { ...iamExpectedFor({ prefix: 'Fleet' }), ...archiveIamExpectedFor({ prefix: 'Fleet' }) }],
   [
-    'Audit (the fleet\'s secret, no vehicle-state store)',
-    { ...iamExpectedFor({ prefix: 'Audit', secretLogicalIdPrefix: 'FleetAmtSecret', vehicleStateStore: false }), ...archiveIamExpectedFor({ prefix: 'Audit' }) },
+    "Audit (the fleet's secret, no vehicle-state store)",
+    {
+      ...iamExpectedFor({ prefix: 'Audit', secretLogicalIdPrefix: 'FleetAmtSecret', vehicleStateStore: false }),
+      ...archiveIamExpectedFor({ prefix: 'Audit' }),
+    },
   ],
 ] as const;
 
@@ -58,7 +61,7 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(status).toBe(0);
   });
 
-  it('bundles the user\'s handler file into both processors', () => {
+  it("bundles the user's handler file into both processors", () => {
     // Prepare
     const assets = functionAssetDirs(synth.template(CUSTOM_STACK), synth.outDir);
 
@@ -84,31 +87,38 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     const report = pack().validateScope(stack);
 
     // Assess
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 
   describe.each(PIPELINES)('%s', (_name, expected) => {
-    it.each(Object.entries(expected))('the %s role allows exactly the grant table\'s actions, and can make every call of it', (_role, grants) => {
-      // Prepare
-      const resolved = resolveTemplate(template);
+    it.each(Object.entries(expected))(
+      "the %s role allows exactly the grant table's actions, and can make every call of it",
+      (_role, grants) => {
+        // Prepare
+        const resolved = resolveTemplate(template);
 
-      // Act
-      const { statements, granted, wanted, refused } = roleAgainstTable(resolved, grants);
+        // Act
+        const { statements, granted, wanted, refused } = roleAgainstTable(resolved, grants);
 
-      // Assess
-      for (const statement of statements) {
-        expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
-        expect(statement.Effect).toBe('Allow');
-      }
-      expect(granted).toEqual(wanted);
-      expect(refused).toEqual([]);
-    });
+        // Assess
+        for (const statement of statements) {
+          expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
+          expect(statement.Effect).toBe('Allow');
+        }
+        expect(granted).toEqual(wanted);
+        expect(refused).toEqual([]);
+      },
+    );
   });
 
-  it('has no role but the four functions\' and the two archives\', and no managed policy', () => {
+  it("has no role but the four functions' and the two archives', and no managed policy", () => {
     // Prepare
-    const tableRoles = PIPELINES.flatMap(([, expected]) => Object.values(expected).map((e) => resourceByPrefix(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix).logicalId));
+    const tableRoles = PIPELINES.flatMap(([, expected]) =>
+      Object.values(expected).map((e) => resourceByPrefix(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix).logicalId),
+    );
 
     // Act
     const roles = template.findResources('AWS::IAM::Role') as Record<string, { Properties: Record<string, unknown> }>;
@@ -132,9 +142,11 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(findings).toEqual([]);
   }, 120_000);
 
-  it('derives the names that must be unique from each construct\'s id', () => {
+  it("derives the names that must be unique from each construct's id", () => {
     // Prepare
-    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((r) => (r as { Properties: { DashboardName: string } }).Properties.DashboardName);
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map(
+      (r) => (r as { Properties: { DashboardName: string } }).Properties.DashboardName,
+    );
 
     // Act
     const namespaces = ['Fleet', 'Audit'].map((prefix) => processorEnvironment(prefix)[ENV.METRICS_NAMESPACE]);
@@ -146,38 +158,70 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
 
   it('gives each pipeline its own archive, written by its own processor and alarming on its own topic', () => {
     // Prepare
-    const streams = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', `${prefix}ArchiveStream`));
-    const buckets = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::S3::Bucket', `${prefix}ArchiveBucket`));
+    const streams = ['Fleet', 'Audit'].map((prefix) =>
+      resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', `${prefix}ArchiveStream`),
+    );
+    const buckets = ['Fleet', 'Audit'].map((prefix) =>
+      resourceByPrefix(template, 'AWS::S3::Bucket', `${prefix}ArchiveBucket`),
+    );
 
     // Act
     const streamNames = ['Fleet', 'Audit'].map((prefix) => processorEnvironment(prefix)[ENV.ARCHIVE_STREAM_NAME]);
-    const alarmTopics = ['Fleet', 'Audit'].map((prefix) => resourceByPrefix(template, 'AWS::CloudWatch::Alarm', `${prefix}ArchiveArchiveFailed`).properties.AlarmActions);
+    const alarmTopics = ['Fleet', 'Audit'].map(
+      (prefix) =>
+        resourceByPrefix(template, 'AWS::CloudWatch::Alarm', `${prefix}ArchiveArchiveFailed`).properties.AlarmActions,
+    );
 
     // Assess
     expect(Object.keys(template.findResources('AWS::KinesisFirehose::DeliveryStream'))).toHaveLength(2);
     expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
     expect(streamNames).toEqual(streams.map((stream) => ({ Ref: stream.logicalId })));
-    expect(alarmTopics).toEqual(['Fleet', 'Audit'].map((prefix) => [{ Ref: resourceByPrefix(template, 'AWS::SNS::Topic', `${prefix}MonitoringAlarmTopic`).logicalId }]));
+    expect(alarmTopics).toEqual(
+      ['Fleet', 'Audit'].map((prefix) => [
+        { Ref: resourceByPrefix(template, 'AWS::SNS::Topic', `${prefix}MonitoringAlarmTopic`).logicalId },
+      ]),
+    );
     for (const bucket of buckets) {
-      const destination = streams[buckets.indexOf(bucket)]!.properties.ExtendedS3DestinationConfiguration as { BucketARN: unknown };
+      const destination = streams[buckets.indexOf(bucket)]!.properties.ExtendedS3DestinationConfiguration as {
+        BucketARN: unknown;
+      };
       expect(destination.BucketARN).toEqual({ 'Fn::GetAtt': [bucket.logicalId, 'Arn'] });
     }
   });
 
-  it('merges each pipeline\'s overrides over the defaults and keeps the rest', () => {
+  it("merges each pipeline's overrides over the defaults and keeps the rest", () => {
     // Prepare
-    const fleetProcessor = resourceByPrefix(template, 'AWS::Lambda::Function', 'FleetProcessingProcessorFunction').properties;
+    const fleetProcessor = resourceByPrefix(
+      template,
+      'AWS::Lambda::Function',
+      'FleetProcessingProcessorFunction',
+    ).properties;
     const fleetQueue = resourceByPrefix(template, 'AWS::SQS::Queue', 'FleetProcessingQueue').properties;
     const auditQueue = resourceByPrefix(template, 'AWS::SQS::Queue', 'AuditProcessingQueue').properties;
     const fleetAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'FleetMonitoringReceiverErrors').properties;
     const auditAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'AuditMonitoringReceiverErrors').properties;
-    const fleetArchiveAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'FleetArchiveArchiveFailed').properties;
-    const auditArchiveAlarm = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'AuditArchiveArchiveFailed').properties;
+    const fleetArchiveAlarm = resourceByPrefix(
+      template,
+      'AWS::CloudWatch::Alarm',
+      'FleetArchiveArchiveFailed',
+    ).properties;
+    const auditArchiveAlarm = resourceByPrefix(
+      template,
+      'AWS::CloudWatch::Alarm',
+      'AuditArchiveArchiveFailed',
+    ).properties;
     const archiveOf = (prefix: string) => {
-      const stream = resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', `${prefix}ArchiveStream`).properties;
+      const stream = resourceByPrefix(
+        template,
+        'AWS::KinesisFirehose::DeliveryStream',
+        `${prefix}ArchiveStream`,
+      ).properties;
       const bucket = resourceByPrefix(template, 'AWS::S3::Bucket', `${prefix}ArchiveBucket`).properties;
       const [rule] = (bucket.LifecycleConfiguration as { Rules: { ExpirationInDays: number }[] }).Rules;
-      return { buffering: (stream.ExtendedS3DestinationConfiguration as { BufferingHints: unknown }).BufferingHints, expiration: rule?.ExpirationInDays };
+      return {
+        buffering: (stream.ExtendedS3DestinationConfiguration as { BufferingHints: unknown }).BufferingHints,
+        expiration: rule?.ExpirationInDays,
+      };
     };
 
     // Act
@@ -201,7 +245,7 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(archiveOf('Audit')).toEqual({ buffering: { IntervalInSeconds: 60, SizeInMBs: 64 }, expiration: 30 });
   });
 
-  it('shares one AMT secret and keeps one vehicle-state table, the Fleet\'s', () => {
+  it("shares one AMT secret and keeps one vehicle-state table, the Fleet's", () => {
     // Act
     const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
     const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
@@ -209,13 +253,15 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     // Assess
     expect(secrets).toHaveLength(1);
     expect(secrets[0]).toMatch(/^FleetAmtSecret/);
-    expect(tables.filter((id) => id.includes('VehicleStateTable'))).toEqual([expect.stringMatching(/^FleetProcessingVehicleStateTable/)]);
+    expect(tables.filter((id) => id.includes('VehicleStateTable'))).toEqual([
+      expect.stringMatching(/^FleetProcessingVehicleStateTable/),
+    ]);
     expect(tables.filter((id) => id.includes('IdempotencyTable'))).toHaveLength(2);
   });
 });
 
 describe('SmartcarWebhookReceiver props', () => {
-  it('are checked first, by the settings table\'s parser', () => {
+  it("are checked first, by the settings table's parser", () => {
     // Act
     const build = () => new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'Bad', { maxReceiveCount: 0 });
 
@@ -224,9 +270,12 @@ describe('SmartcarWebhookReceiver props', () => {
     expect(build).toThrow('Invalid context "maxReceiveCount"');
   });
 
-  it('check the archive\'s buffering against Firehose\'s bounds', () => {
+  it("check the archive's buffering against Firehose's bounds", () => {
     // Act
-    const build = () => new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'Slow', { archiveProps: { bufferingIntervalSeconds: 901 } });
+    const build = () =>
+      new SmartcarWebhookReceiver(new Stack(fastApp(), 'S'), 'Slow', {
+        archiveProps: { bufferingIntervalSeconds: 901 },
+      });
 
     // Assess
     expect(build).toThrow(InvalidPropsError);

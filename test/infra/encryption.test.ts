@@ -49,17 +49,28 @@ function kmsDecision(keyPolicy: Statement[], identity: Statement[], request: Acc
 }
 
 /** A role's request as an AWS service makes it on the role's behalf. */
-function viaService(resolver: Resolver, role: string, action: string, service: string, context: Record<string, string> = {}): AccessRequest {
+function viaService(
+  resolver: Resolver,
+  role: string,
+  action: string,
+  service: string,
+  context: Record<string, string> = {},
+): AccessRequest {
   return {
     action,
     resource: KEY_ARN,
     principal: { arn: resolver.getAtt(role, 'Arn') },
-    context: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT, 'aws:PrincipalAccount': ACCOUNT, ...context },
+    context: {
+      'kms:ViaService': `${service}.${REGION}.amazonaws.com`,
+      'kms:CallerAccount': ACCOUNT,
+      'aws:PrincipalAccount': ACCOUNT,
+      ...context,
+    },
   };
 }
 
 describe('encryptionKey', () => {
-  it('keeps today\'s AWS-managed encryption by default: no key, SSE-SQS, AWS-owned table key', () => {
+  it("keeps today's AWS-managed encryption by default: no key, SSE-SQS, AWS-owned table key", () => {
     // Prepare
     const template = templateFor();
 
@@ -70,10 +81,12 @@ describe('encryptionKey', () => {
     // Assess
     expect(keys).toEqual({});
     expect(queues.map((q) => q.Properties.SqsManagedSseEnabled)).toEqual([true, true]);
-    expect(Object.values(template.findResources('AWS::DynamoDB::Table')).map((t) => t.Properties.SSESpecification)).toEqual([{ SSEEnabled: false }, { SSEEnabled: false }]);
+    expect(
+      Object.values(template.findResources('AWS::DynamoDB::Table')).map((t) => t.Properties.SSESpecification),
+    ).toEqual([{ SSEEnabled: false }, { SSEEnabled: false }]);
   });
 
-  it('creates one rotating key with an alias and the stack\'s removal policy', () => {
+  it("creates one rotating key with an alias and the stack's removal policy", () => {
     // Prepare
     const dev = templateFor({ encryptionKey: 'create' });
     const prod = templateFor({ encryptionKey: 'create', stage: 'prod' });
@@ -87,7 +100,9 @@ describe('encryptionKey', () => {
     expect(devKey[0]!.Properties.EnableKeyRotation).toBe(true);
     expect(devKey[0]!.DeletionPolicy).toBe('Delete');
     expect(prodKey[0]!.DeletionPolicy).toBe('Retain');
-    expect(Object.values(dev.findResources('AWS::KMS::Alias')).map((a) => a.Properties.AliasName)).toEqual(['alias/SmartcarWebhooks-dev/Default']);
+    expect(Object.values(dev.findResources('AWS::KMS::Alias')).map((a) => a.Properties.AliasName)).toEqual([
+      'alias/SmartcarWebhooks-dev/Default',
+    ]);
   });
 
   it('puts the queues, tables, every log group, the alarm topic and the secret on it', () => {
@@ -102,8 +117,14 @@ describe('encryptionKey', () => {
     const logGroups = props('AWS::Logs::LogGroup');
 
     // Assess
-    expect(queues.map((q) => [q.KmsMasterKeyId, q.KmsDataKeyReusePeriodSeconds, q.SqsManagedSseEnabled])).toEqual([[onKey, 300, undefined], [onKey, 300, undefined]]);
-    expect(tables.map((t) => t.SSESpecification)).toEqual([{ KMSMasterKeyId: onKey, SSEEnabled: true, SSEType: 'KMS' }, { KMSMasterKeyId: onKey, SSEEnabled: true, SSEType: 'KMS' }]);
+    expect(queues.map((q) => [q.KmsMasterKeyId, q.KmsDataKeyReusePeriodSeconds, q.SqsManagedSseEnabled])).toEqual([
+      [onKey, 300, undefined],
+      [onKey, 300, undefined],
+    ]);
+    expect(tables.map((t) => t.SSESpecification)).toEqual([
+      { KMSMasterKeyId: onKey, SSEEnabled: true, SSEType: 'KMS' },
+      { KMSMasterKeyId: onKey, SSEEnabled: true, SSEType: 'KMS' },
+    ]);
     expect(logGroups.length).toBeGreaterThanOrEqual(4); // functions, access, execution, WAF
     expect(new Set(logGroups.map((g) => JSON.stringify(g.KmsKeyId)))).toEqual(new Set([JSON.stringify(onKey)]));
     expect(props('AWS::SNS::Topic').map((t) => t.KmsMasterKeyId)).toEqual([onKey]);
@@ -115,7 +136,9 @@ describe('encryptionKey', () => {
     const { template, key } = cmkStack();
     const kmsStatements = (rolePrefix: string) => {
       const { properties } = resourceByPrefix(template, 'AWS::IAM::Policy', `${rolePrefix}DefaultPolicy`);
-      const statements = (properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+      const statements = (
+        properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
+      ).Statement;
       return statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
     };
 
@@ -127,18 +150,21 @@ describe('encryptionKey', () => {
 
     // Assess
     for (const role of ['receiver', 'processor'] as const) {
-      expect(byRole[role].flatMap((s) => [s.Action].flat()).sort()).toEqual(IAM_EXPECTED_WITH_CMK[role].map((g) => g.action).sort());
+      expect(byRole[role].flatMap((s) => [s.Action].flat()).sort()).toEqual(
+        IAM_EXPECTED_WITH_CMK[role].map((g) => g.action).sort(),
+      );
       expect(byRole[role].map((s) => s.Resource)).toEqual(byRole[role].map(() => ({ 'Fn::GetAtt': [key, 'Arn'] })));
     }
   });
 
-  it('lets each function\'s calls through the key policy, via the service that makes them, and nothing more', () => {
+  it("lets each function's calls through the key policy, via the service that makes them, and nothing more", () => {
     // Prepare
     const { json, resolver, keyPolicy, template } = cmkStack();
     const role = (prefix: string) => logicalId(template, 'AWS::IAM::Role', prefix);
     const receiver = role(IAM_EXPECTED.receiver.roleLogicalIdPrefix);
     const processor = role(IAM_EXPECTED.processor.roleLogicalIdPrefix);
-    const decide = (r: string, request: AccessRequest) => kmsDecision(keyPolicy, roleStatements(json, r, resolver), request);
+    const decide = (r: string, request: AccessRequest) =>
+      kmsDecision(keyPolicy, roleStatements(json, r, resolver), request);
 
     // Act
     const allowed = [
@@ -160,7 +186,7 @@ describe('encryptionKey', () => {
     expect(refused).toEqual(refused.map(() => 'deny'));
   });
 
-  it('lets CloudWatch Logs use the key for this account\'s log groups only', () => {
+  it("lets CloudWatch Logs use the key for this account's log groups only", () => {
     // Prepare
     const { json, resolver, keyPolicy } = cmkStack();
     const groups = Object.keys(json.Resources!).filter((id) => json.Resources![id]!.Type === 'AWS::Logs::LogGroup');
@@ -173,9 +199,21 @@ describe('encryptionKey', () => {
     const arnOf = (id: string) => resolver.getAtt(id, 'Arn').replace(/:\*$/, '');
 
     // Act
-    const ours = groups.flatMap((id) => ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey'].map((a) => kmsDecision(keyPolicy, [], logs(a, arnOf(id)))));
-    const foreign = kmsDecision(keyPolicy, [], logs('kms:Decrypt', `arn:aws:logs:${REGION}:444455556666:log-group:theirs`));
-    const noContext = kmsDecision(keyPolicy, [], { action: 'kms:Decrypt', resource: KEY_ARN, principal: { service: `logs.${REGION}.amazonaws.com` } });
+    const ours = groups.flatMap((id) =>
+      ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey'].map((a) =>
+        kmsDecision(keyPolicy, [], logs(a, arnOf(id))),
+      ),
+    );
+    const foreign = kmsDecision(
+      keyPolicy,
+      [],
+      logs('kms:Decrypt', `arn:aws:logs:${REGION}:444455556666:log-group:theirs`),
+    );
+    const noContext = kmsDecision(keyPolicy, [], {
+      action: 'kms:Decrypt',
+      resource: KEY_ARN,
+      principal: { service: `logs.${REGION}.amazonaws.com` },
+    });
 
     // Assess
     expect(groups.length).toBeGreaterThan(0);
@@ -184,10 +222,12 @@ describe('encryptionKey', () => {
     expect(noContext).toBe('deny');
   });
 
-  it('lets this stack\'s alarms publish to the encrypted topic, and no one else\'s', () => {
+  it("lets this stack's alarms publish to the encrypted topic, and no one else's", () => {
     // Prepare
     const { json, resolver, keyPolicy } = cmkStack();
-    const alarms = Object.keys(json.Resources!).filter((id) => json.Resources![id]!.Type === 'AWS::CloudWatch::Alarm').map((id) => resolver.getAtt(id, 'Arn'));
+    const alarms = Object.keys(json.Resources!)
+      .filter((id) => json.Resources![id]!.Type === 'AWS::CloudWatch::Alarm')
+      .map((id) => resolver.getAtt(id, 'Arn'));
     const topic = Object.keys(json.Resources!).find((id) => json.Resources![id]!.Type === 'AWS::SNS::Topic')!;
     const topicPolicy = resourcePolicyStatements(json, topic, resolver);
     const cloudwatch = (action: string, resource: string, alarmArn: string, account = ACCOUNT): AccessRequest => ({
@@ -203,9 +243,26 @@ describe('encryptionKey', () => {
       kmsDecision(keyPolicy, [], cloudwatch('kms:Decrypt', KEY_ARN, alarm)),
       evaluate(topicPolicy, cloudwatch('sns:Publish', resolver.ref(topic), alarm)) === 'allow' ? 'allow' : 'deny',
     ]);
-    const otherStack = kmsDecision(keyPolicy, [], cloudwatch('kms:GenerateDataKey', KEY_ARN, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Other-Alarm`));
-    const otherAccount = kmsDecision(keyPolicy, [], cloudwatch('kms:Decrypt', KEY_ARN, `arn:aws:cloudwatch:${REGION}:444455556666:alarm:${STACK_NAME}-X`, '444455556666'));
-    const otherService = kmsDecision(keyPolicy, [], { action: 'kms:Decrypt', resource: KEY_ARN, principal: { service: 'events.amazonaws.com' } });
+    const otherStack = kmsDecision(
+      keyPolicy,
+      [],
+      cloudwatch('kms:GenerateDataKey', KEY_ARN, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Other-Alarm`),
+    );
+    const otherAccount = kmsDecision(
+      keyPolicy,
+      [],
+      cloudwatch(
+        'kms:Decrypt',
+        KEY_ARN,
+        `arn:aws:cloudwatch:${REGION}:444455556666:alarm:${STACK_NAME}-X`,
+        '444455556666',
+      ),
+    );
+    const otherService = kmsDecision(keyPolicy, [], {
+      action: 'kms:Decrypt',
+      resource: KEY_ARN,
+      principal: { service: 'events.amazonaws.com' },
+    });
 
     // Assess
     expect(alarms.length).toBeGreaterThan(0);
@@ -225,7 +282,11 @@ describe('encryptionKey', () => {
     });
 
     // Act
-    const forTable = kmsDecision(keyPolicy, deployer, request({ 'kms:GrantIsForAWSResource': true, 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` }));
+    const forTable = kmsDecision(
+      keyPolicy,
+      deployer,
+      request({ 'kms:GrantIsForAWSResource': true, 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` }),
+    );
     const direct = kmsDecision(keyPolicy, deployer, request({}));
 
     // Assess

@@ -21,7 +21,7 @@ describe('Functions', () => {
     expect(properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 
-  it('gives the receiver a timeout well under Smartcar\'s 15 s', () => {
+  it("gives the receiver a timeout well under Smartcar's 15 s", () => {
     // Prepare
     const template = templateFor();
 

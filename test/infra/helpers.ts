@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildWebhookApp } from '../../lib/webhook-app.ts';
 import { readConfig } from '../../lib/config.ts';
 import { SmartcarWebhookStack } from '../../lib/smartcar-webhook-stack.ts';
+import { buildWebhookApp } from '../../lib/webhook-app.ts';
 
 /**
  * Factories for the infrastructure tests. Bundling and the built-in CloudFormation

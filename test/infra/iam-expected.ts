@@ -43,8 +43,18 @@ export interface ExpectedFunctionGrants {
 }
 
 const LOG_WRITING = (logGroup: ExpectedResource): ExpectedGrant[] => [
-  { action: 'logs:CreateLogStream', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda creates each execution environment\'s log stream in the function\'s own log group' },
-  { action: 'logs:PutLogEvents', resource: logGroup, caller: 'lambda-service', usedBy: 'Lambda ships the function\'s stdout/stderr (Powertools logs and EMF metrics) to that stream' },
+  {
+    action: 'logs:CreateLogStream',
+    resource: logGroup,
+    caller: 'lambda-service',
+    usedBy: "Lambda creates each execution environment's log stream in the function's own log group",
+  },
+  {
+    action: 'logs:PutLogEvents',
+    resource: logGroup,
+    caller: 'lambda-service',
+    usedBy: "Lambda ships the function's stdout/stderr (Powertools logs and EMF metrics) to that stream",
+  },
 ];
 
 /** Which pipeline the grant table describes. */
@@ -81,7 +91,9 @@ function resourceOf(prefix: string) {
  * iamExpectedFor({ prefix: 'Fleet' }).processor.roleLogicalIdPrefix; // 'FleetProcessingProcessorRole'
  * ```
  */
-export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receiver' | 'processor', ExpectedFunctionGrants> {
+export function iamExpectedFor(
+  options: GrantTableOptions = {},
+): Record<'receiver' | 'processor', ExpectedFunctionGrants> {
   const prefix = options.prefix ?? '';
   const resource = resourceOf(prefix);
   const RECEIVER_LOG_GROUP = resource('AWS::Logs::LogGroup', 'ReceiverLogGroup', 'Arn');
@@ -102,8 +114,18 @@ export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receive
       roleLogicalIdPrefix: `${prefix}ReceiverRole`,
       grants: [
         ...LOG_WRITING(RECEIVER_LOG_GROUP),
-        { action: 'sqs:SendMessage', resource: QUEUE, caller: 'function-code', usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)' },
-        { action: 'secretsmanager:GetSecretValue', resource: AMT_SECRET, caller: 'function-code', usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)' },
+        {
+          action: 'sqs:SendMessage',
+          resource: QUEUE,
+          caller: 'function-code',
+          usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)',
+        },
+        {
+          action: 'secretsmanager:GetSecretValue',
+          resource: AMT_SECRET,
+          caller: 'function-code',
+          usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)',
+        },
       ],
     },
     processor: {
@@ -111,23 +133,74 @@ export function iamExpectedFor(options: GrantTableOptions = {}): Record<'receive
       roleLogicalIdPrefix: `${prefix}ProcessingProcessorRole`,
       grants: [
         ...LOG_WRITING(PROCESSOR_LOG_GROUP),
-        { action: 'sqs:ReceiveMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the SQS event source mapping polls the queue with the function\'s role' },
-        { action: 'sqs:DeleteMessage', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping deletes the records the batch response did not report as failed' },
-        { action: 'sqs:GetQueueAttributes', resource: QUEUE, caller: 'lambda-service', usedBy: 'the event source mapping reads the queue\'s attributes (checked when the mapping is created)' },
-        { action: 'dynamodb:PutItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId' },
-        { action: 'dynamodb:GetItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none' },
-        { action: 'dynamodb:UpdateItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED' },
-        { action: 'dynamodb:DeleteItem', resource: IDEMPOTENCY_TABLE, caller: 'function-code', usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws' },
+        {
+          action: 'sqs:ReceiveMessage',
+          resource: QUEUE,
+          caller: 'lambda-service',
+          usedBy: "the SQS event source mapping polls the queue with the function's role",
+        },
+        {
+          action: 'sqs:DeleteMessage',
+          resource: QUEUE,
+          caller: 'lambda-service',
+          usedBy: 'the event source mapping deletes the records the batch response did not report as failed',
+        },
+        {
+          action: 'sqs:GetQueueAttributes',
+          resource: QUEUE,
+          caller: 'lambda-service',
+          usedBy: "the event source mapping reads the queue's attributes (checked when the mapping is created)",
+        },
+        {
+          action: 'dynamodb:PutItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId',
+        },
+        {
+          action: 'dynamodb:GetItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none',
+        },
+        {
+          action: 'dynamodb:UpdateItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED',
+        },
+        {
+          action: 'dynamodb:DeleteItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws',
+        },
         ...(options.vehicleStateStore === false
           ? []
           : ([
-              { action: 'dynamodb:GetItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)' },
-              { action: 'dynamodb:PutItem', resource: VEHICLE_STATE_TABLE, caller: 'function-code', usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)' },
+              {
+                action: 'dynamodb:GetItem',
+                resource: VEHICLE_STATE_TABLE,
+                caller: 'function-code',
+                usedBy: 'GetCommand in lambda/processor/store/versioned-item.ts (consistent read before each merge)',
+              },
+              {
+                action: 'dynamodb:PutItem',
+                resource: VEHICLE_STATE_TABLE,
+                caller: 'function-code',
+                usedBy: 'PutCommand in lambda/processor/store/versioned-item.ts (conditional write of the merged item)',
+              },
             ] as const)),
         ...(options.archive === false
           ? []
           : ([
-              { action: 'firehose:PutRecordBatch', resource: ARCHIVE_STREAM, caller: 'function-code', usedBy: 'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)' },
+              {
+                action: 'firehose:PutRecordBatch',
+                resource: ARCHIVE_STREAM,
+                caller: 'function-code',
+                usedBy:
+                  'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)',
+              },
             ] as const)),
       ],
     },
@@ -159,11 +232,27 @@ const PIPELINE_KEY: ExpectedResource = { type: 'AWS::KMS::Key', logicalIdPrefix:
  */
 export const IAM_EXPECTED_WITH_CMK = {
   receiver: [
-    { action: 'kms:GenerateDataKey', resource: PIPELINE_KEY, caller: 'function-code', usedBy: 'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s)' },
-    { action: 'kms:Decrypt', resource: PIPELINE_KEY, caller: 'function-code', usedBy: 'SQS, for SendMessageCommand (the data key, SQS key management guide); Secrets Manager, for GetSecretValueCommand (amt-provider.ts)' },
+    {
+      action: 'kms:GenerateDataKey',
+      resource: PIPELINE_KEY,
+      caller: 'function-code',
+      usedBy: 'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s)',
+    },
+    {
+      action: 'kms:Decrypt',
+      resource: PIPELINE_KEY,
+      caller: 'function-code',
+      usedBy:
+        'SQS, for SendMessageCommand (the data key, SQS key management guide); Secrets Manager, for GetSecretValueCommand (amt-provider.ts)',
+    },
   ],
   processor: [
-    { action: 'kms:Decrypt', resource: PIPELINE_KEY, caller: 'lambda-service', usedBy: 'SQS, for the event source mapping\'s ReceiveMessage; DynamoDB, for every item call (the table key)' },
+    {
+      action: 'kms:Decrypt',
+      resource: PIPELINE_KEY,
+      caller: 'lambda-service',
+      usedBy: "SQS, for the event source mapping's ReceiveMessage; DynamoDB, for every item call (the table key)",
+    },
   ],
 } as const satisfies Record<keyof typeof IAM_EXPECTED, readonly ExpectedGrant[]>;
 
@@ -200,33 +289,68 @@ export interface ExpectedServiceRole {
 export const INGRESS_IAM_EXPECTED = {
   'http-api': {
     invokers: [
-      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar' }, usedBy: 'the HTTP API route POST /webhooks/smartcar (HttpLambdaIntegration)' },
-      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar/errors' }, usedBy: 'the HTTP API route POST /webhooks/smartcar/errors' },
+      {
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar' },
+        usedBy: 'the HTTP API route POST /webhooks/smartcar (HttpLambdaIntegration)',
+      },
+      {
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        condition: { sourceArnEndsWith: '/*/*/webhooks/smartcar/errors' },
+        usedBy: 'the HTTP API route POST /webhooks/smartcar/errors',
+      },
     ],
     roles: [],
   },
   'function-url': {
     invokers: [
-      { action: 'lambda:InvokeFunctionUrl', principal: '*', condition: { functionUrlAuthType: 'NONE' }, usedBy: 'anyone may call the public Function URL (the HMAC is the authentication)' },
-      { action: 'lambda:InvokeFunction', principal: '*', condition: { invokedViaFunctionUrl: true }, usedBy: 'the invocation behind that URL call (required for public URLs since October 2025), through the URL only' },
+      {
+        action: 'lambda:InvokeFunctionUrl',
+        principal: '*',
+        condition: { functionUrlAuthType: 'NONE' },
+        usedBy: 'anyone may call the public Function URL (the HMAC is the authentication)',
+      },
+      {
+        action: 'lambda:InvokeFunction',
+        principal: '*',
+        condition: { invokedViaFunctionUrl: true },
+        usedBy:
+          'the invocation behind that URL call (required for public URLs since October 2025), through the URL only',
+      },
     ],
     roles: [],
   },
   'rest-api': {
     invokers: [
-      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/POST/webhooks/smartcar' }, usedBy: 'the REST method POST /webhooks/smartcar on its stage (LambdaIntegration, no test-invoke grant)' },
-      { action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', condition: { sourceArnEndsWith: '/POST/webhooks/smartcar/errors' }, usedBy: 'the REST method POST /webhooks/smartcar/errors on its stage' },
+      {
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        condition: { sourceArnEndsWith: '/POST/webhooks/smartcar' },
+        usedBy: 'the REST method POST /webhooks/smartcar on its stage (LambdaIntegration, no test-invoke grant)',
+      },
+      {
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        condition: { sourceArnEndsWith: '/POST/webhooks/smartcar/errors' },
+        usedBy: 'the REST method POST /webhooks/smartcar/errors on its stage',
+      },
     ],
     roles: [
       {
         roleLogicalIdPrefix: 'IngressApiCloudWatchRole',
         trustedService: 'apigateway.amazonaws.com',
         managedPolicies: ['service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-        usedBy: 'API Gateway writes REST access and execution logs through the Region-wide account role (AWS::ApiGateway::Account)',
+        usedBy:
+          'API Gateway writes REST access and execution logs through the Region-wide account role (AWS::ApiGateway::Account)',
       },
     ],
   },
-} as const satisfies Record<IngressKind, { invokers: readonly ExpectedInvoker[]; roles: readonly ExpectedServiceRole[] }>;
+} as const satisfies Record<
+  IngressKind,
+  { invokers: readonly ExpectedInvoker[]; roles: readonly ExpectedServiceRole[] }
+>;
 
 /** A role a service assumes (not a function), with everything it may do. */
 export interface ExpectedServiceRoleGrants {
@@ -248,26 +372,66 @@ const FIREHOSE_S3_GUIDE = 'Firehose developer guide, "Grant Firehose access to a
  * for (const grant of archiveIamExpectedFor({ prefix: 'Fleet' }).delivery.grants) console.log(grant.action, grant.usedBy);
  * ```
  */
-export function archiveIamExpectedFor(options: Pick<GrantTableOptions, 'prefix'> = {}): Record<'delivery', ExpectedServiceRoleGrants> {
+export function archiveIamExpectedFor(
+  options: Pick<GrantTableOptions, 'prefix'> = {},
+): Record<'delivery', ExpectedServiceRoleGrants> {
   const prefix = options.prefix ?? '';
   const resource = resourceOf(prefix);
   const ARCHIVE_BUCKET = resource('AWS::S3::Bucket', 'ArchiveBucket', 'Arn');
-  const ARCHIVE_OBJECTS = (objectPrefix: string): ExpectedResource => ({ ...ARCHIVE_BUCKET, arnSuffix: `/${objectPrefix}*` });
+  const ARCHIVE_OBJECTS = (objectPrefix: string): ExpectedResource => ({
+    ...ARCHIVE_BUCKET,
+    arnSuffix: `/${objectPrefix}*`,
+  });
   const ARCHIVE_ERROR_LOG = resource('AWS::Logs::LogGroup', 'ArchiveDeliveryErrors', 'Arn');
   return {
     delivery: {
       roleLogicalIdPrefix: `${prefix}ArchiveDeliveryRole`,
       trustedService: 'firehose.amazonaws.com',
       grants: [
-        { action: 's3:GetBucketLocation', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose checks the bucket's Region before delivering (${FIREHOSE_S3_GUIDE})` },
-        { action: 's3:ListBucket', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose lists the bucket while delivering (${FIREHOSE_S3_GUIDE})` },
-        { action: 's3:ListBucketMultipartUploads', resource: ARCHIVE_BUCKET, caller: 'firehose-service', usedBy: `Firehose finds its own unfinished multipart uploads (${FIREHOSE_S3_GUIDE})` },
+        {
+          action: 's3:GetBucketLocation',
+          resource: ARCHIVE_BUCKET,
+          caller: 'firehose-service',
+          usedBy: `Firehose checks the bucket's Region before delivering (${FIREHOSE_S3_GUIDE})`,
+        },
+        {
+          action: 's3:ListBucket',
+          resource: ARCHIVE_BUCKET,
+          caller: 'firehose-service',
+          usedBy: `Firehose lists the bucket while delivering (${FIREHOSE_S3_GUIDE})`,
+        },
+        {
+          action: 's3:ListBucketMultipartUploads',
+          resource: ARCHIVE_BUCKET,
+          caller: 'firehose-service',
+          usedBy: `Firehose finds its own unfinished multipart uploads (${FIREHOSE_S3_GUIDE})`,
+        },
         ...['events/', 'errors/'].flatMap((objectPrefix): ExpectedGrant[] => [
-          { action: 's3:PutObject', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose writes each GZIP object under ${objectPrefix}` },
-          { action: 's3:AbortMultipartUpload', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose cancels a failed multipart upload under ${objectPrefix} (${FIREHOSE_S3_GUIDE})` },
-          { action: 's3:GetObject', resource: ARCHIVE_OBJECTS(objectPrefix), caller: 'firehose-service', usedBy: `Firehose reads back what it wrote under ${objectPrefix} (${FIREHOSE_S3_GUIDE})` },
+          {
+            action: 's3:PutObject',
+            resource: ARCHIVE_OBJECTS(objectPrefix),
+            caller: 'firehose-service',
+            usedBy: `Firehose writes each GZIP object under ${objectPrefix}`,
+          },
+          {
+            action: 's3:AbortMultipartUpload',
+            resource: ARCHIVE_OBJECTS(objectPrefix),
+            caller: 'firehose-service',
+            usedBy: `Firehose cancels a failed multipart upload under ${objectPrefix} (${FIREHOSE_S3_GUIDE})`,
+          },
+          {
+            action: 's3:GetObject',
+            resource: ARCHIVE_OBJECTS(objectPrefix),
+            caller: 'firehose-service',
+            usedBy: `Firehose reads back what it wrote under ${objectPrefix} (${FIREHOSE_S3_GUIDE})`,
+          },
         ]),
-        { action: 'logs:PutLogEvents', resource: ARCHIVE_ERROR_LOG, caller: 'firehose-service', usedBy: 'Firehose logs S3 delivery errors to the stream\'s error log stream' },
+        {
+          action: 'logs:PutLogEvents',
+          resource: ARCHIVE_ERROR_LOG,
+          caller: 'firehose-service',
+          usedBy: "Firehose logs S3 delivery errors to the stream's error log stream",
+        },
       ],
     },
   };

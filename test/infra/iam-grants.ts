@@ -1,5 +1,11 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { createResolver, isAllowedForRole, type Resolver, roleStatements, type TemplateJson } from '../helpers/policy-evaluator.ts';
+import {
+  createResolver,
+  isAllowedForRole,
+  type Resolver,
+  roleStatements,
+  type TemplateJson,
+} from '../helpers/policy-evaluator.ts';
 import { logicalId } from './helpers.ts';
 import type { ExpectedFunctionGrants, ExpectedGrant, ExpectedResource } from './iam-expected.ts';
 
@@ -31,7 +37,10 @@ export function resolveTemplate(template: Template, importedSecretArn?: string):
   const arnOf = (resource: ExpectedResource): string => {
     if (resource.type === 'AWS::SecretsManager::Secret' && importedSecretArn) return importedSecretArn;
     const id = logicalId(template, resource.type, resource.logicalIdPrefix);
-    return (resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id)) + (resource.arnSuffix ?? '');
+    return (
+      (resource.arnAttribute ? resolver.getAtt(id, resource.arnAttribute) : resolver.ref(id)) +
+      (resource.arnSuffix ?? '')
+    );
   };
   return { template, json, resolver, arnOf };
 }
@@ -45,7 +54,10 @@ export function resolveTemplate(template: Template, importedSecretArn?: string):
  * const { granted, wanted, refused } = roleAgainstTable(resolveTemplate(templateFor()), IAM_EXPECTED.receiver);
  * ```
  */
-export function roleAgainstTable(resolved: ResolvedTemplate, expected: Pick<ExpectedFunctionGrants, 'roleLogicalIdPrefix' | 'grants'>): {
+export function roleAgainstTable(
+  resolved: ResolvedTemplate,
+  expected: Pick<ExpectedFunctionGrants, 'roleLogicalIdPrefix' | 'grants'>,
+): {
   statements: ReturnType<typeof roleStatements>;
   granted: string[];
   wanted: string[];
@@ -56,8 +68,14 @@ export function roleAgainstTable(resolved: ResolvedTemplate, expected: Pick<Expe
   const wanted = expected.grants.map((grant) => `${grant.action} ${arnOf(grant.resource)}`).sort();
   const statements = roleStatements(json, role, resolver);
   const granted = statements
-    .flatMap((statement) => [statement.Action ?? []].flat().flatMap((action) => [statement.Resource ?? []].flat().map((resource) => `${action} ${resource}`)))
+    .flatMap((statement) =>
+      [statement.Action ?? []]
+        .flat()
+        .flatMap((action) => [statement.Resource ?? []].flat().map((resource) => `${action} ${resource}`)),
+    )
     .sort();
-  const refused = expected.grants.filter((grant) => !isAllowedForRole(json, role, grant.action, arnOf(grant.resource), { resolver }));
+  const refused = expected.grants.filter(
+    (grant) => !isAllowedForRole(json, role, grant.action, arnOf(grant.resource), { resolver }),
+  );
   return { statements, granted, wanted, refused };
 }

@@ -84,7 +84,7 @@ describe('IAM', () => {
     expect(sqs[0]?.Action).not.toContain('sqs:SendMessage');
   });
 
-  it('scopes every statement of every policy to a single resource, with no wildcard but the archive prefixes\' objects', () => {
+  it("scopes every statement of every policy to a single resource, with no wildcard but the archive prefixes' objects", () => {
     // Prepare
     const template = templateFor();
     // Firehose names the objects it writes, so the only wildcard allowed is the key under one of
@@ -151,40 +151,49 @@ function tableFor(context: Record<string, unknown>) {
 
 /** The synthesized template of a variant, resolved, with the ARN of each table resource in it. */
 function resolvedVariant(context: Record<string, unknown>): ResolvedTemplate {
-  return resolveTemplate(templateFor(context), context.amtSecretArn === undefined ? undefined : String(context.amtSecretArn));
+  return resolveTemplate(
+    templateFor(context),
+    context.amtSecretArn === undefined ? undefined : String(context.amtSecretArn),
+  );
 }
 
 describe('IAM grant table (iam-expected.ts)', () => {
   describe.each(VARIANTS)('%s', (_variant, context) => {
-    it.each(Object.entries(tableFor(context)))('the %s role allows exactly the table\'s actions on its resources', (_name, expected) => {
-      // Prepare
-      const resolved = resolvedVariant(context);
+    it.each(Object.entries(tableFor(context)))(
+      "the %s role allows exactly the table's actions on its resources",
+      (_name, expected) => {
+        // Prepare
+        const resolved = resolvedVariant(context);
 
-      // Act
-      const { statements, granted, wanted } = roleAgainstTable(resolved, expected);
+        // Act
+        const { statements, granted, wanted } = roleAgainstTable(resolved, expected);
 
-      // Assess
-      for (const statement of statements) {
-        // Anything but a plain Allow would make the comparison below meaningless.
-        expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
-        expect(statement.Effect).toBe('Allow');
-      }
-      expect(granted).toEqual(wanted);
-    });
+        // Assess
+        for (const statement of statements) {
+          // Anything but a plain Allow would make the comparison below meaningless.
+          expect(Object.keys(statement).sort()).toEqual(['Action', 'Effect', 'Resource']);
+          expect(statement.Effect).toBe('Allow');
+        }
+        expect(granted).toEqual(wanted);
+      },
+    );
 
-    it.each(Object.entries(tableFor(context)))('lets the %s role make every call of the table, resource policies included', (_name, expected) => {
-      // Prepare
-      const resolved = resolvedVariant(context);
+    it.each(Object.entries(tableFor(context)))(
+      'lets the %s role make every call of the table, resource policies included',
+      (_name, expected) => {
+        // Prepare
+        const resolved = resolvedVariant(context);
 
-      // Act
-      const { refused } = roleAgainstTable(resolved, expected);
+        // Act
+        const { refused } = roleAgainstTable(resolved, expected);
 
-      // Assess
-      expect(refused).toEqual([]);
-    });
+        // Assess
+        expect(refused).toEqual([]);
+      },
+    );
   });
 
-  it('names every role of the template, each the role of its function or the archive\'s delivery role', () => {
+  it("names every role of the template, each the role of its function or the archive's delivery role", () => {
     // Prepare
     const { template } = resolvedVariant({ alarmEmail: 'ops@example.com' });
     const roles = Object.keys(template.findResources('AWS::IAM::Role')).sort();
@@ -200,7 +209,9 @@ describe('IAM grant table (iam-expected.ts)', () => {
     // Assess
     expect(tableRoles).toEqual(roles);
     expect(functionRoles).toEqual(
-      Object.values(IAM_EXPECTED).map((e) => ({ 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix), 'Arn'] })),
+      Object.values(IAM_EXPECTED).map((e) => ({
+        'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', e.roleLogicalIdPrefix), 'Arn'],
+      })),
     );
   });
 });

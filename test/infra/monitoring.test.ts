@@ -35,7 +35,13 @@ function alarm(template: ReturnType<typeof templateFor>, name: string): AlarmPro
 /** [alarm id, namespace, metric name, threshold, statistic] for every alarm the issue asks for. */
 const ALARMS = [
   ['DeadLetterQueueMessages', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', ALARM_DEFAULTS.dlqMessages, 'Maximum'],
-  ['QueueOldestMessageAge', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', ALARM_DEFAULTS.queueOldestAgeSeconds, 'Maximum'],
+  [
+    'QueueOldestMessageAge',
+    'AWS/SQS',
+    'ApproximateAgeOfOldestMessage',
+    ALARM_DEFAULTS.queueOldestAgeSeconds,
+    'Maximum',
+  ],
   ['ReceiverErrors', 'AWS/Lambda', 'Errors', ALARM_DEFAULTS.receiverErrors, 'Sum'],
   ['ReceiverDurationP99', 'AWS/Lambda', 'Duration', ALARM_DEFAULTS.receiverP99DurationMs, 'p99'],
   ['Api5xx', 'AWS/ApiGateway', '5xx', ALARM_DEFAULTS.api5xx, 'Sum'],
@@ -63,7 +69,14 @@ const ARCHIVE_ALARMS = ['ArchiveFailed', 'ArchiveDeliveryStalled'] as const;
 const ALARM_COUNT = ALARMS.length + MATH_ALARMS.length + ARCHIVE_ALARMS.length;
 
 /** The alarms on silent drops: each also has a graph of its own on the dashboard. */
-const SILENT_DROP_ALARMS = ['UnknownEventType', 'LegacyPayload', 'MalformedRecord', 'SignedDeliveryRefused', 'Api4xx', 'VehicleErrorShare'];
+const SILENT_DROP_ALARMS = [
+  'UnknownEventType',
+  'LegacyPayload',
+  'MalformedRecord',
+  'SignedDeliveryRefused',
+  'Api4xx',
+  'VehicleErrorShare',
+];
 
 describe('Alarms', () => {
   it.each(ALARMS)('%s watches %s %s above %d (%s)', (name, namespace, metricName, threshold, statistic) => {
@@ -88,10 +101,18 @@ describe('Alarms', () => {
     const template = templateFor();
 
     // Act
-    const props = alarm(template, 'SignatureInvalid') as AlarmProperties & { Period: number; EvaluationPeriods: number };
+    const props = alarm(template, 'SignatureInvalid') as AlarmProperties & {
+      Period: number;
+      EvaluationPeriods: number;
+    };
 
     // Assess
-    expect(props).toMatchObject({ Threshold: 5, Period: 300, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(props).toMatchObject({
+      Threshold: 5,
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('watches custom metrics with the service dimension only', () => {
@@ -123,7 +144,7 @@ describe('Alarms', () => {
     expect(props.Dimensions).toEqual([{ Name: 'service', Value: service }]);
   });
 
-  it('watches this API\'s stage for 4xx', () => {
+  it("watches this API's stage for 4xx", () => {
     // Prepare
     const template = templateFor();
     const api = logicalId(template, 'AWS::ApiGatewayV2::Api', 'IngressApi');
@@ -260,11 +281,25 @@ describe('VEHICLE_ERROR share alarm', () => {
     const metrics = queries(template).filter((q) => q.MetricStat);
 
     // Assess
-    expect(metrics.map((q) => [q.Id, q.MetricStat?.Metric.MetricName, q.MetricStat?.Metric.Dimensions, q.MetricStat?.Period, q.MetricStat?.Stat])).toEqual(
-      [['state', 'VEHICLE_STATE'], ['errors', 'VEHICLE_ERROR']].map(([id, type]) => [
+    expect(
+      metrics.map((q) => [
+        q.Id,
+        q.MetricStat?.Metric.MetricName,
+        q.MetricStat?.Metric.Dimensions,
+        q.MetricStat?.Period,
+        q.MetricStat?.Stat,
+      ]),
+    ).toEqual(
+      [
+        ['state', 'VEHICLE_STATE'],
+        ['errors', 'VEHICLE_ERROR'],
+      ].map(([id, type]) => [
         id,
         METRIC.EVENT_RECEIVED,
-        [{ Name: EVENT_TYPE_DIMENSION, Value: type }, { Name: 'service', Value: SERVICE.RECEIVER }],
+        [
+          { Name: EVENT_TYPE_DIMENSION, Value: type },
+          { Name: 'service', Value: SERVICE.RECEIVER },
+        ],
         3_600,
         'Sum',
       ]),
@@ -402,10 +437,14 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const graphs = widgets(template).filter((w) => w.properties.annotations !== undefined && String(w.properties.title).endsWith('alarm threshold'));
+    const graphs = widgets(template).filter(
+      (w) => w.properties.annotations !== undefined && String(w.properties.title).endsWith('alarm threshold'),
+    );
 
     // Assess
-    expect(graphs.map((w) => (w.properties.annotations as { alarms: unknown[] }).alarms)).toHaveLength(SILENT_DROP_ALARMS.length);
+    expect(graphs.map((w) => (w.properties.annotations as { alarms: unknown[] }).alarms)).toHaveLength(
+      SILENT_DROP_ALARMS.length,
+    );
   });
 
   it('plots signed refusals by reason with a SEARCH on the reason dimension', () => {
@@ -413,11 +452,15 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const graph = widgets(template).find((w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)');
+    const graph = widgets(template).find(
+      (w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)',
+    );
     const metrics = JSON.stringify(graph?.properties.metrics);
 
     // Assess
-    expect(metrics).toContain(`SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${METRIC.SIGNED_DELIVERY_REFUSED}\\"`);
+    expect(metrics).toContain(
+      `SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${METRIC.SIGNED_DELIVERY_REFUSED}\\"`,
+    );
   });
 
   it('is named after the stage', () => {

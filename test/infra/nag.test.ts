@@ -13,18 +13,27 @@ const PACKS = [
 /** Configurations that add or remove resources nag looks at. */
 const CONFIGS = [
   ['defaults', {}],
-  ['prod with an alarm email and an imported secret', {
-    stage: 'prod',
-    alarmEmail: 'ops@example.com',
-    amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbC123',
-    receiverReservedConcurrency: 10,
-  }],
+  [
+    'prod with an alarm email and an imported secret',
+    {
+      stage: 'prod',
+      alarmEmail: 'ops@example.com',
+      amtSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smartcar/amt-AbC123',
+      receiverReservedConcurrency: 10,
+    },
+  ],
   ['a Function URL', { ingress: 'function-url' }],
   ['the REST API and WAF on a custom domain', { ...onCustomDomain('rest-api'), wafRateLimit: 100 }],
   ['the HTTP API on a custom domain', onCustomDomain('http-api')],
   ['a customer managed key, with an alarm email', { encryptionKey: 'create', alarmEmail: 'ops@example.com' }],
   ['a customer managed key behind the REST API and WAF', { encryptionKey: 'create', ingress: 'rest-api' }],
-  ['an imported key behind a Function URL', { encryptionKey: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555', ingress: 'function-url' }],
+  [
+    'an imported key behind a Function URL',
+    {
+      encryptionKey: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+      ingress: 'function-url',
+    },
+  ],
 ] as const;
 
 describe('cdk-nag', () => {
@@ -37,7 +46,9 @@ describe('cdk-nag', () => {
       const report = pack().validateScope(stack);
 
       // Assess
-      expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+      expect(
+        report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      ).toEqual([]);
       expect(report.success).toBe(true);
     });
   });
@@ -90,8 +101,8 @@ describe('cdk-nag', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
 
     // Assess
-    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`))).toEqual([
-      'AwsSolutions-SQS3 SmartcarWebhooks-dev/Sibling/Resource',
-    ]);
+    expect(
+      report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`)),
+    ).toEqual(['AwsSolutions-SQS3 SmartcarWebhooks-dev/Sibling/Resource']);
   });
 });

@@ -146,7 +146,9 @@ describe('Removal policy', () => {
     const template = templateFor({ stage: 'prod' });
 
     // Act
-    const policies = Object.values(template.findResources(type)).map((r) => (r as { DeletionPolicy?: string }).DeletionPolicy);
+    const policies = Object.values(template.findResources(type)).map(
+      (r) => (r as { DeletionPolicy?: string }).DeletionPolicy,
+    );
 
     // Assess
     expect(policies.length).toBeGreaterThan(0);
@@ -158,7 +160,9 @@ describe('Removal policy', () => {
     const template = templateFor({ stage: 'dev' });
 
     // Act
-    const policies = Object.values(template.findResources(type)).map((r) => (r as { DeletionPolicy?: string }).DeletionPolicy);
+    const policies = Object.values(template.findResources(type)).map(
+      (r) => (r as { DeletionPolicy?: string }).DeletionPolicy,
+    );
 
     // Assess
     expect(new Set(policies)).toEqual(new Set(['Delete']));

@@ -122,7 +122,11 @@ describe('Queues', () => {
 
     // Act
     const processor = resourceByPrefix(template, 'AWS::Lambda::Function', 'ProcessingProcessor');
-    const ttl = Number((processor.properties.Environment as { Variables: Record<string, unknown> }).Variables[ENV.IDEMPOTENCY_TTL_SECONDS]);
+    const ttl = Number(
+      (processor.properties.Environment as { Variables: Record<string, unknown> }).Variables[
+        ENV.IDEMPOTENCY_TTL_SECONDS
+      ],
+    );
 
     // Assess
     // A standard queue's DLQ keeps a message's original enqueue time, and a redrive enqueues it
@@ -139,6 +143,8 @@ describe('Queues', () => {
     const dlq = resourceByPrefix(template, 'AWS::SQS::Queue', 'ProcessingDeadLetterQueue');
 
     // Assess
-    expect(dlq.properties.MessageRetentionPeriod as number).toBeGreaterThan(queue.properties.MessageRetentionPeriod as number);
+    expect(dlq.properties.MessageRetentionPeriod as number).toBeGreaterThan(
+      queue.properties.MessageRetentionPeriod as number,
+    );
   });
 });

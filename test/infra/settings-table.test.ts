@@ -38,23 +38,28 @@ describe('the settings table', () => {
     const rows = Object.entries(SETTINGS) as [string, SettingRow<unknown>][];
 
     // Act
-    const undocumented = rows.filter(([, row]) => !row.doc || row.doc.includes('\n') || (row.default === undefined && !row.defaultText));
+    const undocumented = rows.filter(
+      ([, row]) => !row.doc || row.doc.includes('\n') || (row.default === undefined && !row.defaultText),
+    );
 
     // Assess
     expect(undocumented.map(([key]) => key)).toEqual([]);
     expect(CONTEXT_KEYS).toEqual(Object.keys(SETTINGS));
   });
 
-  it.each(Object.entries(SETTINGS).filter(([, row]) => 'default' in row))('accepts its own default for %s', (key, row) => {
-    // Prepare
-    const { default: value } = row as SettingRow<unknown>;
+  it.each(Object.entries(SETTINGS).filter(([, row]) => 'default' in row))(
+    'accepts its own default for %s',
+    (key, row) => {
+      // Prepare
+      const { default: value } = row as SettingRow<unknown>;
 
-    // Act
-    const parsed = (row as SettingRow<unknown>).parse(value, key);
+      // Act
+      const parsed = (row as SettingRow<unknown>).parse(value, key);
 
-    // Assess
-    expect(parsed).toEqual(value);
-  });
+      // Assess
+      expect(parsed).toEqual(value);
+    },
+  );
 });
 
 describe('unknown context keys', () => {
@@ -76,7 +81,7 @@ describe('unknown context keys', () => {
     expect(read).toThrow(`Unknown context key "${typo}": did you mean "${nearest}"?`);
   });
 
-  it('leave CDK\'s own keys alone: feature flags, CLI and toolkit keys, cached lookups', () => {
+  it("leave CDK's own keys alone: feature flags, CLI and toolkit keys, cached lookups", () => {
     // Prepare
     const context = {
       '@aws-cdk/core:validateAgainstDefaultRules': true,
@@ -97,7 +102,7 @@ describe('unknown context keys', () => {
     expect(settings).toEqual({ maxReceiveCount: 5 });
   });
 
-  it('stop `cdk synth` itself at the typo, with the nearest key, and never at the CLI\'s or cdk.json\'s own keys', () => {
+  it("stop `cdk synth` itself at the typo, with the nearest key, and never at the CLI's or cdk.json's own keys", () => {
     // Prepare: the real CLI, which adds its own aws:cdk:* keys and cdk.json's context
 
     // Act
@@ -111,13 +116,14 @@ describe('unknown context keys', () => {
   }, 120_000);
 });
 
-describe('the stack\'s props', () => {
+describe("the stack's props", () => {
   it('are checked by the same parser as the context, so a direct `new SmartcarWebhookStack` fails alike', () => {
     // Prepare
     const props = { maxReceiveCount: 0 };
 
     // Act
-    const build = () => new SmartcarWebhookStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Direct', props);
+    const build = () =>
+      new SmartcarWebhookStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Direct', props);
 
     // Assess
     expect(build).toThrow(ConfigError);

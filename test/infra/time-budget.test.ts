@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SDK_RETRY_BACKOFF_MS, worstCaseCallMs, type SdkClientSettings } from '../../lambda/core/sdk-client.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { SDK_RETRY_BACKOFF_MS, type SdkClientSettings, worstCaseCallMs } from '../../lambda/core/sdk-client.ts';
 import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
 import { ARCHIVE_DEADLINE_MS, FIREHOSE_CLIENT_SETTINGS } from '../../lambda/processor/archive/constants.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
@@ -9,7 +10,6 @@ import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { createReceiverSecretsClient, createReceiverSqsClient } from '../../lambda/receiver/clients.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { captureOutput } from '../helpers/output.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { lambdaContext, processorDeps, sqsEvent, sqsRecord } from '../processor/helpers/factories.ts';
@@ -31,7 +31,11 @@ interface RetryStrategy {
 }
 
 /** The backoff before each retry of a real client's strategy, with the jitter at its maximum. */
-async function longestBackoffsMs(client: { config: { retryStrategy: () => Promise<unknown> } }, errorType: string, retries: number): Promise<number[]> {
+async function longestBackoffsMs(
+  client: { config: { retryStrategy: () => Promise<unknown> } },
+  errorType: string,
+  retries: number,
+): Promise<number[]> {
   const strategy = (await client.config.retryStrategy()) as RetryStrategy;
   const delays: number[] = [];
   const random = vi.spyOn(Math, 'random').mockReturnValue(1 - Number.EPSILON);
@@ -42,7 +46,8 @@ async function longestBackoffsMs(client: { config: { retryStrategy: () => Promis
   }) as unknown as typeof setTimeout);
   try {
     let token = await strategy.acquireInitialRetryToken('budget');
-    for (let retry = 0; retry < retries; retry++) token = await strategy.refreshRetryTokenForRetry(token, { errorType });
+    for (let retry = 0; retry < retries; retry++)
+      token = await strategy.refreshRetryTokenForRetry(token, { errorType });
   } finally {
     timer.mockRestore();
     random.mockRestore();
@@ -82,25 +87,32 @@ describe('time budget: every SDK call gives up inside the function timeout', () 
     ['Secrets Manager', () => createReceiverSecretsClient(), SECRETS_CLIENT_SETTINGS],
     ['DynamoDB', () => createProcessorDynamoClient(), DYNAMODB_CLIENT_SETTINGS],
     ['Firehose', () => createArchiveFirehoseClient(), FIREHOSE_CLIENT_SETTINGS],
-  ] as const)('builds the %s client with the attempts and backoff the budget assumes', async (_name, create, settings: SdkClientSettings) => {
-    // Prepare
-    const client = create();
-    const retries = settings.maxAttempts - 1;
-    const bound = (base: number): number[] =>
-      Array.from({ length: retries }, (_, retry) => Math.min(base * 2 ** retry, SDK_RETRY_BACKOFF_MS.maxMs));
+  ] as const)(
+    'builds the %s client with the attempts and backoff the budget assumes',
+    async (_name, create, settings: SdkClientSettings) => {
+      // Prepare
+      const client = create();
+      const retries = settings.maxAttempts - 1;
+      const bound = (base: number): number[] =>
+        Array.from({ length: retries }, (_, retry) => Math.min(base * 2 ** retry, SDK_RETRY_BACKOFF_MS.maxMs));
 
-    // Act
-    const maxAttempts = await client.config.maxAttempts();
-    const afterTimeouts = await longestBackoffsMs(client, 'TRANSIENT', retries);
-    const afterThrottling = await longestBackoffsMs(client, 'THROTTLING', retries);
-    client.destroy();
+      // Act
+      const maxAttempts = await client.config.maxAttempts();
+      const afterTimeouts = await longestBackoffsMs(client, 'TRANSIENT', retries);
+      const afterThrottling = await longestBackoffsMs(client, 'THROTTLING', retries);
+      client.destroy();
 
-    // Assess
-    expect(maxAttempts).toBe(settings.maxAttempts);
-    expect(afterTimeouts).toHaveLength(retries);
-    afterTimeouts.forEach((delay, retry) => expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.baseMs)[retry]!));
-    afterThrottling.forEach((delay, retry) => expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.throttlingBaseMs)[retry]!));
-  });
+      // Assess
+      expect(maxAttempts).toBe(settings.maxAttempts);
+      expect(afterTimeouts).toHaveLength(retries);
+      afterTimeouts.forEach((delay, retry) =>
+        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.baseMs)[retry]!),
+      );
+      afterThrottling.forEach((delay, retry) =>
+        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.throttlingBaseMs)[retry]!),
+      );
+    },
+  );
 });
 
 describe('time budget: DYNAMODB_CALLS_PER_RECORD is what one record really costs', () => {

@@ -24,7 +24,9 @@ describe('Custom domain', () => {
       // Assess
       template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
         DomainName: DOMAIN,
-        DomainNameConfigurations: [{ CertificateArn: EXAMPLE_CERTIFICATE_ARN, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+        DomainNameConfigurations: [
+          { CertificateArn: EXAMPLE_CERTIFICATE_ARN, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+        ],
       });
       expect(mapping).toMatchObject({ ApiId: { Ref: api }, DomainName: { Ref: domain } });
     });
@@ -35,7 +37,9 @@ describe('Custom domain', () => {
       const without = templateFor();
 
       // Act
-      const disabled = [withDomain, without].map((t) => resourceByPrefix(t, 'AWS::ApiGatewayV2::Api', 'IngressApi').properties.DisableExecuteApiEndpoint);
+      const disabled = [withDomain, without].map(
+        (t) => resourceByPrefix(t, 'AWS::ApiGatewayV2::Api', 'IngressApi').properties.DisableExecuteApiEndpoint,
+      );
 
       // Assess
       expect(disabled).toEqual([true, false]);
@@ -83,7 +87,9 @@ describe('Custom domain', () => {
       const without = templateFor({ ingress: 'rest-api' });
 
       // Act
-      const disabled = [withDomain, without].map((t) => resourceByPrefix(t, 'AWS::ApiGateway::RestApi', 'IngressApi').properties.DisableExecuteApiEndpoint);
+      const disabled = [withDomain, without].map(
+        (t) => resourceByPrefix(t, 'AWS::ApiGateway::RestApi', 'IngressApi').properties.DisableExecuteApiEndpoint,
+      );
 
       // Assess
       expect(disabled).toEqual([true, false]);
@@ -125,7 +131,11 @@ describe('Front-door context keys', () => {
     [{ certificateArn: EXAMPLE_CERTIFICATE_ARN }, 'domainName', /set together/],
     [{ ...onCustomDomain('function-url') }, 'domainName', /no custom domain with ingress=function-url/],
     [{ domainName: 'Hooks.Example.com', certificateArn: EXAMPLE_CERTIFICATE_ARN }, 'domainName', /lowercase host name/],
-    [{ domainName: DOMAIN, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/nope' }, 'certificateArn', /ACM certificate ARN/],
+    [
+      { domainName: DOMAIN, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/nope' },
+      'certificateArn',
+      /ACM certificate ARN/,
+    ],
     [{ wafRateLimit: 100 }, 'wafRateLimit', /ingress=rest-api/],
     [{ ingress: 'rest-api', wafRateLimit: 9 }, 'wafRateLimit', /from 10 to 2000000000/],
   ])('refuses %j naming %s', (context, key, message) => {

@@ -34,8 +34,18 @@ describe('Front door: function-url', () => {
 
     // Assess
     expect(permissions).toEqual([
-      { Action: 'lambda:InvokeFunctionUrl', FunctionName: { 'Fn::GetAtt': [receiver, 'Arn'] }, FunctionUrlAuthType: 'NONE', Principal: '*' },
-      { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [receiver, 'Arn'] }, InvokedViaFunctionUrl: true, Principal: '*' },
+      {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: { 'Fn::GetAtt': [receiver, 'Arn'] },
+        FunctionUrlAuthType: 'NONE',
+        Principal: '*',
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [receiver, 'Arn'] },
+        InvokedViaFunctionUrl: true,
+        Principal: '*',
+      },
     ]);
   });
 
@@ -81,8 +91,12 @@ describe('Front door: function-url', () => {
     const outputs = outputValues(template);
 
     // Assess: the URL attribute ends in "/", so the paths are joined without their first slash.
-    expect(outputs[STACK_OUTPUTS.WEBHOOK_URL]).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [url, 'FunctionUrl'] }, ROUTES.DATA_PATH.slice(1)]] });
-    expect(outputs[STACK_OUTPUTS.ERROR_CALLBACK_URL]).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [url, 'FunctionUrl'] }, ROUTES.ERROR_PATH.slice(1)]] });
+    expect(outputs[STACK_OUTPUTS.WEBHOOK_URL]).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [url, 'FunctionUrl'] }, ROUTES.DATA_PATH.slice(1)]],
+    });
+    expect(outputs[STACK_OUTPUTS.ERROR_CALLBACK_URL]).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [url, 'FunctionUrl'] }, ROUTES.ERROR_PATH.slice(1)]],
+    });
   });
 
   it('tells the receiver which path is the error route', () => {
@@ -93,11 +107,19 @@ describe('Front door: function-url', () => {
     const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', 'ReceiverFunction');
 
     // Assess
-    expect((properties.Environment as { Variables: Record<string, string> }).Variables.ERROR_CALLBACK_PATH).toBe('/hooks/errors');
+    expect((properties.Environment as { Variables: Record<string, string> }).Variables.ERROR_CALLBACK_PATH).toBe(
+      '/hooks/errors',
+    );
   });
 
   it.each([
-    ['Api4xx', 'Url4xxCount', api4xxThresholdFor(FUNCTION_URL_DEFAULTS.reservedConcurrency * FUNCTION_URL_DEFAULTS.requestsPerSecondPerConcurrency)],
+    [
+      'Api4xx',
+      'Url4xxCount',
+      api4xxThresholdFor(
+        FUNCTION_URL_DEFAULTS.reservedConcurrency * FUNCTION_URL_DEFAULTS.requestsPerSecondPerConcurrency,
+      ),
+    ],
     ['Api5xx', 'Url5xxCount', 0],
   ])('wires %s to the Function URL metric %s of the receiver', (alarm, metricName, threshold) => {
     // Prepare

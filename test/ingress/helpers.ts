@@ -23,5 +23,11 @@ export function outputValues(template: Template): Record<string, unknown> {
 /** Count of resources of each type whose type starts with `prefix` (e.g. `AWS::ApiGateway`). */
 export function typesStartingWith(template: Template, prefix: string): string[] {
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
-  return [...new Set(Object.values(resources).map((r) => r.Type).filter((t) => t.startsWith(prefix)))].sort();
+  return [
+    ...new Set(
+      Object.values(resources)
+        .map((r) => r.Type)
+        .filter((t) => t.startsWith(prefix)),
+    ),
+  ].sort();
 }

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
-import { api4xxThresholdFor, INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
-import { integerAbovePattern } from '../../lib/constructs/ingress-waf-patterns.ts';
 import { WAF_RULES } from '../../lib/constructs/ingress-waf.ts';
+import { integerAbovePattern } from '../../lib/constructs/ingress-waf-patterns.ts';
+import { api4xxThresholdFor, INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import { logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { alarmProps, typesStartingWith } from './helpers.ts';
 
 const REST_API = { ingress: 'rest-api' };
 
-type Rule = { Name: string; Priority: number; Action?: unknown; OverrideAction?: unknown; Statement: Record<string, unknown>; VisibilityConfig: Record<string, unknown> };
+type Rule = {
+  Name: string;
+  Priority: number;
+  Action?: unknown;
+  OverrideAction?: unknown;
+  Statement: Record<string, unknown>;
+  VisibilityConfig: Record<string, unknown>;
+};
 
 function rules(context: Record<string, unknown> = REST_API): Rule[] {
   return resourceByPrefix(templateFor(context), 'AWS::WAFv2::WebACL', 'IngressWafWebAcl').properties.Rules as Rule[];
@@ -22,16 +29,21 @@ function rule(name: string, context?: Record<string, unknown>): Rule {
 
 /** Each method's path (from its resource chain) and HTTP method. */
 function methods(template: ReturnType<typeof templateFor>): string[] {
-  const resources = template.findResources('AWS::ApiGateway::Resource') as Record<string, { Properties: { PathPart: string; ParentId: unknown } }>;
+  const resources = template.findResources('AWS::ApiGateway::Resource') as Record<
+    string,
+    { Properties: { PathPart: string; ParentId: unknown } }
+  >;
   const pathOf = (ref: unknown): string => {
     const id = (ref as { Ref?: string }).Ref;
     const resource = id ? resources[id] : undefined;
     return resource ? `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}` : '';
   };
-  return Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => {
-    const p = (m as { Properties: { HttpMethod: string; ResourceId: unknown } }).Properties;
-    return `${p.HttpMethod} ${pathOf(p.ResourceId) || '/'}`;
-  }).sort();
+  return Object.values(template.findResources('AWS::ApiGateway::Method'))
+    .map((m) => {
+      const p = (m as { Properties: { HttpMethod: string; ResourceId: unknown } }).Properties;
+      return `${p.HttpMethod} ${pathOf(p.ResourceId) || '/'}`;
+    })
+    .sort();
 }
 
 describe('Front door: rest-api', () => {
@@ -64,12 +76,17 @@ describe('Front door: rest-api', () => {
     const receiver = logicalId(template, 'AWS::Lambda::Function', 'ReceiverFunction');
 
     // Act
-    const all = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => (m as { Properties: Record<string, unknown> }).Properties);
+    const all = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+      (m) => (m as { Properties: Record<string, unknown> }).Properties,
+    );
 
     // Assess
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
     for (const method of all) {
-      expect(method).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' } });
+      expect(method).toMatchObject({
+        AuthorizationType: 'NONE',
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
       expect(JSON.stringify(method.Integration)).toContain(receiver);
     }
     expect(all).toHaveLength(2);
@@ -98,7 +115,12 @@ describe('Front door: rest-api', () => {
       },
     ]);
     expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [accessLogs, 'Arn'] });
-    expect(JSON.parse(settings.Format)).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', status: '$context.status', waf: '$context.wafResponseCode' });
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      status: '$context.status',
+      waf: '$context.wafResponseCode',
+    });
     expect(settings.Format).not.toMatch(/\$(context|input|request)\.(body|header|requestOverride)/i);
   });
 
@@ -109,11 +131,15 @@ describe('Front door: rest-api', () => {
     const { logicalId: group, properties } = resourceByPrefix(template, 'AWS::Logs::LogGroup', 'IngressExecutionLogs');
 
     // Act
-    const stage = template.toJSON().Resources[logicalId(template, 'AWS::ApiGateway::Stage', 'IngressApiDeploymentStage')] as { DependsOn?: string[] };
+    const stage = template.toJSON().Resources[
+      logicalId(template, 'AWS::ApiGateway::Stage', 'IngressApiDeploymentStage')
+    ] as { DependsOn?: string[] };
 
     // Assess
     expect(properties).toEqual({
-      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, `/${REST_API_DEFAULTS.stageName}`]] },
+      LogGroupName: {
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, `/${REST_API_DEFAULTS.stageName}`]],
+      },
       RetentionInDays: 7,
     });
     expect(stage.DependsOn).toContain(group);
@@ -133,11 +159,23 @@ describe('Front door: rest-api', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
     expect(properties.WebACLArn).toEqual({ 'Fn::GetAtt': [acl, 'Arn'] });
     expect(properties.ResourceArn).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/restapis/', { Ref: api }, '/stages/', { Ref: stage }]],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':apigateway:',
+          { Ref: 'AWS::Region' },
+          '::/restapis/',
+          { Ref: api },
+          '/stages/',
+          { Ref: stage },
+        ],
+      ],
     });
   });
 
-  it('rate-limits each client IP per minute at the stage\'s whole steady capacity, answering 429', () => {
+  it("rate-limits each client IP per minute at the stage's whole steady capacity, answering 429", () => {
     // Prepare: nothing but the front door chosen.
 
     // Act
@@ -147,7 +185,11 @@ describe('Front door: rest-api', () => {
     expect(found.Priority).toBe(0);
     expect(found.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
     expect(found.Statement).toEqual({
-      RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 60, Limit: INGRESS_DEFAULTS.throttleRateLimit * 60 },
+      RateBasedStatement: {
+        AggregateKeyType: 'IP',
+        EvaluationWindowSec: 60,
+        Limit: INGRESS_DEFAULTS.throttleRateLimit * 60,
+      },
     });
     expect(WAF_DEFAULTS.rateLimitPerMinute).toBe(INGRESS_DEFAULTS.throttleRateLimit * 60);
   });
@@ -167,7 +209,7 @@ describe('Front door: rest-api', () => {
     expect((found.Statement.RateBasedStatement as { Limit: number }).Limit).toBe(limit);
   });
 
-  it('refuses a Content-Length above the receiver\'s body limit with 413 before anything runs', () => {
+  it("refuses a Content-Length above the receiver's body limit with 413 before anything runs", () => {
     // Prepare: nothing but the front door chosen.
 
     // Act
@@ -204,7 +246,13 @@ describe('Front door: rest-api', () => {
     const visibility = rules().map((r) => r.VisibilityConfig);
 
     // Assess
-    expect(visibility).toEqual(Object.values(WAF_RULES).map((name) => ({ CloudWatchMetricsEnabled: true, MetricName: name, SampledRequestsEnabled: false })));
+    expect(visibility).toEqual(
+      Object.values(WAF_RULES).map((name) => ({
+        CloudWatchMetricsEnabled: true,
+        MetricName: name,
+        SampledRequestsEnabled: false,
+      })),
+    );
   });
 
   it('logs blocked requests only, to an aws-waf-logs- group, with SC-Signature redacted', () => {
@@ -239,7 +287,12 @@ describe('Front door: rest-api', () => {
     const properties = alarmProps(template, alarm);
 
     // Assess
-    expect(properties).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: metricName, Statistic: 'Sum', Threshold: threshold });
+    expect(properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: metricName,
+      Statistic: 'Sum',
+      Threshold: threshold,
+    });
     expect((properties.Dimensions as { Name: string }[]).map((d) => d.Name).sort()).toEqual(['ApiName', 'Stage']);
   });
 
@@ -271,7 +324,10 @@ describe('Front door: rest-api', () => {
     const role = logicalId(template, 'AWS::IAM::Role', 'IngressApiCloudWatchRole');
 
     // Act
-    const resources = template.toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties: Record<string, unknown> }>;
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { DeletionPolicy?: string; Properties: Record<string, unknown> }
+    >;
 
     // Assess
     expect(resources[role]?.DeletionPolicy).toBe('Retain');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ENV, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { loadProcessorConfig } from '../../lambda/processor/config.ts';
 import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
-import { ENV, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
 const tables = { [ENV.IDEMPOTENCY_TABLE_NAME]: 'idem', [ENV.VEHICLE_STATE_TABLE_NAME]: 'state' };
 
@@ -36,8 +36,16 @@ describe('loadProcessorConfig', () => {
   it.each([
     ['a missing idempotency table', { [ENV.VEHICLE_STATE_TABLE_NAME]: 'state' }, /IDEMPOTENCY_TABLE_NAME is not set/],
     ['a blank state table', { ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' }, /VEHICLE_STATE_TABLE_NAME is not set/],
-    ['a non-numeric TTL', { ...tables, [ENV.IDEMPOTENCY_TTL_SECONDS]: '7d' }, /IDEMPOTENCY_TTL_SECONDS must be an integer/],
-    ['a zero max receive count', { ...tables, [ENV.MAX_RECEIVE_COUNT]: '0' }, /MAX_RECEIVE_COUNT must be an integer >= 1/],
+    [
+      'a non-numeric TTL',
+      { ...tables, [ENV.IDEMPOTENCY_TTL_SECONDS]: '7d' },
+      /IDEMPOTENCY_TTL_SECONDS must be an integer/,
+    ],
+    [
+      'a zero max receive count',
+      { ...tables, [ENV.MAX_RECEIVE_COUNT]: '0' },
+      /MAX_RECEIVE_COUNT must be an integer >= 1/,
+    ],
   ])('rejects %s', (_label, env, message) => {
     // Act
     const act = (): unknown => loadProcessorConfig(env);

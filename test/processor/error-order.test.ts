@@ -31,7 +31,9 @@ describe('mergeErrorReport', () => {
   it('ends with the same entry whatever order the reports arrive in', () => {
     fc.assert(
       fc.property(
-        reportsArb.chain((reports) => fc.tuple(fc.constant(reports), fc.shuffledSubarray(reports, { minLength: reports.length }))),
+        reportsArb.chain((reports) =>
+          fc.tuple(fc.constant(reports), fc.shuffledSubarray(reports, { minLength: reports.length })),
+        ),
         ([inOrder, shuffled]) => {
           // Act / Assess
           expect(mergeAll(shuffled)).toEqual(mergeAll(inOrder));

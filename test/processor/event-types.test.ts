@@ -57,7 +57,12 @@ describe('a test-only event type added to the list', () => {
     expect(parsed.kind).toBe('event');
     // The compiler knows the real list only: the mocked type's event is untyped.
     const event = (parsed as unknown as { event: UntypedEvent }).event;
-    expect(event).toMatchObject({ eventType: TEST_TYPE, eventId: 'evt-ping-1', vehicleId: 'veh-ping', vehicle: { id: 'veh-ping', make: 'TESLA' } });
+    expect(event).toMatchObject({
+      eventType: TEST_TYPE,
+      eventId: 'evt-ping-1',
+      vehicleId: 'veh-ping',
+      vehicle: { id: 'veh-ping', make: 'TESLA' },
+    });
     expect(event.data.ping).toEqual({ sequence: 7 });
     expect(JSON.stringify(event.vehicle)).not.toContain('5YJ3E1EA7KF000042');
   });
@@ -78,7 +83,9 @@ describe('a test-only event type added to the list', () => {
       received.push(event);
       logger.info('Ping handled');
     };
-    const deps = processorDeps(emulator.dynamo().client, await emulator.tables(), { handlers: { [TEST_TYPE]: handlePing } });
+    const deps = processorDeps(emulator.dynamo().client, await emulator.tables(), {
+      handlers: { [TEST_TYPE]: handlePing },
+    });
     const handler = createProcessorHandler(deps);
     const ping = pingBody('evt-ping-2', 'veh-ping-0123456789');
     const output = captureStdout();
@@ -88,12 +95,23 @@ describe('a test-only event type added to the list', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(received.map((event) => [event.eventType, event.eventId, event.data.ping])).toEqual([[TEST_TYPE, 'evt-ping-2', { sequence: 7 }]]);
-    expect(deps.outcomes.map((o) => [o.eventType, o.outcome]).sort()).toEqual([[TEST_TYPE, 'duplicate'], [TEST_TYPE, 'processed']]);
+    expect(received.map((event) => [event.eventType, event.eventId, event.data.ping])).toEqual([
+      [TEST_TYPE, 'evt-ping-2', { sequence: 7 }],
+    ]);
+    expect(deps.outcomes.map((o) => [o.eventType, o.outcome]).sort()).toEqual([
+      [TEST_TYPE, 'duplicate'],
+      [TEST_TYPE, 'processed'],
+    ]);
     expect(output.metricTotal(METRIC.EVENT_PROCESSED, { [EVENT_TYPE_DIMENSION]: TEST_TYPE })).toBe(1);
     expect(output.metricTotal(METRIC.UNKNOWN_EVENT_TYPE)).toBe(0);
     expect(output.lines()).toContainEqual(
-      expect.objectContaining({ level: 'INFO', message: 'Ping handled', eventType: TEST_TYPE, eventId: 'evt-ping-2', vehicle: 'veh-ping…' }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'Ping handled',
+        eventType: TEST_TYPE,
+        eventId: 'evt-ping-2',
+        vehicle: 'veh-ping…',
+      }),
     );
   });
 });
@@ -112,7 +130,8 @@ describe('a test-only event type in the stack derived from the list', () => {
     const metrics = dashboardWidget(title);
 
     // Assess
-    for (const eventType of ['VEHICLE_STATE', 'VEHICLE_ERROR', TEST_TYPE]) expect(metrics).toContain(`"eventType","${eventType}"`);
+    for (const eventType of ['VEHICLE_STATE', 'VEHICLE_ERROR', TEST_TYPE])
+      expect(metrics).toContain(`"eventType","${eventType}"`);
   });
 
   it('counts in the denominator of the VEHICLE_ERROR share alarm', () => {
@@ -121,7 +140,11 @@ describe('a test-only event type in the stack derived from the list', () => {
 
     // Act
     const { properties } = resourceByPrefix(template, 'AWS::CloudWatch::Alarm', 'MonitoringVehicleErrorShare');
-    const queries = properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { Dimensions: unknown[] } } }[];
+    const queries = properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { Dimensions: unknown[] } };
+    }[];
 
     // Assess
     const ping = queries.find((q) => q.Id === 'testPing');
@@ -130,9 +153,17 @@ describe('a test-only event type in the stack derived from the list', () => {
       { Name: 'service', Value: SERVICE.RECEIVER },
     ]);
     const expression = queries.find((q) => q.Expression)?.Expression ?? '';
-    const share = new Function('IF', 'FILL', 'state', 'errors', 'testPing', `return ${expression};`) as (...args: unknown[]) => number;
+    const share = new Function('IF', 'FILL', 'state', 'errors', 'testPing', `return ${expression};`) as (
+      ...args: unknown[]
+    ) => number;
     const evaluate = (state: number, errors: number, testPing: number) =>
-      share((c: boolean, t: number, f: number) => (c ? t : f), (v: number | undefined, fill: number) => v ?? fill, state, errors, testPing);
+      share(
+        (c: boolean, t: number, f: number) => (c ? t : f),
+        (v: number | undefined, fill: number) => v ?? fill,
+        state,
+        errors,
+        testPing,
+      );
     // 20 errors in 100 events only when the 40 pings count: 20 / (40 + 20 + 40).
     expect(evaluate(40, 20, 40)).toBeCloseTo(0.2, 10);
   });

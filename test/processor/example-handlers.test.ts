@@ -69,7 +69,12 @@ describe('example VEHICLE_STATE handler', () => {
 
     // Assess
     expect(output.lines()).toContainEqual(
-      expect.objectContaining({ level: 'INFO', message: 'Vehicle state stored', eventId: 'evt-same-values', newValues: 0 }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'Vehicle state stored',
+        eventId: 'evt-same-values',
+        newValues: 0,
+      }),
     );
   });
 
@@ -79,15 +84,24 @@ describe('example VEHICLE_STATE handler', () => {
     const payload = buildVehicleState({ vehicleId: VEHICLE_ID, stateOfCharge: 12 });
     // Powertools writes WARN and ERROR through console.warn/error, to stderr.
     const stderr: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation(
+      (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0,
+    );
 
     // Act
     await handler(sqsEvent(sqsRecord(payload)), lambdaContext());
 
     // Assess
-    const lines = stderr.join('').split('\n').filter((line) => line.startsWith('{'));
-    const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === 'WARN');
-    expect(warnings).toEqual([expect.objectContaining({ message: 'Battery low', stateOfCharge: 12, idempotencyKey: payload.eventId })]);
+    const lines = stderr
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    const warnings = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.level === 'WARN');
+    expect(warnings).toEqual([
+      expect.objectContaining({ message: 'Battery low', stateOfCharge: 12, idempotencyKey: payload.eventId }),
+    ]);
   });
 });
 

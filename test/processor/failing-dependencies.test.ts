@@ -1,8 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { METRIC } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { METRIC } from '../../lambda/core/constants.ts';
+import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { createLocalDynamoClient, createProcessorTables } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord, tableNames } from './helpers/factories.ts';
@@ -25,7 +25,10 @@ describe('processor: a failing dependency loses nothing', () => {
     const dynamodb = createLocalDynamoClient(emulator.dynamo().endpoint, { maxAttempts: 1 });
     const deps = processorDeps(dynamodb, names, { throwOnFullBatchFailure: false });
     const handler = createProcessorHandler(deps);
-    const records = [sqsRecord(buildVehicleState(), { messageId: 'm1' }), sqsRecord(buildVehicleState(), { messageId: 'm2' })];
+    const records = [
+      sqsRecord(buildVehicleState(), { messageId: 'm1' }),
+      sqsRecord(buildVehicleState(), { messageId: 'm2' }),
+    ];
     await emulator.dynamo().stop();
     const output = captureStdout();
 
@@ -33,7 +36,9 @@ describe('processor: a failing dependency loses nothing', () => {
     const duringOutage = await handler(sqsEvent(...records), lambdaContext());
     await emulator.dynamo().start();
     const afterRecovery = await handler(
-      sqsEvent(...records.map((record) => ({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }))),
+      sqsEvent(
+        ...records.map((record) => ({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } })),
+      ),
       lambdaContext(),
     );
 
@@ -63,7 +68,10 @@ describe('processor: a failing dependency loses nothing', () => {
   it('releases the idempotency key when the state store fails after the key was taken, so the retry runs', async () => {
     // Prepare: the idempotency table exists, the vehicle-state table does not (yet).
     const names = tableNames();
-    await createProcessorTables(emulator.dynamo().client, { ...names, vehicleStateTableName: `${names.idempotencyTableName}-x` });
+    await createProcessorTables(emulator.dynamo().client, {
+      ...names,
+      vehicleStateTableName: `${names.idempotencyTableName}-x`,
+    });
     const deps = processorDeps(emulator.dynamo().client, names, { throwOnFullBatchFailure: false });
     const handler = createProcessorHandler(deps);
     const payload = buildVehicleState({ vehicleId: 'veh-late-table' });

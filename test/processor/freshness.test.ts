@@ -53,9 +53,14 @@ describe('mergeSignals', () => {
   it('stores the same state whatever order the events arrive in', () => {
     fc.assert(
       fc.property(
-        fc.array(eventArb, { minLength: 1, maxLength: 6 }).chain((events) =>
-          fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length })),
-        ),
+        fc
+          .array(eventArb, { minLength: 1, maxLength: 6 })
+          .chain((events) =>
+            fc.tuple(
+              fc.constant(events),
+              fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+            ),
+          ),
         ([inOrder, shuffled]) => {
           // Act
           const apply = (events: typeof inOrder): Record<string, StoredSignal> =>
@@ -73,7 +78,10 @@ describe('mergeSignals', () => {
 
   it('lets a later-retrieved copy from the event credited with a value win in any order (found by the property above)', () => {
     // Prepare: E1 first sets a=7 (retrieved at 1), E2 repeats 7 (retrieved at 2), E1 also carries 9 (retrieved at 3)
-    const e1 = [signal('a', 7, { oemUpdatedAt: 5, retrievedAt: 1 }), signal('a', 9, { oemUpdatedAt: 5, retrievedAt: 3 })];
+    const e1 = [
+      signal('a', 7, { oemUpdatedAt: 5, retrievedAt: 1 }),
+      signal('a', 9, { oemUpdatedAt: 5, retrievedAt: 3 }),
+    ];
     const e2 = [signal('a', 7, { oemUpdatedAt: 5, retrievedAt: 2 })];
     const merge = (order: [Signal[], string][]) =>
       order.reduce<Record<string, StoredSignal>>((stored, [event, id]) => mergeSignals(stored, event, id).signals, {});
@@ -145,7 +153,11 @@ describe('mergeSignals', () => {
 
   it('keeps the value with the newest oemUpdatedAt, falling back to the retrieval time', () => {
     // Prepare
-    const stored = mergeSignals({}, [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 50 }), signal('b', 1, { retrievedAt: 10 })], 'e1');
+    const stored = mergeSignals(
+      {},
+      [signal('a', 1, { oemUpdatedAt: 10, retrievedAt: 50 }), signal('b', 1, { retrievedAt: 10 })],
+      'e1',
+    );
 
     // Act
     const result = mergeSignals(

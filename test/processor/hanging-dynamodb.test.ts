@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { ENV } from '../../lambda/core/constants.ts';
 import { DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
 import { PROCESSOR_DEFAULTS } from '../../lib/defaults.ts';
-import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { startHangingServer, type HangingServer } from '../helpers/hanging-server.ts';
-import { captureOutput, type CapturedOutput } from '../helpers/output.ts';
+import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
+import { type CapturedOutput, captureOutput } from '../helpers/output.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
 const ENTRY = '../../lambda/processor/index.ts';
@@ -28,7 +28,9 @@ afterEach(async () => {
 });
 
 describe('processor against a DynamoDB endpoint that accepts the connection and never answers', () => {
-  it('fails only the records that need DynamoDB, inside the function timeout, without a throw', { timeout: TEST_TIMEOUT_MS }, async ({ annotate }) => {
+  it('fails only the records that need DynamoDB, inside the function timeout, without a throw', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async ({ annotate }) => {
     // Prepare
     vi.stubEnv(ENV.IDEMPOTENCY_TABLE_NAME, 'idempotency');
     vi.stubEnv(ENV.VEHICLE_STATE_TABLE_NAME, 'vehicle-state');

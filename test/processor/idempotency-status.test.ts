@@ -63,7 +63,10 @@ describe('createIdempotencyStatusReader', () => {
 
   it('rejects, rather than reporting "no record", when the table does not exist', async () => {
     // Prepare
-    const readStatus = createIdempotencyStatusReader({ dynamodb: emulator.dynamo().client, tableName: 'no-such-table' });
+    const readStatus = createIdempotencyStatusReader({
+      dynamodb: emulator.dynamo().client,
+      tableName: 'no-such-table',
+    });
 
     // Act
     const error = await readStatus('evt-1').catch((e: Error) => e);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { ENV } from '../../lambda/core/constants.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
@@ -46,6 +46,9 @@ describe('processor entry point (index.ts)', () => {
 
     // Assess
     // Compared by name: vi.resetModules() gives the freshly imported module its own error class.
-    await expect(load).rejects.toMatchObject({ name: 'ProcessorConfigError', message: expect.stringContaining(ENV.IDEMPOTENCY_TABLE_NAME) });
+    await expect(load).rejects.toMatchObject({
+      name: 'ProcessorConfigError',
+      message: expect.stringContaining(ENV.IDEMPOTENCY_TABLE_NAME),
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { MalformedEventError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 
 function parseState(payload: Record<string, unknown>): VehicleStateEvent {
   const parsed = parseEvent(JSON.stringify(payload));
@@ -33,7 +33,10 @@ describe('parseEvent: VEHICLE_STATE variants', () => {
       meta: { oemUpdatedAt: 1_700_000_000_000, retrievedAt: expect.any(Number) },
     });
     expect(event.triggers).toEqual([
-      { type: 'SIGNAL_UPDATED', signal: { code: 'tractionbattery-stateofcharge', name: 'StateOfCharge', group: 'TractionBattery' } },
+      {
+        type: 'SIGNAL_UPDATED',
+        signal: { code: 'tractionbattery-stateofcharge', name: 'StateOfCharge', group: 'TractionBattery' },
+      },
     ]);
   });
 
@@ -48,7 +51,10 @@ describe('parseEvent: VEHICLE_STATE variants', () => {
     expect(payload.vehicleId).toBeUndefined();
     expect(event.vehicleId).toBe('veh-cap');
     expect(event.triggers).toEqual([
-      { type: 'SIGNAL_UPDATED', signal: { code: 'tractionbattery-stateofcharge', name: 'StateOfCharge', group: 'TractionBattery' } },
+      {
+        type: 'SIGNAL_UPDATED',
+        signal: { code: 'tractionbattery-stateofcharge', name: 'StateOfCharge', group: 'TractionBattery' },
+      },
     ]);
     expect(event.signals.every((signal) => typeof signal.meta.retrievedAt === 'number')).toBe(true);
   });
@@ -182,7 +188,13 @@ describe('parseEvent: VEHICLE_ERROR variants', () => {
     expect(event.vehicleId).toBe('veh-cap');
     expect(event.errors[0]).toMatchObject({ state: 'RESOLVED' });
     expect(event.errors[0]?.suggestedUserMessage).toBeUndefined();
-    expect(event.errors[1]).toEqual({ type: 'PERMISSION', code: null, state: 'ERROR', resolutionType: null, signals: [] });
+    expect(event.errors[1]).toEqual({
+      type: 'PERMISSION',
+      code: null,
+      state: 'ERROR',
+      resolutionType: null,
+      signals: [],
+    });
     expect(event.errors[2]?.signals).toEqual([{ code: 'charge-ischarging', name: 'IsCharging', group: 'Charge' }]);
   });
 });
@@ -212,7 +224,13 @@ describe('parseEvent: types without a handler', () => {
 
   it('recognises a legacy 2.0 payload', () => {
     // Prepare
-    const body = JSON.stringify({ version: '2.0', webhookId: 'wh', eventName: 'eventBased', mode: 'live', payload: {} });
+    const body = JSON.stringify({
+      version: '2.0',
+      webhookId: 'wh',
+      eventName: 'eventBased',
+      mode: 'live',
+      payload: {},
+    });
 
     // Act
     const parsed = parseEvent(body);
@@ -243,8 +261,16 @@ describe('parseEvent: malformed bodies', () => {
       }),
       /vehicleId nor data.vehicle.id/,
     ],
-    ['signals not an array', state((p) => ((p.data as Record<string, unknown>).signals = {})), /data.signals is not an array/],
-    ['a signal without code', state((p) => ((p.data as { signals: unknown[] }).signals = [{ body: {} }])), /signals\[0\] has no code/],
+    [
+      'signals not an array',
+      state((p) => ((p.data as Record<string, unknown>).signals = {})),
+      /data.signals is not an array/,
+    ],
+    [
+      'a signal without code',
+      state((p) => ((p.data as { signals: unknown[] }).signals = [{ body: {} }])),
+      /signals\[0\] has no code/,
+    ],
     [
       'an error without state',
       JSON.stringify({ ...buildVehicleError(), data: { vehicle: { id: 'v' }, errors: [{ type: 'X' }] } }),

@@ -1,11 +1,11 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
@@ -29,7 +29,10 @@ async function setup(overrides: Parameters<typeof processorDeps>[2] = {}) {
     const { defaultHandlers } = await import('../../lambda/processor/handlers/index.ts');
     await defaultHandlers.VEHICLE_STATE(event, context);
   };
-  const deps = processorDeps(emulator.dynamo().client, names, { handlers: { VEHICLE_STATE: countingState }, ...overrides });
+  const deps = processorDeps(emulator.dynamo().client, names, {
+    handlers: { VEHICLE_STATE: countingState },
+    ...overrides,
+  });
   const documents = DynamoDBDocumentClient.from(emulator.dynamo().client);
   const readState = async (vehicleId: string) =>
     (
@@ -58,12 +61,21 @@ describe('processor: happy path and metrics', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(outcomes).toEqual([
-      expect.objectContaining({ messageId: record.messageId, outcome: 'processed', eventType: 'VEHICLE_STATE', staleSignals: 0 }),
+      expect.objectContaining({
+        messageId: record.messageId,
+        outcome: 'processed',
+        eventType: 'VEHICLE_STATE',
+        staleSignals: 0,
+      }),
     ]);
     expect((await readState('veh-a'))?.signals['tractionbattery-stateofcharge'].body.value).toBe(66);
     const processedLine = output.metrics().find(({ values }) => METRIC.EVENT_PROCESSED in values);
     expect(processedLine?.dimensions).toEqual([['service', EVENT_TYPE_DIMENSION]]);
-    expect(processedLine?.values).toMatchObject({ service: SERVICE.PROCESSOR, eventType: 'VEHICLE_STATE', EventProcessed: 1 });
+    expect(processedLine?.values).toMatchObject({
+      service: SERVICE.PROCESSOR,
+      eventType: 'VEHICLE_STATE',
+      EventProcessed: 1,
+    });
     expect(output.metricTotal(METRIC.DELIVERY_LAG)).toBe(1_500);
     const summaries = output.lines().filter((line) => line.message === 'Batch done');
     expect(summaries).toEqual([expect.objectContaining({ level: 'INFO', records: 1, processed: 1, failed: 0 })]);
@@ -72,11 +84,7 @@ describe('processor: happy path and metrics', () => {
   it('aggregates EventProcessed to one line per event type for a mixed batch', async () => {
     // Prepare
     const { handler } = await setup();
-    const records = [
-      sqsRecord(buildVehicleState()),
-      sqsRecord(buildVehicleState()),
-      sqsRecord(buildVehicleError()),
-    ];
+    const records = [sqsRecord(buildVehicleState()), sqsRecord(buildVehicleState()), sqsRecord(buildVehicleError())];
     const output = captureStdout();
 
     // Act
@@ -106,11 +114,17 @@ describe('processor: happy path and metrics', () => {
     // Assess
     const documents = DynamoDBDocumentClient.from(emulator.dynamo().client);
     const { Item } = await documents.send(
-      new GetCommand({ TableName: deps.vehicleStateTableName, Key: { vehicleId: 'veh-e', kind: VEHICLE_RECORD_KIND.ERRORS } }),
+      new GetCommand({
+        TableName: deps.vehicleStateTableName,
+        Key: { vehicleId: 'veh-e', kind: VEHICLE_RECORD_KIND.ERRORS },
+      }),
     );
     expect(Item?.errors['VEHICLE_STATE#UNREACHABLE']).toMatchObject({ state: 'ERROR', resolutionType: 'RETRY_LATER' });
     expect(output.lines()).toContainEqual(
-      expect.objectContaining({ message: 'Vehicle error', suggestedUserMessage: expect.stringContaining('out of reach') }),
+      expect.objectContaining({
+        message: 'Vehicle error',
+        suggestedUserMessage: expect.stringContaining('out of reach'),
+      }),
     );
     expect(output.raw()).not.toContain('5YJ3E1EA7KF000042');
   });
@@ -183,7 +197,10 @@ describe('processor: happy path and metrics', () => {
     });
 
     // Act
-    await handler(sqsEvent(sqsRecord(buildVehicleState({ mode: 'TEST', variant: 'captured', vehicleId: 'veh-x' }))), lambdaContext());
+    await handler(
+      sqsEvent(sqsRecord(buildVehicleState({ mode: 'TEST', variant: 'captured', vehicleId: 'veh-x' }))),
+      lambdaContext(),
+    );
 
     // Assess
     expect(seen).toEqual([expect.objectContaining({ eventType: 'VEHICLE_STATE', isTest: true, vehicleId: 'veh-x' })]);
@@ -243,7 +260,10 @@ describe('processor: idempotency on eventId', () => {
 
     // Act
     const firstTry = await handler(sqsEvent(record, sqsRecord(buildVehicleError())), lambdaContext());
-    const secondTry = await handler(sqsEvent(sqsRecord(payload, { messageId: 'm-flaky', receiveCount: 2 })), lambdaContext());
+    const secondTry = await handler(
+      sqsEvent(sqsRecord(payload, { messageId: 'm-flaky', receiveCount: 2 })),
+      lambdaContext(),
+    );
     const thirdTry = await handler(sqsEvent(sqsRecord(payload, { receiveCount: 1 })), lambdaContext());
 
     // Assess
@@ -290,7 +310,10 @@ describe('processor: idempotency on eventId', () => {
     const concurrent = await handler(sqsEvent(sqsRecord(payload, { messageId: 'm-second' })), lambdaContext());
     release();
     const first = await slow;
-    const redelivered = await handler(sqsEvent(sqsRecord(payload, { messageId: 'm-second', receiveCount: 2 })), lambdaContext());
+    const redelivered = await handler(
+      sqsEvent(sqsRecord(payload, { messageId: 'm-second', receiveCount: 2 })),
+      lambdaContext(),
+    );
 
     // Assess
     expect(calls).toBe(1);
@@ -306,7 +329,7 @@ describe('processor: idempotency on eventId', () => {
 });
 
 describe('processor: freshness', () => {
-  it('ends with the newest value whatever order one vehicle\'s events arrive in', async () => {
+  it("ends with the newest value whatever order one vehicle's events arrive in", async () => {
     // Prepare
     const { handler, readState } = await setup();
     const context = lambdaContext();
@@ -389,7 +412,12 @@ describe('processor: partial batch failures', () => {
 
     // Assess
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-json', 'no-id', 'poison']);
-    expect(outcomes.filter((o) => o.outcome === 'processed').map((o) => o.messageId).sort()).toEqual(['ok-1', 'ok-2']);
+    expect(
+      outcomes
+        .filter((o) => o.outcome === 'processed')
+        .map((o) => o.messageId)
+        .sort(),
+    ).toEqual(['ok-1', 'ok-2']);
     expect(output.metricTotal(METRIC.MALFORMED_RECORD)).toBe(2);
     expect(output.metricTotal(METRIC.HANDLER_FAILED)).toBe(1);
     expect(output.raw()).not.toContain('truncated');
@@ -418,7 +446,10 @@ describe('processor: partial batch failures', () => {
     const output = captureStdout();
 
     // Act
-    const act = handler(sqsEvent(sqsRecord('not json', { messageId: 'a' }), sqsRecord('[]', { messageId: 'b' })), lambdaContext());
+    const act = handler(
+      sqsEvent(sqsRecord('not json', { messageId: 'a' }), sqsRecord('[]', { messageId: 'b' })),
+      lambdaContext(),
+    );
 
     // Assess
     await expect(act).rejects.toBeInstanceOf(FullBatchFailureError);

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
-import { startDynamoFaultProxy, type DynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
 import { useDynamo } from './helpers/dynamo.ts';
+import { type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
 // What a retry of one eventId does, on a real dynalite: the handler's action survives a failure
@@ -30,7 +30,7 @@ function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: numb
   return buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 });
 }
 
-describe('a retry keeps the handler\'s action', () => {
+describe("a retry keeps the handler's action", () => {
   it('reports the same applied signals on the retry of a handler that threw after the merge, so the action runs; an older event applies nothing', async () => {
     // Prepare: the example handler's pattern (merge, then act on what was applied), with an
     // action that fails once.
@@ -79,7 +79,9 @@ describe('at-least-once: when a handler can run twice for one eventId', () => {
     const names = await emulator.tables();
     proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
       matches: ({ operation, input }) =>
-        operation === 'UpdateItem' && input.TableName === names.idempotencyTableName && JSON.stringify(input).includes('"COMPLETED"'),
+        operation === 'UpdateItem' &&
+        input.TableName === names.idempotencyTableName &&
+        JSON.stringify(input).includes('"COMPLETED"'),
     });
     const dynamodb = createLocalDynamoClient(proxy.endpoint);
     const runs: string[] = [];
@@ -99,7 +101,10 @@ describe('at-least-once: when a handler can run twice for one eventId', () => {
     // Act
     const firstReceive = await process(sqsEvent(sqsRecord(payload, { messageId: 'm' })), lambdaContext(lockMs));
     await sleep(lockMs * 2);
-    const secondReceive = await process(sqsEvent(sqsRecord(payload, { messageId: 'm', receiveCount: 2 })), lambdaContext());
+    const secondReceive = await process(
+      sqsEvent(sqsRecord(payload, { messageId: 'm', receiveCount: 2 })),
+      lambdaContext(),
+    );
     const smartcarRetry = await process(sqsEvent(sqsRecord(payload, { messageId: 'm-retry' })), lambdaContext());
 
     // Assess
@@ -109,7 +114,11 @@ describe('at-least-once: when a handler can run twice for one eventId', () => {
     expect(secondReceive.batchItemFailures).toEqual([]);
     expect(smartcarRetry.batchItemFailures).toEqual([]);
     expect(runs).toEqual([payload.eventId, payload.eventId]);
-    expect(deps.outcomes.map((o) => `${o.messageId}:${o.outcome}`)).toEqual(['m:failed', 'm:processed', 'm-retry:duplicate']);
+    expect(deps.outcomes.map((o) => `${o.messageId}:${o.outcome}`)).toEqual([
+      'm:failed',
+      'm:processed',
+      'm-retry:duplicate',
+    ]);
     dynamodb.destroy();
   });
 });

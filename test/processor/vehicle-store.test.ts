@@ -1,28 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { ConcurrentUpdateError } from '../../lambda/processor/errors.ts';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
 import { MAX_OPTIMISTIC_ATTEMPTS } from '../../lambda/processor/constants.ts';
+import { ConcurrentUpdateError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor/store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
 import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 
 const emulator = useDynamo();
 
 async function stores(ttlSeconds = 3600, now = () => 1_800_000_000_000) {
   const { vehicleStateTableName } = await emulator.tables();
-  const client = DynamoDBDocumentClient.from(emulator.dynamo().client, { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(emulator.dynamo().client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const options = { client, tableName: vehicleStateTableName, ttlSeconds, now };
-  return { client, tableName: vehicleStateTableName, state: new DynamoVehicleStateStore(options), errors: new DynamoVehicleErrorStore(options) };
+  return {
+    client,
+    tableName: vehicleStateTableName,
+    state: new DynamoVehicleStateStore(options),
+    errors: new DynamoVehicleErrorStore(options),
+  };
 }
 
 function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: number | null): VehicleStateEvent {
-  const parsed = parseEvent(JSON.stringify(buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 })));
+  const parsed = parseEvent(
+    JSON.stringify(buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 })),
+  );
   if (parsed.kind !== 'event' || parsed.event.eventType !== 'VEHICLE_STATE') throw new Error('factory broke');
   return parsed.event;
 }
@@ -45,7 +54,10 @@ describe('DynamoVehicleStateStore', () => {
     expect(result).toMatchObject({ applied: expect.any(Array), stale: [], attempts: 1 });
     expect(result.applied).toHaveLength(3);
     expect(latest?.version).toBe(1);
-    expect(latest?.signals['tractionbattery-stateofcharge']).toMatchObject({ body: { value: 55 }, oemUpdatedAt: 1_000 });
+    expect(latest?.signals['tractionbattery-stateofcharge']).toMatchObject({
+      body: { value: 55 },
+      oemUpdatedAt: 1_000,
+    });
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { vehicleId: 'veh-1', kind: VEHICLE_RECORD_KIND.SIGNALS } }),
     );
@@ -82,7 +94,10 @@ describe('DynamoVehicleStateStore', () => {
     expect(result.stale).toHaveLength(3);
     expect(result.applied).toEqual([]);
     expect(result.snapshot.version).toBe(1);
-    expect((await state.get('veh-2'))?.signals['tractionbattery-stateofcharge']?.body).toEqual({ unit: 'percent', value: 80 });
+    expect((await state.get('veh-2'))?.signals['tractionbattery-stateofcharge']?.body).toEqual({
+      unit: 'percent',
+      value: 80,
+    });
   });
 
   it('orders by retrieval time when oemUpdatedAt is missing', async () => {
@@ -98,7 +113,10 @@ describe('DynamoVehicleStateStore', () => {
 
     // Assess
     expect(late.stale).toHaveLength(3);
-    expect((await state.get('veh-3'))?.signals['tractionbattery-stateofcharge']?.body).toEqual({ unit: 'percent', value: 31 });
+    expect((await state.get('veh-3'))?.signals['tractionbattery-stateofcharge']?.body).toEqual({
+      unit: 'percent',
+      value: 31,
+    });
   });
 
   it('serialises concurrent writers for one vehicle so the newest value wins and no write is lost', async () => {
@@ -107,7 +125,9 @@ describe('DynamoVehicleStateStore', () => {
     const events = Array.from({ length: 6 }, (_, i) => stateEvent('veh-race', 40 + i, 1_000 + i));
 
     // Act
-    const results = await Promise.all(events.map((event) => state.mergeSignals('veh-race', event.signals, event.eventId)));
+    const results = await Promise.all(
+      events.map((event) => state.mergeSignals('veh-race', event.signals, event.eventId)),
+    );
 
     // Assess
     const latest = await state.get('veh-race');
@@ -121,7 +141,9 @@ describe('DynamoVehicleStateStore', () => {
     const client = DynamoDBDocumentClient.from(emulator.dynamo().client);
     const mock = mockClient(client);
     mock.on(GetCommand).resolves({ Item: { vehicleId: 'v', kind: 'SIGNALS', version: 1, updatedAt: 1, signals: {} } });
-    const conflict = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    const conflict = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
     mock.on(PutCommand).rejects(conflict);
     const state = new DynamoVehicleStateStore({ client, tableName: 't', ttlSeconds: 0 });
     const event = stateEvent('v', 1, 1);

@@ -6,11 +6,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS } from '../../lambda/receiver/constants.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from '../../lambda/receiver/errors.ts';
-import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
 // Secrets Manager has no emulator on this machine: the client is mocked at the SDK boundary.
 const secrets = mockClient(SecretsManagerClient);
@@ -20,7 +20,11 @@ const REFETCH_MS = PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds * 1000;
 const UNAVAILABLE_MS = AMT_UNAVAILABLE_RETRY_SECONDS * 1000;
 
 /** A provider on a hand-driven clock. */
-function providerAt(start = 1_000_000): { amt: ReturnType<typeof createSecretsManagerAmtProvider>; clock: { now: number }; warn: ReturnType<typeof vi.fn> } {
+function providerAt(start = 1_000_000): {
+  amt: ReturnType<typeof createSecretsManagerAmtProvider>;
+  clock: { now: number };
+  warn: ReturnType<typeof vi.fn>;
+} {
   const clock = { now: start };
   const warn = vi.fn();
   const amt = createSecretsManagerAmtProvider({
@@ -233,27 +237,33 @@ describe('createSecretsManagerAmtProvider', () => {
     ['an empty string', { SecretString: '' }],
     ['the stack placeholder', { SecretString: AMT_SECRET_PLACEHOLDER }],
     ['no value at all', {}],
-  ])('reports a secret holding %s as not configured, and asks again only after the refetch interval', async (_label, output) => {
-    // Prepare
-    secrets.on(GetSecretValueCommand).resolvesOnce(output).resolves({ SecretString: 'amt-1' });
-    const { amt, clock } = providerAt();
+  ])(
+    'reports a secret holding %s as not configured, and asks again only after the refetch interval',
+    async (_label, output) => {
+      // Prepare
+      secrets.on(GetSecretValueCommand).resolvesOnce(output).resolves({ SecretString: 'amt-1' });
+      const { amt, clock } = providerAt();
 
-    // Act
-    await expect(amt.get()).rejects.toBeInstanceOf(AmtNotConfiguredError);
-    await expect(amt.get()).rejects.toBeInstanceOf(AmtNotConfiguredError);
-    clock.now += REFETCH_MS;
-    const configured = await amt.get();
+      // Act
+      await expect(amt.get()).rejects.toBeInstanceOf(AmtNotConfiguredError);
+      await expect(amt.get()).rejects.toBeInstanceOf(AmtNotConfiguredError);
+      clock.now += REFETCH_MS;
+      const configured = await amt.get();
 
-    // Assess
-    expect(configured).toEqual({ current: 'amt-1' });
-    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
-  });
+      // Assess
+      expect(configured).toEqual({ current: 'amt-1' });
+      expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    },
+  );
 
   it('reports a missing secret (or a secret without a value version) as not configured', async () => {
     // Prepare
-    secrets
-      .on(GetSecretValueCommand)
-      .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", $metadata: {} }));
+    secrets.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+        $metadata: {},
+      }),
+    );
     const { amt } = providerAt();
 
     // Act
@@ -289,14 +299,17 @@ describe('staticAmtProvider', () => {
     expect(tokens).toEqual({ current: 'amt-2', previous: 'amt-1' });
   });
 
-  it.each([[''], [AMT_SECRET_PLACEHOLDER], [{ current: '' }]])('rejects %j like an unconfigured secret', async (tokens) => {
-    // Prepare
-    const amt = staticAmtProvider(tokens);
+  it.each([[''], [AMT_SECRET_PLACEHOLDER], [{ current: '' }]])(
+    'rejects %j like an unconfigured secret',
+    async (tokens) => {
+      // Prepare
+      const amt = staticAmtProvider(tokens);
 
-    // Act
-    const result = amt.get();
+      // Act
+      const result = amt.get();
 
-    // Assess
-    await expect(result).rejects.toBeInstanceOf(AmtNotConfiguredError);
-  });
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(AmtNotConfiguredError);
+    },
+  );
 });

@@ -1,8 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ReceiverEvent } from '../../lambda/receiver/types/handler.ts';
-import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
+import type { ReceiverEvent } from '../../lambda/receiver/types/handler.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, httpApiEvent, restApiEvent, signatureHeader, signedEvent } from './factories.ts';
@@ -33,62 +33,336 @@ interface Case {
 
 const cases: Case[] = [
   // Signature header: absent, garbled, or for other bytes
-  { name: 'no signature header', event: httpApiEvent({ body: state }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'empty signature header', event: httpApiEvent({ body: state, headers: { 'sc-signature': '' } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'signature of another body', event: httpApiEvent({ body: state, headers: signatureHeader(otherState) }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'signature made with another AMT', event: signedEvent(state, { amt: 'wrong-amt' }), status: 401, error: 'signature_invalid', sent: false },
-  { name: '63-character signature', event: httpApiEvent({ body: state, headers: { 'sc-signature': computeSignature(AMT, state).slice(1) } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: '65-character signature', event: httpApiEvent({ body: state, headers: { 'sc-signature': `${computeSignature(AMT, state)}0` } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'non-hex signature', event: httpApiEvent({ body: state, headers: { 'sc-signature': 'z'.repeat(64) } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'prefixed signature (sha256=...)', event: httpApiEvent({ body: state, headers: { 'sc-signature': `sha256=${computeSignature(AMT, state)}` } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'V4 signature on pretty-printed V4 (V5)', event: httpApiEvent({ body: V5.body, headers: { 'sc-signature': V4.signature } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'signature over the base64 text instead of the bytes', event: httpApiEvent({ body: base64(state), isBase64Encoded: true, headers: signatureHeader(base64(state)) }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'two different signatures (REST multiValueHeaders)', event: restApiEvent({ body: state, headers: {}, multiValueHeaders: { 'SC-Signature': [computeSignature(AMT, state), 'a'.repeat(64)] } }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'unsigned non-JSON body', event: httpApiEvent({ body: 'hello' }), status: 401, error: 'signature_invalid', sent: false },
-  { name: 'unsigned VERIFY-shaped body over 4 KB', event: httpApiEvent({ body: largeUnsignedVerify }), status: 401, error: 'signature_invalid', sent: false },
+  {
+    name: 'no signature header',
+    event: httpApiEvent({ body: state }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'empty signature header',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': '' } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'signature of another body',
+    event: httpApiEvent({ body: state, headers: signatureHeader(otherState) }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'signature made with another AMT',
+    event: signedEvent(state, { amt: 'wrong-amt' }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: '63-character signature',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': computeSignature(AMT, state).slice(1) } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: '65-character signature',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': `${computeSignature(AMT, state)}0` } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'non-hex signature',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': 'z'.repeat(64) } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'prefixed signature (sha256=...)',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': `sha256=${computeSignature(AMT, state)}` } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'V4 signature on pretty-printed V4 (V5)',
+    event: httpApiEvent({ body: V5.body, headers: { 'sc-signature': V4.signature } }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'signature over the base64 text instead of the bytes',
+    event: httpApiEvent({ body: base64(state), isBase64Encoded: true, headers: signatureHeader(base64(state)) }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'two different signatures (REST multiValueHeaders)',
+    event: restApiEvent({
+      body: state,
+      headers: {},
+      multiValueHeaders: { 'SC-Signature': [computeSignature(AMT, state), 'a'.repeat(64)] },
+    }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'unsigned non-JSON body',
+    event: httpApiEvent({ body: 'hello' }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
+  {
+    name: 'unsigned VERIFY-shaped body over 4 KB',
+    event: httpApiEvent({ body: largeUnsignedVerify }),
+    status: 401,
+    error: 'signature_invalid',
+    sent: false,
+  },
   // Header spelling and transport encodings that must still work
-  { name: 'uppercase hex signature', event: httpApiEvent({ body: state, headers: { 'sc-signature': computeSignature(AMT, state).toUpperCase() } }), status: 200, sent: true },
-  { name: 'header spelled SC-Signature (HTTP API event)', event: httpApiEvent({ body: state, headers: { 'SC-Signature': computeSignature(AMT, state) } }), status: 200, sent: true },
-  { name: 'header spelled SC-SIGNATURE (REST event)', event: restApiEvent({ body: state, headers: { 'SC-SIGNATURE': computeSignature(AMT, state) } }), status: 200, sent: true },
-  { name: 'signature only in REST multiValueHeaders', event: restApiEvent({ body: state, headers: {}, multiValueHeaders: { 'sc-signature': [computeSignature(AMT, state)] } }), status: 200, sent: true },
-  { name: 'base64-encoded signed body', event: httpApiEvent({ body: base64(state), isBase64Encoded: true, headers: signatureHeader(state) }), status: 200, sent: true },
-  { name: 'signed event of an unknown type', event: signedEvent(JSON.stringify({ eventId: 'e-new', eventType: 'SOMETHING_NEW', data: {} })), status: 200, sent: true },
+  {
+    name: 'uppercase hex signature',
+    event: httpApiEvent({ body: state, headers: { 'sc-signature': computeSignature(AMT, state).toUpperCase() } }),
+    status: 200,
+    sent: true,
+  },
+  {
+    name: 'header spelled SC-Signature (HTTP API event)',
+    event: httpApiEvent({ body: state, headers: { 'SC-Signature': computeSignature(AMT, state) } }),
+    status: 200,
+    sent: true,
+  },
+  {
+    name: 'header spelled SC-SIGNATURE (REST event)',
+    event: restApiEvent({ body: state, headers: { 'SC-SIGNATURE': computeSignature(AMT, state) } }),
+    status: 200,
+    sent: true,
+  },
+  {
+    name: 'signature only in REST multiValueHeaders',
+    event: restApiEvent({
+      body: state,
+      headers: {},
+      multiValueHeaders: { 'sc-signature': [computeSignature(AMT, state)] },
+    }),
+    status: 200,
+    sent: true,
+  },
+  {
+    name: 'base64-encoded signed body',
+    event: httpApiEvent({ body: base64(state), isBase64Encoded: true, headers: signatureHeader(state) }),
+    status: 200,
+    sent: true,
+  },
+  {
+    name: 'signed event of an unknown type',
+    event: signedEvent(JSON.stringify({ eventId: 'e-new', eventType: 'SOMETHING_NEW', data: {} })),
+    status: 200,
+    sent: true,
+  },
   // Body size and presence
   { name: 'empty body', event: signedEvent(''), status: 400, error: 'bad_request', sent: false },
-  { name: 'missing body (null)', event: restApiEvent({ body: null, headers: signatureHeader('') }), status: 400, error: 'bad_request', sent: false },
+  {
+    name: 'missing body (null)',
+    event: restApiEvent({ body: null, headers: signatureHeader('') }),
+    status: 400,
+    error: 'bad_request',
+    sent: false,
+  },
   { name: 'body over the limit', event: signedEvent(oversized), status: 413, error: 'payload_too_large', sent: false },
-  { name: 'base64 body over the limit', event: httpApiEvent({ body: base64(oversized), isBase64Encoded: true, headers: signatureHeader(oversized) }), status: 413, error: 'payload_too_large', sent: false },
-  { name: 'unsigned body over the limit', event: httpApiEvent({ body: oversized }), status: 413, error: 'payload_too_large', sent: false },
+  {
+    name: 'base64 body over the limit',
+    event: httpApiEvent({ body: base64(oversized), isBase64Encoded: true, headers: signatureHeader(oversized) }),
+    status: 413,
+    error: 'payload_too_large',
+    sent: false,
+  },
+  {
+    name: 'unsigned body over the limit',
+    event: httpApiEvent({ body: oversized }),
+    status: 413,
+    error: 'payload_too_large',
+    sent: false,
+  },
   // Method
-  { name: 'GET (HTTP API)', event: httpApiEvent({ method: 'GET' }), status: 405, error: 'method_not_allowed', sent: false },
-  { name: 'PUT with a signed body (REST)', event: restApiEvent({ method: 'PUT', body: state, headers: signatureHeader(state) }), status: 405, error: 'method_not_allowed', sent: false },
+  {
+    name: 'GET (HTTP API)',
+    event: httpApiEvent({ method: 'GET' }),
+    status: 405,
+    error: 'method_not_allowed',
+    sent: false,
+  },
+  {
+    name: 'PUT with a signed body (REST)',
+    event: restApiEvent({ method: 'PUT', body: state, headers: signatureHeader(state) }),
+    status: 405,
+    error: 'method_not_allowed',
+    sent: false,
+  },
   // Signed but not a usable event
   { name: 'signed non-JSON', event: signedEvent('not json'), status: 400, error: 'not_json_object', sent: false },
-  { name: 'signed JSON array', event: signedEvent('[{"eventType":"VEHICLE_STATE"}]'), status: 400, error: 'not_json_object', sent: false },
-  { name: 'signed JSON string', event: signedEvent('"VEHICLE_STATE"'), status: 400, error: 'not_json_object', sent: false },
+  {
+    name: 'signed JSON array',
+    event: signedEvent('[{"eventType":"VEHICLE_STATE"}]'),
+    status: 400,
+    error: 'not_json_object',
+    sent: false,
+  },
+  {
+    name: 'signed JSON string',
+    event: signedEvent('"VEHICLE_STATE"'),
+    status: 400,
+    error: 'not_json_object',
+    sent: false,
+  },
   { name: 'signed JSON null', event: signedEvent('null'), status: 400, error: 'not_json_object', sent: false },
-  { name: 'signed truncated JSON', event: signedEvent(state.slice(0, -1)), status: 400, error: 'not_json_object', sent: false },
-  { name: 'signed object without eventType', event: signedEvent('{"eventId":"e-1","data":{}}'), status: 400, error: 'missing_event_type', sent: false },
-  { name: 'signed empty eventType', event: signedEvent('{"eventId":"e-1","eventType":""}'), status: 400, error: 'missing_event_type', sent: false },
-  { name: 'signed numeric eventType', event: signedEvent('{"eventId":"e-1","eventType":7}'), status: 400, error: 'missing_event_type', sent: false },
-  { name: 'signed VERIFY without challenge', event: signedEvent('{"eventType":"VERIFY","data":{}}'), status: 400, error: 'bad_request', sent: false },
+  {
+    name: 'signed truncated JSON',
+    event: signedEvent(state.slice(0, -1)),
+    status: 400,
+    error: 'not_json_object',
+    sent: false,
+  },
+  {
+    name: 'signed object without eventType',
+    event: signedEvent('{"eventId":"e-1","data":{}}'),
+    status: 400,
+    error: 'missing_event_type',
+    sent: false,
+  },
+  {
+    name: 'signed empty eventType',
+    event: signedEvent('{"eventId":"e-1","eventType":""}'),
+    status: 400,
+    error: 'missing_event_type',
+    sent: false,
+  },
+  {
+    name: 'signed numeric eventType',
+    event: signedEvent('{"eventId":"e-1","eventType":7}'),
+    status: 400,
+    error: 'missing_event_type',
+    sent: false,
+  },
+  {
+    name: 'signed VERIFY without challenge',
+    event: signedEvent('{"eventType":"VERIFY","data":{}}'),
+    status: 400,
+    error: 'bad_request',
+    sent: false,
+  },
   // The signing oracle: unsigned VERIFY with a challenge that could be a body
-  { name: 'oracle: unsigned VERIFY, challenge is a JSON body (V4)', event: httpApiEvent({ body: verifyWith(V4.body) }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, challenge is a JSON array', event: httpApiEvent({ body: verifyWith('[1,2]') }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, challenge with leading whitespace and brace', event: httpApiEvent({ body: verifyWith(' {"eventType":"VEHICLE_STATE"}') }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, challenge with quotes', event: httpApiEvent({ body: verifyWith('"abc"') }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, challenge with a space', event: httpApiEvent({ body: verifyWith('abc 123') }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, challenge of 257 characters', event: httpApiEvent({ body: verifyWith('a'.repeat(257)) }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, empty challenge', event: httpApiEvent({ body: verifyWith('') }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, numeric challenge', event: httpApiEvent({ body: verifyWith(123) }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: unsigned VERIFY, no challenge at all', event: httpApiEvent({ body: '{"eventType":"VERIFY","data":{}}' }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: VERIFY with a wrong signature, JSON challenge', event: httpApiEvent({ body: verifyWith(V4.body), headers: { 'sc-signature': 'a'.repeat(64) } }), status: 400, error: 'challenge_refused', sent: false },
-  { name: 'oracle: legacy 2.0 verify, JSON challenge', event: httpApiEvent({ body: legacyVerifyWith(V4.body) }), status: 400, error: 'challenge_refused', sent: false },
+  {
+    name: 'oracle: unsigned VERIFY, challenge is a JSON body (V4)',
+    event: httpApiEvent({ body: verifyWith(V4.body) }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, challenge is a JSON array',
+    event: httpApiEvent({ body: verifyWith('[1,2]') }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, challenge with leading whitespace and brace',
+    event: httpApiEvent({ body: verifyWith(' {"eventType":"VEHICLE_STATE"}') }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, challenge with quotes',
+    event: httpApiEvent({ body: verifyWith('"abc"') }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, challenge with a space',
+    event: httpApiEvent({ body: verifyWith('abc 123') }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, challenge of 257 characters',
+    event: httpApiEvent({ body: verifyWith('a'.repeat(257)) }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, empty challenge',
+    event: httpApiEvent({ body: verifyWith('') }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, numeric challenge',
+    event: httpApiEvent({ body: verifyWith(123) }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: unsigned VERIFY, no challenge at all',
+    event: httpApiEvent({ body: '{"eventType":"VERIFY","data":{}}' }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: VERIFY with a wrong signature, JSON challenge',
+    event: httpApiEvent({ body: verifyWith(V4.body), headers: { 'sc-signature': 'a'.repeat(64) } }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
+  {
+    name: 'oracle: legacy 2.0 verify, JSON challenge',
+    event: httpApiEvent({ body: legacyVerifyWith(V4.body) }),
+    status: 400,
+    error: 'challenge_refused',
+    sent: false,
+  },
   // VERIFY that is answered, never enqueued
-  { name: 'unsigned VERIFY, UUID challenge', event: httpApiEvent({ body: verifyWith('3a5c8f72-e6d9-4b1a-9f2e-8c7d6a5b4e3f') }), status: 200, sent: false },
-  { name: 'unsigned legacy 2.0 verify, opaque challenge', event: httpApiEvent({ body: legacyVerifyWith('abc123') }), status: 200, sent: false },
-  { name: 'signed VERIFY, JSON-shaped challenge (signed is always answered)', event: signedEvent(verifyWith(V4.body)), status: 200, sent: false },
-  { name: 'signed lowercase eventType "verify"', event: signedEvent('{"eventType":"verify","data":{"challenge":"abc"}}'), status: 200, sent: false },
+  {
+    name: 'unsigned VERIFY, UUID challenge',
+    event: httpApiEvent({ body: verifyWith('3a5c8f72-e6d9-4b1a-9f2e-8c7d6a5b4e3f') }),
+    status: 200,
+    sent: false,
+  },
+  {
+    name: 'unsigned legacy 2.0 verify, opaque challenge',
+    event: httpApiEvent({ body: legacyVerifyWith('abc123') }),
+    status: 200,
+    sent: false,
+  },
+  {
+    name: 'signed VERIFY, JSON-shaped challenge (signed is always answered)',
+    event: signedEvent(verifyWith(V4.body)),
+    status: 200,
+    sent: false,
+  },
+  {
+    name: 'signed lowercase eventType "verify"',
+    event: signedEvent('{"eventType":"verify","data":{"challenge":"abc"}}'),
+    status: 200,
+    sent: false,
+  },
 ];
 
 const queue = useTestQueue('bad-inputs');
@@ -105,7 +379,11 @@ describe('bad and odd inputs', () => {
 
   it.each(cases)('$name -> $status', async ({ event, status, error, sent }) => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: MAX_BODY_BYTES });
+    const { handler, outcomes } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      maxBodyBytes: MAX_BODY_BYTES,
+    });
     const send = vi.spyOn(queue().sqs, 'send');
 
     // Act

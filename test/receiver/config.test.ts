@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ENV, PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 import { loadReceiverConfig } from '../../lambda/receiver/config.ts';
 import { ReceiverConfigError } from '../../lambda/receiver/errors.ts';
-import { ENV, PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 
 const REQUIRED = {
   [ENV.QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/000000000000/q',

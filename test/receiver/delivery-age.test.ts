@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { METRIC, PIPELINE_DEFAULTS, SMARTCAR_DELIVERY } from '../../lambda/core/constants.ts';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { METRIC, PIPELINE_DEFAULTS, SMARTCAR_DELIVERY } from '../../lambda/core/constants.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
-import { NOW, bodyOf, buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
+import { bodyOf, buildReceiver, httpApiEvent, NOW, signedEvent } from './factories.ts';
 
 // The replay window on meta.deliveredAt, against the real loopback SQS emulator: what is refused
 // must leave the queue empty, what is accepted must be in it.
@@ -53,23 +53,31 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     ['captured on 2020-01-01 (ISO-8601)', '2020-01-01T00:00:00.000Z', (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['captured on 2020-01-01 (epoch ms)', Date.UTC(2020, 0, 1), (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['as a numeric string, an hour old', String(NOW - 3_600_000), 3_600],
-  ])('refuses a delivery %s with 400 stale_delivery, enqueues nothing and counts it as SignedDeliveryRefused (reason stale_delivery)', async (_label, deliveredAt, ageSeconds) => {
-    // Prepare
-    const { handler, outcomes, telemetry } = receiver();
-    const body = stateBody(deliveredAt);
+  ])(
+    'refuses a delivery %s with 400 stale_delivery, enqueues nothing and counts it as SignedDeliveryRefused (reason stale_delivery)',
+    async (_label, deliveredAt, ageSeconds) => {
+      // Prepare
+      const { handler, outcomes, telemetry } = receiver();
+      const body = stateBody(deliveredAt);
 
-    // Act
-    const result = await handler(signedEvent(body));
+      // Act
+      const result = await handler(signedEvent(body));
 
-    // Assess
-    expect(result.statusCode).toBe(400);
-    expect(bodyOf(result)).toEqual({ error: 'stale_delivery' });
-    expect(await queue().drain()).toEqual([]);
-    expect(outcomes).toMatchObject([{ code: 'stale_delivery', enqueued: false, eventId: 'evt-age' }]);
-    expect(telemetry.emf()).toMatchObject([{ [METRIC.SIGNED_DELIVERY_REFUSED]: 1, reason: 'stale_delivery' }]);
-    const [log] = telemetry.logs();
-    expect(log).toMatchObject({ level: 'WARN', code: 'stale_delivery', ageSeconds, toleranceSeconds: TOLERANCE_SECONDS });
-  });
+      // Assess
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result)).toEqual({ error: 'stale_delivery' });
+      expect(await queue().drain()).toEqual([]);
+      expect(outcomes).toMatchObject([{ code: 'stale_delivery', enqueued: false, eventId: 'evt-age' }]);
+      expect(telemetry.emf()).toMatchObject([{ [METRIC.SIGNED_DELIVERY_REFUSED]: 1, reason: 'stale_delivery' }]);
+      const [log] = telemetry.logs();
+      expect(log).toMatchObject({
+        level: 'WARN',
+        code: 'stale_delivery',
+        ageSeconds,
+        toleranceSeconds: TOLERANCE_SECONDS,
+      });
+    },
+  );
 
   it('refuses a stale VEHICLE_ERROR on the error route too (a replay could flip RESOLVED back to ERROR)', async () => {
     // Prepare
@@ -85,7 +93,7 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     expect(await queue().drain()).toEqual([]);
   });
 
-  it('accepts Smartcar\'s last retry even if deliveredAt were stamped only at the first attempt', async () => {
+  it("accepts Smartcar's last retry even if deliveredAt were stamped only at the first attempt", async () => {
     // Prepare: the worst case the docs allow, every attempt timing out before its retry.
     const { handler } = receiver();
     const body = stateBody(NOW - SMARTCAR_DELIVERY.retrySpanSeconds * 1000);

@@ -86,7 +86,10 @@ export function restApiEvent(
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    requestContext: { requestId: 'req-rest-0001', httpMethod: options.method ?? 'POST' } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      requestId: 'req-rest-0001',
+      httpMethod: options.method ?? 'POST',
+    } as APIGatewayProxyEvent['requestContext'],
     body: options.body === undefined ? null : options.body,
     isBase64Encoded: options.isBase64Encoded ?? false,
   };
@@ -262,7 +265,9 @@ export interface ReceiverUnderTest {
  * ```
  */
 export function buildReceiver(
-  deps: { sqs: SQSClient; queueUrl: string; amt?: AmtProvider } & Partial<Omit<ReceiverDependencies, 'sqs' | 'queueUrl'>>,
+  deps: { sqs: SQSClient; queueUrl: string; amt?: AmtProvider } & Partial<
+    Omit<ReceiverDependencies, 'sqs' | 'queueUrl'>
+  >,
 ): ReceiverUnderTest {
   const telemetry = captureTelemetry();
   const outcomes: ReceiverOutcome[] = [];

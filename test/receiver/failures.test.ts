@@ -3,11 +3,11 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { startTestQueue } from '../helpers/sqs.ts';
-import { AMT, NOW, bodyOf, buildReceiver, httpApiEvent, signatureHeader, signedEvent } from './factories.ts';
+import { AMT, bodyOf, buildReceiver, httpApiEvent, NOW, signatureHeader, signedEvent } from './factories.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';
 const REFETCH_MS = PIPELINE_DEFAULTS.amtRefetchMinIntervalSeconds * 1000;
@@ -18,7 +18,8 @@ const sqs = mockClient(sqsClient);
 const secretsClient = new SecretsManagerClient({ region: 'us-east-1' });
 const secrets = mockClient(secretsClient);
 
-const event = (): ReturnType<typeof signedEvent> => signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-f' })));
+const event = (): ReturnType<typeof signedEvent> =>
+  signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-f' })));
 
 /** A receiver whose AMT comes from the (mocked) Secrets Manager, on a hand-driven clock. */
 function withSecretsManager(clock = { now: NOW }): ReturnType<typeof buildReceiver> & { clock: { now: number } } {
@@ -39,7 +40,9 @@ afterEach(() => {
 describe('SQS failures answer 5xx, never 2xx', () => {
   it('answers 503 enqueue_failed when SendMessage fails after the retries', async () => {
     // Prepare
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }));
+    sqs
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }));
     const { handler, outcomes, telemetry } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
 
     // Act
@@ -83,7 +86,11 @@ describe('SQS failures answer 5xx, never 2xx', () => {
 describe('bodies SQS could never store answer 400, not 5xx', () => {
   it('refuses a signed base64 body whose bytes are not UTF-8, and sends nothing', async () => {
     // Prepare: valid JSON around a latin1 byte (0xE9), which is not UTF-8.
-    const bytes = Buffer.concat([Buffer.from('{"eventId":"evt-l","eventType":"VEHICLE_STATE","x":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"eventId":"evt-l","eventType":"VEHICLE_STATE","x":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}'),
+    ]);
     const { handler, telemetry } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
 
     // Act
@@ -100,11 +107,15 @@ describe('bodies SQS could never store answer 400, not 5xx', () => {
 
   it('answers 400 when SQS refuses the characters of a signed body (a retry could never succeed)', async () => {
     // Prepare
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('Invalid characters found'), { name: 'InvalidMessageContents' }));
+    sqs
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error('Invalid characters found'), { name: 'InvalidMessageContents' }));
     const { handler, outcomes } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
 
     // Act
-    const result = await handler(signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-fffe' })).replace('"TESLA"', '"TESLA\uFFFE"')));
+    const result = await handler(
+      signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-fffe' })).replace('"TESLA"', '"TESLA\uFFFE"')),
+    );
 
     // Assess
     expect(result.statusCode).toBe(400);
@@ -115,7 +126,9 @@ describe('bodies SQS could never store answer 400, not 5xx', () => {
 describe('secret failures answer 503, not 401', () => {
   it('answers 503 secret_unavailable when Secrets Manager cannot be read, and sends nothing', async () => {
     // Prepare
-    secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const { handler, outcomes, telemetry } = withSecretsManager();
 
     // Act
@@ -206,7 +219,9 @@ describe('rotation without a redeploy', () => {
     const old = await handler(event());
 
     // Assess
-    expect([before.statusCode, tooSoon.statusCode, afterInterval.statusCode, old.statusCode]).toEqual([200, 401, 200, 200]);
+    expect([before.statusCode, tooSoon.statusCode, afterInterval.statusCode, old.statusCode]).toEqual([
+      200, 401, 200, 200,
+    ]);
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
@@ -214,7 +229,8 @@ describe('rotation without a redeploy', () => {
     // Prepare
     secrets.on(GetSecretValueCommand).resolves({ SecretString: AMT });
     const { handler, clock, telemetry } = withSecretsManager();
-    const forged = (): ReturnType<typeof signedEvent> => signedEvent(JSON.stringify(buildVehicleState()), { amt: 'forged' });
+    const forged = (): ReturnType<typeof signedEvent> =>
+      signedEvent(JSON.stringify(buildVehicleState()), { amt: 'forged' });
     await handler(event());
     clock.now += REFETCH_MS;
 

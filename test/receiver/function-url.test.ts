@@ -5,9 +5,9 @@ import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { CHALLENGE_VECTORS, TEST_AMT, V7, V9, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
+import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V7, V9 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
-import { AMT, NOW, bodyOf, buildReceiver, functionUrlEvent, signatureHeader } from './factories.ts';
+import { AMT, bodyOf, buildReceiver, functionUrlEvent, NOW, signatureHeader } from './factories.ts';
 
 // A Lambda Function URL in front of the receiver (issue 14): the event is payload 2.0, but
 // `routeKey` is always the placeholder `$default`, so only the path tells the data callback from
@@ -63,7 +63,11 @@ describe('a Function URL event: signature check and persist', () => {
 
   it('checks the signature over the decoded bytes of a non-ASCII base64 body (V7)', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
 
     // Act
     const result = await handler(functionUrlEvent({ body: V7.body, headers: { 'sc-signature': V7.signature } }));
@@ -148,7 +152,10 @@ describe('a Function URL event: signature check and persist', () => {
     const sqsClient = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const sqs = mockClient(sqsClient);
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalError' }));
-    const { handler, outcomes } = buildReceiver({ sqs: sqsClient, queueUrl: 'https://sqs.us-east-1.amazonaws.com/0/q' });
+    const { handler, outcomes } = buildReceiver({
+      sqs: sqsClient,
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/0/q',
+    });
     const body = JSON.stringify(buildVehicleState({ eventId: 'evt-down' }));
 
     // Act
@@ -165,7 +172,11 @@ describe('a Function URL event: signature check and persist', () => {
 describe('a Function URL event: VERIFY', () => {
   it.each(CHALLENGE_VECTORS)('answers challenge vector $id sent base64 and unsigned', async (vector) => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(vector.key) });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(vector.key),
+    });
     const event = functionUrlEvent({ body: JSON.stringify(buildVerify({ challenge: vector.challenge })) });
 
     // Act
@@ -179,7 +190,11 @@ describe('a Function URL event: VERIFY', () => {
 
   it('answers the signed V9 VERIFY with exactly the V1 body', async () => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler, outcomes } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
 
     // Act
     const result = await handler(functionUrlEvent({ body: V9.body, headers: { 'sc-signature': V9.signature } }));
@@ -232,12 +247,18 @@ describe('a Function URL event: the route comes from the path, not routeKey', ()
 
   it('honours a custom error callback path', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, errorCallbackPath: '/hooks/errors' });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      errorCallbackPath: '/hooks/errors',
+    });
     const body = JSON.stringify(buildVehicleError());
 
     // Act
     const onCustom = await handler(functionUrlEvent({ body, headers: signatureHeader(body), path: '/hooks/errors' }));
-    const onDefault = await handler(functionUrlEvent({ body, headers: signatureHeader(body), path: ROUTES.ERROR_PATH }));
+    const onDefault = await handler(
+      functionUrlEvent({ body, headers: signatureHeader(body), path: ROUTES.ERROR_PATH }),
+    );
 
     // Assess
     expect([onCustom.statusCode, onDefault.statusCode]).toEqual([200, 200]);

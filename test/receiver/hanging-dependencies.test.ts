@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { ENV, METRIC } from '../../lambda/core/constants.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
 import { RECEIVER_DEFAULTS } from '../../lib/defaults.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { startHangingServer, type HangingServer } from '../helpers/hanging-server.ts';
-import { captureOutput, type CapturedOutput } from '../helpers/output.ts';
-import { startSecretsManagerStub, type SecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
+import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
+import { type CapturedOutput, captureOutput } from '../helpers/output.ts';
+import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { AMT, bodyOf, signedEvent } from './factories.ts';
 
 const ENTRY = '../../lambda/receiver/index.ts';
@@ -46,10 +46,13 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number 
   return { result, ms: Math.round(performance.now() - started) };
 }
 
-const delivery = (): ReturnType<typeof signedEvent> => signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-hang' })));
+const delivery = (): ReturnType<typeof signedEvent> =>
+  signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-hang' })));
 
 describe('receiver against endpoints that accept the connection and never answer', () => {
-  it('answers 503 enqueue_failed inside the function timeout when SQS hangs', { timeout: TEST_TIMEOUT_MS }, async ({ annotate }) => {
+  it('answers 503 enqueue_failed inside the function timeout when SQS hangs', { timeout: TEST_TIMEOUT_MS }, async ({
+    annotate,
+  }) => {
     // Prepare
     const handler = await loadReceiver({ sqs: hanging.url, secretsManager: secrets.url });
 
@@ -68,7 +71,9 @@ describe('receiver against endpoints that accept the connection and never answer
     expect(output.sdkWarnings()).toEqual([]);
   });
 
-  it('answers 503 secret_unavailable inside the function timeout when Secrets Manager hangs, then without a call', { timeout: TEST_TIMEOUT_MS }, async ({ annotate }) => {
+  it('answers 503 secret_unavailable inside the function timeout when Secrets Manager hangs, then without a call', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async ({ annotate }) => {
     // Prepare
     const handler = await loadReceiver({ sqs: hanging.url, secretsManager: hanging.url });
 

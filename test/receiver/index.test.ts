@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../../lambda/core/constants.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { ENV } from '../../lambda/core/constants.ts';
 import { functionUrlEvent, httpApiEvent } from './factories.ts';
 
 const ENTRY = '../../lambda/receiver/index.ts';

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V4, V7, V9 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import {
   AMT,
-  NOW,
   bodyOf,
   buildReceiver,
   httpApiEvent,
+  NOW,
   restApiEvent,
   signatureHeader,
   signedEvent,
@@ -61,7 +61,11 @@ describe('data events are persisted before 200', () => {
 
   it('enqueues the published V4 vector byte for byte', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
     const event = httpApiEvent({ body: V4.body, headers: { 'sc-signature': V4.signature } });
 
     // Act
@@ -75,7 +79,11 @@ describe('data events are persisted before 200', () => {
 
   it('verifies a base64-encoded UTF-8 body (V7) over its decoded bytes and enqueues the text', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
     const event = httpApiEvent({
       body: Buffer.from(V7.body, 'utf8').toString('base64'),
       isBase64Encoded: true,
@@ -114,7 +122,11 @@ describe('data events are persisted before 200', () => {
 
   it('honours a custom error callback path and leaves the data path as route=data', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, errorCallbackPath: '/hooks/errors' });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      errorCallbackPath: '/hooks/errors',
+    });
     const body = JSON.stringify(buildVehicleError());
 
     // Act
@@ -123,7 +135,9 @@ describe('data events are persisted before 200', () => {
 
     // Assess
     expect([onCustom.statusCode, onDefault.statusCode]).toEqual([200, 200]);
-    const routes = (await queue().drain()).map((m) => m.MessageAttributes?.[MESSAGE_ATTRIBUTE.ROUTE]?.StringValue).sort();
+    const routes = (await queue().drain())
+      .map((m) => m.MessageAttributes?.[MESSAGE_ATTRIBUTE.ROUTE]?.StringValue)
+      .sort();
     expect(routes).toEqual([ROUTE_KIND.DATA, ROUTE_KIND.ERROR]);
   });
 
@@ -145,7 +159,12 @@ describe('data events are persisted before 200', () => {
   it('persists a signed legacy 2.0 payload under its eventName, leaving absent ids out', async () => {
     // Prepare
     const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
-    const body = JSON.stringify({ version: '2.0', webhookId: 'wh-1', eventName: 'schedule', payload: { vehicles: [] } });
+    const body = JSON.stringify({
+      version: '2.0',
+      webhookId: 'wh-1',
+      eventName: 'schedule',
+      payload: { vehicles: [] },
+    });
 
     // Act
     const result = await handler(signedEvent(body));
@@ -200,7 +219,11 @@ describe('VERIFY', () => {
 
   it('answers the signed V9 VERIFY with exactly the V1 body', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
     const event = httpApiEvent({ body: V9.body, headers: { 'sc-signature': V9.signature } });
 
     // Act
@@ -214,8 +237,17 @@ describe('VERIFY', () => {
 
   it('answers a legacy 2.0 verify (payload.challenge)', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, amt: staticAmtProvider(TEST_AMT) });
-    const body = JSON.stringify({ version: '2.0', webhookId: 'wh-1', eventName: 'verify', payload: { challenge: 'abc123' } });
+    const { handler } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      amt: staticAmtProvider(TEST_AMT),
+    });
+    const body = JSON.stringify({
+      version: '2.0',
+      webhookId: 'wh-1',
+      eventName: 'verify',
+      payload: { challenge: 'abc123' },
+    });
 
     // Act
     const result = await handler(httpApiEvent({ body }));

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createSecretsManagerAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverSecretsClient } from '../../lambda/receiver/clients.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS, SECRETS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
-import { buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { startSecretsManagerStub, type SecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
+import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, signedEvent } from './factories.ts';
 
@@ -56,7 +56,9 @@ describe('a Secrets Manager outage costs one call per window, not one per delive
 
     // Assess
     expect([...burst, ...later].every((result) => result.statusCode === 503)).toBe(true);
-    expect(new Set([...burst, ...later].map((result) => bodyOf(result).error))).toEqual(new Set(['secret_unavailable']));
+    expect(new Set([...burst, ...later].map((result) => bodyOf(result).error))).toEqual(
+      new Set(['secret_unavailable']),
+    );
     // One call (the SDK retried the 500 within it), shared by the concurrent first requests.
     expect(callsDuringWindow).toBe(1);
     expect(stub.requests).toBe(SECRETS_CLIENT_SETTINGS.maxAttempts + 1);

@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, SERVICE, SQS_MAX_MESSAGE_BYTES } from '../../lambda/core/constants.ts';
-import { computeSignature } from '../../lambda/core/signature.ts';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import {
+  EVENT_TYPE_DIMENSION,
+  METRIC,
+  REFUSAL_REASON_DIMENSION,
+  SERVICE,
+  SQS_MAX_MESSAGE_BYTES,
+} from '../../lambda/core/constants.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
+import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';
@@ -66,7 +72,11 @@ describe('one log line and one metrics line per request', () => {
       bodyBytes: Buffer.byteLength(body),
     });
     expect(emf).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Dimensions: [['service', EVENT_TYPE_DIMENSION]], Metrics: [{ Name: METRIC.EVENT_RECEIVED }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Dimensions: [['service', EVENT_TYPE_DIMENSION]], Metrics: [{ Name: METRIC.EVENT_RECEIVED }] },
+        ],
+      },
       [EVENT_TYPE_DIMENSION]: 'VEHICLE_STATE',
       [METRIC.EVENT_RECEIVED]: 1,
     });
@@ -74,8 +84,18 @@ describe('one log line and one metrics line per request', () => {
   });
 
   it.each([
-    ['an unsigned VERIFY', () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: 'abc' })) }), METRIC.VERIFY_ANSWERED, 'INFO'],
-    ['an oracle attempt', () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: '{"a":1}' })) }), METRIC.VERIFY_REFUSED, 'WARN'],
+    [
+      'an unsigned VERIFY',
+      () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: 'abc' })) }),
+      METRIC.VERIFY_ANSWERED,
+      'INFO',
+    ],
+    [
+      'an oracle attempt',
+      () => httpApiEvent({ body: JSON.stringify(buildVerify({ challenge: '{"a":1}' })) }),
+      METRIC.VERIFY_REFUSED,
+      'WARN',
+    ],
     ['a forged delivery', () => signedEvent(vehicleBody(), { amt: 'forged' }), METRIC.SIGNATURE_INVALID, 'WARN'],
     ['an oversized body', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE, 'WARN'],
     ['an unsigned empty body', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST, 'WARN'],
@@ -130,39 +150,54 @@ describe('signed deliveries refused', () => {
 
   it.each([
     ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), 64_000, 400, 'not_json_object'],
-    ['a signed body without eventType', () => signedEvent('{"eventId":"e-1"}', { amt: SECRET_AMT }), 64_000, 400, 'missing_event_type'],
-    ['a signed body SQS cannot store with its attributes', () => signedEvent(fullSizeBody(), { amt: SECRET_AMT }), SQS_MAX_MESSAGE_BYTES, 413, 'payload_too_large'],
-  ])('counts %s as SignedDeliveryRefused, in total and by reason, on one line', async (_label, makeEvent, maxBodyBytes, status, reason) => {
-    // Prepare
-    const { handler, telemetry } = buildReceiver({
-      sqs: sqsClient,
-      queueUrl: QUEUE_URL,
-      amt: staticAmtProvider({ current: SECRET_AMT }),
-      maxBodyBytes,
-    });
+    [
+      'a signed body without eventType',
+      () => signedEvent('{"eventId":"e-1"}', { amt: SECRET_AMT }),
+      64_000,
+      400,
+      'missing_event_type',
+    ],
+    [
+      'a signed body SQS cannot store with its attributes',
+      () => signedEvent(fullSizeBody(), { amt: SECRET_AMT }),
+      SQS_MAX_MESSAGE_BYTES,
+      413,
+      'payload_too_large',
+    ],
+  ])(
+    'counts %s as SignedDeliveryRefused, in total and by reason, on one line',
+    async (_label, makeEvent, maxBodyBytes, status, reason) => {
+      // Prepare
+      const { handler, telemetry } = buildReceiver({
+        sqs: sqsClient,
+        queueUrl: QUEUE_URL,
+        amt: staticAmtProvider({ current: SECRET_AMT }),
+        maxBodyBytes,
+      });
 
-    // Act
-    const result = await handler(makeEvent());
+      // Act
+      const result = await handler(makeEvent());
 
-    // Assess
-    expect(result.statusCode).toBe(status);
-    expect(telemetry.emf()).toHaveLength(1);
-    expect(telemetry.emf()[0]).toMatchObject({
-      _aws: {
-        CloudWatchMetrics: [
-          {
-            Dimensions: [['service'], ['service', REFUSAL_REASON_DIMENSION]],
-            Metrics: [{ Name: METRIC.SIGNED_DELIVERY_REFUSED }],
-          },
-        ],
-      },
-      service: SERVICE.RECEIVER,
-      [REFUSAL_REASON_DIMENSION]: reason,
-      [METRIC.SIGNED_DELIVERY_REFUSED]: 1,
-    });
-  });
+      // Assess
+      expect(result.statusCode).toBe(status);
+      expect(telemetry.emf()).toHaveLength(1);
+      expect(telemetry.emf()[0]).toMatchObject({
+        _aws: {
+          CloudWatchMetrics: [
+            {
+              Dimensions: [['service'], ['service', REFUSAL_REASON_DIMENSION]],
+              Metrics: [{ Name: METRIC.SIGNED_DELIVERY_REFUSED }],
+            },
+          ],
+        },
+        service: SERVICE.RECEIVER,
+        [REFUSAL_REASON_DIMENSION]: reason,
+        [METRIC.SIGNED_DELIVERY_REFUSED]: 1,
+      });
+    },
+  );
 
-  it('leaves the outcome\'s own metric off a signed refusal\'s line, so no metric gets a reason series', async () => {
+  it("leaves the outcome's own metric off a signed refusal's line, so no metric gets a reason series", async () => {
     // Prepare
     const { handler, telemetry } = receiver();
 
@@ -170,15 +205,20 @@ describe('signed deliveries refused', () => {
     await handler(signedEvent('[]', { amt: SECRET_AMT }));
 
     // Assess
-    const names = (telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> })
-      .CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
+    const names = (
+      telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }
+    ).CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
     expect(names).toEqual([METRIC.SIGNED_DELIVERY_REFUSED]);
   });
 
   it.each([
     ['an unsigned empty body (400)', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST],
     ['a badly signed array (401)', () => signedEvent('[]', { amt: 'forged' }), METRIC.SIGNATURE_INVALID],
-    ['a body over the limit, refused before the signature is checked (413)', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE],
+    [
+      'a body over the limit, refused before the signature is checked (413)',
+      () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }),
+      METRIC.PAYLOAD_TOO_LARGE,
+    ],
     ['an accepted event (200)', () => signedEvent(vehicleBody(), { amt: SECRET_AMT }), METRIC.EVENT_RECEIVED],
   ])('does not count %s', async (_label, makeEvent, metric) => {
     // Prepare
@@ -274,7 +314,11 @@ describe('nothing secret or personal is ever written', () => {
     // Prepare
     const { handler, telemetry } = receiver();
     const body = vehicleBody();
-    const signatures = [computeSignature(SECRET_AMT, body), computeSignature(OLD_AMT, body), computeSignature('forged', body)];
+    const signatures = [
+      computeSignature(SECRET_AMT, body),
+      computeSignature(OLD_AMT, body),
+      computeSignature('forged', body),
+    ];
     const verifyBody = JSON.stringify(buildVerify({ challenge: 'abc123' }));
     const answers = [computeSignature(SECRET_AMT, 'abc123'), computeSignature(OLD_AMT, 'abc123')];
 

@@ -64,7 +64,10 @@ export function readDeployment(template: CfnTemplate, outDir: string, stackName:
     createResolver(template, {
       ...options,
       physical: Object.fromEntries(
-        queueIds.map((id) => [id, { url: `${sqsOrigin}/${REHEARSAL_ENV.accountId}/${resolver.getAtt(id, 'QueueName')}` }]),
+        queueIds.map((id) => [
+          id,
+          { url: `${sqsOrigin}/${REHEARSAL_ENV.accountId}/${resolver.getAtt(id, 'QueueName')}` },
+        ]),
       ),
     });
   const logicalIdOf = (type: string, pathPart = ''): string => findOne(template, type, pathPart)[0];
@@ -91,7 +94,9 @@ export function readDeployment(template: CfnTemplate, outDir: string, stackName:
   const functions = { receiver: functionFor('/Receiver/'), processor: functionFor('/Processor/') };
 
   const byName = (type: string, name: string, attribute: string): string | undefined => {
-    const id = idsOf(type).find((candidate) => resolver.ref(candidate) === name || resolver.getAtt(candidate, attribute) === name);
+    const id = idsOf(type).find(
+      (candidate) => resolver.ref(candidate) === name || resolver.getAtt(candidate, attribute) === name,
+    );
     return id === undefined ? undefined : resolver.getAtt(id, attribute);
   };
 

@@ -90,7 +90,11 @@ export function unusedGrants(deployment: Deployment, calls: readonly AwsCall[]):
   const used = new Set(calls.map(keyOf));
   const unused: UnusedGrant[] = [];
   for (const role of Object.keys(deployment.functions) as FunctionRole[]) {
-    const statements = roleStatements(deployment.template, deployment.functions[role].roleLogicalId, deployment.resolver);
+    const statements = roleStatements(
+      deployment.template,
+      deployment.functions[role].roleLogicalId,
+      deployment.resolver,
+    );
     for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
       for (const action of [statement.Action ?? []].flat()) {
         for (const resource of [statement.Resource ?? []].flat()) {
@@ -103,7 +107,12 @@ export function unusedGrants(deployment: Deployment, calls: readonly AwsCall[]):
   return unused;
 }
 
-function expectedGrant(deployment: Deployment, role: FunctionRole, action: string, resource: string): ExpectedGrant | undefined {
+function expectedGrant(
+  deployment: Deployment,
+  role: FunctionRole,
+  action: string,
+  resource: string,
+): ExpectedGrant | undefined {
   const grants: readonly ExpectedGrant[] = IAM_EXPECTED[role]?.grants ?? [];
   return grants.find((grant) => grant.action === action && arnOfExpected(deployment, grant.resource) === resource);
 }
@@ -112,5 +121,8 @@ function arnOfExpected(deployment: Deployment, resource: ExpectedResource): stri
   const [id] = Object.entries(deployment.template.Resources).find(
     ([candidate, r]) => r.Type === resource.type && candidate.startsWith(resource.logicalIdPrefix),
   ) ?? [''];
-  return (resource.arnAttribute ? deployment.resolver.getAtt(id, resource.arnAttribute) : deployment.resolver.ref(id)) + (resource.arnSuffix ?? '');
+  return (
+    (resource.arnAttribute ? deployment.resolver.getAtt(id, resource.arnAttribute) : deployment.resolver.ref(id)) +
+    (resource.arnSuffix ?? '')
+  );
 }

@@ -62,7 +62,14 @@ describe(`Lambda sandbox (${NODE.description})`, () => {
 
     // Assess
     expect(invocation.error).toBeUndefined();
-    expect(invocation.result).toMatchObject({ echo: 7, sdk: 'function', name: 'sdk', memory: '128', stage: 'test', leaked: null });
+    expect(invocation.result).toMatchObject({
+      echo: 7,
+      sdk: 'function',
+      name: 'sdk',
+      memory: '128',
+      stage: 'test',
+      leaked: null,
+    });
     expect(invocation.result?.remaining).toBeGreaterThan(0);
     expect(invocation.result?.remaining).toBeLessThanOrEqual(3_000);
     expect(sandbox.nodeVersion).toBe(NODE.version);
@@ -104,4 +111,3 @@ describe(`Lambda sandbox (${NODE.description})`, () => {
     expect(invocation.durationMs).toBeGreaterThanOrEqual(1_000);
   });
 });
-

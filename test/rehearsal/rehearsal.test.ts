@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
-import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
 import type { AwsCall } from '../helpers/aws-recording-proxy.ts';
 import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
@@ -58,7 +58,9 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
   async function idempotencyStatus(eventId: string): Promise<string | undefined> {
     const { Item } = await stage.dynamo.client.send(
       new GetItemCommand({
-        TableName: stage.deployment.resolver.resolve(stage.deployment.functions.processor.rawEnvironment.IDEMPOTENCY_TABLE_NAME),
+        TableName: stage.deployment.resolver.resolve(
+          stage.deployment.functions.processor.rawEnvironment.IDEMPOTENCY_TABLE_NAME,
+        ),
         Key: { id: { S: idempotencyKey(eventId) } },
         ConsistentRead: true,
       }),
@@ -115,11 +117,13 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     expect(await idempotencyStatus(delivery.eventId)).toBe('COMPLETED');
   });
 
-  it('archives the delivery through the template\'s Firehose stream, byte for byte, before its handler runs', async () => {
+  it("archives the delivery through the template's Firehose stream, byte for byte, before its handler runs", async () => {
     // Prepare
     await stage.sqs.send(new PurgeQueueCommand({ QueueUrl: stage.queueUrl }));
     const delivery = signed(buildVehicleState({ vehicleId: 'veh-rehearsal-archive' }));
-    const streamName = stage.deployment.resolver.resolve<string>(stage.deployment.functions.processor.rawEnvironment.ARCHIVE_STREAM_NAME);
+    const streamName = stage.deployment.resolver.resolve<string>(
+      stage.deployment.functions.processor.rawEnvironment.ARCHIVE_STREAM_NAME,
+    );
 
     // Act
     await stage.deliver(delivery);
@@ -127,7 +131,9 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
 
     // Assess
     expect(batch?.result).toEqual({ batchItemFailures: [] });
-    const archived = (stage.firehose.records.get(streamName) ?? []).map((data) => parseArchiveLine(data.toString('utf8')));
+    const archived = (stage.firehose.records.get(streamName) ?? []).map((data) =>
+      parseArchiveLine(data.toString('utf8')),
+    );
     expect(archived.filter((line) => line.eventId === delivery.eventId)).toEqual([
       expect.objectContaining({ eventType: 'VEHICLE_STATE', route: 'data', body: delivery.body }),
     ]);
@@ -197,7 +203,9 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
       return server;
     }
 
-    it('answers 503 enqueue_failed inside the receiver\'s timeout when SQS hangs', { timeout: PAST_FUNCTION_TIMEOUT_MS }, async ({ expect }) => {
+    it("answers 503 enqueue_failed inside the receiver's timeout when SQS hangs", {
+      timeout: PAST_FUNCTION_TIMEOUT_MS,
+    }, async ({ expect }) => {
       // Prepare
       const sqs = await hangingServer();
       const receiver = await stage.startInstance('receiver', { SQS: sqs.url });
@@ -215,12 +223,16 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
       expect([...stdout, ...stderr].filter((line) => line.includes(SDK_HTTP_WARNING))).toEqual([]);
     });
 
-    it('fails every record it could not store inside the processor\'s timeout when DynamoDB hangs', { timeout: PAST_FUNCTION_TIMEOUT_MS }, async ({ expect }) => {
+    it("fails every record it could not store inside the processor's timeout when DynamoDB hangs", {
+      timeout: PAST_FUNCTION_TIMEOUT_MS,
+    }, async ({ expect }) => {
       // Prepare
       const dynamodb = await hangingServer();
       const processor = await stage.startInstance('processor', { DYNAMODB: dynamodb.url });
       await stage.sqs.send(new PurgeQueueCommand({ QueueUrl: stage.queueUrl }));
-      const deliveries = ['a', 'b'].map((tag) => signed(buildVehicleState({ vehicleId: `veh-rehearsal-hanging-dynamodb-${tag}` })));
+      const deliveries = ['a', 'b'].map((tag) =>
+        signed(buildVehicleState({ vehicleId: `veh-rehearsal-hanging-dynamodb-${tag}` })),
+      );
       for (const delivery of deliveries) await stage.deliver(delivery);
 
       // Act
@@ -233,18 +245,23 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
       expect(records.length).toBeGreaterThan(0);
       expect(batch?.result?.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(records.sort());
       expect(dynamodb.connections).toBeGreaterThan(0);
-      expect([...(batch?.stdout ?? []), ...(batch?.stderr ?? [])].filter((line) => line.includes(SDK_HTTP_WARNING))).toEqual([]);
+      expect(
+        [...(batch?.stdout ?? []), ...(batch?.stderr ?? [])].filter((line) => line.includes(SDK_HTTP_WARNING)),
+      ).toEqual([]);
       for (const delivery of deliveries) expect(await idempotencyStatus(delivery.eventId)).toBeUndefined();
     });
   });
 
   describe('IAM coverage of what the bundles really called', () => {
-    it('finds every recorded call allowed by the calling function\'s role and the resource\'s policy', () => {
+    it("finds every recorded call allowed by the calling function's role and the resource's policy", () => {
       // Prepare
       const observed = tallyCalls(stage.calls);
       console.info(
         `[rehearsal] ${stage.invocations} invocations; AWS calls:\n${observed
-          .map((use) => `  ${use.function}${use.via ? ` (${use.via})` : ''}  ${use.action}  ${use.resource}  x${use.count}`)
+          .map(
+            (use) =>
+              `  ${use.function}${use.via ? ` (${use.via})` : ''}  ${use.action}  ${use.resource}  x${use.count}`,
+          )
           .join('\n')}`,
       );
 
@@ -274,7 +291,10 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
       const unused = unusedGrants(stage.deployment, stage.calls);
       console.info(
         `[rehearsal] granted, never called in the rehearsal:\n${unused
-          .map((u) => `  ${u.function}  ${u.action}  ${u.resource}  (${u.grant?.caller ?? 'NOT IN THE TABLE'}: ${u.grant?.usedBy ?? '-'})`)
+          .map(
+            (u) =>
+              `  ${u.function}  ${u.action}  ${u.resource}  (${u.grant?.caller ?? 'NOT IN THE TABLE'}: ${u.grant?.usedBy ?? '-'})`,
+          )
           .join('\n')}`,
       );
 

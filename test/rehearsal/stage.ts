@@ -5,24 +5,29 @@ import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ROUTES } from '../../lambda/core/constants.ts';
 import { projectRoot } from '../../lib/bundling.ts';
+import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 import { createProcessorTables, type LocalDynamo, startDynamo } from '../../local/dynamo.ts';
 import { toHttpApiEvent } from '../../local/http-event.ts';
 import { createPoller } from '../../local/poller.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import type { SqsEmulator } from '../../local/types.ts';
-import { type AwsCall, type AwsJsonInput, type RecordingProxy, startRecordingProxy } from '../helpers/aws-recording-proxy.ts';
+import {
+  type AwsCall,
+  type AwsJsonInput,
+  type RecordingProxy,
+  startRecordingProxy,
+} from '../helpers/aws-recording-proxy.ts';
 import { type CdkSynthRun, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
+import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import {
   type LambdaInvocation,
   type LambdaSandbox,
   linkAwsSdkRuntimeModules,
   startLambdaSandbox,
 } from '../helpers/lambda-sandbox.ts';
-import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
-import { type Deployment, type FunctionRole, readDeployment, REHEARSAL_ENV } from './deployment.ts';
+import { type Deployment, type FunctionRole, REHEARSAL_ENV, readDeployment } from './deployment.ts';
 import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
-import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 
 /** The `via` of calls the Lambda service makes with the processor's role to poll its queue. */
 export const EVENT_SOURCE_MAPPING = 'event-source-mapping';
@@ -67,7 +72,10 @@ export interface RehearsalStage {
   /** API Gateway's payload-2.0 event for a delivery, on a route from the template. */
   httpEvent(delivery: HttpDelivery): APIGatewayProxyEventV2;
   /** Invokes the receiver instance with a delivery. */
-  deliver(delivery: HttpDelivery, receiver?: LambdaSandbox): Promise<LambdaInvocation<APIGatewayProxyStructuredResultV2>>;
+  deliver(
+    delivery: HttpDelivery,
+    receiver?: LambdaSandbox,
+  ): Promise<LambdaInvocation<APIGatewayProxyStructuredResultV2>>;
   /**
    * One pass of the event source mapping: polls the main queue with the processor's role as
    * Lambda does, invokes `processor` with each batch until `batches` invocations ran, deletes
@@ -210,7 +218,8 @@ async function build(
     .map((resource) => String(resource.Properties?.RouteKey));
   const httpEvent = (delivery: HttpDelivery): APIGatewayProxyEventV2 => {
     const routeKey = delivery.routeKey ?? `POST ${ROUTES.DATA_PATH}`;
-    if (!routes.includes(routeKey)) throw new Error(`The template has no route ${routeKey} (it has ${routes.join(', ')})`);
+    if (!routes.includes(routeKey))
+      throw new Error(`The template has no route ${routeKey} (it has ${routes.join(', ')})`);
     const [method, path] = routeKey.split(' ') as [string, string];
     return toHttpApiEvent(
       {
@@ -291,8 +300,13 @@ async function build(
  * @returns fauxqs' URL of each queue, by physical name.
  */
 async function createTemplateQueues(sqs: SQSClient, deployment: Deployment): Promise<Map<string, string>> {
-  const queues = Object.entries(deployment.template.Resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
-  queues.sort(([, a], [, b]) => Number(a.Properties?.RedrivePolicy !== undefined) - Number(b.Properties?.RedrivePolicy !== undefined));
+  const queues = Object.entries(deployment.template.Resources).filter(
+    ([, resource]) => resource.Type === 'AWS::SQS::Queue',
+  );
+  queues.sort(
+    ([, a], [, b]) =>
+      Number(a.Properties?.RedrivePolicy !== undefined) - Number(b.Properties?.RedrivePolicy !== undefined),
+  );
   const urls = new Map<string, string>();
   for (const [logicalId, resource] of queues) {
     const properties = resource.Properties ?? {};
@@ -319,7 +333,9 @@ async function createTemplateQueues(sqs: SQSClient, deployment: Deployment): Pro
 function assertNoNodeModulesAbove(dir: string): void {
   for (let current = dir; ; current = dirname(current)) {
     if (existsSync(join(current, 'node_modules'))) {
-      throw new Error(`${join(current, 'node_modules')} would let the bundle at ${dir} resolve modules Lambda does not have`);
+      throw new Error(
+        `${join(current, 'node_modules')} would let the bundle at ${dir} resolve modules Lambda does not have`,
+      );
     }
     if (current === parse(current).root) return;
   }

@@ -3,7 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../local/constants.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import type { LocalPipeline } from '../../local/types.ts';
-import { goodDelivery, newHandlerLog, post, recordingHandlers, startTestPipeline, type TestDelivery } from './helpers.ts';
+import {
+  goodDelivery,
+  newHandlerLog,
+  post,
+  recordingHandlers,
+  startTestPipeline,
+  type TestDelivery,
+} from './helpers.ts';
 
 const BATCH = 20;
 

@@ -4,12 +4,12 @@ import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
+import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
+import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { OPAQUE_CHALLENGE_PATTERN, SIGNATURE_HEADER } from '../../lambda/receiver/constants.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
-import { computeSignature } from '../../lambda/core/signature.ts';
-import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { toHttpApiEvent } from '../../local/http-event.ts';
 import { createLocalMetrics } from '../../local/powertools.ts';
 
@@ -32,14 +32,22 @@ interface Harness {
 function harness(): Harness {
   const sent: Harness['sent'] = [];
   const logged: string[] = [];
-  const record = (level: string) => (...args: unknown[]) => logged.push(`${level} ${JSON.stringify(args)}`);
+  const record =
+    (level: string) =>
+    (...args: unknown[]) =>
+      logged.push(`${level} ${JSON.stringify(args)}`);
   const sqs = {
     send: async (command: SendMessageCommand) => {
       sent.push(command.input);
       return { MessageId: randomUUID() };
     },
   } as unknown as SQSClient;
-  const logger = { debug: record('DEBUG'), info: record('INFO'), warn: record('WARN'), error: record('ERROR') } as unknown as Logger;
+  const logger = {
+    debug: record('DEBUG'),
+    info: record('INFO'),
+    warn: record('WARN'),
+    error: record('ERROR'),
+  } as unknown as Logger;
   const handler = createReceiverHandler({
     queueUrl: 'http://127.0.0.1/000000000000/fuzz',
     sqs,
@@ -60,21 +68,38 @@ const bodyArb: fc.Arbitrary<Buffer> = fc.oneof(
       {
         eventId: fc.oneof(fc.uuid(), fc.string(), fc.integer()),
         eventType: fc.oneof(fc.constantFrom('VEHICLE_STATE', 'VEHICLE_ERROR', 'VERIFY'), fc.string()),
-        data: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ challenge: fc.oneof(fc.uuid(), fc.string(), fc.jsonValue().map((v) => JSON.stringify(v) ?? '')) })),
+        data: fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.record({
+            challenge: fc.oneof(
+              fc.uuid(),
+              fc.string(),
+              fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+            ),
+          }),
+        ),
         meta: fc.jsonValue({ maxDepth: 2 }),
       },
       { requiredKeys: [] },
     )
     .map((v) => Buffer.from(JSON.stringify(v))),
   fc.constant(0).map(() => Buffer.from(JSON.stringify(buildVehicleState({ signalCount: 2 })))),
-  fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constant('{"eventType":"VEHICLE_STATE","eventId":"forged"}')).map((challenge) =>
-    Buffer.from(JSON.stringify(buildVerify({ challenge }))),
-  ),
+  fc
+    .oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constant('{"eventType":"VEHICLE_STATE","eventId":"forged"}'))
+    .map((challenge) => Buffer.from(JSON.stringify(buildVerify({ challenge })))),
 );
 
 type SignatureKind = 'none' | 'hex' | 'junk' | 'other-key' | 'other-body' | 'valid' | 'valid-upper';
 
-const signatureKindArb = fc.constantFrom<SignatureKind>('none', 'hex', 'junk', 'other-key', 'other-body', 'valid', 'valid-upper');
+const signatureKindArb = fc.constantFrom<SignatureKind>(
+  'none',
+  'hex',
+  'junk',
+  'other-key',
+  'other-body',
+  'valid',
+  'valid-upper',
+);
 
 function signatureFor(kind: SignatureKind, body: Buffer, hex: string, junk: string): string | undefined {
   switch (kind) {
@@ -102,8 +127,13 @@ const requestArb = fc.record({
   junk: fc.string({ maxLength: 80 }),
   method: fc.oneof(fc.constant('POST'), fc.constant('POST'), fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH')),
   path: fc.constantFrom(ROUTES.DATA_PATH, ROUTES.ERROR_PATH),
-  contentType: fc.option(fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded'), { nil: undefined }),
-  extraHeaders: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+  contentType: fc.option(
+    fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded'),
+    { nil: undefined },
+  ),
+  extraHeaders: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ maxLength: 40 }), {
+    maxKeys: 4,
+  }),
 });
 
 type FuzzRequest = typeof requestArb extends fc.Arbitrary<infer R> ? R : never;
@@ -114,7 +144,14 @@ function toEvent(request: FuzzRequest): APIGatewayProxyEventV2 {
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   if (signature !== undefined) headers[SIGNATURE_HEADER] = signature;
   return toHttpApiEvent(
-    { method: request.method, url: request.path, rawHeaders: Object.entries(headers).flat(), body: request.body, sourceIp: '203.0.113.9', httpVersion: '1.1' },
+    {
+      method: request.method,
+      url: request.path,
+      rawHeaders: Object.entries(headers).flat(),
+      body: request.body,
+      sourceIp: '203.0.113.9',
+      httpVersion: '1.1',
+    },
     `${request.method} ${request.path}`,
     'fuzz.local',
   );
@@ -124,7 +161,9 @@ function toEvent(request: FuzzRequest): APIGatewayProxyEventV2 {
 function verifyChallenge(body: Buffer): string | undefined {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { eventType?: unknown; data?: { challenge?: unknown } };
-    return parsed?.eventType === 'VERIFY' && typeof parsed.data?.challenge === 'string' ? parsed.data.challenge : undefined;
+    return parsed?.eventType === 'VERIFY' && typeof parsed.data?.challenge === 'string'
+      ? parsed.data.challenge
+      : undefined;
   } catch {
     return undefined;
   }
@@ -142,7 +181,9 @@ describe('Reliability: receiver bad-input fuzzing', () => {
         const event = toEvent(request);
         const header = event.headers[SIGNATURE_HEADER];
         const validlySigned =
-          header !== undefined && /^[0-9a-fA-F]{64}$/.test(header) && header.toLowerCase() === computeSignature(AMT, request.body);
+          header !== undefined &&
+          /^[0-9a-fA-F]{64}$/.test(header) &&
+          header.toLowerCase() === computeSignature(AMT, request.body);
         const sentBefore = sent.length;
         const loggedBefore = logged.length;
 
@@ -194,22 +235,35 @@ describe('Reliability: receiver bad-input fuzzing', () => {
 
     // Act & Assess
     await fc.assert(
-      fc.asyncProperty(challengeArb, fc.constantFrom<SignatureKind>('none', 'hex', 'junk', 'other-key'), async (challenge, kind) => {
-        const body = Buffer.from(JSON.stringify(buildVerify({ challenge })));
-        const event = toEvent({ body, signatureKind: kind, hex: 'ab'.repeat(32), junk: 'sha256=nope', method: 'POST', path: ROUTES.DATA_PATH, contentType: 'application/json', extraHeaders: {} });
-        const sentBefore = sent.length;
+      fc.asyncProperty(
+        challengeArb,
+        fc.constantFrom<SignatureKind>('none', 'hex', 'junk', 'other-key'),
+        async (challenge, kind) => {
+          const body = Buffer.from(JSON.stringify(buildVerify({ challenge })));
+          const event = toEvent({
+            body,
+            signatureKind: kind,
+            hex: 'ab'.repeat(32),
+            junk: 'sha256=nope',
+            method: 'POST',
+            path: ROUTES.DATA_PATH,
+            contentType: 'application/json',
+            extraHeaders: {},
+          });
+          const sentBefore = sent.length;
 
-        const result = await handler(event);
+          const result = await handler(event);
 
-        expect(sent.length).toBe(sentBefore);
-        if (OPAQUE_CHALLENGE_PATTERN.test(challenge)) {
-          expect(result.statusCode).toBe(200);
-          expect(JSON.parse(result.body)).toEqual({ challenge: computeSignature(AMT, challenge) });
-        } else {
-          expect(result.statusCode).toBeGreaterThanOrEqual(400);
-          expect(result.statusCode).toBeLessThan(500);
-        }
-      }),
+          expect(sent.length).toBe(sentBefore);
+          if (OPAQUE_CHALLENGE_PATTERN.test(challenge)) {
+            expect(result.statusCode).toBe(200);
+            expect(JSON.parse(result.body)).toEqual({ challenge: computeSignature(AMT, challenge) });
+          } else {
+            expect(result.statusCode).toBeGreaterThanOrEqual(400);
+            expect(result.statusCode).toBeLessThan(500);
+          }
+        },
+      ),
       { numRuns: 1_000 },
     );
   }, 60_000);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { buildVehicleState, signedHeaders } from '../../bin/cli/sample-events.ts';
+import type { Delivery } from '../../bin/cli/send-plan.ts';
+import { type DeliveryResult, sendDeliveries } from '../../bin/cli/send-run.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import type { EventHandlers, SmartcarEvent } from '../../lambda/processor/types/index.ts';
-import type { Delivery } from '../../bin/cli/send-plan.ts';
-import { sendDeliveries, type DeliveryResult } from '../../bin/cli/send-run.ts';
-import { buildVehicleState, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline, PipelineOptions } from '../../local/types.ts';
 
@@ -42,7 +42,9 @@ export type Interceptor = (event: SmartcarEvent) => 'run' | 'throw' | 'hang';
  */
 export function recordingHandlers(log: HandlerLog, intercept: Interceptor = () => 'run'): EventHandlers {
   const wrap =
-    <E extends SmartcarEvent>(inner: (event: E, context: Parameters<EventHandlers['VEHICLE_STATE']>[1]) => Promise<void>) =>
+    <E extends SmartcarEvent>(
+      inner: (event: E, context: Parameters<EventHandlers['VEHICLE_STATE']>[1]) => Promise<void>,
+    ) =>
     async (event: E, context: Parameters<EventHandlers['VEHICLE_STATE']>[1]): Promise<void> => {
       const action = intercept(event);
       if (action === 'hang') return new Promise<void>(() => undefined);
@@ -54,7 +56,10 @@ export function recordingHandlers(log: HandlerLog, intercept: Interceptor = () =
         throw error;
       }
       log.completed.set(event.eventId, (log.completed.get(event.eventId) ?? 0) + 1);
-      log.completedOnAttempt.set(event.eventId, [...(log.completedOnAttempt.get(event.eventId) ?? []), context.attempt]);
+      log.completedOnAttempt.set(event.eventId, [
+        ...(log.completedOnAttempt.get(event.eventId) ?? []),
+        context.attempt,
+      ]);
     };
   return { VEHICLE_STATE: wrap(defaultHandlers.VEHICLE_STATE), VEHICLE_ERROR: wrap(defaultHandlers.VEHICLE_ERROR) };
 }
@@ -131,7 +136,11 @@ export function redelivery(amt: string, original: TestDelivery): TestDelivery {
  */
 export function poisonDelivery(amt: string, how: 'malformed' | 'handler'): TestDelivery {
   if (how === 'handler') {
-    return toDelivery(amt, buildVehicleState({ vehicleId: `${POISON_VEHICLE_PREFIX}${randomUUID()}`, signalCount: 2 }), 'poison-handler');
+    return toDelivery(
+      amt,
+      buildVehicleState({ vehicleId: `${POISON_VEHICLE_PREFIX}${randomUUID()}`, signalCount: 2 }),
+      'poison-handler',
+    );
   }
   const payload = buildVehicleState({ signalCount: 1 });
   return toDelivery(amt, { ...payload, data: 'not an object', vehicleId: undefined }, 'poison-malformed');
@@ -142,7 +151,14 @@ export const POISON_VEHICLE_PREFIX = 'poison-';
 
 function toDelivery(amt: string, payload: Record<string, unknown>, kind: DeliveryKind): TestDelivery {
   const body = Buffer.from(JSON.stringify(payload));
-  return { body, headers: signedHeaders(body, amt), eventId: payload.eventId as string, duplicate: false, expect: 200, kind };
+  return {
+    body,
+    headers: signedHeaders(body, amt),
+    eventId: payload.eventId as string,
+    duplicate: false,
+    expect: 200,
+    kind,
+  };
 }
 
 /**
@@ -154,7 +170,11 @@ function toDelivery(amt: string, payload: Record<string, unknown>, kind: Deliver
  * const results = await post(pipeline, deliveries, 8);
  * ```
  */
-export function post(pipeline: LocalPipeline, deliveries: readonly TestDelivery[], concurrency = 8): Promise<DeliveryResult[]> {
+export function post(
+  pipeline: LocalPipeline,
+  deliveries: readonly TestDelivery[],
+  concurrency = 8,
+): Promise<DeliveryResult[]> {
   return sendDeliveries(deliveries, { url: pipeline.webhookUrl, amt: pipeline.amt, concurrency, timeoutMs: 20_000 });
 }
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../local/types.ts';
 import {
-  POISON_VEHICLE_PREFIX,
   drainDeadLetters,
   goodDelivery,
   newHandlerLog,
+  POISON_VEHICLE_PREFIX,
   poisonDelivery,
   post,
   recordingHandlers,
@@ -24,7 +24,9 @@ describe('Reliability: load through the local pipeline', () => {
 
   beforeAll(async () => {
     pipeline = await startTestPipeline({
-      handlers: recordingHandlers(log, (event) => (event.vehicleId.startsWith(POISON_VEHICLE_PREFIX) ? 'throw' : 'run')),
+      handlers: recordingHandlers(log, (event) =>
+        event.vehicleId.startsWith(POISON_VEHICLE_PREFIX) ? 'throw' : 'run',
+      ),
     });
   });
 

@@ -1,5 +1,5 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
-import { sdkClientConfig, type SdkClientConnection } from '../../core/sdk-client.ts';
+import { type SdkClientConnection, sdkClientConfig } from '../../core/sdk-client.ts';
 import { FIREHOSE_CLIENT_SETTINGS } from './constants.ts';
 
 /**

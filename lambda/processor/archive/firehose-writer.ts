@@ -35,12 +35,17 @@ export function createFirehoseArchiveWriter(options: FirehoseArchiveWriterOption
 
   const deadlineMs = options.deadlineMs ?? ARCHIVE_DEADLINE_MS;
 
-  const putChunk = async (chunk: readonly ArchiveEntry[], failed: Map<string, string>, deadline: AbortSignal): Promise<void> => {
+  const putChunk = async (
+    chunk: readonly ArchiveEntry[],
+    failed: Map<string, string>,
+    deadline: AbortSignal,
+  ): Promise<void> => {
     let pending = chunk;
     for (let round = 1; pending.length > 0; round++) {
       if (round > 1) await pause(round - 1);
       if (deadline.aborted) {
-        for (const entry of pending) failed.set(entry.id, `not archived within ${deadlineMs} ms (${round - 1} round(s))`);
+        for (const entry of pending)
+          failed.set(entry.id, `not archived within ${deadlineMs} ms (${round - 1} round(s))`);
         return;
       }
       let retry: ArchiveEntry[] = [];

@@ -31,7 +31,12 @@ export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event,
   // carry no timestamp of their own, so the delivery time orders them; two reports of different
   // states delivered within Smartcar's retry span of each other cannot be ordered, and the
   // stored entry says so (`contested`).
-  const snapshot = await vehicleErrors.record(event.vehicleId, event.errors, event.eventId, event.meta.deliveredAt ?? now());
+  const snapshot = await vehicleErrors.record(
+    event.vehicleId,
+    event.errors,
+    event.eventId,
+    event.meta.deliveredAt ?? now(),
+  );
 
   // Step 3. Your logic goes here. Act on the stored state, not on the event: a report older
   // than the stored one has nothing new to say. The logger adds eventId, eventType and the
@@ -39,7 +44,12 @@ export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event,
   // or a location.
   for (const error of event.errors) {
     const current = snapshot.errors[vehicleErrorKey(error)];
-    const fields = { type: error.type, code: error.code, state: current?.state ?? error.state, resolutionType: error.resolutionType };
+    const fields = {
+      type: error.type,
+      code: error.code,
+      state: current?.state ?? error.state,
+      resolutionType: error.resolutionType,
+    };
     if (current?.contested) {
       // ERROR and RESOLVED too close together to order: e.g. re-read the vehicle through
       // Smartcar's API before telling the owner anything.

@@ -41,7 +41,8 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   // retry of this event, so if the action below throws, the retry runs it again instead of
   // skipping it.
   const stateOfCharge = snapshot.signals[STATE_OF_CHARGE]?.body.value;
-  const batteryLow = applied.includes(STATE_OF_CHARGE) && typeof stateOfCharge === 'number' && stateOfCharge < LOW_BATTERY_PERCENT;
+  const batteryLow =
+    applied.includes(STATE_OF_CHARGE) && typeof stateOfCharge === 'number' && stateOfCharge < LOW_BATTERY_PERCENT;
   if (batteryLow) {
     // The action: a warning here; yours would be e.g. `await notifyApp({ idempotencyKey:
     // event.eventId, ... })`, so that a second run of this eventId notifies nobody twice.

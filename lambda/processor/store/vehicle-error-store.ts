@@ -2,8 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
 import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types/index.ts';
 import { mergeErrorReport } from './error-order.ts';
-import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';
+import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 
 const ATTRIBUTE = 'errors';
 const RETRY_SPAN_MS = SMARTCAR_DELIVERY.retrySpanSeconds * 1000;

@@ -62,7 +62,12 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
       },
     );
     const { applied, stale, unchanged, skipped } = result;
-    const snapshot: VehicleSnapshot = { vehicleId, signals: item.payload, version: item.version, updatedAt: item.updatedAt };
+    const snapshot: VehicleSnapshot = {
+      vehicleId,
+      signals: item.payload,
+      version: item.version,
+      updatedAt: item.updatedAt,
+    };
     return { applied, stale, unchanged, skipped, snapshot, attempts };
   }
 }

@@ -7,7 +7,9 @@ import type { EventHandler, EventHandlers } from '../handlers/types.ts';
 // The processor's wiring: what it is built from and what it reports.
 
 /** Replacement handlers by event type, and handlers of extra event types. */
-export type HandlerOverrides = Partial<EventHandlers> & { readonly [eventType: string]: EventHandler<never> | undefined };
+export type HandlerOverrides = Partial<EventHandlers> & {
+  readonly [eventType: string]: EventHandler<never> | undefined;
+};
 
 /** Outcome of one SQS record, reported to an optional observer (the local pipeline's live stats). */
 export interface ProcessorOutcome {

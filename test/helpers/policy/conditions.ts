@@ -54,7 +54,10 @@ function numeric(compare: (contextValue: number, policyValue: number) => boolean
  * conditionsHold({ Bool: { 'aws:SecureTransport': 'false' } }, { 'aws:securetransport': true }); // false
  * ```
  */
-export function conditionsHold(condition: ConditionElement | undefined, context: Record<string, ContextValue>): boolean {
+export function conditionsHold(
+  condition: ConditionElement | undefined,
+  context: Record<string, ContextValue>,
+): boolean {
   if (!condition) return true;
   const lookup = new Map(Object.entries(context).map(([key, value]) => [key.toLowerCase(), toStrings(value)]));
   return Object.entries(condition).every(([operatorName, keys]) =>
@@ -72,7 +75,8 @@ function operatorHolds(operatorName: string, policyValues: string[], contextValu
   }
   const ifExists = name.endsWith('ifexists');
   const operator = OPERATORS[ifExists ? name.slice(0, -'ifexists'.length) : name];
-  if (!operator) throw new PolicyEvaluatorError(`condition operator ${operatorName} is not modelled by the test evaluator`);
+  if (!operator)
+    throw new PolicyEvaluatorError(`condition operator ${operatorName} is not modelled by the test evaluator`);
   if (contextValues === undefined) return ifExists || operator.negated;
   const anyMatch = contextValues.some((contextValue) =>
     policyValues.some((policyValue) => operator.matches(policyValue, contextValue)),

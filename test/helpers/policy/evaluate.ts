@@ -60,7 +60,8 @@ function elementMatches(
   }
   const patterns = [positive ?? negative!].flat();
   for (const pattern of patterns) {
-    if (typeof pattern !== 'string') throw new PolicyEvaluatorError(`${name} ${JSON.stringify(pattern)} is not resolved to a string`);
+    if (typeof pattern !== 'string')
+      throw new PolicyEvaluatorError(`${name} ${JSON.stringify(pattern)} is not resolved to a string`);
   }
   const any = patterns.some((pattern) => matchesWildcard(pattern, value, { ignoreCase }));
   return positive !== undefined ? any : !any;
@@ -75,16 +76,28 @@ function principalMatches(statement: Statement, principal: RequestPrincipal | un
   return true; // an identity-policy statement: it applies to whoever holds it
 }
 
-function namesPrincipal(element: PrincipalElement, principal: RequestPrincipal | undefined, effect: Statement['Effect']): boolean {
+function namesPrincipal(
+  element: PrincipalElement,
+  principal: RequestPrincipal | undefined,
+  effect: Statement['Effect'],
+): boolean {
   if (element === '*') return true;
   if (typeof element !== 'object' || element === null) {
     throw new PolicyEvaluatorError(`Principal ${JSON.stringify(element)} is not modelled`);
   }
   return Object.entries(element).some(([kind, values]) =>
     [values].flat().some((value) => {
-      if (typeof value !== 'string') throw new PolicyEvaluatorError(`Principal ${JSON.stringify(value)} is not resolved to a string`);
-      if (kind === 'Service') return principal !== undefined && 'service' in principal && principal.service.toLowerCase() === value.toLowerCase();
-      if (kind === 'AWS') return value === '*' || (principal !== undefined && 'arn' in principal && awsPrincipalMatches(value, principal.arn, effect));
+      if (typeof value !== 'string')
+        throw new PolicyEvaluatorError(`Principal ${JSON.stringify(value)} is not resolved to a string`);
+      if (kind === 'Service')
+        return (
+          principal !== undefined && 'service' in principal && principal.service.toLowerCase() === value.toLowerCase()
+        );
+      if (kind === 'AWS')
+        return (
+          value === '*' ||
+          (principal !== undefined && 'arn' in principal && awsPrincipalMatches(value, principal.arn, effect))
+        );
       throw new PolicyEvaluatorError(`Principal kind ${kind} is not modelled by the test evaluator`);
     }),
   );
@@ -93,14 +106,16 @@ function namesPrincipal(element: PrincipalElement, principal: RequestPrincipal |
 function awsPrincipalMatches(value: string, callerArn: string, effect: Statement['Effect']): boolean {
   const caller = identityOf(callerArn);
   const account = /^\d{12}$/.test(value) ? value : /^arn:[^:]+:iam::(\d{12}):root$/.exec(value)?.[1];
-  if (account !== undefined) return effect === 'Deny' ? caller.account === account : caller.isRoot && caller.account === account;
+  if (account !== undefined)
+    return effect === 'Deny' ? caller.account === account : caller.isRoot && caller.account === account;
   return value === caller.roleArn || value === callerArn;
 }
 
 /** The account of an IAM/STS ARN, whether it is the root, and the role ARN behind a session. */
 function identityOf(arn: string): { account: string | undefined; isRoot: boolean; roleArn: string } {
   const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  if (session) return { account: session[2], isRoot: false, roleArn: `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` };
+  if (session)
+    return { account: session[2], isRoot: false, roleArn: `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` };
   const iam = /^arn:[^:]+:iam::(\d{12}):(.+)$/.exec(arn);
   return { account: iam?.[1], isRoot: iam?.[2] === 'root', roleArn: arn };
 }

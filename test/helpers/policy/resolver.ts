@@ -80,7 +80,12 @@ const TYPE_RULES: Record<string, TypeRule> = {
     nameProperty: 'Name',
     // Secrets Manager appends a random 6-character suffix to every secret ARN.
     arn: (name, e) => `arn:${e.partition}:secretsmanager:${e.region}:${e.accountId}:secret:${name}-AbCdEf`,
-    nameFrom: (arn) => arn.split(':').slice(6).join(':').replace(/-[A-Za-z0-9]{6}$/, ''),
+    nameFrom: (arn) =>
+      arn
+        .split(':')
+        .slice(6)
+        .join(':')
+        .replace(/-[A-Za-z0-9]{6}$/, ''),
     ref: 'arn',
     attributes: { Id: 'arn' },
   },
@@ -197,11 +202,17 @@ export function createResolver(template: TemplateJson, options: ResolverOptions 
     const name = nameOf(logicalId, resource, rule, given);
     if (kind === 'name') return name;
     const derive = rule?.[kind];
-    if (!derive) throw new PolicyEvaluatorError(`cannot derive the ${kind} of ${logicalId} (${resource.Type}); supply it`);
+    if (!derive)
+      throw new PolicyEvaluatorError(`cannot derive the ${kind} of ${logicalId} (${resource.Type}); supply it`);
     return derive(name, env);
   };
 
-  const nameOf = (logicalId: string, resource: TemplateResource, rule: TypeRule | undefined, given: PhysicalResource): string => {
+  const nameOf = (
+    logicalId: string,
+    resource: TemplateResource,
+    rule: TypeRule | undefined,
+    given: PhysicalResource,
+  ): string => {
     if (given.name !== undefined) return given.name;
     const fromGiven = given.arn ?? given.url;
     if (fromGiven !== undefined && rule?.nameFrom) return rule.nameFrom(fromGiven);
@@ -230,16 +241,21 @@ export function createResolver(template: TemplateJson, options: ResolverOptions 
     if (given !== undefined) return given;
     const resource = resourceOf(logicalId);
     const kind = TYPE_RULES[resource.Type]?.attributes?.[attribute];
-    if (!kind) throw new PolicyEvaluatorError(`Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not modelled; supply it in attributes`);
+    if (!kind)
+      throw new PolicyEvaluatorError(
+        `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not modelled; supply it in attributes`,
+      );
     return identity(logicalId, kind);
   };
 
   const sub = (text: string, variables: Record<string, unknown>): string =>
-    text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
-      if (name in variables) return String(resolve(variables[name]));
-      const dot = name.indexOf('.');
-      return dot > 0 ? getAtt(name.slice(0, dot), name.slice(dot + 1)) : ref(name);
-    }).replace(/\$\{!/g, '${');
+    text
+      .replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+        if (name in variables) return String(resolve(variables[name]));
+        const dot = name.indexOf('.');
+        return dot > 0 ? getAtt(name.slice(0, dot), name.slice(dot + 1)) : ref(name);
+      })
+      .replace(/\$\{!/g, '${');
 
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);

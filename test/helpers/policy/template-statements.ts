@@ -24,10 +24,13 @@ export function roleStatements(template: TemplateJson, roleLogicalId: string, re
   if (role?.Type !== 'AWS::IAM::Role') throw new PolicyEvaluatorError(`${roleLogicalId} is not an AWS::IAM::Role`);
   const properties = role.Properties ?? {};
   if (properties.PermissionsBoundary !== undefined) {
-    throw new PolicyEvaluatorError(`${roleLogicalId} has a permissions boundary, which the test evaluator does not model`);
+    throw new PolicyEvaluatorError(
+      `${roleLogicalId} has a permissions boundary, which the test evaluator does not model`,
+    );
   }
   const documents: unknown[] = [];
-  for (const inline of (properties.Policies ?? []) as { PolicyDocument: unknown }[]) documents.push(inline.PolicyDocument);
+  for (const inline of (properties.Policies ?? []) as { PolicyDocument: unknown }[])
+    documents.push(inline.PolicyDocument);
   for (const resource of Object.values(resources)) {
     const isPolicy = resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy';
     if (isPolicy && listsRole(resource, roleLogicalId, resolver)) documents.push(resource.Properties?.PolicyDocument);
@@ -51,7 +54,11 @@ export function roleStatements(template: TemplateJson, roleLogicalId: string, re
  * evaluate(statements, { action: 'sns:Publish', resource: topicArn, principal: { service: 'cloudwatch.amazonaws.com' } });
  * ```
  */
-export function resourcePolicyStatements(template: TemplateJson, resourceLogicalId: string, resolver: Resolver): Statement[] {
+export function resourcePolicyStatements(
+  template: TemplateJson,
+  resourceLogicalId: string,
+  resolver: Resolver,
+): Statement[] {
   const resources = template.Resources ?? {};
   const target = resources[resourceLogicalId];
   if (!target) throw new PolicyEvaluatorError(`no resource ${resourceLogicalId} in the template`);
@@ -110,7 +117,11 @@ export function isAllowedForRole(
   const statements = [
     ...roleStatements(template, roleLogicalId, resolver),
     ...Object.entries(template.Resources ?? {})
-      .filter(([id, resource]) => TARGETS_WITH_POLICIES.has(resource.Type) && [resolver.ref(id), ...arnOf(resolver, id, resource)].includes(resourceArn))
+      .filter(
+        ([id, resource]) =>
+          TARGETS_WITH_POLICIES.has(resource.Type) &&
+          [resolver.ref(id), ...arnOf(resolver, id, resource)].includes(resourceArn),
+      )
       .flatMap(([id]) => resourcePolicyStatements(template, id, resolver)),
   ];
   const context = {
@@ -155,7 +166,12 @@ function listsRole(resource: TemplateResource, roleLogicalId: string, resolver: 
   return roles.some((role) => resolver.resolve(role) === roleName);
 }
 
-function managedPolicyDocument(resources: Record<string, TemplateResource>, arn: unknown, resolver: Resolver, roleLogicalId: string): unknown {
+function managedPolicyDocument(
+  resources: Record<string, TemplateResource>,
+  arn: unknown,
+  resolver: Resolver,
+  roleLogicalId: string,
+): unknown {
   const resolved = String(resolver.resolve(arn));
   if (/^arn:[^:]+:iam::aws:policy\//.test(resolved)) {
     throw new PolicyEvaluatorError(
@@ -165,7 +181,8 @@ function managedPolicyDocument(resources: Record<string, TemplateResource>, arn:
   const match = Object.entries(resources).find(
     ([id, resource]) => resource.Type === 'AWS::IAM::ManagedPolicy' && resolver.ref(id) === resolved,
   );
-  if (!match) throw new PolicyEvaluatorError(`${roleLogicalId} has the managed policy ${resolved}, which is not in the template`);
+  if (!match)
+    throw new PolicyEvaluatorError(`${roleLogicalId} has the managed policy ${resolved}, which is not in the template`);
   // A managed policy listing the role in Roles is collected already; only count it once.
   return listsRole(match[1], roleLogicalId, resolver) ? { Statement: [] } : match[1].Properties?.PolicyDocument;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A DynamoDB request as the proxy sees it: the operation (`X-Amz-Target` suffix) and its JSON body. */
@@ -48,7 +48,10 @@ const INTERNAL_SERVER_ERROR = JSON.stringify({
  * const client = createLocalDynamoClient(proxy.endpoint);
  * ```
  */
-export async function startDynamoFaultProxy(target: string, options: DynamoFaultProxyOptions): Promise<DynamoFaultProxy> {
+export async function startDynamoFaultProxy(
+  target: string,
+  options: DynamoFaultProxyOptions,
+): Promise<DynamoFaultProxy> {
   const upstream = new URL(target);
   const failing = new Set<string>();
   let callsLeft = options.calls ?? 1;
@@ -56,7 +59,13 @@ export async function startDynamoFaultProxy(target: string, options: DynamoFault
 
   const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse): void => {
     const outgoing = request(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
@@ -73,7 +82,10 @@ export async function startDynamoFaultProxy(target: string, options: DynamoFault
       const body = Buffer.concat(chunks);
       // Without the SDK's header each request counts as its own call.
       const invocation = String(incoming.headers['amz-sdk-invocation-id'] ?? randomUUID());
-      const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(incoming.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       if (!failing.has(invocation) && callsLeft > 0) {
         let input: Record<string, unknown> = {};
         try {

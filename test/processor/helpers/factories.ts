@@ -117,8 +117,7 @@ export function captureStdout(): CapturedOutput {
     metricTotal: (name, filter = {}) =>
       metrics()
         .filter(({ values }) => Object.entries(filter).every(([key, value]) => values[key] === value))
-        .map(({ values }) => values[name])
-        .flat()
+        .flatMap(({ values }) => values[name])
         .reduce<number>((sum, value) => sum + (typeof value === 'number' ? value : 0), 0),
     raw: () => chunks.join(''),
   };
