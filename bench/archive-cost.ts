@@ -33,8 +33,10 @@ export function archiveSettings(resources: readonly Resource[]): ArchiveSettings
       [])[0] ?? {};
   const transitions = (rule.Transitions as Array<{ TransitionInDays: number }> | undefined) ?? [];
   const hints = (
-    stream.Properties?.ExtendedS3DestinationConfiguration as { BufferingHints?: { IntervalInSeconds?: number } }
-  ).BufferingHints;
+    stream.Properties?.ExtendedS3DestinationConfiguration as
+      | { BufferingHints?: { IntervalInSeconds?: number } }
+      | undefined
+  )?.BufferingHints;
   return {
     enabled: true,
     retention_days: Number(rule.ExpirationInDays ?? 0),

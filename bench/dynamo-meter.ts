@@ -27,7 +27,10 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
   let tables = new Map<string, DynamoUsage>();
   const entry = (table: string): DynamoUsage => {
     let usage = tables.get(table);
-    if (!usage) tables.set(table, (usage = { reads: 0, read_units: 0, writes: 0, write_units: 0 }));
+    if (!usage) {
+      usage = { reads: 0, read_units: 0, writes: 0, write_units: 0 };
+      tables.set(table, usage);
+    }
     return usage;
   };
   client.middlewareStack.add(

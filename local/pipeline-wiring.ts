@@ -10,7 +10,7 @@ import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
-import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
+import type { LocalEndpoints, LocalStats } from './api/types.ts';
 import { archiveDirOf } from './archive-wiring.ts';
 import { createConsoleApi } from './console/console-api.ts';
 import { createDeliveryLog } from './console/delivery-log.ts';

@@ -13,7 +13,7 @@ import type { Poller } from './types.ts';
 const ABANDONED_RUN_LOCK_FACTOR = 2;
 
 /** A handler with Lambda's SQS signature (the processor's). */
-export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface PollerOptions {
   sqs: SQSClient;

@@ -1,7 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
-import { LOCAL_ADDRESS } from './api/constants.ts';
 import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */

@@ -34,6 +34,7 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
  * ```
  */
 export function loadProcessorConfig(env: Env): ProcessorConfig {
+  const archiveStreamName = env[ENV.ARCHIVE_STREAM_NAME]?.trim();
   return {
     idempotencyTableName: required(env, ENV.IDEMPOTENCY_TABLE_NAME),
     idempotencyTtlSeconds: integer(env, ENV.IDEMPOTENCY_TTL_SECONDS, PIPELINE_DEFAULTS.idempotencyTtlSeconds, 1),
@@ -41,6 +42,6 @@ export function loadProcessorConfig(env: Env): ProcessorConfig {
     // 0 is meaningful here: keep vehicle state forever.
     vehicleStateTtlSeconds: integer(env, ENV.VEHICLE_STATE_TTL_SECONDS, PIPELINE_DEFAULTS.vehicleStateTtlSeconds, 0),
     maxReceiveCount: integer(env, ENV.MAX_RECEIVE_COUNT, PIPELINE_DEFAULTS.maxReceiveCount, 1),
-    ...(env[ENV.ARCHIVE_STREAM_NAME]?.trim() ? { archiveStreamName: env[ENV.ARCHIVE_STREAM_NAME]!.trim() } : {}),
+    ...(archiveStreamName ? { archiveStreamName } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { archiveBatch } from './archive/archive-batch.ts';
 import { ArchiveError } from './archive/errors.ts';
 import type { ArchiveOutcome } from './archive/types.ts';
 import { BatchTally } from './batch-tally.ts';
+import { ProcessorConfigError } from './errors.ts';
 import { handlerRegistry } from './handler-registry.ts';
 import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
 import { KeyedQueue } from './keyed-queue.ts';
@@ -99,8 +100,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       attempt,
       now,
     };
-    // The parser accepts only the types of `handlers`, so this type has one.
-    const handle = handlers[event.eventType]!;
+    const handle = handlers[event.eventType];
+    // The parser accepts only the types of `handlers`, so a missing one is a wiring bug, not bad input.
+    if (!handle) throw new ProcessorConfigError(`No handler is registered for ${event.eventType}`);
     // A replay run is a new key: the handler runs again once per run, never twice within one.
     const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
     const { ran } = await runOnce(key, () => handle(event, handlerContext), context);

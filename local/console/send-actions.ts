@@ -1,4 +1,4 @@
-import { planDeliveries, type SendKind } from '../../bin/cli/send-plan.ts';
+import { type Delivery, planDeliveries, type SendKind } from '../../bin/cli/send-plan.ts';
 import { ROUTES } from '../../lambda/core/constants.ts';
 import type { LocalDeliveryDetail } from '../api/types.ts';
 
@@ -46,7 +46,7 @@ export async function sendSample(kind: SendKind, target: SendTarget): Promise<Se
  */
 export async function resendDelivery(delivery: LocalDeliveryDetail, target: SendTarget): Promise<SendResult> {
   const file = Buffer.from(delivery.requestBody, 'utf8');
-  let planned;
+  let planned: Delivery | undefined;
   try {
     [planned] = planDeliveries({
       kind: 'state',

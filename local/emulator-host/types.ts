@@ -1,4 +1,3 @@
-import { LOCAL_ADDRESS } from '../api/constants.ts';
 import type { Switchable } from '../types.ts';
 
 /** The emulators the host runs. */

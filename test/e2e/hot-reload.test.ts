@@ -29,7 +29,9 @@ describe('hot reload of the processor (worker thread replaced, emulators untouch
       waitTimeSeconds: 1,
       hotReload: true,
       handlersModule: file,
-      output: (text) => void (output += text),
+      output: (text) => {
+        output += text;
+      },
     });
   }, 30_000);
 

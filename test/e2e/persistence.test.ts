@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import type { LocalDeliveryStatus } from '../../local/api/types.ts';
+import type { LocalDeliveryStatus, LocalStats } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import { post, redelivery, stateDelivery } from './support.ts';
 
@@ -35,7 +35,7 @@ describe('local pipeline with a data folder', () => {
     const firstRun = await first.waitFor((s) => s.processedTotal === 1 && s.queued === 0);
     await first.stop();
     const second = await startPipeline(options);
-    let secondRun;
+    let secondRun: LocalStats;
     try {
       await post(second.webhookUrl, redelivery(delivery, options.amt));
       secondRun = await second.waitFor((s) => s.duplicates + s.processedTotal === 1 && s.queued === 0);
@@ -80,8 +80,8 @@ describe('local pipeline with a data folder', () => {
       ...options,
       handlers: { VEHICLE_STATE: async (event: VehicleStateEvent) => void handledAfterRestart.push(event.eventId) },
     });
-    let afterRestart;
-    let dlqMessage;
+    let afterRestart: LocalStats;
+    let dlqMessage: Message | undefined;
     let remembered: LocalDeliveryStatus | undefined;
     try {
       afterRestart = await second.waitFor((s) => s.processedTotal === 1 && s.queued === 0 && s.dlq === 1, 20_000);

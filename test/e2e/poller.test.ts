@@ -101,7 +101,11 @@ describe('Lambda-like SQS poller on the real emulator', () => {
     for (const body of ['ok-1', 'bad', 'ok-2'])
       await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
     const p = poller(async (event): Promise<SQSBatchResponse> => {
-      for (const r of event.Records) (receives[r.body] ??= []).push(r.attributes.ApproximateReceiveCount);
+      for (const r of event.Records) {
+        const counts = receives[r.body] ?? [];
+        counts.push(r.attributes.ApproximateReceiveCount);
+        receives[r.body] = counts;
+      }
       return {
         batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })),
       };

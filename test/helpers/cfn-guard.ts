@@ -77,7 +77,9 @@ export function controlTowerReport(template: unknown): ControlTowerReport {
     const report = new CfnGuardValidator().validate({ templatePaths: [file] } as never);
     const failed: Record<string, Set<string>> = {};
     for (const violation of report.violations) {
-      const resources = (failed[control(violation.ruleName)] ??= new Set());
+      const name = control(violation.ruleName);
+      const resources = failed[name] ?? new Set();
+      failed[name] = resources;
       for (const resource of violation.violatingResources) resources.add(resource.resourceLogicalId);
     }
 

@@ -97,14 +97,14 @@ async function main() {
   try {
     handler = loadHandler();
   } catch (error) {
-    await send({ type: 'init-error', error: serializeError(error, error && error.name) });
+    await send({ type: 'init-error', error: serializeError(error, error?.name) });
     process.exit(1);
   }
   await send({ type: 'ready', initMs: performance.now() - initStarted, nodeVersion: process.version });
 
   let busy = false;
   process.on('message', async (message) => {
-    if (!message || message.type !== 'invoke') return;
+    if (message?.type !== 'invoke') return;
     if (busy) throw new Error('One invocation at a time per sandbox');
     busy = true;
     const requestId = message.id ?? randomUUID();

@@ -401,6 +401,7 @@ describe('createResolver', () => {
       },
       sub: {
         'Fn::Sub': [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub pattern, not a JS template
           'https://x.${AWS::URLSuffix}/${Name}/${Table.Arn}/${!Literal}',
           { Name: { Ref: 'AWS::StackName' } },
         ],

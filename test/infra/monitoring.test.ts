@@ -416,7 +416,7 @@ describe('Dashboard', () => {
     const status = widgets(template).find((w) => w.type === 'alarm');
 
     // Assess
-    expect((status?.properties.alarms as unknown[]).length).toBe(ALARM_COUNT);
+    expect(status?.properties.alarms as unknown[]).toHaveLength(ALARM_COUNT);
   });
 
   it('plots deliveries per event type with the eventType dimension', () => {

@@ -105,12 +105,12 @@ describe('time budget: every SDK call gives up inside the function timeout', () 
       // Assess
       expect(maxAttempts).toBe(settings.maxAttempts);
       expect(afterTimeouts).toHaveLength(retries);
-      afterTimeouts.forEach((delay, retry) =>
-        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.baseMs)[retry]!),
-      );
-      afterThrottling.forEach((delay, retry) =>
-        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.throttlingBaseMs)[retry]!),
-      );
+      afterTimeouts.forEach((delay, retry) => {
+        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.baseMs)[retry]!);
+      });
+      afterThrottling.forEach((delay, retry) => {
+        expect(delay).toBeLessThanOrEqual(bound(SDK_RETRY_BACKOFF_MS.throttlingBaseMs)[retry]!);
+      });
     },
   );
 });

@@ -206,8 +206,8 @@ describe('signed deliveries refused', () => {
 
     // Assess
     const names = (
-      telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }
-    ).CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
+      telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> } | undefined
+    )?.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
     expect(names).toEqual([METRIC.SIGNED_DELIVERY_REFUSED]);
   });
 

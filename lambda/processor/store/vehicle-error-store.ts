@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
 import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types/index.ts';
 import { mergeErrorReport } from './error-order.ts';
