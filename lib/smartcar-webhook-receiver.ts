@@ -211,6 +211,7 @@ export class SmartcarWebhookReceiver extends Construct {
         alarmProps: props.alarmProps,
         logRetention,
         removalPolicy,
+        encryptionKey,
       });
       // Before the dashboard is built: its alarm status widget lists every alarm of the pipeline.
       this.monitoring.alarms.push(...this.archive.alarms);

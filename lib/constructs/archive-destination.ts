@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { DestinationConfig, IDestination } from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup, ILogStream } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IDependable } from 'constructs';
@@ -18,6 +20,8 @@ export interface ArchiveS3DestinationProps {
   readonly errorPrefix: string;
   readonly bufferingIntervalSeconds: number;
   readonly bufferingSizeMiB: number;
+  /** The key the bucket encrypts with (SSE-KMS with an S3 Bucket Key), if any. @default - none (SSE-S3) */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -25,7 +29,8 @@ export interface ArchiveS3DestinationProps {
  * always calls `bucket.grantReadWrite(role)` (DeleteObject, PutObjectRetention, List* and more),
  * which the archive must never allow; this one grants only what the Firehose developer guide
  * ("Grant Firehose access to an Amazon S3 destination") lists, on the two prefixes it writes,
- * plus PutLogEvents on its error log stream. GZIP, UTC hour prefixes, no dynamic partitioning
+ * plus PutLogEvents on its error log stream, and with a bucket on a KMS key the guide's
+ * `kms:GenerateDataKey` + `kms:Decrypt`, only through S3 and only for this bucket. GZIP, UTC hour prefixes, no dynamic partitioning
  * and no processor: the processor already ends every record in `\n`.
  *
  * @example
@@ -39,8 +44,10 @@ export class ArchiveS3Destination implements IDestination {
   public bind(_scope: Construct): DestinationConfig {
     const { bucket, role, logGroup, logStream } = this.props;
     const dependables: IDependable[] = [];
-    const allow = (actions: string[], resource: string): void => {
-      const { policyDependable } = role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resource] }));
+    const allow = (actions: string[], resource: string, conditions?: Record<string, Record<string, string>>): void => {
+      const { policyDependable } = role.addToPrincipalPolicy(
+        new PolicyStatement({ actions, resources: [resource], conditions }),
+      );
       if (policyDependable) dependables.push(policyDependable);
     };
     // Bucket level: where the bucket is, and listing (Firehose checks for its own multipart uploads).
@@ -50,6 +57,18 @@ export class ArchiveS3Destination implements IDestination {
       allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], bucket.arnForObjects(`${prefix}*`));
     }
     allow(['logs:PutLogEvents'], logGroup.logGroupArn);
+    if (this.props.encryptionKey) {
+      // The Firehose guide's KMS statement for an S3 destination: GenerateDataKey to write,
+      // Decrypt for multipart uploads and reading back, only when S3 calls KMS for this bucket.
+      // With an S3 Bucket Key the encryption context S3 sends is the bucket's ARN, not the
+      // object's (S3 guide, "Using Amazon S3 Bucket Keys"), so the condition names the bucket.
+      allow(['kms:GenerateDataKey', 'kms:Decrypt'], this.props.encryptionKey.keyArn, {
+        StringEquals: {
+          'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn,
+        },
+      });
+    }
     return {
       extendedS3DestinationConfiguration: {
         bucketArn: bucket.bucketArn,

@@ -2,17 +2,11 @@ import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, type AlarmProps, ComparisonOperator, GraphWidget, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { DeliveryStream, StreamEncryption } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { type CfnDeliveryStream, DeliveryStream, StreamEncryption } from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogStream, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, type CfnBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
@@ -29,6 +23,7 @@ import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';
 import { ArchiveS3Destination } from './archive-destination.ts';
+import { archiveBucketEncryption } from './encryption-props.ts';
 import type { AlarmOverrides } from './monitoring.ts';
 
 /** Properties of {@link EventArchive}. */
@@ -74,6 +69,12 @@ export interface EventArchiveProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The pipeline's customer managed key: the bucket (SSE-KMS with an S3 Bucket Key) and the
+   * stream's server-side encryption use it, and the delivery role may use it through S3 only.
+   * @default - none: SSE-S3 and Firehose's AWS-owned key
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /** What a `SmartcarWebhookReceiver` caller may set on its archive (`archiveProps`); the retention is `archiveRetentionDays`. */
@@ -81,7 +82,8 @@ export type ArchiveOverrides = Partial<Pick<EventArchiveProps, 'bufferingInterva
 
 /**
  * Keeps every delivery: a Firehose stream (Direct PUT, GZIP, one S3 prefix per UTC hour of
- * arrival, `events/YYYY/MM/DD/HH/`) into a private bucket (SSE-S3, TLS only, public access
+ * arrival, `events/YYYY/MM/DD/HH/`) into a private bucket (SSE-S3, or SSE-KMS with an S3 Bucket
+ * Key on `encryptionKey`; TLS only, public access
  * blocked, objects owned by the bucket owner), moved to Standard-IA after 30 days and expired
  * after `retentionDays`. The processor writes each batch before its handlers run; `npm run
  * replay` reads it back. Two alarms (archive writes failing, S3 delivery stalled) and a
@@ -111,7 +113,7 @@ export class EventArchive extends Construct {
     const alarmProps = overrideProps(ALARM_PROPS_DEFAULTS, props.alarmProps);
 
     this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
+      ...archiveBucketEncryption(props.encryptionKey),
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -181,8 +183,19 @@ export class EventArchive extends Construct {
         errorPrefix: `${ARCHIVE_ERROR_PREFIX}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
         bufferingIntervalSeconds: props.bufferingIntervalSeconds,
         bufferingSizeMiB: props.bufferingSizeMiB,
+        encryptionKey: props.encryptionKey,
       }),
     });
+    if (props.encryptionKey) {
+      // Set on the L1: the L2's customerManagedKey() also creates an unused "Service Role" with
+      // kms:Encrypt/ReEncrypt*/GenerateDataKey* on the key. Firehose needs no role for a Direct PUT
+      // stream's SSE: it creates and manages its own KMS grant (API reference,
+      // DeliveryStreamEncryptionConfigurationInput), and producers need no KMS permission.
+      (this.deliveryStream.node.defaultChild as CfnDeliveryStream).deliveryStreamEncryptionConfigurationInput = {
+        keyType: 'CUSTOMER_MANAGED_CMK',
+        keyArn: props.encryptionKey.keyArn,
+      };
+    }
     // The L2 always adds a mapping of Firehose's CIDR blocks per Region for `connections` (Redshift
     // and HTTP destinations that allow-list Firehose). An S3 destination never uses it, and
     // cfn-lint flags an unused mapping (W7001). A second archive in the stack adds it again and

@@ -12,7 +12,12 @@ import {
 } from '../helpers/policy-evaluator.ts';
 import { EXAMPLE_KEY_ARN } from './cfn-lint-variants.ts';
 import { fastApp, logicalId, resourceByPrefix, templateFor } from './helpers.ts';
-import { IAM_EXPECTED, IAM_EXPECTED_WITH_CMK } from './iam-expected.ts';
+import {
+  ARCHIVE_IAM_EXPECTED,
+  ARCHIVE_IAM_EXPECTED_WITH_CMK,
+  IAM_EXPECTED,
+  IAM_EXPECTED_WITH_CMK,
+} from './iam-expected.ts';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -146,13 +151,13 @@ describe('encryptionKey', () => {
     const byRole = {
       receiver: kmsStatements(IAM_EXPECTED.receiver.roleLogicalIdPrefix),
       processor: kmsStatements(IAM_EXPECTED.processor.roleLogicalIdPrefix),
+      delivery: kmsStatements(ARCHIVE_IAM_EXPECTED.delivery.roleLogicalIdPrefix),
     };
+    const expected = { ...IAM_EXPECTED_WITH_CMK, ...ARCHIVE_IAM_EXPECTED_WITH_CMK };
 
     // Assess
-    for (const role of ['receiver', 'processor'] as const) {
-      expect(byRole[role].flatMap((s) => [s.Action].flat()).sort()).toEqual(
-        IAM_EXPECTED_WITH_CMK[role].map((g) => g.action).sort(),
-      );
+    for (const role of ['receiver', 'processor', 'delivery'] as const) {
+      expect(byRole[role].flatMap((s) => [s.Action].flat()).sort()).toEqual(expected[role].map((g) => g.action).sort());
       expect(byRole[role].map((s) => s.Resource)).toEqual(byRole[role].map(() => ({ 'Fn::GetAtt': [key, 'Arn'] })));
     }
   });
@@ -179,6 +184,61 @@ describe('encryptionKey', () => {
       decide(receiver, viaService(resolver, receiver, 'kms:Encrypt', 'secretsmanager')),
       decide(receiver, { ...viaService(resolver, receiver, 'kms:CreateGrant', 'sqs') }), // grants only for AWS resources
       decide(processor, viaService(resolver, processor, 'kms:ScheduleKeyDeletion', 'dynamodb')),
+    ];
+
+    // Assess
+    expect(allowed).toEqual(allowed.map(() => 'allow'));
+    expect(refused).toEqual(refused.map(() => 'deny'));
+  });
+
+  it('puts the archive bucket on the key with an S3 Bucket Key, and the stream on it too', () => {
+    // Prepare
+    const { template, key } = cmkStack();
+
+    // Act
+    const bucket = resourceByPrefix(template, 'AWS::S3::Bucket', 'ArchiveBucket').properties;
+    const stream = resourceByPrefix(template, 'AWS::KinesisFirehose::DeliveryStream', 'ArchiveStream').properties;
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+
+    // Assess
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] } },
+        },
+      ],
+    });
+    expect(stream.DeliveryStreamEncryptionConfigurationInput).toEqual({
+      KeyType: 'CUSTOMER_MANAGED_CMK',
+      KeyARN: { 'Fn::GetAtt': [key, 'Arn'] },
+    });
+    // Firehose manages its own grant for the stream's SSE: no extra role (the L2 would add one).
+    expect(roles.filter((id) => id.includes('ServiceRole') && id.includes('Archive'))).toEqual([]);
+  });
+
+  it('lets the delivery role write the archive through S3 with the key, for this bucket only', () => {
+    // Prepare
+    const { json, resolver, keyPolicy, template } = cmkStack();
+    const role = logicalId(template, 'AWS::IAM::Role', ARCHIVE_IAM_EXPECTED.delivery.roleLogicalIdPrefix);
+    const bucketArn = resolver.getAtt(logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket'), 'Arn');
+    const decide = (request: AccessRequest) => kmsDecision(keyPolicy, roleStatements(json, role, resolver), request);
+    const s3 = (action: string, arn: string) =>
+      viaService(resolver, role, action, 's3', { 'kms:EncryptionContext:aws:s3:arn': arn });
+
+    // Act
+    const allowed = [
+      decide(s3('kms:GenerateDataKey', bucketArn)), // PutObject, multipart uploads (Bucket Key context: the bucket)
+      decide(s3('kms:Decrypt', bucketArn)), // multipart completion, GetObject of its own objects
+    ];
+    const refused = [
+      decide(s3('kms:GenerateDataKey', 'arn:aws:s3:::someone-elses-bucket')),
+      decide(
+        viaService(resolver, role, 'kms:GenerateDataKey', 'sqs', { 'kms:EncryptionContext:aws:s3:arn': bucketArn }),
+      ),
+      decide({ ...s3('kms:Decrypt', bucketArn), context: { 'kms:EncryptionContext:aws:s3:arn': bucketArn } }), // not via S3
+      decide(s3('kms:Encrypt', bucketArn)),
+      decide(s3('kms:ReEncryptFrom', bucketArn)),
     ];
 
     // Assess

@@ -446,3 +446,31 @@ export function archiveIamExpectedFor(
  * ```
  */
 export const ARCHIVE_IAM_EXPECTED = archiveIamExpectedFor();
+
+/**
+ * What the archive's delivery role gets on top of {@link ARCHIVE_IAM_EXPECTED} with a customer
+ * managed key (`-c encryptionKey=create` or an ARN): the Firehose guide's KMS statement for an S3
+ * destination on a bucket with SSE-KMS, only via S3 (`kms:ViaService`) and only for this bucket
+ * (`kms:EncryptionContext:aws:s3:arn`, the bucket's ARN because the bucket has an S3 Bucket Key).
+ *
+ * @example
+ * ```ts
+ * for (const grant of ARCHIVE_IAM_EXPECTED_WITH_CMK.delivery) console.log(grant.action, grant.usedBy);
+ * ```
+ */
+export const ARCHIVE_IAM_EXPECTED_WITH_CMK = {
+  delivery: [
+    {
+      action: 'kms:GenerateDataKey',
+      resource: PIPELINE_KEY,
+      caller: 'firehose-service',
+      usedBy: `S3, for Firehose's PutObject and multipart uploads under events/ and errors/ (the Bucket Key's data key; ${FIREHOSE_S3_GUIDE})`,
+    },
+    {
+      action: 'kms:Decrypt',
+      resource: PIPELINE_KEY,
+      caller: 'firehose-service',
+      usedBy: `S3, for Firehose's multipart uploads and its GetObject of what it wrote (${FIREHOSE_S3_GUIDE})`,
+    },
+  ],
+} as const satisfies Record<'delivery', readonly ExpectedGrant[]>;
