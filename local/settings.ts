@@ -17,6 +17,8 @@ export const LOCAL_SETTING_KEYS = [
   'maxReceiveCount',
   'processorTimeoutSeconds',
   'deliveryToleranceSeconds',
+  // false: no local archive, as the stack then has no bucket or stream (wins over --data-dir).
+  'archive',
 ] as const satisfies readonly (keyof LocalPipelineSettings)[];
 
 /** Where a setting's value came from. */
@@ -36,7 +38,7 @@ export interface LocalSettings {
  * @example
  * ```ts
  * readLocalSettings(process.cwd(), ['maxReceiveCount=5']);
- * // { settings: { maxReceiveCount: 5 }, sources: { maxReceiveCount: '-c', processorTimeoutSeconds: 'default', ... } }
+ * // { settings: { maxReceiveCount: 5, ... }, sources: { maxReceiveCount: '-c', processorTimeoutSeconds: 'default', ... } }
  * ```
  */
 export function readLocalSettings(root: string, pairs: readonly string[] = []): LocalSettings {
@@ -56,7 +58,7 @@ export function readLocalSettings(root: string, pairs: readonly string[] = []): 
  * @example
  * ```ts
  * formatLocalSettings(readLocalSettings('.', ['maxReceiveCount=5']));
- * // 'maxReceiveCount 5 (-c), processorTimeoutSeconds 30 (default), deliveryToleranceSeconds 900 (default)'
+ * // 'maxReceiveCount 5 (-c), processorTimeoutSeconds 30 (default), deliveryToleranceSeconds 900 (default), archive true (default)'
  * ```
  */
 export function formatLocalSettings({ settings, sources }: LocalSettings): string {

@@ -29,7 +29,7 @@ Options
                               DynamoDB (processed eventIds, vehicle state) and the messages of the main
                               queue and the DLQ, saved at Ctrl-C and restored at start (receive counts
                               and message ids are not kept: SQS sets them); every delivery is archived
-                              under PATH/archive (npm run replay -- --local reads it)
+                              under PATH/archive (npm run replay -- --local reads it) unless -c archive=false
   --in-memory                 keep nothing: every start begins empty, and nothing is archived
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --verbose                   print every Powertools log entry and EMF line in full (default: one line
@@ -39,7 +39,8 @@ Options
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
-                              processorTimeoutSeconds, deliveryToleranceSeconds; the others are checked
+                              processorTimeoutSeconds, deliveryToleranceSeconds, archive (false: no
+                              local archive); the others are checked
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start

@@ -45,7 +45,7 @@ export interface Poller {
 /** The settings of the settings table the local pipeline honours. */
 export type LocalPipelineSettings = Pick<
   SettingValues,
-  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds'
+  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds' | 'archive'
 >;
 
 export interface PipelineOptions {
@@ -91,7 +91,8 @@ export interface PipelineOptions {
   dataDir?: string;
   /**
    * Archive every delivery here before it is handled, as the stack does to S3 (`npm run replay --
-   * --local` reads it). @default `<dataDir>/archive` with a `dataDir`; no archive without either
+   * --local` reads it); ignored with `settings.archive` false. @default `<dataDir>/archive` with a
+   * `dataDir`; no archive without either
    */
   archiveDir?: string;
   /** Powertools log level of the receiver and processor. @default 'INFO' ('WARN' when `quiet`) */

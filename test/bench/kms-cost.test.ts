@@ -18,6 +18,11 @@ describe('KMS cost model with the customer managed key', () => {
     expect(cmk.sqs_data_key_reuse_seconds).toBe(SQS_DATA_KEY_REUSE_SECONDS);
     expect(cmk.dynamodb_tables_on_cmk).toBe(cmk.dynamodb_tables);
     expect(cmk.busy_log_groups_on_cmk).toBe(cmk.busy_log_groups);
+    // The archive bucket is on the key with a Bucket Key, so its line is priced, not refused.
+    expect(cmk.s3_buckets).toBe(1);
+    expect(cmk.s3_buckets_on_cmk).toBe(1);
+    expect(cmk.s3_buckets_with_bucket_key).toBe(1);
+    expect(kms.customer_managed.lines.find((l) => l.item.startsWith('S3 archive'))?.requests).toBeGreaterThan(0);
     expect(kms.customer_managed.lines.find((l) => l.item.startsWith('SQS'))?.basis).toContain(
       `reused ${SQS_DATA_KEY_REUSE_SECONDS} s`,
     );

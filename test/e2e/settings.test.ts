@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -35,11 +35,13 @@ describe('readLocalSettings', () => {
       maxReceiveCount: 6,
       processorTimeoutSeconds: 20,
       deliveryToleranceSeconds: undefined,
+      archive: undefined,
     });
     expect(read.sources).toEqual({
       maxReceiveCount: '-c',
       processorTimeoutSeconds: 'cdk.json',
       deliveryToleranceSeconds: 'default',
+      archive: 'default',
     });
   });
 
@@ -85,6 +87,41 @@ describe('the local pipeline with maxReceiveCount set', () => {
     // Assess
     expect(status).toBe(200);
     expect([dead.failed, dead.finalFailures]).toEqual([1, 1]);
+  });
+});
+
+describe('the local pipeline with -c archive=false', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'local-no-archive-'));
+  let pipeline: LocalPipeline | undefined;
+  afterAll(async () => {
+    await pipeline?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('archives nothing, even with a data folder, and still handles every delivery', async () => {
+    // Prepare
+    const read = readLocalSettings(dataDir, ['archive=false']);
+    pipeline = await startPipeline({
+      port: 0,
+      quiet: true,
+      logLevel: 'SILENT',
+      dataDir,
+      waitTimeSeconds: 1,
+      settings: read.settings,
+    });
+    const delivery = stateDelivery(pipeline.amt);
+
+    // Act
+    const { status } = await post(pipeline.webhookUrl, delivery);
+    const stats = await pipeline.waitFor((s) => s.processedTotal === 1, 20_000);
+    const endpoints = (await (await fetch(new URL('/_local/endpoints', pipeline.webhookUrl))).json()) as LocalEndpoints;
+
+    // Assess
+    expect([read.settings.archive, read.sources.archive]).toEqual([false, '-c']);
+    expect(status).toBe(200);
+    expect(stats.archived).toBe(0);
+    expect(endpoints.archiveDir).toBeUndefined();
+    expect(existsSync(join(dataDir, 'archive'))).toBe(false);
   });
 });
 
