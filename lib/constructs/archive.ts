@@ -18,12 +18,12 @@ import {
   ARCHIVE_DEFAULTS,
   ARCHIVE_PROPS_DEFAULTS,
 } from '../defaults.ts';
-import { InvalidPropsError } from '../errors.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';
+import { checkBuffering } from './archive-buffering.ts';
 import { ArchiveS3Destination } from './archive-destination.ts';
-import { archiveBucketEncryption } from './encryption-props.ts';
+import { archiveBucketEncryption, deliveryStreamEncryption } from './encryption-props.ts';
 import type { AlarmOverrides } from './monitoring.ts';
 
 /** Properties of {@link EventArchive}. */
@@ -187,14 +187,9 @@ export class EventArchive extends Construct {
       }),
     });
     if (props.encryptionKey) {
-      // Set on the L1: the L2's customerManagedKey() also creates an unused "Service Role" with
-      // kms:Encrypt/ReEncrypt*/GenerateDataKey* on the key. Firehose needs no role for a Direct PUT
-      // stream's SSE: it creates and manages its own KMS grant (API reference,
-      // DeliveryStreamEncryptionConfigurationInput), and producers need no KMS permission.
-      (this.deliveryStream.node.defaultChild as CfnDeliveryStream).deliveryStreamEncryptionConfigurationInput = {
-        keyType: 'CUSTOMER_MANAGED_CMK',
-        keyArn: props.encryptionKey.keyArn,
-      };
+      // On the L1: the L2's customerManagedKey() would add an unused role with KMS grants.
+      (this.deliveryStream.node.defaultChild as CfnDeliveryStream).deliveryStreamEncryptionConfigurationInput =
+        deliveryStreamEncryption(props.encryptionKey);
     }
     // The L2 always adds a mapping of Firehose's CIDR blocks per Region for `connections` (Redshift
     // and HTTP destinations that allow-list Firehose). An S3 destination never uses it, and
@@ -258,25 +253,5 @@ export class EventArchive extends Construct {
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     this.alarms.push(alarm);
-  }
-}
-
-/** Firehose's bounds for an S3 destination's buffer, checked before anything is built. */
-function checkBuffering(intervalSeconds: number, sizeMiB: number): void {
-  if (
-    !Number.isInteger(intervalSeconds) ||
-    intervalSeconds < 0 ||
-    intervalSeconds > ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds
-  ) {
-    throw new InvalidPropsError(
-      'bufferingIntervalSeconds',
-      `an integer from 0 to ${ARCHIVE_DEFAULTS.maxBufferingIntervalSeconds}, not ${intervalSeconds}`,
-    );
-  }
-  if (!Number.isInteger(sizeMiB) || sizeMiB < 1 || sizeMiB > ARCHIVE_DEFAULTS.maxBufferingSizeMiB) {
-    throw new InvalidPropsError(
-      'bufferingSizeMiB',
-      `an integer from 1 to ${ARCHIVE_DEFAULTS.maxBufferingSizeMiB}, not ${sizeMiB}`,
-    );
   }
 }

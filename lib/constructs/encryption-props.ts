@@ -1,5 +1,6 @@
 import { Duration, type IAspect } from 'aws-cdk-lib';
 import { TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -45,10 +46,10 @@ export function tableEncryption(key: IKey | undefined) {
 }
 
 /**
- * Bucket props for the archive (the hook lib/constructs/archive.ts takes): SSE-KMS with an S3
- * Bucket Key, so S3 asks KMS for a bucket-level key now and then instead of once per object,
- * else SSE-S3. The Firehose delivery role then needs `kms:GenerateDataKey` on the key
- * (`key.grant(role, 'kms:GenerateDataKey')`).
+ * Bucket props for the archive (lib/constructs/archive.ts): SSE-KMS with an S3 Bucket Key, so S3
+ * asks KMS for a bucket-level key now and then instead of once per object, else SSE-S3. The
+ * Firehose delivery role then needs `kms:GenerateDataKey` and `kms:Decrypt` through S3 for this
+ * bucket (ArchiveS3Destination adds them).
  *
  * @example
  * ```ts
@@ -59,6 +60,24 @@ export function archiveBucketEncryption(key: IKey | undefined) {
   return key
     ? { encryption: BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }
     : { encryption: BucketEncryption.S3_MANAGED };
+}
+
+/**
+ * A Direct PUT Firehose stream's server-side encryption on the key (the L1 property): Firehose
+ * creates and manages its own KMS grant for it (API reference,
+ * DeliveryStreamEncryptionConfigurationInput), so no role needs the key and producers need no KMS
+ * permission. Set on the L1 because the L2's `StreamEncryption.customerManagedKey()` also creates
+ * a "Service Role" with `kms:Encrypt`, `kms:ReEncrypt*` and `kms:GenerateDataKey*` that nothing uses.
+ *
+ * @example
+ * ```ts
+ * (stream.node.defaultChild as CfnDeliveryStream).deliveryStreamEncryptionConfigurationInput = deliveryStreamEncryption(key);
+ * ```
+ */
+export function deliveryStreamEncryption(
+  key: IKey,
+): CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty {
+  return { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: key.keyArn };
 }
 
 /**
