@@ -330,7 +330,7 @@ describe('encryptionKey', () => {
     expect([otherStack, otherAccount, otherService]).toEqual(['deny', 'deny', 'deny']);
   });
 
-  it('lets DynamoDB create its grants at table creation, and nobody create one directly', () => {
+  it('lets DynamoDB and Firehose create their grants at table and stream creation, and nobody create one directly', () => {
     // Prepare
     const { keyPolicy } = cmkStack();
     const deployer: Statement[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
@@ -347,10 +347,17 @@ describe('encryptionKey', () => {
       deployer,
       request({ 'kms:GrantIsForAWSResource': true, 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` }),
     );
+    // The archive stream's server-side encryption: Firehose creates its own grant (CUSTOMER_MANAGED_CMK).
+    const forStream = kmsDecision(
+      keyPolicy,
+      deployer,
+      request({ 'kms:GrantIsForAWSResource': true, 'kms:ViaService': `firehose.${REGION}.amazonaws.com` }),
+    );
     const direct = kmsDecision(keyPolicy, deployer, request({}));
 
     // Assess
     expect(forTable).toBe('allow');
+    expect(forStream).toBe('allow');
     expect(direct).toBe('deny');
   });
 
