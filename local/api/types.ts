@@ -91,7 +91,13 @@ export type LocalProcessingState =
 /** One thing that happened to an event after it was enqueued, oldest first. */
 export interface LocalProcessingStep {
   at: string;
-  kind: 'processed' | 'duplicate' | 'ignored' | 'failed' | 'dlq' | 'redriven';
+  /**
+   * `replayed`: a replay run (`npm run replay`) sent the event again; the steps after it, up to
+   * the next `replayed`, are that run's attempts (each carrying its `replayId` too).
+   */
+  kind: 'processed' | 'duplicate' | 'ignored' | 'failed' | 'dlq' | 'redriven' | 'replayed';
+  /** The replay run of a `replayed` step and of each attempt of a replayed copy. */
+  replayId?: string;
   /** SQS receive count of the attempt (1 on the first). */
   attempt?: number;
   /** Time the record took in the processor, ms. */
@@ -118,6 +124,8 @@ export interface LocalDelivery {
   /** Time to the answer, ms. */
   latencyMs: number;
   processing: LocalProcessingState;
+  /** The replay runs that sent this event again, oldest first; absent when none did. */
+  replayIds?: string[];
 }
 
 /** A delivery with its request and answer (`GET /_local/deliveries/{eventId}` lists them). */

@@ -10,7 +10,10 @@ import type { LocalRecordOutcome } from '../processor-host/types.ts';
 /** Filters of `GET /_local/deliveries`; each one optional. */
 export interface DeliveryFilter {
   eventType?: string;
-  /** A processing state (`dlq`, `processed`...), an HTTP status (`401`) or a class (`4xx`). */
+  /**
+   * A processing state (`dlq`, `processed`...), an HTTP status (`401`), a class (`4xx`), or
+   * `replayed`: events a replay run sent again.
+   */
   status?: string;
   /** Substring of the vehicle id. */
   vehicle?: string;
@@ -58,7 +61,7 @@ export const DELIVERY_LOG_CAPACITY = 1_000;
 /**
  * The console's memory of recent deliveries: a bounded ring of requests (oldest dropped first)
  * and, per eventId, what the processor did with it (each attempt with its error, duplicate,
- * stale signals, DLQ, redriven). Steps of events no longer in the ring are dropped with it.
+ * stale signals, DLQ, redriven, and each replay run with the attempts it caused). Steps of events no longer in the ring are dropped with it.
  * `npm start` saves it in its data folder at stop and passes it back as `restored` at start, so
  * the last error of a DLQ message survives a restart.
  *
@@ -82,7 +85,10 @@ export function createDeliveryLog(
     if (entry) return entry.state;
     return delivery.code === 'enqueued' ? 'queued' : 'not-queued';
   };
-  const withState = <T extends LocalDelivery>(delivery: T): T => ({ ...delivery, processing: stateOf(delivery) });
+  const withState = <T extends LocalDelivery>(delivery: T): T => {
+    const replayIds = replayIdsOf((delivery.eventId && events.get(delivery.eventId)?.steps) || []);
+    return { ...delivery, processing: stateOf(delivery), ...(replayIds.length ? { replayIds } : {}) };
+  };
 
   return {
     addDelivery(delivery) {
@@ -95,14 +101,18 @@ export function createDeliveryLog(
       if (!outcome.eventId) return;
       const entry = events.get(outcome.eventId) ?? { state: 'queued', steps: [] };
       events.set(outcome.eventId, entry);
-      // An attempt after the DLQ means someone moved it back.
-      if (entry.state === 'dlq') entry.steps.push({ at: outcome.at, kind: 'redriven' });
+      // The first attempt of a replay run opens it with a `replayed` step; its retries follow it.
+      const newReplay = outcome.replayId !== undefined && !replayIdsOf(entry.steps).includes(outcome.replayId);
+      // Any other attempt after the DLQ means someone moved it back.
+      if (entry.state === 'dlq' && !newReplay) entry.steps.push({ at: outcome.at, kind: 'redriven' });
+      if (newReplay) entry.steps.push({ at: outcome.at, kind: 'replayed', replayId: outcome.replayId });
       const step: LocalProcessingStep = {
         at: outcome.at,
         kind: outcome.outcome,
         attempt: outcome.attempt,
         ms: outcome.ms,
       };
+      if (outcome.replayId) step.replayId = outcome.replayId;
       if (outcome.staleSignals) step.staleSignals = outcome.staleSignals;
       if (outcome.error) step.error = outcome.error;
       entry.steps.push(step);
@@ -164,6 +174,11 @@ function nextState(current: LocalProcessingState, outcome: LocalRecordOutcome): 
   }
 }
 
+/** The replay runs recorded in an event's steps, oldest first. */
+function replayIdsOf(steps: readonly LocalProcessingStep[]): string[] {
+  return steps.flatMap((s) => (s.kind === 'replayed' && s.replayId ? [s.replayId] : []));
+}
+
 function lastErrorOf(steps: readonly LocalProcessingStep[]): LocalErrorSummary | undefined {
   for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.error) return steps[i]!.error;
   return undefined;
@@ -180,7 +195,8 @@ function matches(delivery: LocalDelivery, filter: DeliveryFilter): boolean {
   if (filter.status) {
     const code = String(delivery.statusCode);
     const byClass = /^[1-5]xx$/i.test(filter.status) && code[0] === filter.status[0];
-    if (!byClass && code !== filter.status && delivery.processing !== filter.status) return false;
+    const replayed = filter.status === 'replayed' && delivery.replayIds !== undefined;
+    if (!byClass && !replayed && code !== filter.status && delivery.processing !== filter.status) return false;
   }
   return true;
 }

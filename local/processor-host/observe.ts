@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
+import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { vehicleIdOf } from '../../lambda/core/vehicle-id.ts';
 import type { ProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, ProcessorOutcome } from '../../lambda/processor/types/index.ts';
@@ -35,7 +36,7 @@ export function observeProcessor(
   onRecord: (outcome: LocalRecordOutcome) => void,
 ): ProcessorHandler {
   const errors = new Map<string, LocalErrorSummary>();
-  const records = new Map<string, { start: number; attempt: number; vehicleId?: string }>();
+  const records = new Map<string, { start: number } & RecordFacts>();
   const wrapped = Object.fromEntries(
     Object.entries(handlers).map(([type, handler]) => [
       type,
@@ -61,6 +62,8 @@ export function observeProcessor(
       attempt: record?.attempt ?? 1,
       ms: record ? Date.now() - record.start : 0,
       ...(record?.vehicleId ? { vehicleId: record.vehicleId } : {}),
+      // A failed attempt's outcome does not say it was a replayed copy; its record does.
+      ...(!outcome.replayId && record?.replayId ? { replayId: record.replayId } : {}),
       ...(error ? { error } : {}),
     });
   };
@@ -90,12 +93,23 @@ export function summarizeError(error: unknown): LocalErrorSummary {
   return { name: 'Error', message: String(error) };
 }
 
-function describeRecord(record: SQSRecord): { attempt: number; vehicleId?: string } {
-  const attempt = Number(record.attributes?.ApproximateReceiveCount) || 1;
+/** What the local pipeline shows of a record besides its outcome. */
+interface RecordFacts {
+  attempt: number;
+  vehicleId?: string;
+  /** Set on a copy `npm run replay` sent. */
+  replayId?: string;
+}
+
+function describeRecord(record: SQSRecord): RecordFacts {
+  const facts: RecordFacts = { attempt: Number(record.attributes?.ApproximateReceiveCount) || 1 };
+  const replayId = record.messageAttributes?.[MESSAGE_ATTRIBUTE.REPLAY_ID]?.stringValue;
+  if (replayId) facts.replayId = replayId;
   try {
     const vehicleId = vehicleIdOf(JSON.parse(record.body) as Record<string, unknown>);
-    return vehicleId ? { attempt, vehicleId } : { attempt };
+    if (vehicleId) facts.vehicleId = vehicleId;
   } catch {
-    return { attempt };
+    // An unreadable body has no vehicle to show.
   }
+  return facts;
 }

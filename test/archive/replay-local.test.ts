@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../bin/cli/replay-run.ts';
 import { resolveReplayTarget } from '../../bin/cli/replay-target.ts';
+import type { LocalDelivery, LocalEventDetail } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { errorDelivery, post, redelivery, runTs, type SignedDelivery, stateDelivery } from '../e2e/support.ts';
@@ -19,10 +20,17 @@ let pipeline: LocalPipeline | undefined;
 let windowStart = 0;
 let windowEnd = 0;
 const inWindow: SignedDelivery[] = [];
+let outsideWindow: SignedDelivery | undefined;
 
 async function deliver(target: LocalPipeline, delivery: SignedDelivery): Promise<void> {
   const { status } = await post(target.webhookUrl, delivery);
   expect(status).toBe(200);
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return response.json();
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,7 +52,8 @@ beforeAll(async () => {
     windowEnd = Date.now() + 1;
     await new Promise((resolve) => setTimeout(resolve, 5));
     // After the window: archived, never replayed by the runs below.
-    await deliver(first, stateDelivery(AMT, { vehicleId: 'veh-3' }));
+    outsideWindow = stateDelivery(AMT, { vehicleId: 'veh-3' });
+    await deliver(first, outsideWindow);
     await first.waitFor((s) => s.processedTotal === 5 && s.archived === 6);
   } finally {
     await first.stop();
@@ -179,5 +188,47 @@ describe('npm run replay -- --local, after a restart', () => {
     expect(byType.skipped + byType.matched).toBe(6);
     expect(after.processed.VEHICLE_ERROR! - (before.processed.VEHICLE_ERROR ?? 0)).toBe(1);
     expect(byVehicle.unreadable).toEqual([]);
+  });
+
+  it("records each replay run in the deliveries log: a replayed step with the run's replayId, then its outcome", async () => {
+    // Prepare
+    const target = await resolveReplayTarget({ kind: 'local', url: pipeline!.url });
+    const replayed = inWindow[3]!;
+    const before = await pipeline!.refreshStats();
+
+    // Act
+    const run = await runReplay({
+      source: target.source,
+      sqs: target.sqs,
+      queueUrl: target.queueUrl,
+      rate: 1_000,
+      dryRun: false,
+      lateHours: 1,
+      replayId: 'run-steps',
+      filter: { from: windowStart, to: windowEnd, eventIds: [replayed.eventId] },
+    });
+    await pipeline!.waitFor((s) => s.replayed === before.replayed + 1 && s.queued === 0);
+    target.close();
+    const detail = (await getJson(
+      `${pipeline!.url}/_local/deliveries/${encodeURIComponent(replayed.eventId)}`,
+    )) as LocalEventDetail;
+    const list = (await getJson(`${pipeline!.url}/_local/deliveries?status=replayed`)) as LocalDelivery[];
+
+    // Assess
+    expect(run.sent).toBe(1);
+    // Its first delivery, handled before the restart (the log survives it), is no replay.
+    expect(detail.steps[0]).toMatchObject({ kind: 'processed' });
+    expect(detail.steps[0]).not.toHaveProperty('replayId');
+    expect(detail.steps.slice(-2)).toEqual([
+      { at: expect.any(String), kind: 'replayed', replayId: 'run-steps' },
+      expect.objectContaining({ kind: 'processed', replayId: 'run-steps', attempt: 1 }),
+    ]);
+    expect(detail.steps.filter((s) => s.kind === 'replayed' && s.replayId === 'run-steps')).toHaveLength(1);
+    expect(detail.processing).toBe('processed');
+    // The list marks it, and `status=replayed` keeps only events a replay run sent again.
+    const row = list.find((d) => d.eventId === replayed.eventId);
+    expect(row?.replayIds?.at(-1)).toBe('run-steps');
+    expect(list.every((d) => d.replayIds && d.replayIds.length > 0)).toBe(true);
+    expect(list.some((d) => d.eventId === outsideWindow?.eventId)).toBe(false);
   });
 });

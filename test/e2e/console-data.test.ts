@@ -78,6 +78,41 @@ describe("the console's deliveries log", () => {
     expect(log.list()[0]?.processing).toBe('processed');
   });
 
+  it('opens each replay run with one replayed step; a replayed copy that fails to the DLQ and is redriven stays in its run', () => {
+    // Prepare
+    const log = createDeliveryLog();
+    const error = { name: 'RangeError', message: 'bug' };
+    log.addDelivery(delivery('r1', 'evt-1'));
+    log.addDelivery(delivery('r2', 'evt-2'));
+    log.addOutcome(outcome('evt-1', { outcome: 'processed' }));
+    log.addOutcome(outcome('evt-2', { outcome: 'processed' }));
+
+    // Act
+    log.addOutcome(outcome('evt-1', { outcome: 'processed', replayId: 'run-a' }));
+    log.addOutcome(outcome('evt-1', { outcome: 'duplicate', replayId: 'run-a' }));
+    log.addOutcome(outcome('evt-1', { outcome: 'failed', replayId: 'run-b', finalAttempt: true, error }));
+    log.addOutcome(outcome('evt-1', { outcome: 'processed', replayId: 'run-b' }));
+
+    // Assess
+    const steps = log.event('evt-1')?.steps ?? [];
+    expect(steps.map((s) => [s.kind, s.replayId])).toEqual([
+      ['processed', undefined],
+      ['replayed', 'run-a'],
+      ['processed', 'run-a'],
+      ['duplicate', 'run-a'],
+      ['replayed', 'run-b'],
+      ['failed', 'run-b'],
+      ['dlq', undefined],
+      ['redriven', undefined],
+      ['processed', 'run-b'],
+    ]);
+    expect(log.event('evt-1')?.processing).toBe('processed');
+    expect(log.list({ status: 'replayed' }).map((d) => [d.eventId, d.replayIds])).toEqual([
+      ['evt-1', ['run-a', 'run-b']],
+    ]);
+    expect(log.list().find((d) => d.eventId === 'evt-2')).not.toHaveProperty('replayIds');
+  });
+
   it('is a bounded ring, newest first, filtered by type, status (state, code or class) and vehicle', () => {
     // Prepare
     const log = createDeliveryLog(3);

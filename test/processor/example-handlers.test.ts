@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { shortVehicleId } from '../../lambda/core/vehicle-id.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
+import { deliveryRecord } from '../archive/helpers.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
@@ -21,6 +22,20 @@ afterEach(() => {
 
 async function defaultProcessor() {
   return createProcessorHandler(processorDeps(emulator.dynamo().client, await emulator.tables()));
+}
+
+/** Powertools writes WARN and ERROR through console.warn/error, to stderr: its chunks, captured. */
+function captureStderr(): string[] {
+  const stderr: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0);
+  return stderr;
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function withVin(payload: Record<string, unknown>): Record<string, unknown> {
@@ -82,26 +97,45 @@ describe('example VEHICLE_STATE handler', () => {
     // Prepare
     const handler = await defaultProcessor();
     const payload = buildVehicleState({ vehicleId: VEHICLE_ID, stateOfCharge: 12 });
-    // Powertools writes WARN and ERROR through console.warn/error, to stderr.
-    const stderr: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation(
-      (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0,
-    );
+    const stderr = captureStderr();
 
     // Act
     await handler(sqsEvent(sqsRecord(payload)), lambdaContext());
 
     // Assess
-    const lines = stderr
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('{'));
-    const warnings = lines
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.level === 'WARN');
+    const warnings = jsonLines(stderr.join('')).filter((line) => line.level === 'WARN');
     expect(warnings).toEqual([
       expect.objectContaining({ message: 'Battery low', stateOfCharge: 12, idempotencyKey: payload.eventId }),
     ]);
+  });
+
+  it('skips the low-battery warning on a replay, and says so at INFO with the replayId', async () => {
+    // Prepare
+    const handler = await defaultProcessor();
+    const payload = buildVehicleState({ vehicleId: VEHICLE_ID, stateOfCharge: 12 });
+    await handler(sqsEvent(sqsRecord(payload)), lambdaContext());
+    const stderr = captureStderr();
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(deliveryRecord(payload, { replayId: 'replay-test-run' })), lambdaContext());
+
+    // Assess
+    const warnings = jsonLines(stderr.join('')).filter((line) => line.level === 'WARN');
+    expect(warnings).toEqual([]);
+    expect(output.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'Battery low, not notified again: replayed event',
+        eventId: payload.eventId,
+        replayId: 'replay-test-run',
+        stateOfCharge: 12,
+      }),
+    );
+    // The replay still ran the rest of the handler.
+    expect(output.lines()).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'Vehicle state stored', eventId: payload.eventId }),
+    );
   });
 });
 

@@ -43,7 +43,13 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   const stateOfCharge = snapshot.signals[STATE_OF_CHARGE]?.body.value;
   const batteryLow =
     applied.includes(STATE_OF_CHARGE) && typeof stateOfCharge === 'number' && stateOfCharge < LOW_BATTERY_PERCENT;
-  if (batteryLow) {
+  if (batteryLow && event.replay) {
+    // A replay (`npm run replay`) runs this handler again for an event handled before, to
+    // rebuild your data from the archive. Storing the state again (Step 2) is safe; telling the
+    // driver again is not: they were told the first time. So skip one-time side effects on a
+    // replay, and log that you did.
+    logger.info('Battery low, not notified again: replayed event', { stateOfCharge, replayId: event.replay.id });
+  } else if (batteryLow) {
     // The action: a warning here; yours would be e.g. `await notifyApp({ idempotencyKey:
     // event.eventId, ... })`, so that a second run of this eventId notifies nobody twice.
     logger.warn('Battery low', { stateOfCharge, idempotencyKey: event.eventId });

@@ -8,6 +8,7 @@ const STEP_TEXT = {
   failed: 'attempt failed',
   dlq: 'moved to the DLQ (last allowed receive failed)',
   redriven: 'redriven from the DLQ',
+  replayed: 'replayed from the archive (npm run replay)',
 };
 
 /** The Deliveries tab: the latest deliveries, filters, and one delivery's detail. */
@@ -40,6 +41,7 @@ export function createDeliveriesPanel() {
     return h('tr', {
       'data-event-id': delivery.eventId ?? '',
       'data-id': delivery.id,
+      'data-replayed': delivery.replayIds ? String(delivery.replayIds.length) : undefined,
       class: selected?.id === delivery.id ? 'selected' : undefined,
       onclick: () => select(delivery),
     },
@@ -47,7 +49,7 @@ export function createDeliveriesPanel() {
       h('td', {}, delivery.path.endsWith('/errors') ? 'error' : 'data'),
       h('td', { class: `http-${String(delivery.statusCode)[0]}` }, `${delivery.statusCode} ${delivery.code ?? ''}`),
       h('td', {}, delivery.eventType ?? '-'),
-      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13)),
+      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13), replayedBadge(delivery.replayIds)),
       h('td', { class: 'mono', title: delivery.vehicleId }, short(delivery.vehicleId)),
       h('td', {}, String(delivery.latencyMs)),
       h('td', { class: `processing state-${delivery.processing}` }, delivery.processing),
@@ -86,8 +88,10 @@ export function createDeliveriesPanel() {
   }
 
   function step(s) {
-    const text = `${clock(s.at)}  ${STEP_TEXT[s.kind] ?? s.kind}${s.attempt ? ` (attempt ${s.attempt})` : ''}${s.ms !== undefined ? `, ${s.ms} ms` : ''}${s.staleSignals ? `, ${s.staleSignals} stale signal(s) skipped` : ''}`;
-    return h('li', { class: `step step-${s.kind}` }, text, s.error ? h('div', { class: 'error mono' }, `${s.error.name}: ${s.error.message}`) : undefined);
+    const text = `${clock(s.at)}  ${STEP_TEXT[s.kind] ?? s.kind}${s.kind === 'replayed' ? `, run ${s.replayId}` : ''}${s.attempt ? ` (attempt ${s.attempt})` : ''}${s.ms !== undefined ? `, ${s.ms} ms` : ''}${s.staleSignals ? `, ${s.staleSignals} stale signal(s) skipped` : ''}`;
+    // Attempts of a replay run carry its id: indented under their `replayed` step.
+    return h('li', { class: `step step-${s.kind}`, 'data-replay-id': s.replayId, title: s.replayId ? `replay run ${s.replayId}` : undefined },
+      text, s.error ? h('div', { class: 'error mono' }, `${s.error.name}: ${s.error.message}`) : undefined);
   }
 
   async function resend(id) {
@@ -102,6 +106,13 @@ export function createDeliveriesPanel() {
   }
 
   return { refresh };
+}
+
+/** The mark of a replayed event in the list: how many replay runs sent it again. */
+function replayedBadge(replayIds) {
+  if (!replayIds) return undefined;
+  return h('span', { class: 'badge replayed', title: `replayed by ${replayIds.join(', ')}` },
+    replayIds.length > 1 ? `replayed ×${replayIds.length}` : 'replayed');
 }
 
 function pretty(text) {
