@@ -6,6 +6,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { percentile } from '../bin/cli/percentile.ts';
 import { buildVehicleState } from '../bin/cli/sample-events.ts';
 import { DEFAULT_METRICS_NAMESPACE, PIPELINE_DEFAULTS, SERVICE } from '../lambda/core/constants.ts';
+import { CompactLogFormatter } from '../lambda/core/log-formatter.ts';
 import { createProcessorHandler } from '../lambda/processor/processor.ts';
 import { redactPersonalData } from '../lambda/processor/redact.ts';
 import { createProcessorTables, startDynamo } from '../local/dynamo.ts';
@@ -43,7 +44,12 @@ export async function benchProcessorBatches(batchSize: number): Promise<Processo
     metrics.setThrowOnEmptyMetrics(false);
     const handler = createProcessorHandler({
       ...TABLES,
-      logger: new Logger({ serviceName: SERVICE.PROCESSOR, logLevel: 'INFO', jsonReplacerFn: redactPersonalData }),
+      logger: new Logger({
+        serviceName: SERVICE.PROCESSOR,
+        logLevel: 'INFO',
+        jsonReplacerFn: redactPersonalData,
+        logFormatter: new CompactLogFormatter(),
+      }),
       metrics,
       dynamodb: dynamo.client,
     });

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { percentile } from '../bin/cli/percentile.ts';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts';
+import { CompactLogFormatter } from '../lambda/core/log-formatter.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { BODY_SIZES, HOT_PATH } from './constants.ts';
@@ -33,7 +34,7 @@ export async function benchReceiverHotPath(): Promise<HotPathResult> {
       queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench',
       sqs: sqs.client,
       amt: staticAmtProvider({ current: amt }),
-      logger: new Logger({ serviceName: SERVICE.RECEIVER, logLevel: 'INFO' }),
+      logger: new Logger({ serviceName: SERVICE.RECEIVER, logLevel: 'INFO', logFormatter: new CompactLogFormatter() }),
       metrics: lambdaLikeMetrics(),
     });
     const sizes: Partial<Record<string, SizeResult>> = {};

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
+import { CompactLogFormatter } from '../core/log-formatter.ts';
 import { createArchiveFirehoseClient } from './archive/clients.ts';
 import { createFirehoseArchiveWriter } from './archive/firehose-writer.ts';
 import { createProcessorDynamoClient } from './clients.ts';
@@ -13,6 +14,7 @@ const config = loadProcessorConfig(process.env);
 const logger = new Logger({
   serviceName: process.env[ENV.SERVICE_NAME] || SERVICE.PROCESSOR,
   jsonReplacerFn: redactPersonalData,
+  logFormatter: new CompactLogFormatter(),
 });
 const metrics = new Metrics({
   namespace: process.env[ENV.METRICS_NAMESPACE] || DEFAULT_METRICS_NAMESPACE,

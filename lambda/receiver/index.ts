@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
+import { CompactLogFormatter } from '../core/log-formatter.ts';
 import { createSecretsManagerAmtProvider } from './amt-provider.ts';
 import { createReceiverSecretsClient, createReceiverSqsClient } from './clients.ts';
 import { loadReceiverConfig } from './config.ts';
@@ -12,7 +13,7 @@ const config = loadReceiverConfig(process.env);
 
 const logger = new Logger({
   serviceName: SERVICE.RECEIVER,
-  logRecordOrder: ['level', 'message', 'code', 'status', 'eventType', 'eventId'],
+  logFormatter: new CompactLogFormatter(),
 });
 
 const metrics = new Metrics({

@@ -4,6 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { vi } from 'vitest';
 import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
+import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
@@ -221,7 +222,11 @@ export function captureTelemetry(): Telemetry {
   };
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-  const logger = new Logger({ serviceName: SERVICE.RECEIVER, logLevel: 'INFO' });
+  const logger = new Logger({
+    serviceName: SERVICE.RECEIVER,
+    logLevel: 'INFO',
+    logFormatter: new CompactLogFormatter(),
+  });
   const metrics = new Metrics({ namespace: 'ReceiverTest', serviceName: SERVICE.RECEIVER });
   const lines = (): Array<Record<string, unknown>> =>
     chunks

@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { vi } from 'vitest';
 import { SERVICE } from '../../../lambda/core/constants.ts';
+import { CompactLogFormatter } from '../../../lambda/core/log-formatter.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
 import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types/index.ts';
 
@@ -68,7 +69,12 @@ export function processorDeps(
 ): ProcessorDependencies & { outcomes: ProcessorOutcome[] } {
   const outcomes: ProcessorOutcome[] = [];
   return {
-    logger: new Logger({ serviceName: SERVICE.PROCESSOR, logLevel: 'DEBUG', jsonReplacerFn: redactPersonalData }),
+    logger: new Logger({
+      serviceName: SERVICE.PROCESSOR,
+      logLevel: 'DEBUG',
+      jsonReplacerFn: redactPersonalData,
+      logFormatter: new CompactLogFormatter(),
+    }),
     metrics: new Metrics({ namespace: 'Test', serviceName: SERVICE.PROCESSOR }),
     dynamodb,
     ...names,
