@@ -11,13 +11,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import {
-  ALARM_DEFAULTS,
-  ALARM_PERIOD_MINUTES,
-  ALARM_PROPS_DEFAULTS,
-  ARCHIVE_DEFAULTS,
-  ARCHIVE_PROPS_DEFAULTS,
-} from '../defaults.ts';
+import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS } from '../alarm-defaults.ts';
+import { ARCHIVE_DEFAULTS, ARCHIVE_PROPS_DEFAULTS } from '../defaults.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';

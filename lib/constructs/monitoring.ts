@@ -13,7 +13,7 @@ import {
   ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
-} from '../defaults.ts';
+} from '../alarm-defaults.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
