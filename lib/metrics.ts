@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
 import { EVENT_TYPES, type EventTypeName } from '../lambda/core/event-types.ts';
-import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './defaults.ts';
+import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './alarm-defaults.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];

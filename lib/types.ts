@@ -1,8 +1,8 @@
 import type { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger/types';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ALARM_DEFAULTS } from './alarm-defaults.ts';
 import type { FrontDoor } from './constructs/ingress-types.ts';
-import type { ALARM_DEFAULTS } from './defaults.ts';
 
 /** Alarm thresholds by alarm; each alarm fires when its statistic is greater than its threshold. */
 export type AlarmThresholds = { -readonly [K in keyof typeof ALARM_DEFAULTS]: number };

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, type AlarmProps, ComparisonOperator, GraphWidget, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -6,24 +6,20 @@ import { type CfnDeliveryStream, DeliveryStream, StreamEncryption } from 'aws-cd
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogStream, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, type CfnBucket, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import {
-  ALARM_DEFAULTS,
-  ALARM_PERIOD_MINUTES,
-  ALARM_PROPS_DEFAULTS,
-  ARCHIVE_DEFAULTS,
-  ARCHIVE_PROPS_DEFAULTS,
-} from '../defaults.ts';
+import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS } from '../alarm-defaults.ts';
+import { ARCHIVE_PROPS_DEFAULTS } from '../defaults.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';
+import { archiveBucket } from './archive-bucket.ts';
 import { checkBuffering } from './archive-buffering.ts';
 import { ArchiveS3Destination } from './archive-destination.ts';
-import { archiveBucketEncryption, deliveryStreamEncryption } from './encryption-props.ts';
+import { deliveryStreamEncryption } from './encryption-props.ts';
 import type { AlarmOverrides } from './monitoring.ts';
 
 /** Properties of {@link EventArchive}. */
@@ -112,40 +108,7 @@ export class EventArchive extends Construct {
     const thresholds = { ...ALARM_DEFAULTS, ...props.thresholds };
     const alarmProps = overrideProps(ALARM_PROPS_DEFAULTS, props.alarmProps);
 
-    this.bucket = new Bucket(this, 'Bucket', {
-      ...archiveBucketEncryption(props.encryptionKey),
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Off: Firehose writes every object once under a unique key and nothing overwrites one, so
-      // versions would only keep copies past their expiry. Deletion is guarded instead: no role
-      // of the stack may delete (the delivery role only puts), and the bucket is retained.
-      versioned: false,
-      lifecycleRules: [
-        {
-          id: 'ColderThenExpire',
-          transitions:
-            retentionDays >= ARCHIVE_DEFAULTS.minRetentionForTransitionDays
-              ? [
-                  {
-                    storageClass: StorageClass.INFREQUENT_ACCESS,
-                    transitionAfter: Duration.days(ARCHIVE_DEFAULTS.infrequentAccessAfterDays),
-                  },
-                ]
-              : [],
-          expiration: Duration.days(retentionDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      // The archive is the recovery copy of every event: deleting the stack never deletes it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Only Firehose writes here and only operators replay from it; CloudTrail records those API calls. Server access logs would need a second bucket (with its own access-log finding) for no reader.',
-    });
+    this.bucket = archiveBucket(this, retentionDays, props.encryptionKey);
 
     const logGroup = new LogGroup(this, 'DeliveryErrors', {
       retention: props.logRetention,

@@ -1,10 +1,8 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, type AlarmProps, ComparisonOperator, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import {
@@ -13,10 +11,11 @@ import {
   ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
-} from '../defaults.ts';
+} from '../alarm-defaults.ts';
 import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
+import { alarmTopic } from './alarm-topic.ts';
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps extends MonitoredResources {
@@ -86,50 +85,7 @@ export class Monitoring extends Construct {
     const custom = (service: (typeof SERVICE)[keyof typeof SERVICE], name: string) =>
       serviceMetric(props.metricsNamespace, service, name, { period });
 
-    this.topic = new Topic(this, 'AlarmTopic', {
-      displayName: 'Smartcar webhook alarms',
-      enforceSSL: true,
-      masterKey: props.encryptionKey,
-    });
-    // A topic policy replaces SNS's default one, so with only the TLS deny CloudWatch may not
-    // publish and every alarm would be silent. Allow CloudWatch on behalf of this account's
-    // alarms of this stack only (confused-deputy guard): the alarms have no fixed names, so
-    // CloudFormation names them `<stack name>-<logical id>-<suffix>` and the stack name is
-    // the tightest prefix every one of them carries. The owner's own calls (CloudFormation
-    // creating the email subscription with the deployer's credentials) need no statement
-    // here: within one account the caller's identity policy suffices, and the TLS deny
-    // covers sns:Publish only.
-    const stack = Stack.of(this);
-    this.topic.grantPublish(
-      new ServicePrincipal('cloudwatch.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${stack.stackName}-*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
-    if (!props.encryptionKey) {
-      Validations.of(this.topic).acknowledge({
-        id: 'AwsSolutions-SNS2',
-        reason:
-          'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a CMK for this alone is not worth its cost (-c encryptionKey=create puts it on the pipeline key).',
-      });
-    }
-    if (props.alarmEmail) {
-      const subscription = this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason:
-          'An undeliverable alarm email has nothing to redrive: the alarm state and history stay in CloudWatch, and a DLQ of notifications would be a queue nobody reads.',
-      });
-    }
+    this.topic = alarmTopic(this, props.encryptionKey, props.alarmEmail);
 
     this.addAlarm('DeadLetterQueueMessages', {
       description: 'Events failed processing maxReceiveCount times and are in the DLQ: inspect and redrive.',

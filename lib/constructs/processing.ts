@@ -1,18 +1,18 @@
-import { Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import type { Queue, QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
 import { queueSettings } from '../../lambda/core/queue-settings.ts';
 import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
 import { InvalidPropsError } from '../errors.ts';
 import { overrideProps } from '../override-props.ts';
-import { queueEncryption } from './encryption-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
+import { processingQueues } from './processing-queues.ts';
 import { idempotencyTable, vehicleStateTable } from './processing-tables.ts';
 
 /** Properties of {@link Processing}. */
@@ -139,40 +139,15 @@ export class Processing extends Construct {
     });
     this.maxReceiveCount = queue.maxReceiveCount;
 
-    const secureQueue = {
-      ...queueEncryption(props.encryptionKey),
-      enforceSSL: true,
-      maxMessageSizeBytes: queue.maxMessageSizeBytes,
+    const queues = processingQueues(this, {
+      settings: queue,
       removalPolicy,
-    };
-    this.deadLetterQueue = new Queue(
-      this,
-      'DeadLetterQueue',
-      overrideProps(
-        { ...secureQueue, retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds) },
-        props.deadLetterQueueProps,
-      ),
-    );
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue; a DLQ of a DLQ would only move the problem.',
+      encryptionKey: props.encryptionKey,
+      queueProps: props.queueProps,
+      deadLetterQueueProps: props.deadLetterQueueProps,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This is the dead-letter queue; its messages are redriven to the main queue by an operator.',
-    });
-
-    this.queue = new Queue(this, 'Queue', {
-      ...overrideProps(
-        {
-          ...secureQueue,
-          retentionPeriod: Duration.seconds(queue.retentionSeconds),
-          visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
-        },
-        props.queueProps,
-      ),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
-    });
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.queue = queues.queue;
 
     this.idempotencyTable = idempotencyTable(this, removalPolicy, props.encryptionKey);
     const stateTable = props.vehicleStateStore

@@ -1,9 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
+import { ALARM_DEFAULTS } from '../alarm-defaults.ts';
 import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
 import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import {
-  ALARM_DEFAULTS,
   ARCHIVE_DEFAULTS,
   DEFAULT_LOG_LEVEL,
   DEFAULT_STAGE,

@@ -1,6 +1,7 @@
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { ALARM_DEFAULTS } from '../../lib/alarm-defaults.ts';
 import type { ContextKey } from '../../lib/config.ts';
-import { ALARM_DEFAULTS, ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
+import { ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 
 /**
  * The variants of the stack that cfn-lint checks: the stages, the imported secret, the alarm

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, api4xxThresholdFor } from '../../lib/defaults.ts';
+import { ALARM_DEFAULTS, api4xxThresholdFor } from '../../lib/alarm-defaults.ts';
 import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 type MetricDataQuery = {

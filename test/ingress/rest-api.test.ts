@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
+import { api4xxThresholdFor } from '../../lib/alarm-defaults.ts';
 import { WAF_RULES } from '../../lib/constructs/ingress-waf.ts';
 import { integerAbovePattern } from '../../lib/constructs/ingress-waf-patterns.ts';
-import { api4xxThresholdFor, INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
+import { INGRESS_DEFAULTS, REST_API_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
 import { logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { alarmProps, typesStartingWith } from './helpers.ts';
 
