@@ -18,6 +18,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
+import { accessLogFields } from './access-log-fields.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
 
 /** Properties of {@link HttpApiIngress}. */
@@ -61,27 +62,8 @@ export interface HttpApiIngressProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/**
- * One JSON object per request. Request metadata only: no body, no headers (the signature
- * header and the payload's VIN and location must never reach a log).
- */
-const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  path: '$context.path',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationError: '$context.integrationErrorMessage',
-  errorMessage: '$context.error.message',
-};
+/** The HTTP API names its route by route key and path. */
+const ACCESS_LOG_FIELDS = accessLogFields({ routeKey: '$context.routeKey', path: '$context.path' });
 
 /**
  * The default front door (`-c ingress=http-api`): an HTTP API with exactly two routes (`POST`

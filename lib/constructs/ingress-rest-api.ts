@@ -19,6 +19,7 @@ import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { ALARM_PERIOD_MINUTES } from '../alarm-defaults.ts';
 import { INGRESS_PROPS_DEFAULTS, REST_API_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
+import { accessLogFields } from './access-log-fields.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
 import { RegionalWebAcl, WAF_RULES } from './ingress-waf.ts';
 
@@ -50,24 +51,11 @@ export interface RestApiIngressProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Request metadata only, as for the HTTP API: no body, no headers (no SC-Signature, VIN or location). */
-const ACCESS_LOG_FIELDS: Record<string, string> = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationError: '$context.integrationErrorMessage',
-  errorMessage: '$context.error.message',
-  waf: '$context.wafResponseCode',
-};
+/** The REST API names its route by resource path, and adds WAF's answer. */
+const ACCESS_LOG_FIELDS = accessLogFields(
+  { resourcePath: '$context.resourcePath' },
+  { waf: '$context.wafResponseCode' },
+);
 
 const HMAC_IS_THE_AUTH =
   'Smartcar cannot send auth headers; every request is authenticated by the HMAC signature (SC-Signature) in the receiver.';
