@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { vi } from 'vitest';
-import { ROUTES, SERVICE } from '../../lambda/core/constants.ts';
+import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
@@ -298,4 +298,48 @@ export function buildReceiver(
  */
 export function bodyOf(result: { body: string }): Record<string, unknown> {
   return JSON.parse(result.body) as Record<string, unknown>;
+}
+
+/**
+ * The message attributes the receiver puts on an enqueued delivery received at {@link NOW}.
+ *
+ * @example
+ * ```ts
+ * expect(messages[0]?.MessageAttributes).toEqual(enqueuedAttributes({ eventId: 'evt-1', deliveryId: 'dlv-1' }));
+ * ```
+ */
+export function enqueuedAttributes(options: {
+  eventId: string;
+  deliveryId: string;
+  eventType?: string;
+  route?: string;
+}): Record<string, { DataType: string; StringValue: string }> {
+  return {
+    [MESSAGE_ATTRIBUTE.EVENT_ID]: { DataType: 'String', StringValue: options.eventId },
+    [MESSAGE_ATTRIBUTE.EVENT_TYPE]: { DataType: 'String', StringValue: options.eventType ?? 'VEHICLE_STATE' },
+    [MESSAGE_ATTRIBUTE.DELIVERY_ID]: { DataType: 'String', StringValue: options.deliveryId },
+    [MESSAGE_ATTRIBUTE.ROUTE]: { DataType: 'String', StringValue: options.route ?? ROUTE_KIND.DATA },
+    [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { DataType: 'Number', StringValue: String(NOW) },
+  };
+}
+
+/**
+ * The outcome the receiver reports for a signed VEHICLE_STATE delivery it enqueued.
+ *
+ * @example
+ * ```ts
+ * expect(outcomes).toEqual([enqueuedOutcome({ eventId: 'evt-1', body })]);
+ * ```
+ */
+export function enqueuedOutcome(options: { eventId: string; body: string }): ReceiverOutcome {
+  return {
+    statusCode: 200,
+    code: 'enqueued',
+    eventType: 'VEHICLE_STATE',
+    eventId: options.eventId,
+    enqueued: true,
+    signed: true,
+    route: 'data',
+    bodyBytes: Buffer.byteLength(options.body),
+  };
 }

@@ -7,7 +7,15 @@ import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V7, V9 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
-import { AMT, bodyOf, buildReceiver, functionUrlEvent, NOW, signatureHeader } from './factories.ts';
+import {
+  AMT,
+  bodyOf,
+  buildReceiver,
+  enqueuedAttributes,
+  enqueuedOutcome,
+  functionUrlEvent,
+  signatureHeader,
+} from './factories.ts';
 
 // A Lambda Function URL in front of the receiver (issue 14): the event is payload 2.0, but
 // `routeKey` is always the placeholder `$default`, so only the path tells the data callback from
@@ -40,25 +48,8 @@ describe('a Function URL event: signature check and persist', () => {
     const messages = await queue().drain();
     expect(messages).toHaveLength(1);
     expect(messages[0]?.Body).toBe(body);
-    expect(messages[0]?.MessageAttributes).toEqual({
-      [MESSAGE_ATTRIBUTE.EVENT_ID]: { DataType: 'String', StringValue: 'evt-furl' },
-      [MESSAGE_ATTRIBUTE.EVENT_TYPE]: { DataType: 'String', StringValue: 'VEHICLE_STATE' },
-      [MESSAGE_ATTRIBUTE.DELIVERY_ID]: { DataType: 'String', StringValue: 'dlv-furl' },
-      [MESSAGE_ATTRIBUTE.ROUTE]: { DataType: 'String', StringValue: ROUTE_KIND.DATA },
-      [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { DataType: 'Number', StringValue: String(NOW) },
-    });
-    expect(outcomes).toEqual([
-      {
-        statusCode: 200,
-        code: 'enqueued',
-        eventType: 'VEHICLE_STATE',
-        eventId: 'evt-furl',
-        enqueued: true,
-        signed: true,
-        route: 'data',
-        bodyBytes: Buffer.byteLength(body),
-      },
-    ]);
+    expect(messages[0]?.MessageAttributes).toEqual(enqueuedAttributes({ eventId: 'evt-furl', deliveryId: 'dlv-furl' }));
+    expect(outcomes).toEqual([enqueuedOutcome({ eventId: 'evt-furl', body })]);
   });
 
   it('checks the signature over the decoded bytes of a non-ASCII base64 body (V7)', async () => {

@@ -9,8 +9,9 @@ import {
   AMT,
   bodyOf,
   buildReceiver,
+  enqueuedAttributes,
+  enqueuedOutcome,
   httpApiEvent,
-  NOW,
   restApiEvent,
   signatureHeader,
   signedEvent,
@@ -38,25 +39,8 @@ describe('data events are persisted before 200', () => {
     const messages = await queue().drain();
     expect(messages).toHaveLength(1);
     expect(messages[0]?.Body).toBe(body);
-    expect(messages[0]?.MessageAttributes).toEqual({
-      [MESSAGE_ATTRIBUTE.EVENT_ID]: { DataType: 'String', StringValue: 'evt-1' },
-      [MESSAGE_ATTRIBUTE.EVENT_TYPE]: { DataType: 'String', StringValue: 'VEHICLE_STATE' },
-      [MESSAGE_ATTRIBUTE.DELIVERY_ID]: { DataType: 'String', StringValue: 'dlv-1' },
-      [MESSAGE_ATTRIBUTE.ROUTE]: { DataType: 'String', StringValue: ROUTE_KIND.DATA },
-      [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { DataType: 'Number', StringValue: String(NOW) },
-    });
-    expect(outcomes).toEqual([
-      {
-        statusCode: 200,
-        code: 'enqueued',
-        eventType: 'VEHICLE_STATE',
-        eventId: 'evt-1',
-        enqueued: true,
-        signed: true,
-        route: 'data',
-        bodyBytes: Buffer.byteLength(body),
-      },
-    ]);
+    expect(messages[0]?.MessageAttributes).toEqual(enqueuedAttributes({ eventId: 'evt-1', deliveryId: 'dlv-1' }));
+    expect(outcomes).toEqual([enqueuedOutcome({ eventId: 'evt-1', body })]);
   });
 
   it('enqueues the published V4 vector byte for byte', async () => {
