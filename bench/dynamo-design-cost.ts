@@ -90,18 +90,18 @@ export function itemPerSignalCost(signalCount: number, signalItemBytes: number):
 }
 
 /**
- * Powertools Idempotency per event: first time, a conditional PutItem (INPROGRESS) and an
- * UpdateItem (COMPLETED); a duplicate, one failed conditional PutItem (DynamoDB returns the
- * existing item with it, so no read; dynalite locally adds one GetItem).
+ * The idempotency ledger per event, for a batch of 10: first time, one conditional PutItem (the
+ * claim) and a tenth of the batch's one commit PutItem; a duplicate, one refused conditional
+ * PutItem (billed) and two strongly consistent reads (the claim, then the commit it names).
  *
  * @example
  * ```ts
- * IDEMPOTENCY_COST.firstDelivery.writeUnits; // 2
+ * IDEMPOTENCY_COST.firstDelivery.writeUnits; // 1.1
  * ```
  */
 export const IDEMPOTENCY_COST: Readonly<{ firstDelivery: DynamoCost; duplicate: DynamoCost }> = {
-  firstDelivery: { reads: 0, readUnits: 0, writes: 2, writeUnits: 2 },
-  duplicate: { reads: 0, readUnits: 0, writes: 1, writeUnits: 1 },
+  firstDelivery: { reads: 0, readUnits: 0, writes: 1.1, writeUnits: 1.1 },
+  duplicate: { reads: 2, readUnits: 2, writes: 1, writeUnits: 1 },
 };
 
 /**

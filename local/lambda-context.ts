@@ -4,7 +4,7 @@ import { LOCAL_REGION } from './api/constants.ts';
 
 /**
  * A Lambda `Context` for one local invocation, with a deadline `timeoutSeconds` from now, so
- * code that budgets by `getRemainingTimeInMillis()` (Powertools idempotency) behaves as in AWS.
+ * code that budgets by `getRemainingTimeInMillis()` (the idempotency lease) behaves as in AWS.
  *
  * @example
  * ```ts

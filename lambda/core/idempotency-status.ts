@@ -1,5 +1,5 @@
 /**
- * What the processor's idempotency table says about one eventId (Powertools' record status).
+ * What the processor's idempotency table says about one eventId (see the status reader).
  * Shared by the processor (which writes the records), the local pipeline's
  * `GET /_local/deliveries/{eventId}` and `npm run smoke` (which read them).
  *

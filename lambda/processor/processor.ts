@@ -9,9 +9,10 @@ import type { ArchiveOutcome } from './archive/types.ts';
 import { BatchTally } from './batch-tally.ts';
 import { ProcessorConfigError } from './errors.ts';
 import { handlerRegistry } from './handler-registry.ts';
-import { createIdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
+import { type BatchLedgerApi, createIdempotency, isInFlightElsewhere } from './idempotency/index.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
+import { type RanHandler, settleBatch } from './settle-batch.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
@@ -31,13 +32,15 @@ type Outcome = Omit<ProcessorOutcome, 'messageId'>;
 /**
  * Builds the SQS processor: partial batch responses (one bad record never fails its neighbours),
  * typed dispatch to the business handlers, idempotency on Smartcar's `eventId` (each eventId
- * reaches its handler once in normal operation; see `createIdempotentRunner` for when twice),
- * and one metrics flush and one INFO summary line per batch.
+ * reaches its handler once in normal operation; see `BatchLedger` for the protocol and when
+ * twice), and one metrics flush and one INFO summary line per batch.
  *
  * Per record: a malformed body fails (and reaches the DLQ after `maxReceiveCount` receives); an
  * unknown event type or a legacy 2.0 payload is acknowledged; a completed `eventId` is a
  * duplicate and skipped; a copy whose twin is in flight elsewhere fails and is retried later;
- * otherwise the handler runs, and if it throws, the key is released and the record fails.
+ * otherwise the handler runs, and if it throws, the key is released and the record fails. When
+ * the batch is done its completions are written; a record whose completion could not be written
+ * is failed too (its next copy runs the handler again, as after a crash).
  *
  * When every record fails, every record is listed in `batchItemFailures` (SQS retries them all)
  * rather than thrown, so Lambda's `Errors` metric counts only crashes and timeouts; see
@@ -65,17 +68,22 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   };
   const vehicleState = new DynamoVehicleStateStore(storeOptions);
   const vehicleErrors = new DynamoVehicleErrorStore(storeOptions);
-  const runOnce = createIdempotentRunner({
+  const idempotency = createIdempotency({
     dynamodb: deps.dynamodb,
     tableName: deps.idempotencyTableName,
     ttlSeconds: deps.idempotencyTtlSeconds ?? PIPELINE_DEFAULTS.idempotencyTtlSeconds,
+    now,
   });
 
   /**
    * Runs the business handler once for this eventId (once per replay run for a replayed copy);
    * resolves to its outcome, or throws to fail the record.
    */
-  async function handleEvent(event: ParsedEvent, attempt: number, context: Context | undefined): Promise<Outcome> {
+  async function handleEvent(
+    event: ParsedEvent,
+    record: { messageId: string; attempt: number },
+    ledger: BatchLedgerApi,
+  ): Promise<Outcome> {
     let staleSignals = 0;
     const countingStore: VehicleStateStore = {
       get: (vehicleId) => vehicleState.get(vehicleId),
@@ -97,7 +105,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       metrics,
       vehicleState: countingStore,
       vehicleErrors,
-      attempt,
+      attempt: record.attempt,
       now,
     };
     const handle = handlers[event.eventType];
@@ -105,7 +113,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     if (!handle) throw new ProcessorConfigError(`No handler is registered for ${event.eventType}`);
     // A replay run is a new key: the handler runs again once per run, never twice within one.
     const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
-    const { ran } = await runOnce(key, () => handle(event, handlerContext), context);
+    const { ran } = await ledger.runOnce(key, () => handle(event, handlerContext), record.messageId);
     const base = {
       eventId: event.eventId,
       eventType: event.eventType,
@@ -117,6 +125,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   return async (sqsEvent, context) => {
     const tally = new BatchTally();
     const perVehicle = new KeyedQueue();
+    const ledger = idempotency.begin(context);
+    const ranHandler: RanHandler[] = [];
 
     const report = (record: SQSRecord, outcome: Outcome): void => {
       tally.outcome(outcome.outcome);
@@ -180,8 +190,12 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         // A replayed copy's lag is the archive's age, not the pipeline's: left out of DeliveryLag.
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
-        const outcome = await perVehicle.run(event.vehicleId, () => handleEvent(event, attempt, context));
-        return report(record, outcome);
+        const outcome = await perVehicle.run(event.vehicleId, () =>
+          handleEvent(event, { messageId: record.messageId, attempt }, ledger),
+        );
+        // Reported once the batch's completions are stored (see below); until then it may still fail.
+        if (outcome.outcome === 'processed') ranHandler.push({ record, outcome, finalAttempt });
+        else report(record, outcome);
       } catch (error) {
         const event = parsed?.kind === 'event' ? parsed.event : undefined;
         const details = {
@@ -207,11 +221,18 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     };
 
     try {
-      return await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
+      const response = await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
         context,
         throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? false,
       });
+      return await settleBatch(ledger, ranHandler, response, {
+        logger,
+        report,
+        finalAttemptFailed: () => tally.count(METRIC.FINAL_ATTEMPT_FAILED),
+      });
     } finally {
+      // Settled already unless the batch threw (then only failed claims are left to release).
+      await ledger.settle();
       tally.publish(metrics);
       logger.info('Batch done', { records: sqsEvent.Records?.length ?? 0, ...tally.summary() });
     }

@@ -12,7 +12,8 @@ import { tableEncryption } from './encryption-props.ts';
  */
 
 /**
- * Powertools idempotency records, keyed by eventId (Powertools' default attribute names).
+ * Idempotency claims (one per eventId) and commit items (one per batch), keyed by `id`, with
+ * the TTL attribute `expiration` (see lambda/processor/idempotency/).
  *
  * @example
  * ```ts

@@ -113,7 +113,7 @@ export class Processing extends Construct {
   public readonly function: NodejsFunction;
   /** The processor's log group. */
   public readonly logGroup: LogGroup;
-  /** Powertools idempotency records, keyed by eventId. */
+  /** Idempotency claims and commit items (see lambda/processor/idempotency/). */
   public readonly idempotencyTable: Table;
   /** Latest vehicle state, for the freshness guard and the example handlers (unless `vehicleStateStore` is false). */
   public readonly vehicleStateTable?: Table;
@@ -177,12 +177,12 @@ export class Processing extends Construct {
         [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
-    // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
-    // INPROGRESS lock, GetItem reads a record the failed put did not return, UpdateItem marks it
-    // COMPLETED, DeleteItem releases the lock when a handler throws.
+    // The idempotency ledger (lambda/processor/idempotency/) calls these three: PutItem writes
+    // claims and commit items, GetItem reads a refused claim and its commit, DeleteItem releases
+    // the claim of a handler that threw. Nothing updates in place.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.idempotencyTable.tableArn],
       }),
     );

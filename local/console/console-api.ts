@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type DlqTarget, peekDlq, purgeDlq, redriveDlq } from '../../bin/cli/dlq-operations.ts';
 import type { SendKind } from '../../bin/cli/send-plan.ts';
-import type { IdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
+import type { IdempotencyStatusReader } from '../../lambda/core/idempotency-status.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
 import { LOCAL_PATHS, LOCAL_TOKEN_HEADER } from '../api/constants.ts';
 import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from '../api/types.ts';

@@ -155,25 +155,20 @@ export function iamExpectedFor(
           action: 'dynamodb:PutItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS lock per eventId',
+          usedBy:
+            'ClaimStore (lambda/processor/idempotency/claim-store.ts): the conditional claim per eventId and the commit item per batch',
         },
         {
           action: 'dynamodb:GetItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'Powertools Idempotency _getRecord: reads the existing record when the failed put returned none',
-        },
-        {
-          action: 'dynamodb:UpdateItem',
-          resource: IDEMPOTENCY_TABLE,
-          caller: 'function-code',
-          usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED',
+          usedBy: 'ClaimStore.getClaim / getCommit: read a refused claim and the commit it names',
         },
         {
           action: 'dynamodb:DeleteItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'Powertools Idempotency _deleteRecord: releases the lock when a handler throws',
+          usedBy: 'ClaimStore.release: releases the claim of a handler that threw when the batch settles',
         },
         ...(options.vehicleStateStore === false
           ? []
