@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIREHOSE_MAX_RECORD_BYTES } from '../../lambda/core/archive-record.ts';
@@ -100,6 +101,18 @@ describe('archive packing: a batch in as few gzipped Firehose records as fit', (
       ['m-big'],
       ['m-c', 'm-d'],
     ]);
+  });
+  it('fails, alone, an entry whose line is over 1,000 KiB even gzipped, and stores the others', async () => {
+    // Prepare: random bytes do not compress, and GZIP adds its header and trailer.
+    const unpackable = { id: 'm-random', line: randomBytes(FIREHOSE_MAX_RECORD_BYTES) };
+    const entries = [paddedArchiveEntry('m-a', 6_000), unpackable, paddedArchiveEntry('m-b', 6_000)];
+
+    // Act
+    const { failed } = await writer().write(entries);
+
+    // Assess
+    expect([...failed]).toEqual([['m-random', 'its line does not fit a Firehose record (1,000 KiB) gzipped']]);
+    expect(stored().map((data) => eventIdsOf(linesOfRecord(data)))).toEqual([['m-a'], ['m-b']]);
   });
 });
 
