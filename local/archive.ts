@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { ARCHIVE_DATA_PREFIX, hourPrefix } from '../lambda/core/archive-layout.ts';
+import { ARCHIVE_DATA_PREFIX, ARCHIVE_OBJECT_EXTENSION, hourPrefix } from '../lambda/core/archive-layout.ts';
 import type { ArchiveWriter } from '../lambda/processor/archive/types.ts';
 
 const gzipAsync = promisify(gzip);
@@ -38,7 +38,7 @@ export function createLocalArchiveWriter(options: LocalArchiveOptions): ArchiveW
       const at = now();
       const folder = join(options.dir, `${ARCHIVE_DATA_PREFIX}${hourPrefix(at)}`);
       await mkdir(folder, { recursive: true });
-      const name = `local-archive-${new Date(at).toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.gz`;
+      const name = `local-archive-${new Date(at).toISOString().replace(/[:.]/g, '-')}-${randomUUID()}${ARCHIVE_OBJECT_EXTENSION}`;
       const data = await gzipAsync(Buffer.concat(entries.map((entry) => entry.line)));
       await writeFile(join(folder, `.${name}.tmp`), data);
       await rename(join(folder, `.${name}.tmp`), join(folder, name));

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { ARCHIVE_DATA_PREFIX } from '../../lambda/core/archive-layout.ts';
+import { ARCHIVE_DATA_PREFIX, ARCHIVE_OBJECT_EXTENSION } from '../../lambda/core/archive-layout.ts';
 
 /** Where the replay reads archive objects: the stack's bucket, or the local pipeline's folder. */
 export interface ArchiveSource {
@@ -9,7 +9,7 @@ export interface ArchiveSource {
   readonly description: string;
   /** Keys of the objects of one hour prefix (`2026/12/01/08/`), in key (= time) order. */
   list(hourPrefix: string): Promise<string[]>;
-  /** The bytes of one object (GZIP). */
+  /** The bytes of one object (GZIP: one member, or several end to end). */
   read(key: string): Promise<Uint8Array>;
 }
 
@@ -65,7 +65,7 @@ export function folderArchiveSource(dir: string): ArchiveSource {
       try {
         const names = await readdir(join(dir, folder));
         return names
-          .filter((name) => name.endsWith('.gz'))
+          .filter((name) => name.endsWith(ARCHIVE_OBJECT_EXTENSION))
           .sort()
           .map((name) => `${folder}${name}`);
       } catch (error) {

@@ -7,6 +7,14 @@
 /** Prefix of every archived delivery in the bucket (errors Firehose could not deliver go under `errors/`). */
 export const ARCHIVE_DATA_PREFIX = 'events/';
 
+/**
+ * How every archive object's name ends, in the bucket and in the local folder: each is GZIP (in
+ * the bucket, the processor's gzipped records end to end, one GZIP member each), so tools that go
+ * by the name (`gunzip`, `zcat`) read it as such. Firehose is told to use it
+ * (`FileExtension`): it stores the records as they are (`UNCOMPRESSED`), which alone would name them without one.
+ */
+export const ARCHIVE_OBJECT_EXTENSION = '.gz';
+
 /** Prefix of the records Firehose could not write to the bucket (its `errorOutputPrefix`). */
 export const ARCHIVE_ERROR_PREFIX = 'errors/';
 

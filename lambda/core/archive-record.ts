@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 /**
  * The archive's record format, shared by the processor (which writes it through Firehose or the
  * local archive), `npm run replay` (which reads it back) and the tests: one JSON object per line
- * (NDJSON), each line ending in `\n`, so Firehose's concatenated records are a valid file.
+ * (NDJSON), each line ending in `\n`, so the lines of concatenated records are a valid file.
  */
 
 /** Version of the line format; a reader refuses lines of a version it does not know. */
@@ -123,7 +123,10 @@ export interface ArchiveObjectContents {
 
 /**
  * Gunzips one archive object (a Firehose S3 object or a local archive file) and reads its lines.
- * A truncated or corrupt object throws: its loss is reported, never taken for an empty object.
+ * An object is one GZIP member (local files, and S3 objects Firehose compressed itself before
+ * the processor packed its records) or several end to end (one per packed Firehose record):
+ * zlib's gunzip reads every member, so both read the same. A truncated or corrupt object throws:
+ * its loss is reported, never taken for an empty object.
  *
  * @throws ArchiveFormatError when the object is not complete GZIP data.
  * @example

@@ -5,6 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup, ILogStream } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IDependable } from 'constructs';
+import { ARCHIVE_OBJECT_EXTENSION } from '../../lambda/core/archive-layout.ts';
 
 /** Properties of {@link ArchiveS3Destination}. */
 export interface ArchiveS3DestinationProps {
@@ -30,8 +31,13 @@ export interface ArchiveS3DestinationProps {
  * which the archive must never allow; this one grants only what the Firehose developer guide
  * ("Grant Firehose access to an Amazon S3 destination") lists, on the two prefixes it writes,
  * plus PutLogEvents on its error log stream, and with a bucket on a KMS key the guide's
- * `kms:GenerateDataKey` + `kms:Decrypt`, only through S3 and only for this bucket. GZIP, UTC hour prefixes, no dynamic partitioning
- * and no processor: the processor already ends every record in `\n`.
+ * `kms:GenerateDataKey` + `kms:Decrypt`, only through S3 and only for this bucket. UTC hour
+ * prefixes, no dynamic partitioning and no processor. No compression by Firehose: each record
+ * already is GZIP of whole lines (the processor packs a batch into as few records as fit, since
+ * Firehose bills every record rounded up to 5 KB), so an object is those GZIP members end to
+ * end, itself valid GZIP (RFC 1952: a file may hold several members; `gunzip` and Node's zlib
+ * read them all; CloudWatch Logs subscriptions to Firehose make the same shape). `FileExtension`
+ * keeps the `.gz` that GZIP compression gave the object names.
  *
  * @example
  * ```ts
@@ -75,7 +81,8 @@ export class ArchiveS3Destination implements IDestination {
         roleArn: role.roleArn,
         prefix: this.props.dataPrefix,
         errorOutputPrefix: this.props.errorPrefix,
-        compressionFormat: 'GZIP',
+        compressionFormat: 'UNCOMPRESSED',
+        fileExtension: ARCHIVE_OBJECT_EXTENSION,
         bufferingHints: {
           intervalInSeconds: this.props.bufferingIntervalSeconds,
           sizeInMBs: this.props.bufferingSizeMiB,

@@ -77,7 +77,7 @@ export interface EventArchiveProps {
 export type ArchiveOverrides = Partial<Pick<EventArchiveProps, 'bufferingIntervalSeconds' | 'bufferingSizeMiB'>>;
 
 /**
- * Keeps every delivery: a Firehose stream (Direct PUT, GZIP, one S3 prefix per UTC hour of
+ * Keeps every delivery: a Firehose stream (Direct PUT of gzipped records, one S3 prefix per UTC hour of
  * arrival, `events/YYYY/MM/DD/HH/`) into a private bucket (SSE-S3, or SSE-KMS with an S3 Bucket
  * Key on `encryptionKey`; TLS only, public access
  * blocked, objects owned by the bucket owner), moved to Standard-IA after 30 days and expired

@@ -9,6 +9,7 @@ import { METRIC } from '../../lambda/core/constants.ts';
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { requestChunks } from '../../lambda/processor/archive/request-chunks.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
+import { linesOfRecord } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';
 import { deliveryRecord } from './helpers.ts';
@@ -46,19 +47,15 @@ const batch = (...eventIds: string[]) =>
   );
 
 describe('archive step: Firehose failures (SDK mocked)', () => {
-  it('retries only the entries Firehose reported failed, then handles every record', async () => {
+  it('retries the packed record Firehose reported failed, then handles every record', async () => {
     // Prepare
     firehoseMock
       .on(PutRecordBatchCommand)
       .resolvesOnce({
         FailedPutCount: 1,
-        RequestResponses: [
-          { RecordId: 'r1' },
-          { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'slow down' },
-          { RecordId: 'r3' },
-        ],
+        RequestResponses: [{ ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'slow down' }],
       })
-      .resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r2' }] });
+      .resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r1' }] });
     const { handler, ran } = await setup();
     const records = batch('a', 'b', 'c');
 
@@ -69,18 +66,17 @@ describe('archive step: Firehose failures (SDK mocked)', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(ran).toEqual(['a', 'b', 'c']);
     const calls = firehoseMock.commandCalls(PutRecordBatchCommand);
-    expect(calls.map((call) => call.args[0].input.Records?.length)).toEqual([3, 1]);
-    expect(parseArchiveLine(Buffer.from(calls[1]!.args[0].input.Records![0]!.Data!).toString()).eventId).toBe('b');
+    expect(calls.map((call) => call.args[0].input.Records?.length)).toEqual([1, 1]);
+    const resent = linesOfRecord(Buffer.from(calls[1]!.args[0].input.Records![0]!.Data!));
+    expect(resent.map((line) => parseArchiveLine(line).eventId)).toEqual(['a', 'b', 'c']);
   });
 
-  it('fails, without running its handler, a record Firehose keeps rejecting, and counts ArchiveFailed', async () => {
+  it('fails, without running their handlers, the records of a packed record Firehose keeps rejecting, and counts ArchiveFailed', async () => {
     // Prepare
-    firehoseMock.on(PutRecordBatchCommand).callsFake((input: { Records: unknown[] }) => ({
+    firehoseMock.on(PutRecordBatchCommand).resolves({
       FailedPutCount: 1,
-      RequestResponses: input.Records.map((_r, i) =>
-        i === input.Records.length - 1 ? { ErrorCode: 'InternalFailure' } : { RecordId: `r${i}` },
-      ),
-    }));
+      RequestResponses: [{ ErrorCode: 'InternalFailure' }],
+    });
     const { handler, ran, outcomes } = await setup(3);
     const output = captureStdout();
 
@@ -88,12 +84,12 @@ describe('archive step: Firehose failures (SDK mocked)', () => {
     const response = await handler(sqsEvent(...batch('a', 'b')), lambdaContext());
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
-    expect(ran).toEqual(['a']);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }, { itemIdentifier: 'm-b' }]);
+    expect(ran).toEqual([]);
     expect(firehoseMock).toHaveReceivedCommandTimes(PutRecordBatchCommand, 3);
     expect(outcomes.find((o) => o.messageId === 'm-b')).toMatchObject({ outcome: 'failed' });
-    expect(output.metricTotal(METRIC.ARCHIVE_FAILED)).toBe(1);
-    expect(output.metricTotal(METRIC.EVENT_ARCHIVED)).toBe(1);
+    expect(output.metricTotal(METRIC.ARCHIVE_FAILED)).toBe(2);
+    expect(output.metricTotal(METRIC.EVENT_ARCHIVED)).toBe(0);
   });
 
   it('fails every record of the batch when PutRecordBatch itself fails, and runs no handler', async () => {
@@ -131,12 +127,12 @@ describe('archive step: Firehose failures (SDK mocked)', () => {
 });
 
 describe('archive records and Firehose limits', () => {
-  it('splits requests at 500 records and at 4 MiB, keeping order', () => {
+  it('splits packed records into requests at 500 records and at 4 MiB, keeping order', () => {
     // Prepare
-    const small = Array.from({ length: 1_001 }, (_v, i) => ({ id: `s${i}`, line: Buffer.alloc(10) }));
+    const small = Array.from({ length: 1_001 }, (_v, i) => ({ ids: [`s${i}`], data: Buffer.alloc(10) }));
     const large = Array.from({ length: 9 }, (_v, i) => ({
-      id: `l${i}`,
-      line: Buffer.alloc(FIREHOSE_MAX_RECORD_BYTES),
+      ids: [`l${i}`],
+      data: Buffer.alloc(FIREHOSE_MAX_RECORD_BYTES),
     }));
 
     // Act
@@ -149,8 +145,8 @@ describe('archive records and Firehose limits', () => {
     expect(
       requestChunks(small)
         .flat()
-        .map((e) => e.id),
-    ).toEqual(small.map((e) => e.id));
+        .flatMap((record) => record.ids),
+    ).toEqual(small.flatMap((record) => record.ids));
   });
 
   it('stores a body too large for a Firehose record gzipped, and reads it back byte for byte', () => {

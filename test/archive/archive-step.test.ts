@@ -7,7 +7,7 @@ import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/fire
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
+import { type FirehoseStub, linesOfRecords, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';
 import { deliveryRecord } from './helpers.ts';
@@ -45,7 +45,7 @@ async function setup() {
     runs.push({
       eventId: event.eventId,
       replay: event.replay,
-      archivedBefore: firehose.records.get(STREAM)?.length ?? 0,
+      archivedBefore: linesOfRecords(firehose.records.get(STREAM) ?? []).length,
     });
     await defaultHandlers.VEHICLE_STATE(event, context);
   };
@@ -57,7 +57,7 @@ async function setup() {
 }
 
 describe('archive step: every batch through Firehose before its handlers', () => {
-  it('archives each record byte for byte with its delivery attributes, in one PutRecordBatch, before any handler runs', async () => {
+  it('archives each record byte for byte with its delivery attributes, packed in one gzipped Firehose record, before any handler runs', async () => {
     // Prepare
     const { handler, runs } = await setup();
     // Bytes a re-serialization would change: key order, spacing, escapes, non-ASCII.
@@ -73,8 +73,9 @@ describe('archive step: every batch through Firehose before its handlers', () =>
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(firehose.requests).toEqual([2]);
-    const lines = firehose.records.get(STREAM)!.map((data) => data.toString('utf8'));
+    expect(firehose.requests).toEqual([1]);
+    const lines = linesOfRecords(firehose.records.get(STREAM)!);
+    expect(lines).toHaveLength(2);
     expect(lines.every((line) => line.endsWith('\n') && line.indexOf('\n') === line.length - 1)).toBe(true);
     expect(parseArchiveLine(lines[0]!)).toEqual({
       eventId: 'evt-raw',
@@ -105,7 +106,7 @@ describe('archive step: every batch through Firehose before its handlers', () =>
 
     // Assess
     expect([first, second, live].flatMap((r) => r.batchItemFailures)).toEqual([]);
-    expect(firehose.records.get(STREAM)).toHaveLength(2); // the first delivery and the live retry only
+    expect(linesOfRecords(firehose.records.get(STREAM)!)).toHaveLength(2); // the first delivery and the live retry only
     expect(runs.map((run) => run.replay)).toEqual([undefined, { id: 'run-1' }, { id: 'run-2' }]);
     expect(outcomes.slice(1).map((o) => `${o.outcome}:${o.replayId ?? 'live'}`)).toEqual([
       'processed:run-1',

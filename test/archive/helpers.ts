@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
+import { parseArchiveLine, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
+import type { ArchiveEntry } from '../../lambda/processor/archive/types.ts';
 import { sqsRecord } from '../processor/helpers/factories.ts';
 
 /** Options of {@link deliveryRecord}: the attributes the receiver (or the replay) sets. */
@@ -45,4 +47,24 @@ export function deliveryRecord(body: Record<string, unknown> | string, options: 
     ...(options.replayId ? { [MESSAGE_ATTRIBUTE.REPLAY_ID]: string(options.replayId) } : {}),
   };
   return record;
+}
+
+/**
+ * An archive entry whose line carries `padBytes` of random base64 in its body: GZIP shrinks
+ * base64 to about 3/4 and no further, so a test can make packed records of a known size.
+ */
+export function paddedArchiveEntry(id: string, padBytes: number): ArchiveEntry {
+  const body = JSON.stringify({
+    eventId: id,
+    eventType: 'VEHICLE_STATE',
+    pad: randomBytes(padBytes).toString('base64').slice(0, padBytes),
+  });
+  const line = serializeArchiveLine({ eventId: id, eventType: 'VEHICLE_STATE', route: 'data', receivedAt: 1, body });
+  if (!line) throw new Error(`a pad of ${padBytes} bytes does not fit an archive line`);
+  return { id, line };
+}
+
+/** The eventIds of archive lines, in order. */
+export function eventIdsOf(lines: readonly string[]): Array<string | undefined> {
+  return lines.map((line) => parseArchiveLine(line).eventId);
 }

@@ -70,7 +70,7 @@ describe('archive infrastructure', () => {
     expect(short?.Transitions).toBeUndefined();
   });
 
-  it('delivers Direct PUT records GZIP-compressed, by UTC hour, encrypted, with errors logged', () => {
+  it('stores the Direct PUT records as sent (already GZIP) in .gz objects, by UTC hour, encrypted, with errors logged', () => {
     // Prepare
     const template = templateFor();
     const bucket = logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket');
@@ -86,7 +86,8 @@ describe('archive infrastructure', () => {
       ExtendedS3DestinationConfiguration: {
         BucketARN: { 'Fn::GetAtt': [bucket, 'Arn'] },
         RoleARN: { 'Fn::GetAtt': [role, 'Arn'] },
-        CompressionFormat: 'GZIP',
+        CompressionFormat: 'UNCOMPRESSED',
+        FileExtension: '.gz',
         Prefix: 'events/!{timestamp:yyyy/MM/dd/HH}/',
         ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
         BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },

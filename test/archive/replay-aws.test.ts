@@ -18,7 +18,7 @@ const cfnMock = mockClient(CloudFormationClient);
 const BUCKET = 'archive-bucket';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/main';
 
-/** An archive object as Firehose writes it: GZIP of the concatenated NDJSON records. */
+/** An archive object as one GZIP stream of NDJSON lines: the local archive's, and Firehose's before the processor packed its records. */
 function archiveObject(...deliveries: ArchivedDelivery[]): Buffer {
   return gzipSync(Buffer.concat(deliveries.map((d) => serializeArchiveLine(d)!)));
 }

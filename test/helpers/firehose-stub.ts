@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
 import { listenOnLoopback } from './loopback.ts';
 
 /** A running {@link startFirehoseStub}. */
@@ -11,6 +12,11 @@ export interface FirehoseStub {
   readonly records: Map<string, Buffer[]>;
   /** `PutRecordBatch` requests answered, with the number of records in each. */
   readonly requests: number[];
+  /**
+   * Decides, per record, whether Firehose fails it: the `ErrorCode` to answer (the record is not
+   * stored, `FailedPutCount` counts it), or undefined to store it. Unset: every record is stored.
+   */
+  reject?: (data: Buffer) => string | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +36,7 @@ export interface FirehoseStub {
 export async function startFirehoseStub(): Promise<FirehoseStub> {
   const records = new Map<string, Buffer[]>();
   const requests: number[] = [];
+  const stub: { reject?: FirehoseStub['reject'] } = {};
   const server = createServer((request, response) => {
     void buffer(request).then((body) => {
       const answer = (status: number, payload: unknown, errorType?: string): void => {
@@ -58,18 +65,21 @@ export async function startFirehoseStub(): Promise<FirehoseStub> {
         );
       }
       requests.push(data.length);
+      const errorCodes = data.map((d) => stub.reject?.(d));
       const stored = records.get(input.DeliveryStreamName) ?? [];
-      stored.push(...data);
+      stored.push(...data.filter((_d, i) => errorCodes[i] === undefined));
       records.set(input.DeliveryStreamName, stored);
       answer(200, {
-        FailedPutCount: 0,
+        FailedPutCount: errorCodes.filter((code) => code !== undefined).length,
         Encrypted: true,
-        RequestResponses: data.map(() => ({ RecordId: randomUUID() })),
+        RequestResponses: errorCodes.map((code) =>
+          code === undefined ? { RecordId: randomUUID() } : { ErrorCode: code, ErrorMessage: 'rejected by the stub' },
+        ),
       });
     });
   });
   const port = await listenOnLoopback(server);
-  return {
+  return Object.assign(stub, {
     url: `http://127.0.0.1:${port}`,
     records,
     requests,
@@ -78,5 +88,26 @@ export async function startFirehoseStub(): Promise<FirehoseStub> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
+}
+
+/**
+ * The archive lines a list of stored records carries, each with its `\n`: the processor packs a
+ * batch's lines into gzipped records, so each record is gunzipped on its own and split into lines.
+ *
+ * @example
+ * ```ts
+ * const lines = linesOfRecords(firehose.records.get('archive') ?? []); // ['{"v":1,...}\n', ...]
+ * ```
+ */
+export function linesOfRecords(records: readonly Buffer[]): string[] {
+  return records.flatMap((data) => linesOfRecord(data));
+}
+
+/** The lines of one stored record (gunzipped), each with its `\n`. */
+export function linesOfRecord(data: Buffer): string[] {
+  return gunzipSync(data)
+    .toString('utf8')
+    .split(/(?<=\n)/)
+    .filter((line) => line !== '');
 }

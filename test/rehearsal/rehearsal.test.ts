@@ -10,6 +10,7 @@ import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
 import type { AwsCall } from '../helpers/aws-recording-proxy.ts';
+import { linesOfRecords } from '../helpers/firehose-stub.ts';
 import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
 import { SDK_HTTP_WARNING } from '../helpers/output.ts';
 import { refusedCalls, tallyCalls, undocumentedCalls, unusedGrants } from './iam-coverage.ts';
@@ -131,9 +132,7 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
 
     // Assess
     expect(batch?.result).toEqual({ batchItemFailures: [] });
-    const archived = (stage.firehose.records.get(streamName) ?? []).map((data) =>
-      parseArchiveLine(data.toString('utf8')),
-    );
+    const archived = linesOfRecords(stage.firehose.records.get(streamName) ?? []).map((line) => parseArchiveLine(line));
     expect(archived.filter((line) => line.eventId === delivery.eventId)).toEqual([
       expect.objectContaining({ eventType: 'VEHICLE_STATE', route: 'data', body: delivery.body }),
     ]);

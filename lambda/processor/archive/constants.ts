@@ -6,7 +6,7 @@
 export const PUT_RECORD_BATCH_LIMITS = { maxRecords: 500, maxBytes: 4 * 1024 * 1024 } as const;
 
 /**
- * Rounds of `PutRecordBatch` per request: the first, then retries of only the entries Firehose
+ * Rounds of `PutRecordBatch` per request: the first, then retries of only the packed records Firehose
  * reported failed (`ErrorCode` on the entry, typically `ServiceUnavailableException` when the
  * stream's throughput is exceeded). Bounded so a throttled stream fails records back to SQS
  * rather than holding the batch; SQS retries them after the visibility timeout.

@@ -4,6 +4,16 @@ export interface ArchiveEntry {
   line: Buffer;
 }
 
+/**
+ * One Firehose record as the processor sends it: `data` is the GZIP of whole archive lines of one
+ * batch, in order, and `ids` the SQS messageIds of those lines, in the same order. When the
+ * record is not stored, every one of them failed.
+ */
+export interface PackedRecord {
+  ids: string[];
+  data: Buffer;
+}
+
 /** What one archive write did: the ids whose lines are not stored (each with a reason). */
 export interface ArchiveWriteResult {
   failed: Map<string, string>;
