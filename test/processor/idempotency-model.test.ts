@@ -1,0 +1,149 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdempotency, createIdempotencyStatusReader } from '../../lambda/processor/idempotency/index.ts';
+import { createLocalDynamoClient } from '../../local/dynamo.ts';
+import { useDynamo } from './helpers/dynamo.ts';
+import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
+import {
+  type Execution,
+  type History,
+  type InvocationRecord,
+  runScenario,
+  scenarioArb,
+} from './helpers/ledger-model.ts';
+
+/**
+ * Model-based property test of the idempotency ledger: generated scenarios of invocations (short
+ * leases, copies of a few eventIds, tasks that succeed or throw, invocations that settle, crash or
+ * lose their commit write, time passing or not) played against the real ledger on dynalite, with
+ * SQS's redelivery of every record that was not acknowledged. Time is a virtual clock handed to
+ * the ledger through its `now` option, so a lease ends exactly where the scenario says, whatever
+ * the machine's load.
+ */
+
+const RUNS = 60;
+
+/** True for the write of a commit item (its id names the batch). */
+const isCommitWrite = (call: DynamoCall): boolean =>
+  call.operation === 'PutItem' &&
+  String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-batch#');
+
+const invocationOf = (history: History, id: number): InvocationRecord => {
+  const record = history.invocations.get(id);
+  if (!record) throw new Error(`no invocation ${id}`);
+  return record;
+};
+
+/** A run whose success was stored: it succeeded, its invocation settled and its commit write held. */
+const committed = (history: History, run: Execution): boolean => {
+  const invocation = invocationOf(history, run.invocation);
+  return run.fate === 'succeeds' && invocation.settledSeq !== undefined && !invocation.uncommitted.has(run.messageId);
+};
+
+/** Every broken invariant of a history, as a sentence (empty when it holds). */
+function violations(history: History): string[] {
+  const found: string[] = [];
+  // The ledger's own contract: ran exactly when the task ran and succeeded, threw when it threw.
+  for (const a of history.attempts) {
+    const expected = a.executed === 'succeeds' ? 'ran' : a.executed === 'throws' ? 'threw' : undefined;
+    if (expected ? a.result !== expected : a.result === 'ran' || a.result === 'threw') {
+      found.push(
+        `contract: ${a.messageId} (${a.key}) answered ${a.result} after its task ${a.executed ?? 'never ran'}`,
+      );
+    }
+  }
+  for (const key of history.keys) {
+    const runs = history.executions.filter((e) => e.key === key).sort((x, y) => x.seq - y.seq);
+    // (b) no silent double run: nothing runs after a run whose success was stored.
+    const firstCommitted = runs.findIndex((run) => committed(history, run));
+    if (firstCommitted >= 0 && firstCommitted < runs.length - 1) {
+      const again = runs.slice(firstCommitted + 1).map((r) => `${r.messageId}@inv${r.invocation}`);
+      found.push(`(b) ${key} ran again (${again.join(', ')}) after committed run ${runs[firstCommitted]?.messageId}`);
+    }
+  }
+  for (const a of history.attempts) {
+    const earlier = history.executions.filter((e) => e.key === a.key && e.seq < a.startSeq);
+    // (c) a duplicate only after a stored success, or a success earlier in the same invocation
+    // (whose record then carries the event: acknowledged if committed, redelivered if not).
+    if (
+      a.result === 'duplicate' &&
+      !earlier.some(
+        (e) =>
+          e.fate === 'succeeds' &&
+          (e.invocation === a.invocation ||
+            (committed(history, e) && (invocationOf(history, e.invocation).settledSeq ?? Infinity) < a.startSeq)),
+      )
+    ) {
+      found.push(`(c) ${a.messageId} (${a.key}) reported duplicate with no stored success before it`);
+    }
+    // (d) in flight only while another invocation that ran the key is within its lease.
+    const holders = history.executions.filter(
+      (e) =>
+        e.key === a.key &&
+        e.seq < a.endSeq &&
+        e.invocation !== a.invocation &&
+        invocationOf(history, e.invocation).deadline > a.at,
+    );
+    if (a.result === 'inFlight' && holders.length === 0) {
+      found.push(`(d) ${a.messageId} (${a.key}) in flight at ${a.at} with no other lease running`);
+    }
+  }
+  // (a) liveness, first half: SQS has nothing left to redeliver.
+  if (history.pending.length > 0) found.push(`(a) still pending after the drain: ${history.pending.join(', ')}`);
+  return found;
+}
+
+describe('idempotency ledger: model-based property', () => {
+  const emulator = useDynamo();
+  let proxy: DynamoFaultProxy | undefined;
+  let client: DynamoDBClient | undefined;
+  let failingCommits = false;
+
+  beforeAll(async () => {
+    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+      matches: (call) => failingCommits && isCommitWrite(call),
+      calls: Number.POSITIVE_INFINITY,
+    });
+    // One attempt per call: an injected commit failure reaches the ledger at once, not after retries.
+    client = createLocalDynamoClient(proxy.endpoint, { maxAttempts: 1 });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await proxy?.close();
+  });
+
+  it(`keeps (a) liveness, (b) no double run, (c) honest duplicates, (d) honest in-flight over ${RUNS} scenarios`, async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (scenario) => {
+        // Prepare: fresh tables and a clock of this run's own.
+        const { idempotencyTableName: tableName } = await emulator.tables();
+        const clock = { ms: Date.now() };
+        const now = () => clock.ms;
+        const idempotency = createIdempotency({
+          dynamodb: client as DynamoDBClient,
+          tableName,
+          ttlSeconds: 3_600,
+          now,
+        });
+        const readStatus = createIdempotencyStatusReader({ dynamodb: emulator.dynamo().client, tableName, now });
+
+        // Act
+        const history = await runScenario(scenario, {
+          idempotency,
+          clock,
+          failCommits: (on) => {
+            failingCommits = on;
+          },
+        });
+        const statuses = await Promise.all(history.keys.map(readStatus));
+
+        // Assess: (a) every eventId ends COMPLETED, and no invariant broke on the way.
+        expect(violations(history)).toEqual([]);
+        expect(statuses.filter((s) => s !== 'COMPLETED')).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
