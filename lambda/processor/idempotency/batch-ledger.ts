@@ -44,6 +44,8 @@ export class BatchLedger implements BatchLedgerApi {
   readonly #completed = new Map<string, Completion>();
   /** Claim id to commit id, for the claims of tasks that failed (released when the batch settles). */
   readonly #failed = new Map<string, string>();
+  /** Claim ids whose `runOnce` is under way here: a claim naming our commit is then not a lost answer. */
+  readonly #running = new Set<string>();
   #chunk = 0;
   #chunkBytes = 0;
   #settled: Promise<SettleResult> | undefined;
@@ -57,17 +59,24 @@ export class BatchLedger implements BatchLedgerApi {
     const claimId = claimIdOf(key);
     // A second copy in the same batch (the processor runs copies of one event one after another).
     if (this.#completed.has(claimId)) return { ran: false };
-    const commit = this.#commitFor(key);
-    if ((await this.#claim(claimId, key, commit)) === 'duplicate') return { ran: false };
+    // A copy of the same key running at the same time in this batch holds it.
+    if (this.#running.has(claimId)) throw new EventInFlightError(key);
+    this.#running.add(claimId);
     try {
-      await task();
-    } catch (error) {
-      this.#failed.set(claimId, commit);
-      throw error;
+      const commit = this.#commitFor(key);
+      if ((await this.#claim(claimId, key, commit)) === 'duplicate') return { ran: false };
+      try {
+        await task();
+      } catch (error) {
+        this.#failed.set(claimId, commit);
+        throw error;
+      }
+      this.#failed.delete(claimId);
+      this.#completed.set(claimId, { key, commit, id });
+      return { ran: true };
+    } finally {
+      this.#running.delete(claimId);
     }
-    this.#failed.delete(claimId);
-    this.#completed.set(claimId, { key, commit, id });
-    return { ran: true };
   }
 
   public settle(): Promise<SettleResult> {
@@ -87,6 +96,11 @@ export class BatchLedger implements BatchLedgerApi {
       const existing = await this.store.getClaim(claimId);
       // Gone, or expired, since the write was refused: try the plain claim again.
       if (!existing || existing.expiration < this.#nowSeconds()) continue;
+      // A claim naming the commit this call writes is this batch's own (no other copy of the key
+      // runs here now): an earlier copy's failed claim, or this call's write that landed but whose
+      // answer was lost (DynamoDB may answer 500 to a write it applied) so the SDK's retry was
+      // refused by it. Either way not another copy in flight.
+      if (existing.commit === commit) return 'owned';
       // An earlier copy in this batch failed; its claim is ours to take back.
       const ours = this.#failed.get(claimId) === existing.commit;
       if (!ours) {
