@@ -22,12 +22,14 @@ import {
  * the machine's load.
  */
 
-const RUNS = 60;
+const RUNS = 100;
+
+/** The id of the item a PutItem writes ('' for any other call). */
+const writtenId = (call: DynamoCall): string =>
+  call.operation === 'PutItem' ? String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S) : '';
 
 /** True for the write of a commit item (its id names the batch). */
-const isCommitWrite = (call: DynamoCall): boolean =>
-  call.operation === 'PutItem' &&
-  String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-batch#');
+const isCommitWrite = (call: DynamoCall): boolean => writtenId(call).startsWith('smartcar-batch#');
 
 const invocationOf = (history: History, id: number): InvocationRecord => {
   const record = history.invocations.get(id);
@@ -77,13 +79,14 @@ function violations(history: History): string[] {
     ) {
       found.push(`(c) ${a.messageId} (${a.key}) reported duplicate with no stored success before it`);
     }
-    // (d) in flight only while another invocation that ran the key is within its lease.
-    const holders = history.executions.filter(
-      (e) =>
-        e.key === a.key &&
-        e.seq < a.endSeq &&
-        e.invocation !== a.invocation &&
-        invocationOf(history, e.invocation).deadline > a.at,
+    // (d) in flight only while another invocation that tried the key (it may hold the claim
+    // before its task starts) is within its lease.
+    const holders = history.attempts.filter(
+      (other) =>
+        other.key === a.key &&
+        other.startSeq < a.endSeq &&
+        other.invocation !== a.invocation &&
+        invocationOf(history, other.invocation).deadline > a.at,
     );
     if (a.result === 'inFlight' && holders.length === 0) {
       found.push(`(d) ${a.messageId} (${a.key}) in flight at ${a.at} with no other lease running`);
@@ -96,22 +99,31 @@ function violations(history: History): string[] {
 
 describe('idempotency ledger: model-based property', () => {
   const emulator = useDynamo();
-  let proxy: DynamoFaultProxy | undefined;
+  const proxies: DynamoFaultProxy[] = [];
   let client: DynamoDBClient | undefined;
   let failingCommits = false;
+  /** Claim ids whose next write loses its answer. */
+  const losingAnswers = new Set<string>();
 
   beforeAll(async () => {
-    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+    // Client -> proxy losing claim answers -> proxy failing commit writes -> dynalite.
+    const failing = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
       matches: (call) => failingCommits && isCommitWrite(call),
       calls: Number.POSITIVE_INFINITY,
     });
-    // One attempt per call: an injected commit failure reaches the ledger at once, not after retries.
-    client = createLocalDynamoClient(proxy.endpoint, { maxAttempts: 1 });
+    const losing = await startDynamoFaultProxy(failing.endpoint, {
+      matches: (call) => losingAnswers.delete(writtenId(call)),
+      calls: Number.POSITIVE_INFINITY,
+      loseFirstAnswer: true,
+    });
+    proxies.push(losing, failing);
+    // Two attempts per call: a lost answer is retried once, as the SDK would.
+    client = createLocalDynamoClient(losing.endpoint, { maxAttempts: 2 });
   });
 
   afterAll(async () => {
     client?.destroy();
-    await proxy?.close();
+    for (const proxy of proxies) await proxy.close();
   });
 
   it(`keeps (a) liveness, (b) no double run, (c) honest duplicates, (d) honest in-flight over ${RUNS} scenarios`, async () => {
@@ -136,6 +148,7 @@ describe('idempotency ledger: model-based property', () => {
           failCommits: (on) => {
             failingCommits = on;
           },
+          loseClaimAnswer: (key) => losingAnswers.add(`smartcar-event#${key}`),
         });
         const statuses = await Promise.all(history.keys.map(readStatus));
 
@@ -145,5 +158,6 @@ describe('idempotency ledger: model-based property', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+    // About 8 s alone; room for a full run's contention on two cores.
+  }, 90_000);
 });

@@ -20,10 +20,13 @@ export type Advance =
   | { kind: 'toLease'; pick: number; past: 0 | 1 }
   | { kind: 'pastAll' };
 
-/** One invocation: new copies of events, and whether it also gets the messages SQS is redelivering. */
+/**
+ * One invocation: new copies of events (`answerLost`: the answer to the copy's claim write is lost
+ * though the write landed), and whether it also gets the messages SQS is redelivering.
+ */
 export interface InvocationPlan {
   lease: number;
-  copies: Array<{ key: number; fate: TaskFate }>;
+  copies: Array<{ key: number; fate: TaskFate; answerLost: boolean }>;
   redelivered: TaskFate | 'none';
   end: InvocationEnd;
 }
@@ -34,9 +37,13 @@ export interface RoundPlan {
   invocations: InvocationPlan[];
 }
 
-/** A generated scenario: how many distinct eventIds, and the rounds of invocations. */
+/**
+ * A generated scenario: how many distinct eventIds, whether they are long (400 bytes, so two fill
+ * a commit item and a batch's keys spread over several), and the rounds of invocations.
+ */
 export interface Scenario {
   keys: number;
+  longKeys: boolean;
   rounds: RoundPlan[];
 }
 
@@ -80,11 +87,14 @@ export interface History {
   pending: string[];
 }
 
-/** What the runner drives: the ledger factory, the virtual clock it reads, and the commit fault switch. */
+/** What the runner drives: the ledger factory, the virtual clock it reads, and the two faults. */
 export interface ModelEnvironment {
   idempotency: Idempotency;
   clock: { ms: number };
+  /** Fail every commit write while on. */
   failCommits(on: boolean): void;
+  /** Lose the answer to the next claim write of `key` (the write itself lands). */
+  loseClaimAnswer(key: string): void;
 }
 
 const fateArb = fc.oneof(
@@ -98,10 +108,17 @@ const advanceArb: fc.Arbitrary<Advance> = fc.oneof(
   fc.record({ kind: fc.constant('toLease' as const), pick: fc.nat(), past: fc.constantFrom<0 | 1>(0, 1) }),
 );
 
+const answerLostArb = fc.oneof(
+  { arbitrary: fc.constant(false), weight: 5 },
+  { arbitrary: fc.constant(true), weight: 1 },
+);
+
 function invocationArb(keys: number): fc.Arbitrary<InvocationPlan> {
   return fc.record({
     lease: fc.integer({ min: 30, max: 80 }),
-    copies: fc.array(fc.record({ key: fc.nat({ max: keys - 1 }), fate: fateArb }), { maxLength: 4 }),
+    copies: fc.array(fc.record({ key: fc.nat({ max: keys - 1 }), fate: fateArb, answerLost: answerLostArb }), {
+      maxLength: 4,
+    }),
     redelivered: fc.constantFrom<TaskFate | 'none'>('none', 'succeeds', 'throws'),
     end: fc.oneof(
       { arbitrary: fc.constant<InvocationEnd>('settles'), weight: 2 },
@@ -122,6 +139,7 @@ function invocationArb(keys: number): fc.Arbitrary<InvocationPlan> {
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 2, max: 4 }).chain((keys) =>
   fc.record({
     keys: fc.constant(keys),
+    longKeys: fc.boolean(),
     rounds: fc.array(
       fc.record({ advance: advanceArb, invocations: fc.array(invocationArb(keys), { minLength: 1, maxLength: 2 }) }),
       { minLength: 1, maxLength: 5 },
@@ -130,7 +148,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 2, max: 4 }
 );
 
 /** The eventId of key number `n`. */
-export const keyName = (n: number): string => `evt-${n}`;
+const keyName = (n: number, long: boolean): string => `evt-${n}${long ? `-${'x'.repeat(394)}` : ''}`;
 
 /** Rounds after the scenario that redeliver everything pending once every lease has passed. */
 const DRAIN_ROUNDS = 3;
@@ -145,6 +163,13 @@ class TaskFailedError extends Error {
 interface Message {
   id: string;
   key: string;
+}
+
+/** A message handed to an invocation, how its task will end, and whether its claim write's answer is lost. */
+interface Delivery {
+  message: Message;
+  fate: TaskFate;
+  answerLost: boolean;
 }
 
 /**
@@ -178,8 +203,7 @@ export async function runScenario(scenario: Scenario, env: ModelEnvironment): Pr
   const deliver = async (
     record: InvocationRecord,
     ledger: ReturnType<Idempotency['begin']>,
-    m: Message,
-    fate: TaskFate,
+    { message: m, fate, answerLost }: Delivery,
   ) => {
     const attempt: Attempt = {
       startSeq: ++seq,
@@ -196,6 +220,7 @@ export async function runScenario(scenario: Scenario, env: ModelEnvironment): Pr
         history.executions.push({ seq: ++seq, invocation: record.id, key: m.key, messageId: m.id, fate });
         if (fate === 'throws') throw new TaskFailedError(`task of ${m.key} failed`);
       };
+      if (answerLost) env.loseClaimAnswer(m.key);
       attempt.result = (await ledger.runOnce(m.key, task, m.id)).ran ? 'ran' : 'duplicate';
     } catch (error) {
       if (error instanceof EventInFlightError) attempt.result = 'inFlight';
@@ -210,12 +235,15 @@ export async function runScenario(scenario: Scenario, env: ModelEnvironment): Pr
   const playRound = async (round: RoundPlan): Promise<void> => {
     advance(round.advance);
     const started = round.invocations.map((plan) => {
-      const own = plan.copies.map((copy) => ({
-        message: { id: `m-${messages++}`, key: keyName(copy.key) },
+      const own: Delivery[] = plan.copies.map((copy) => ({
+        message: { id: `m-${messages++}`, key: keyName(copy.key, scenario.longKeys) },
         fate: copy.fate,
+        answerLost: copy.answerLost,
       }));
-      const redelivered =
-        plan.redelivered === 'none' ? [] : pending.map((message) => ({ message, fate: plan.redelivered as TaskFate }));
+      const redelivered: Delivery[] =
+        plan.redelivered === 'none'
+          ? []
+          : pending.map((message) => ({ message, fate: plan.redelivered as TaskFate, answerLost: false }));
       if (plan.redelivered !== 'none') pending = [];
       for (const { message } of own) keys.add(message.key);
       const record: InvocationRecord = {
@@ -236,7 +264,7 @@ export async function runScenario(scenario: Scenario, env: ModelEnvironment): Pr
       started.map(({ record, ledger, deliveries }) => {
         const perKey = new KeyedQueue();
         return Promise.all(
-          deliveries.map(({ message, fate }) => perKey.run(message.key, () => deliver(record, ledger, message, fate))),
+          deliveries.map((delivery) => perKey.run(delivery.message.key, () => deliver(record, ledger, delivery))),
         );
       }),
     );
