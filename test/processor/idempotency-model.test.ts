@@ -6,6 +6,7 @@ import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
 import {
+  type Attempt,
   type Execution,
   type History,
   type InvocationRecord,
@@ -160,4 +161,50 @@ describe('idempotency ledger: model-based property', () => {
     );
     // About 8 s alone; room for a full run's contention on two cores.
   }, 90_000);
+});
+
+describe('idempotency ledger model: the invariant checks', () => {
+  it('flag a run after a committed run, a duplicate and an in-flight answer without cause, and a record left pending', () => {
+    // Prepare: invocation 0 commits evt-0; invocation 1 runs evt-0 again, calls evt-1 a duplicate
+    // nothing completed, and evt-2 in flight while no one else tried it; m-9 is never acknowledged.
+    const invocations = new Map<number, InvocationRecord>([
+      [0, { id: 0, deadline: 1_030, end: 'settles', settledSeq: 3, uncommitted: new Set() }],
+      [1, { id: 1, deadline: 2_030, end: 'settles', settledSeq: 20, uncommitted: new Set() }],
+    ]);
+    const attempt = (seq: number, invocation: number, key: string, result: Attempt['result']): Attempt => ({
+      startSeq: seq,
+      endSeq: seq + 2,
+      at: invocation === 0 ? 1_000 : 2_000,
+      invocation,
+      key,
+      messageId: `m-${seq}`,
+      result,
+      ...(result === 'ran' ? { executed: 'succeeds' as const } : {}),
+    });
+    const run = (seq: number, invocation: number, key: string): Execution => ({
+      seq: seq + 1,
+      invocation,
+      key,
+      messageId: `m-${seq}`,
+      fate: 'succeeds',
+    });
+    const history: History = {
+      keys: ['evt-0', 'evt-1', 'evt-2'],
+      invocations,
+      attempts: [
+        attempt(0, 0, 'evt-0', 'ran'),
+        attempt(4, 1, 'evt-0', 'ran'),
+        attempt(8, 1, 'evt-1', 'duplicate'),
+        attempt(12, 1, 'evt-2', 'inFlight'),
+      ],
+      executions: [run(0, 0, 'evt-0'), run(4, 1, 'evt-0')],
+      pending: ['m-9'],
+    };
+
+    // Act
+    const found = violations(history);
+
+    // Assess
+    expect(found.map((v) => v.slice(0, 3))).toEqual(['(b)', '(c)', '(d)', '(a)']);
+  });
 });
