@@ -24,8 +24,9 @@ interface Completion {
  * and, when the batch is done, one write per ~1 KB of completed keys (the commit items), instead
  * of a lock write and a completion write per event.
  *
- * A copy that finds a claim asks, in this order: did it expire (then it claims afresh)? Does the
- * claim's commit item list the key (then it is a duplicate)? Is its lease still running (then
+ * A copy that finds a claim asks, in this order: did it expire (then it claims afresh)? Is it this
+ * batch's own, an earlier copy's failed claim or its own write whose answer was lost (then it runs)?
+ * Does the claim's commit item list the key (then it is a duplicate)? Is its lease still running (then
  * another copy is in flight: `EventInFlightError`, SQS retries this one)? Otherwise the claiming
  * invocation ended without completing it (its handler failed, it crashed, or its commit write
  * failed), and this copy takes the claim over and runs the handler. That is Powertools
