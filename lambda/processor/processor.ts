@@ -12,7 +12,7 @@ import { handlerRegistry } from './handler-registry.ts';
 import { type BatchLedgerApi, createIdempotency, isInFlightElsewhere } from './idempotency/index.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
-import { type RanHandler, settleBatch } from './settle-batch.ts';
+import { type RecordedOutcome, settleBatch } from './settle-batch.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
@@ -126,9 +126,13 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const tally = new BatchTally();
     const perVehicle = new KeyedQueue();
     const ledger = idempotency.begin(context);
-    const ranHandler: RanHandler[] = [];
-
-    const report = (record: SQSRecord, outcome: Outcome): void => {
+    const recorded: RecordedOutcome[] = [];
+    // Outcomes are published in order once the batch has settled: until its completions are
+    // stored, a record whose handler ran may still fail (see settleBatch).
+    const report = (record: SQSRecord, outcome: Outcome, finalAttempt = false): void => {
+      recorded.push({ record, outcome, finalAttempt });
+    };
+    const publish = (record: SQSRecord, outcome: Outcome): void => {
       tally.outcome(outcome.outcome);
       if (outcome.outcome === 'processed' && outcome.eventType) tally.processed(outcome.eventType);
       if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
@@ -193,9 +197,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         const outcome = await perVehicle.run(event.vehicleId, () =>
           handleEvent(event, { messageId: record.messageId, attempt }, ledger),
         );
-        // Reported once the batch's completions are stored (see below); until then it may still fail.
-        if (outcome.outcome === 'processed') ranHandler.push({ record, outcome, finalAttempt });
-        else report(record, outcome);
+        return report(record, outcome, finalAttempt);
       } catch (error) {
         const event = parsed?.kind === 'event' ? parsed.event : undefined;
         const details = {
@@ -220,19 +222,26 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       }
     };
 
+    let response: SQSBatchResponse = { batchItemFailures: [] };
+    let batchError: unknown;
     try {
-      const response = await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
+      response = await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
         context,
         throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? false,
       });
-      return await settleBatch(ledger, ranHandler, response, {
+    } catch (error) {
+      // Only with throwOnFullBatchFailure: every record failed. Settled and reported all the same.
+      batchError = error;
+    }
+    try {
+      const settled = await settleBatch(ledger, recorded, response, {
         logger,
-        report,
+        publish,
         finalAttemptFailed: () => tally.count(METRIC.FINAL_ATTEMPT_FAILED),
       });
+      if (batchError !== undefined) throw batchError;
+      return settled;
     } finally {
-      // Settled already unless the batch threw (then only failed claims are left to release).
-      await ledger.settle();
       tally.publish(metrics);
       logger.info('Batch done', { records: sqsEvent.Records?.length ?? 0, ...tally.summary() });
     }

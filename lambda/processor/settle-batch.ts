@@ -5,8 +5,8 @@ import type { ProcessorOutcome } from './types/index.ts';
 
 type Outcome = Omit<ProcessorOutcome, 'messageId'>;
 
-/** A record whose handler ran: reported `processed` only once the batch's completions are stored. */
-export interface RanHandler {
+/** One record's outcome as the processor decided it, published once the batch has settled. */
+export interface RecordedOutcome {
   record: SQSRecord;
   outcome: Outcome;
   finalAttempt: boolean;
@@ -15,38 +15,43 @@ export interface RanHandler {
 /** How {@link settleBatch} reports. */
 export interface SettleHooks {
   logger: Logger;
-  /** Reports one record's final outcome (metrics, observer). */
-  report(record: SQSRecord, outcome: Outcome): void;
+  /** Publishes one record's final outcome (metrics, observer). */
+  publish(record: SQSRecord, outcome: Outcome): void;
   /** Counts a record failed on its last allowed receive (`FinalAttemptFailed`). */
   finalAttemptFailed(): void;
 }
 
 /**
- * The batch's last step: stores its completions (`ledger.settle()`), then reports each record
- * whose handler ran as `processed`, or as `failed` when its completion could not be stored. Those
- * are added to the batch item failures: their handlers ran but nothing stored says so, and
+ * The batch's last step: stores its completions (`ledger.settle()`), then publishes every
+ * record's outcome in the order they were decided, a `processed` one as `failed` instead when
+ * its completion could not be stored. Those are added to the batch item failures: their handlers ran but nothing stored says so, and
  * failing them keeps Powertools Idempotency's contract (their next copy runs again once this
  * invocation's lease is over) rather than acknowledging them and running a later copy silently.
  *
  * @example
  * ```ts
  * const response = await processPartialResponse(event, processRecord, processor, { context });
- * return settleBatch(ledger, ranHandler, response, { logger, report });
+ * return settleBatch(ledger, recorded, response, { logger, publish, finalAttemptFailed });
  * ```
  */
 export async function settleBatch(
   ledger: BatchLedgerApi,
-  ranHandler: readonly RanHandler[],
+  recorded: readonly RecordedOutcome[],
   response: SQSBatchResponse,
   hooks: SettleHooks,
 ): Promise<SQSBatchResponse> {
   const { uncommitted, commitError } = await ledger.settle();
   const lost = new Set(uncommitted);
-  for (const { record, outcome, finalAttempt } of ranHandler) {
-    if (!lost.has(record.messageId)) hooks.report(record, outcome);
+  for (const { record, outcome, finalAttempt } of recorded) {
+    if (outcome.outcome !== 'processed' || !lost.has(record.messageId)) hooks.publish(record, outcome);
     else {
       if (finalAttempt) hooks.finalAttemptFailed();
-      hooks.report(record, { outcome: 'failed', eventId: outcome.eventId, eventType: outcome.eventType, finalAttempt });
+      hooks.publish(record, {
+        outcome: 'failed',
+        eventId: outcome.eventId,
+        eventType: outcome.eventType,
+        finalAttempt,
+      });
     }
   }
   if (lost.size === 0) return response;

@@ -17,6 +17,7 @@ import {
 } from '../defaults.ts';
 import type { AlarmThresholds } from '../types.ts';
 import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
+import { PROCESSOR_MIN_TIMEOUT_SECONDS, RECEIVER_MIN_TIMEOUT_SECONDS } from './time-budget.ts';
 
 /**
  * THE settings table: one row per CDK context key (`-c key=value` or `cdk.json`), with its parser,
@@ -142,9 +143,9 @@ export const SETTINGS = {
     doc: 'Receiver memory.',
   }),
   receiverTimeoutSeconds: row({
-    parse: integerFrom(1, RECEIVER_DEFAULTS.maxTimeoutSeconds),
+    parse: integerFrom(RECEIVER_MIN_TIMEOUT_SECONDS, RECEIVER_DEFAULTS.maxTimeoutSeconds),
     default: RECEIVER_DEFAULTS.timeoutSeconds,
-    doc: `Receiver timeout. At most ${RECEIVER_DEFAULTS.maxTimeoutSeconds}, because Smartcar gives up after 15 s.`,
+    doc: `Receiver timeout. At most ${RECEIVER_DEFAULTS.maxTimeoutSeconds}, because Smartcar gives up after 15 s; at least ${RECEIVER_MIN_TIMEOUT_SECONDS}, the worst case of its SDK calls plus room, so a hung dependency still gets a 503 of ours.`,
   }),
   receiverReservedConcurrency: row({
     parse: integerFrom(1, 10_000),
@@ -163,9 +164,9 @@ export const SETTINGS = {
     doc: 'Processor memory.',
   }),
   processorTimeoutSeconds: row({
-    parse: integerFrom(1, 900),
+    parse: integerFrom(PROCESSOR_MIN_TIMEOUT_SECONDS, 900),
     default: PROCESSOR_DEFAULTS.timeoutSeconds,
-    doc: `Processor timeout. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PROCESSOR_DEFAULTS.timeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
+    doc: `Processor timeout: at least ${PROCESSOR_MIN_TIMEOUT_SECONDS}, the worst case of a record's SDK calls plus room, so a hung dependency fails records instead of the invocation. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PROCESSOR_DEFAULTS.timeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
   }),
   batchSize: row({
     parse: integerFrom(1, 10_000),

@@ -1,40 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIREHOSE_MAX_RECORD_BYTES } from '../../lambda/core/archive-record.ts';
-import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import type { ArchiveEntry } from '../../lambda/processor/archive/types.ts';
-import { type FirehoseStub, linesOfRecord, linesOfRecords, startFirehoseStub } from '../helpers/firehose-stub.ts';
+import { linesOfRecord, linesOfRecords, useFirehoseStub } from '../helpers/firehose-stub.ts';
 import { eventIdsOf, paddedArchiveEntry } from './helpers.ts';
 
 const STREAM = 'archive-stream';
 const noPause = async (): Promise<void> => undefined;
-let firehose: FirehoseStub;
-
-beforeAll(async () => {
-  firehose = await startFirehoseStub();
-});
-afterAll(async () => {
-  await firehose.close();
-});
-beforeEach(() => {
-  firehose.records.clear();
-  firehose.requests.length = 0;
-  firehose.reject = undefined;
-});
+const firehoseFixture = useFirehoseStub();
 
 /** A writer through the real SDK client to the Firehose stand-in, with no pause between rounds. */
 function writer(maxRounds = 3) {
-  const client = createArchiveFirehoseClient({
-    endpoint: firehose.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  return createFirehoseArchiveWriter({
+    firehose: firehoseFixture.client(),
+    deliveryStreamName: STREAM,
+    maxRounds,
+    pause: noPause,
   });
-  return createFirehoseArchiveWriter({ firehose: client, deliveryStreamName: STREAM, maxRounds, pause: noPause });
 }
 
-const stored = (): Buffer[] => firehose.records.get(STREAM) ?? [];
+const stored = (): Buffer[] => firehoseFixture.stub().records.get(STREAM) ?? [];
 const gzippedSize = (entries: readonly ArchiveEntry[]): number =>
   gzipSync(Buffer.concat(entries.map((entry) => entry.line))).length;
 
@@ -51,7 +38,7 @@ describe('archive packing: a batch in as few gzipped Firehose records as fit', (
 
     // Assess
     expect(failed.size).toBe(0);
-    expect(firehose.requests).toEqual([1]);
+    expect(firehoseFixture.stub().requests).toEqual([1]);
     expect(linesOfRecords(stored())).toEqual(entries.map((entry) => entry.line.toString('utf8')));
   });
 
@@ -66,7 +53,7 @@ describe('archive packing: a batch in as few gzipped Firehose records as fit', (
     expect(failed.size).toBe(0);
     const records = stored();
     expect(records.length).toBeGreaterThan(1);
-    expect(firehose.requests).toEqual([records.length]);
+    expect(firehoseFixture.stub().requests).toEqual([records.length]);
     expect(records.every((data) => data.length <= FIREHOSE_MAX_RECORD_BYTES)).toBe(true);
     expect(eventIdsOf(linesOfRecords(records))).toEqual(entries.map((entry) => entry.id));
     let next = 0;
@@ -121,7 +108,7 @@ describe('archive packing: a packed record is stored whole or fails whole', () =
     // Prepare
     const entries = largeBatch();
     let rejections = 0;
-    firehose.reject = (data) =>
+    firehoseFixture.stub().reject = (data) =>
       eventIdsOf(linesOfRecord(data)).includes('m-5') && rejections++ === 0 ? 'ServiceUnavailableException' : undefined;
 
     // Act
@@ -130,7 +117,7 @@ describe('archive packing: a packed record is stored whole or fails whole', () =
     // Assess
     expect(failed.size).toBe(0);
     const records = stored();
-    expect(firehose.requests).toEqual([records.length, 1]);
+    expect(firehoseFixture.stub().requests).toEqual([records.length, 1]);
     const resent = eventIdsOf(linesOfRecord(records.at(-1)!));
     expect(resent).toContain('m-5');
     expect(eventIdsOf(linesOfRecords(records)).sort()).toEqual(entries.map((entry) => entry.id).sort());
@@ -139,7 +126,7 @@ describe('archive packing: a packed record is stored whole or fails whole', () =
   it('fails exactly the entries of a packed record Firehose keeps rejecting, with the reason, and stores the rest', async () => {
     // Prepare
     const entries = largeBatch();
-    firehose.reject = (data) =>
+    firehoseFixture.stub().reject = (data) =>
       eventIdsOf(linesOfRecord(data)).includes('m-5') ? 'ServiceUnavailableException' : undefined;
 
     // Act
@@ -155,6 +142,6 @@ describe('archive packing: a packed record is stored whole or fails whole', () =
     expect(new Set(failed.values())).toEqual(
       new Set(['Firehose rejected it (ServiceUnavailableException) after 3 round(s)']),
     );
-    expect(firehose.requests.slice(1)).toEqual([1, 1]);
+    expect(firehoseFixture.stub().requests.slice(1)).toEqual([1, 1]);
   });
 });

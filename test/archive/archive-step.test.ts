@@ -1,36 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
-import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
-import { type FirehoseStub, linesOfRecords, startFirehoseStub } from '../helpers/firehose-stub.ts';
+import { linesOfRecords, useFirehoseStub } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';
 import { deliveryRecord } from './helpers.ts';
 
 const STREAM = 'archive-stream';
 const emulator = useDynamo();
-let firehose: FirehoseStub;
-const client = () =>
-  createArchiveFirehoseClient({
-    endpoint: firehose.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+const firehoseFixture = useFirehoseStub();
+const client = firehoseFixture.client;
 
-beforeAll(async () => {
-  firehose = await startFirehoseStub();
-});
-afterAll(async () => {
-  await firehose.close();
-});
 beforeEach(() => {
-  firehose.records.clear();
-  firehose.requests.length = 0;
   captureStdout();
 });
 afterEach(() => {
@@ -45,7 +31,7 @@ async function setup() {
     runs.push({
       eventId: event.eventId,
       replay: event.replay,
-      archivedBefore: linesOfRecords(firehose.records.get(STREAM) ?? []).length,
+      archivedBefore: linesOfRecords(firehoseFixture.stub().records.get(STREAM) ?? []).length,
     });
     await defaultHandlers.VEHICLE_STATE(event, context);
   };
@@ -73,8 +59,8 @@ describe('archive step: every batch through Firehose before its handlers', () =>
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(firehose.requests).toEqual([1]);
-    const lines = linesOfRecords(firehose.records.get(STREAM)!);
+    expect(firehoseFixture.stub().requests).toEqual([1]);
+    const lines = linesOfRecords(firehoseFixture.stub().records.get(STREAM)!);
     expect(lines).toHaveLength(2);
     expect(lines.every((line) => line.endsWith('\n') && line.indexOf('\n') === line.length - 1)).toBe(true);
     expect(parseArchiveLine(lines[0]!)).toEqual({
@@ -106,7 +92,7 @@ describe('archive step: every batch through Firehose before its handlers', () =>
 
     // Assess
     expect([first, second, live].flatMap((r) => r.batchItemFailures)).toEqual([]);
-    expect(linesOfRecords(firehose.records.get(STREAM)!)).toHaveLength(2); // the first delivery and the live retry only
+    expect(linesOfRecords(firehoseFixture.stub().records.get(STREAM)!)).toHaveLength(2); // the first delivery and the live retry only
     expect(runs.map((run) => run.replay)).toEqual([undefined, { id: 'run-1' }, { id: 'run-2' }]);
     expect(outcomes.slice(1).map((o) => `${o.outcome}:${o.replayId ?? 'live'}`)).toEqual([
       'processed:run-1',

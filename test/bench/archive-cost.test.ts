@@ -30,7 +30,8 @@ describe('archive cost model: Firehose billed per packed record', () => {
     expect(sizes.records_per_batch).toBe(1);
     expect(sizes.packed_bytes).toBeLessThan(sizes.line_bytes * batch);
     expect(sizes.billed_bytes).toBe((Math.ceil(sizes.packed_bytes / BILLING_STEP) * BILLING_STEP) / batch);
-    expect(sizes.stored_bytes).toBe(Math.round(sizes.packed_bytes / batch));
+    // Both are rounded averages (per record, per event), so they agree within a byte.
+    expect(Math.abs(sizes.stored_bytes - sizes.packed_bytes / batch)).toBeLessThanOrEqual(1);
   });
 
   it('bills a batch of one its own gzipped line rounded up to 5 KB', () => {

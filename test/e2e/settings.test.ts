@@ -24,7 +24,7 @@ describe('readLocalSettings', () => {
     // Prepare
     writeFileSync(
       join(dir, 'cdk.json'),
-      JSON.stringify({ context: { '@aws-cdk/core:x': true, maxReceiveCount: 4, processorTimeoutSeconds: 20 } }),
+      JSON.stringify({ context: { '@aws-cdk/core:x': true, maxReceiveCount: 4, processorTimeoutSeconds: 45 } }),
     );
 
     // Act
@@ -33,7 +33,7 @@ describe('readLocalSettings', () => {
     // Assess
     expect(read.settings).toEqual({
       maxReceiveCount: 6,
-      processorTimeoutSeconds: 20,
+      processorTimeoutSeconds: 45,
       deliveryToleranceSeconds: undefined,
       archive: undefined,
     });

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
 import { listenOnLoopback } from './loopback.ts';
 
 /** A running {@link startFirehoseStub}. */
@@ -110,4 +113,50 @@ export function linesOfRecord(data: Buffer): string[] {
     .toString('utf8')
     .split(/(?<=\n)/)
     .filter((line) => line !== '');
+}
+
+/** What {@link useFirehoseStub} gives a test file. */
+export interface FirehoseStubFixture {
+  /** The running stand-in (emptied, and accepting every record again, before each test). */
+  stub(): FirehoseStub;
+  /** A new processor archive client (the real one, with the processor's settings) pointed at it. */
+  client(): FirehoseClient;
+}
+
+/**
+ * One Firehose stand-in for a test file: started before its tests, stopped after them, and
+ * reset before each (no records, no requests, no `reject`).
+ *
+ * @example
+ * ```ts
+ * const firehose = useFirehoseStub();
+ * const writer = createFirehoseArchiveWriter({ firehose: firehose.client(), deliveryStreamName: 'archive' });
+ * ```
+ */
+export function useFirehoseStub(): FirehoseStubFixture {
+  let running: FirehoseStub | undefined;
+  beforeAll(async () => {
+    running = await startFirehoseStub();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const stub = (): FirehoseStub => {
+    if (!running) throw new Error('the Firehose stand-in is not running');
+    return running;
+  };
+  beforeEach(() => {
+    stub().records.clear();
+    stub().requests.length = 0;
+    stub().reject = undefined;
+  });
+  return {
+    stub,
+    client: () =>
+      createArchiveFirehoseClient({
+        endpoint: stub().url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      }),
+  };
 }

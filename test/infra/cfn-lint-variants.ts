@@ -2,6 +2,7 @@ import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS } from '../../lib/alarm-defaults.ts';
 import type { ContextKey } from '../../lib/config.ts';
 import { ARCHIVE_DEFAULTS, WAF_DEFAULTS } from '../../lib/defaults.ts';
+import { PROCESSOR_MIN_TIMEOUT_SECONDS, RECEIVER_MIN_TIMEOUT_SECONDS } from '../../lib/settings/time-budget.ts';
 
 /**
  * The variants of the stack that cfn-lint checks: the stages, the imported secret, the alarm
@@ -75,10 +76,10 @@ export const LINT_VARIANTS: readonly LintVariant[] = [
       throttleRateLimit: 1,
       throttleBurstLimit: 1,
       receiverMemoryMb: 128,
-      receiverTimeoutSeconds: 1,
+      receiverTimeoutSeconds: RECEIVER_MIN_TIMEOUT_SECONDS,
       receiverReservedConcurrency: 1,
       processorMemoryMb: 128,
-      processorTimeoutSeconds: 1,
+      processorTimeoutSeconds: PROCESSOR_MIN_TIMEOUT_SECONDS,
       batchSize: 1,
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 2,

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
+import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency/index.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
@@ -29,11 +28,6 @@ const V1 = CHALLENGE_VECTORS[0];
 /** Longer than either function's timeout, so a hang shows as the sandbox's timeout, not the test's. */
 const PAST_FUNCTION_TIMEOUT_MS = (PIPELINE_DEFAULTS.processorTimeoutSeconds + 15) * 1000;
 
-/** Powertools' idempotency key for an eventId: `<prefix>#base64(md5(JSON of the key))`. */
-function idempotencyKey(eventId: string): string {
-  return `${IDEMPOTENCY_KEY_PREFIX}#${createHash('md5').update(JSON.stringify(eventId)).digest('base64')}`;
-}
-
 function signed(payload: Record<string, unknown>): HttpDelivery & { eventId: string } {
   const body = JSON.stringify(payload);
   return { body, headers: signedHeaders(body, TEST_AMT), eventId: String(payload.eventId) };
@@ -56,17 +50,15 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     await stage?.close();
   });
 
+  /** The eventId's status as the bundled processor left it in the table (the claim and its batch's commit). */
   async function idempotencyStatus(eventId: string): Promise<string | undefined> {
-    const { Item } = await stage.dynamo.client.send(
-      new GetItemCommand({
-        TableName: stage.deployment.resolver.resolve(
-          stage.deployment.functions.processor.rawEnvironment.IDEMPOTENCY_TABLE_NAME,
-        ),
-        Key: { id: { S: idempotencyKey(eventId) } },
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.status?.S;
+    const readStatus = createIdempotencyStatusReader({
+      dynamodb: stage.dynamo.client,
+      tableName: stage.deployment.resolver.resolve(
+        stage.deployment.functions.processor.rawEnvironment.IDEMPOTENCY_TABLE_NAME,
+      ),
+    });
+    return readStatus(eventId);
   }
 
   it('loads each bundle like the Lambda runtime: the template handler, a CommonJS index.js, nothing but the SDK outside it', () => {
