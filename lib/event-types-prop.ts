@@ -5,6 +5,11 @@ import { InvalidPropsError } from './errors.ts';
  * How many event types the `VehicleErrorShare` alarm can add up: its metric math reads one
  * `EventReceived` series per type, and an alarm on metric math may reference at most 10 metrics
  * (a hard CloudWatch limit: "Limits that apply to alarms based on metric math expressions").
+ *
+ * @example
+ * ```ts
+ * if (eventTypes.length > MAX_EVENT_TYPES) console.log('split the pipeline');
+ * ```
  */
 export const MAX_EVENT_TYPES = 10;
 
