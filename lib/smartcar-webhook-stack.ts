@@ -12,19 +12,16 @@ import type { Processing } from './constructs/processing.ts';
 import type { ReceiverFunction } from './constructs/receiver-function.ts';
 import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
 import type { SettingValues } from './settings/table.ts';
-import { SmartcarWebhookReceiver, type SmartcarWebhookReceiverProps } from './smartcar-webhook-receiver.ts';
+import { SmartcarWebhookReceiver } from './smartcar-webhook-receiver.ts';
 
 /**
  * Properties of {@link SmartcarWebhookStack}: the settings table's keys (`lib/settings/table.ts`,
  * one row per CDK context key of the same name, with its default and what it sets; README
- * "Configuration"), `eventTypes`, plus the usual stack props. The stack runs the example
- * handlers, so a type added to `eventTypes` has its deliveries drawn and added up while the
- * processor acknowledges it as unknown (the `UnknownEventType` alarm).
+ * "Configuration"), plus the usual stack props. The stack runs the handlers of `lambda/`, so its
+ * event types are `EVENT_TYPES` (a fork adds one there, with its handler); an app with handlers
+ * of its own uses `SmartcarWebhookReceiver` and its `eventTypes` prop.
  */
-export interface SmartcarWebhookStackProps
-  extends StackProps,
-    SettingValues,
-    Pick<SmartcarWebhookReceiverProps, 'eventTypes'> {}
+export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
 
 /**
  * The whole webhook pipeline for one stage: ingress → receiver → queue → processor → DLQ,
@@ -69,7 +66,6 @@ export class SmartcarWebhookStack extends Stack {
     // collide. The names the construct would derive from its id are given as before, from the stage.
     const pipeline = new SmartcarWebhookReceiver(this, 'Default', {
       ...props,
-      eventTypes: stackProps.eventTypes,
       removalPolicy,
       metricsNamespace: `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,

@@ -6,7 +6,6 @@ import { EVENT_TYPES } from '../../lambda/core/event-types.ts';
 import { InvalidPropsError } from '../../lib/errors.ts';
 import { MAX_EVENT_TYPES } from '../../lib/event-types-prop.ts';
 import { SmartcarWebhookReceiver } from '../../lib/smartcar-webhook-receiver.ts';
-import { SmartcarWebhookStack } from '../../lib/smartcar-webhook-stack.ts';
 import { buildCustomApp } from '../fixtures/custom-app/app.ts';
 import { FLEET_EVENT_TYPE } from '../fixtures/custom-app/event-types.ts';
 import { dashboardWidgets, fastApp, resourceByPrefix } from './helpers.ts';
@@ -87,22 +86,6 @@ describe('the custom app with its own event type in eventTypes', () => {
   });
 });
 
-describe('eventTypes on the stack', () => {
-  it('reaches the dashboard and the share alarm of the pipeline it builds', () => {
-    // Prepare
-    const stack = new SmartcarWebhookStack(fastApp(), 'SmartcarWebhooks-dev', {
-      eventTypes: [...EVENT_TYPES, FLEET_EVENT_TYPE],
-    });
-
-    // Act
-    const template = Template.fromStack(stack);
-
-    // Assess
-    expect(graphedEventTypes(template, 'Dashboard', BY_TYPE_GRAPHS[0])).toEqual([...EVENT_TYPES, FLEET_EVENT_TYPE]);
-    expect(shareQueries(template, '').map((q) => q.Id)).toContain('type_example_event');
-  });
-});
-
 describe('eventTypes is checked first', () => {
   it.each([
     ['the built-in types in another order', ['VEHICLE_ERROR', 'VEHICLE_STATE']],
@@ -153,14 +136,5 @@ describe('eventTypes is checked first', () => {
     // Assess
     expect(build).toThrow(InvalidPropsError);
     expect(stack.node.findAll().filter((c) => c.node.path.startsWith('S/Bad/'))).toEqual([]);
-  });
-
-  it('on the stack too', () => {
-    // Act
-    const build = () => new SmartcarWebhookStack(fastApp(), 'S', { eventTypes: [...EVENT_TYPES, 'VERIFY'] });
-
-    // Assess
-    expect(build).toThrow(InvalidPropsError);
-    expect(build).toThrow('Invalid props "eventTypes": eventTypes[2] "VERIFY"');
   });
 });
