@@ -31,7 +31,10 @@ interface Completion {
  * invocation ended without completing it (its handler failed, it crashed, or its commit write
  * failed), and this copy takes the claim over and runs the handler. That is Powertools
  * Idempotency's contract (completed: skip; in progress: retry later; abandoned: run again) at
- * about half the write units per event.
+ * about half the write units per event. Like Powertools' in-progress expiry, the lease is the
+ * invocation's deadline with no margin: a commit still on its way at that instant, or clocks
+ * further apart than a commit takes, could let a copy take over a key its batch completes a moment
+ * later, which runs its handler twice (never loses it).
  *
  * @example
  * ```ts
