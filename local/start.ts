@@ -11,6 +11,7 @@ import { allowHostOption } from './allowed-hosts.ts';
 import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
 import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
+import { DataDirLockError } from './data-dir-lock.ts';
 import { formatLocalSettings, type LocalSettings, readLocalSettings } from './settings.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
@@ -202,7 +203,9 @@ runCli(
   (error) =>
     error instanceof ConfigError
       ? `npm start: ${error.message} (cdk.json or -c)`
-      : (error as { code?: string }).code === 'EADDRINUSE'
-        ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
-        : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
+      : error instanceof DataDirLockError
+        ? `npm start: ${error.message}; stop that one (Ctrl-C), or give this one its own folder: --data-dir PATH, or --in-memory`
+        : (error as { code?: string }).code === 'EADDRINUSE'
+          ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
+          : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
 );
