@@ -9,7 +9,15 @@ import { LOCAL_DEFAULTS } from './constants.ts';
  * taken first and names the pipeline that holds the folder (its pid, URL and start time).
  */
 
-/** The base error of this module: the data folder is held by another running pipeline. */
+/**
+ * The base error of this module: the data folder is held by another running pipeline; the
+ * message names it (pid, URL once it listens, start time).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof DataDirLockError) console.error(`npm start: ${error.message}`);
+ * ```
+ */
 export class DataDirLockError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);

@@ -32,17 +32,21 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
   let pipeline: LocalPipeline;
   try {
     pipeline = await startParts(options);
-    await lock?.setUrl(pipeline.url);
   } catch (error) {
     await lock?.release();
     throw error;
   }
   if (!lock) return pipeline;
+  // Only for a second start's message: a failed write must not take this pipeline down.
+  await lock.setUrl(pipeline.url).catch(() => undefined);
   return {
     ...pipeline,
     stop: async () => {
-      await pipeline.stop();
-      await lock.release();
+      try {
+        await pipeline.stop();
+      } finally {
+        await lock.release();
+      }
     },
   };
 }
