@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
-import { EVENT_TYPES, type EventTypeName } from '../lambda/core/event-types.ts';
+import { EVENT_TYPES } from '../lambda/core/event-types.ts';
 import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './alarm-defaults.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
@@ -48,7 +48,7 @@ export function eventTypeMetric(
   namespace: string,
   service: ServiceName,
   metricName: string,
-  eventType: EventTypeName,
+  eventType: string,
   options: MetricOptions = {},
 ): Metric {
   return serviceMetric(
@@ -64,20 +64,20 @@ export function eventTypeMetric(
 
 /**
  * VEHICLE_ERROR deliveries as a share of all data deliveries (the receiver's `EventReceived` of
- * every type of `EVENT_TYPES`) per hour, or 0 below `minEvents` so a quiet night's single error
- * never pages. Received, not processed: it measures what Smartcar sends, whatever the
- * processor's health. FILL makes a type that sent nothing count as 0 instead of blanking the
- * whole expression.
+ * every type of `eventTypes`, the construct's checked prop) per hour, or 0 below `minEvents` so
+ * a quiet night's single error never pages. Received, not processed: it measures what Smartcar
+ * sends, whatever the processor's health. FILL makes a type that sent nothing count as 0 instead
+ * of blanking the whole expression.
  *
  * @example
  * ```ts
- * vehicleErrorShare('SmartcarWebhooks/dev', 100); // IF(total >= 100, errors / total, 0)
+ * vehicleErrorShare('SmartcarWebhooks/dev', 100, EVENT_TYPES); // IF(total >= 100, errors / total, 0)
  * ```
  */
-export function vehicleErrorShare(namespace: string, minEvents: number): MathExpression {
+export function vehicleErrorShare(namespace: string, minEvents: number, eventTypes: readonly string[]): MathExpression {
   const period = Duration.minutes(VEHICLE_ERROR_ALARM_PERIOD_MINUTES);
   const received = Object.fromEntries(
-    EVENT_TYPES.map((eventType) => [
+    eventTypes.map((eventType) => [
       shareMetricId(eventType),
       eventTypeMetric(namespace, SERVICE.RECEIVER, METRIC.EVENT_RECEIVED, eventType, { period }),
     ]),
@@ -95,12 +95,19 @@ export function vehicleErrorShare(namespace: string, minEvents: number): MathExp
   });
 }
 
+/** The built-in types, whose metric ids below are kept as deployed. */
+const BUILT_IN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 /**
  * The id of an event type's metric in {@link vehicleErrorShare}: `errors` for the numerator,
- * else the type in camel case without `VEHICLE_` (`VEHICLE_STATE` is `state`).
+ * a type of `EVENT_TYPES` in camel case without `VEHICLE_` (`VEHICLE_STATE` is `state`), any
+ * other type `type_` and its name in lower case (`EXAMPLE_EVENT` is `type_example_event`): an
+ * id that starts with a lower-case letter, as metric math wants, and can match no other type's
+ * (`VEHICLE_ERRORS` would otherwise be `errors` too).
  */
-function shareMetricId(eventType: EventTypeName): string {
+function shareMetricId(eventType: string): string {
   if (eventType === 'VEHICLE_ERROR') return 'errors';
+  if (!BUILT_IN_TYPES.has(eventType)) return `type_${eventType.toLowerCase()}`;
   return eventType
     .replace(/^VEHICLE_/, '')
     .toLowerCase()

@@ -15,6 +15,7 @@ import { DEFAULT_INGRESS, type FrontDoor } from './constructs/ingress-types.ts';
 import { type AlarmOverrides, Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
+import { checkEventTypes } from './event-types-prop.ts';
 import { SETTINGS, type SettingValues } from './settings/table.ts';
 import type { MonitoredResources } from './types.ts';
 
@@ -66,6 +67,15 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
    * @default `<stack name>-<construct id>`
    */
   readonly dashboardName?: string;
+  /**
+   * The event types the dashboard draws by type and the `VehicleErrorShare` alarm adds up: the
+   * built-in ones plus each type your `processorEntry` has a handler for (say
+   * `[...EVENT_TYPES, 'EXAMPLE_EVENT']`). Upper snake case, distinct, at most 10, every type of
+   * `EVENT_TYPES` included, no `VERIFY`. The functions need no list: the receiver enqueues and
+   * counts every type, the processor parses every type it has a handler for.
+   * @default EVENT_TYPES (lambda/core/event-types.ts)
+   */
+  readonly eventTypes?: readonly string[];
 }
 
 /**
@@ -110,6 +120,7 @@ export class SmartcarWebhookReceiver extends Construct {
     const settings = parseSettings(
       Object.fromEntries(CONTEXT_KEYS.filter((k) => k !== 'stage').map((k) => [k, props[k]])),
     );
+    const eventTypes = checkEventTypes(props.eventTypes);
     const { stackName } = Stack.of(this);
     const name = id.replace(/[^A-Za-z0-9_-]/g, '-');
     this.metricsNamespace = props.metricsNamespace ?? `${DEFAULT_METRICS_NAMESPACE}/${stackName}/${name}`;
@@ -190,6 +201,7 @@ export class SmartcarWebhookReceiver extends Construct {
       processor: this.processing.function,
       queue: this.processing.queue,
       deadLetterQueue: this.processing.deadLetterQueue,
+      eventTypes,
     };
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

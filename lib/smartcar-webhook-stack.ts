@@ -12,14 +12,19 @@ import type { Processing } from './constructs/processing.ts';
 import type { ReceiverFunction } from './constructs/receiver-function.ts';
 import { DEFAULT_STAGE, PROD_STAGE, RESOURCE_DEFAULTS, STACK_NAME_PREFIX } from './defaults.ts';
 import type { SettingValues } from './settings/table.ts';
-import { SmartcarWebhookReceiver } from './smartcar-webhook-receiver.ts';
+import { SmartcarWebhookReceiver, type SmartcarWebhookReceiverProps } from './smartcar-webhook-receiver.ts';
 
 /**
  * Properties of {@link SmartcarWebhookStack}: the settings table's keys (`lib/settings/table.ts`,
  * one row per CDK context key of the same name, with its default and what it sets; README
- * "Configuration"), plus the usual stack props.
+ * "Configuration"), `eventTypes`, plus the usual stack props. The stack runs the example
+ * handlers, so a type added to `eventTypes` has its deliveries drawn and added up while the
+ * processor acknowledges it as unknown (the `UnknownEventType` alarm).
  */
-export interface SmartcarWebhookStackProps extends StackProps, SettingValues {}
+export interface SmartcarWebhookStackProps
+  extends StackProps,
+    SettingValues,
+    Pick<SmartcarWebhookReceiverProps, 'eventTypes'> {}
 
 /**
  * The whole webhook pipeline for one stage: ingress → receiver → queue → processor → DLQ,
@@ -64,6 +69,7 @@ export class SmartcarWebhookStack extends Stack {
     // collide. The names the construct would derive from its id are given as before, from the stage.
     const pipeline = new SmartcarWebhookReceiver(this, 'Default', {
       ...props,
+      eventTypes: stackProps.eventTypes,
       removalPolicy,
       metricsNamespace: `${DEFAULT_METRICS_NAMESPACE}/${this.stage}`,
       dashboardName: `${STACK_NAME_PREFIX}-${this.stage}`,

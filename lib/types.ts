@@ -24,4 +24,6 @@ export interface MonitoredResources {
   readonly queue: IQueue;
   /** The dead-letter queue. */
   readonly deadLetterQueue: IQueue;
+  /** The event types drawn and added up by type (`SmartcarWebhookReceiver`'s checked `eventTypes`). */
+  readonly eventTypes: readonly string[];
 }

@@ -40,7 +40,9 @@ export async function settleBatch(
   response: SQSBatchResponse,
   hooks: SettleHooks,
 ): Promise<SQSBatchResponse> {
-  const { uncommitted, commitError } = await ledger.settle();
+  const { uncommitted, commitError, unreleased } = await ledger.settle();
+  // Harmless (each lapses at its lease, then the next copy takes it over) but worth seeing.
+  if (unreleased > 0) hooks.logger.warn('Failed claims not released; they lapse at their lease', { unreleased });
   const lost = new Set(uncommitted);
   for (const { record, outcome, finalAttempt } of recorded) {
     if (outcome.outcome !== 'processed' || !lost.has(record.messageId)) hooks.publish(record, outcome);

@@ -1,5 +1,6 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { MESSAGE_ATTRIBUTE, type RouteKind } from '../core/constants.ts';
+import { EnqueueUnconfirmedError } from './errors.ts';
 
 /**
  * What the attributes of one persisted delivery say about it.
@@ -79,6 +80,6 @@ export async function enqueue(
   const result = await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: attributes }),
   );
-  if (!result.MessageId) throw new Error('SQS SendMessage returned no MessageId');
+  if (!result.MessageId) throw new EnqueueUnconfirmedError();
   return result.MessageId;
 }

@@ -77,3 +77,19 @@ export class ReceiverConfigError extends ReceiverError {
     this.name = 'ReceiverConfigError';
   }
 }
+
+/**
+ * SQS answered `SendMessage` without a MessageId: nothing says the delivery was stored, so it is
+ * answered 503 (`enqueue_failed`) and Smartcar retries.
+ *
+ * @example
+ * ```ts
+ * if (!result.MessageId) throw new EnqueueUnconfirmedError();
+ * ```
+ */
+export class EnqueueUnconfirmedError extends ReceiverError {
+  public constructor() {
+    super('SQS SendMessage returned no MessageId');
+    this.name = 'EnqueueUnconfirmedError';
+  }
+}

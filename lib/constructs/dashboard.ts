@@ -12,7 +12,6 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { METRIC, REFUSAL_REASON_DIMENSION, SERVICE } from '../../lambda/core/constants.ts';
-import { EVENT_TYPES } from '../../lambda/core/event-types.ts';
 import { EMF_WIDGETS, type EmfSeries, type EmfWidget } from '../../lambda/core/metric-widgets.ts';
 import { eventTypeMetric, serviceMetric } from '../metrics.ts';
 import type { MonitoredResources } from '../types.ts';
@@ -60,7 +59,7 @@ export class WebhookDashboard extends Construct {
     // The graphs of the functions' EMF metrics come from one definition the local console shares.
     const emfMetrics = (series: EmfSeries): IMetric[] =>
       series.byEventType
-        ? EVENT_TYPES.map((t) =>
+        ? props.eventTypes.map((t) =>
             eventTypeMetric(ns, series.service, series.metric, t, { period, statistic: series.statistic }),
           )
         : [

@@ -59,7 +59,7 @@ export type AlarmOverrides = Partial<
  * const monitoring = new Monitoring(this, 'Monitoring', {
  *   metricsNamespace, frontDoor: ingress, receiver: receiver.function,
  *   processor: processing.function, queue: processing.queue,
- *   deadLetterQueue: processing.deadLetterQueue, alarmEmail: 'ops@example.com',
+ *   deadLetterQueue: processing.deadLetterQueue, eventTypes: EVENT_TYPES, alarmEmail: 'ops@example.com',
  * });
  * ```
  */
@@ -194,7 +194,7 @@ export class Monitoring extends Construct {
     this.addAlarm('VehicleErrorShare', {
       silentDrop: true,
       description: `More than ${Number((thresholds.vehicleErrorRatio * 100).toFixed(2))}% of the hour's events (at least ${thresholds.vehicleErrorMinEvents}) are VEHICLE_ERROR (Smartcar's monitoring guidance): an OEM outage, revoked permissions or vehicles to re-authenticate. Read the errors in the processor log and the vehicle-state table.`,
-      metric: vehicleErrorShare(props.metricsNamespace, thresholds.vehicleErrorMinEvents),
+      metric: vehicleErrorShare(props.metricsNamespace, thresholds.vehicleErrorMinEvents, props.eventTypes),
       threshold: thresholds.vehicleErrorRatio,
     });
   }

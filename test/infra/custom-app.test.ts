@@ -8,6 +8,7 @@ import { ENV } from '../../lambda/core/constants.ts';
 import { ConfigError, InvalidPropsError } from '../../lib/errors.ts';
 import { SmartcarWebhookReceiver } from '../../lib/smartcar-webhook-receiver.ts';
 import { buildCustomApp, CUSTOM_STACK } from '../fixtures/custom-app/app.ts';
+import { FLEET_EVENT_TYPE } from '../fixtures/custom-app/event-types.ts';
 import { FLEET_LOG_LINE } from '../fixtures/custom-app/handler.ts';
 import { type CdkSynthRun, functionAssetDirs, synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
 import { cfnLintProblem, describeFinding, runCfnLint } from './cfn-lint-runner.ts';
@@ -74,6 +75,8 @@ describe('a second app built on SmartcarWebhookReceiver', () => {
     expect(Object.keys(assets)).toHaveLength(4);
     expect(processors).toHaveLength(2);
     expect(processors.map((bundle) => bundle.includes(FLEET_LOG_LINE))).toEqual([true, true]);
+    // Its own event type's handler too (the dashboards list it: event-types-prop.test.ts).
+    expect(processors.map((bundle) => bundle.includes(`"${FLEET_EVENT_TYPE}"`))).toEqual([true, true]);
   });
 
   it.each([

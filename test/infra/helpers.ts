@@ -55,3 +55,19 @@ export function resourceByPrefix(
 export function logicalId(template: Template, type: string, prefix: string): string {
   return resourceByPrefix(template, type, prefix).logicalId;
 }
+
+/** One dashboard widget as the synthesized body lays it out (tokens shown as `TOKEN`). */
+export interface DashboardWidget {
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+/** The widgets of the one dashboard whose logical id starts with `prefix`. */
+export function dashboardWidgets(template: Template, prefix = 'Dashboard'): DashboardWidget[] {
+  const { properties } = resourceByPrefix(template, 'AWS::CloudWatch::Dashboard', prefix);
+  // The body is an Fn::Join of literal JSON and tokens; joining the literals with a marker is
+  // enough to parse the widget layout and titles.
+  const parts = (properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const body = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return (JSON.parse(body) as { widgets: DashboardWidget[] }).widgets;
+}

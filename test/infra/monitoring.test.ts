@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS, api4xxThresholdFor } from '../../lib/alarm-defaults.ts';
-import { logicalId, resourceByPrefix, templateFor } from './helpers.ts';
+import { dashboardWidgets, logicalId, resourceByPrefix, templateFor } from './helpers.ts';
 
 type MetricDataQuery = {
   Id: string;
@@ -388,21 +388,12 @@ describe('Dashboard', () => {
     ...SILENT_DROP_ALARMS.map((name) => `${name}: metric and alarm threshold`),
   ];
 
-  function widgets(template: ReturnType<typeof templateFor>): { type: string; properties: Record<string, unknown> }[] {
-    const { properties } = resourceByPrefix(template, 'AWS::CloudWatch::Dashboard', 'Dashboard');
-    // The body is an Fn::Join of literal JSON and tokens; joining the literals with a marker is
-    // enough to parse the widget layout and titles.
-    const parts = (properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    const body = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
-    return (JSON.parse(body) as { widgets: { type: string; properties: Record<string, unknown> }[] }).widgets;
-  }
-
   it.each(TITLES)('has a "%s" graph', (title) => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const titles = widgets(template).map((w) => w.properties.title);
+    const titles = dashboardWidgets(template).map((w) => w.properties.title);
 
     // Assess
     expect(titles).toContain(title);
@@ -413,7 +404,7 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const status = widgets(template).find((w) => w.type === 'alarm');
+    const status = dashboardWidgets(template).find((w) => w.type === 'alarm');
 
     // Assess
     expect(status?.properties.alarms as unknown[]).toHaveLength(ALARM_COUNT);
@@ -424,7 +415,7 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const graph = widgets(template).find((w) => w.properties.title === 'Deliveries received by type');
+    const graph = dashboardWidgets(template).find((w) => w.properties.title === 'Deliveries received by type');
     const metrics = JSON.stringify(graph?.properties.metrics);
 
     // Assess
@@ -437,7 +428,7 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const graphs = widgets(template).filter(
+    const graphs = dashboardWidgets(template).filter(
       (w) => w.properties.annotations !== undefined && String(w.properties.title).endsWith('alarm threshold'),
     );
 
@@ -452,7 +443,7 @@ describe('Dashboard', () => {
     const template = templateFor();
 
     // Act
-    const graph = widgets(template).find(
+    const graph = dashboardWidgets(template).find(
       (w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)',
     );
     const metrics = JSON.stringify(graph?.properties.metrics);

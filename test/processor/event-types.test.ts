@@ -5,7 +5,7 @@ import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandler, UntypedEvent } from '../../lambda/processor/types/index.ts';
-import { resourceByPrefix, templateFor } from '../infra/helpers.ts';
+import { dashboardWidgets, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
@@ -118,11 +118,9 @@ describe('a test-only event type added to the list', () => {
 
 describe('a test-only event type in the stack derived from the list', () => {
   function dashboardWidget(title: string): string {
-    const { properties } = resourceByPrefix(templateFor(), 'AWS::CloudWatch::Dashboard', 'Dashboard');
-    const parts = (properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    const body = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
-    const { widgets } = JSON.parse(body) as { widgets: { properties: { title?: string; metrics?: unknown } }[] };
-    return JSON.stringify(widgets.find((w) => w.properties.title === title)?.properties.metrics);
+    return JSON.stringify(
+      dashboardWidgets(templateFor()).find((w) => w.properties.title === title)?.properties.metrics,
+    );
   }
 
   it.each(['Deliveries received by type', 'Events processed by type'])('has its own series in "%s"', (title) => {

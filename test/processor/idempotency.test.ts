@@ -26,7 +26,7 @@ describe('idempotency ledger', () => {
   });
 
   /** Fresh tables, a client behind the proxy, the calls it makes, and calls to fail (the first N matching). */
-  async function setup(fail?: { matches: (call: DynamoCall) => boolean; calls?: number }) {
+  async function setup(fail?: { matches: (call: DynamoCall) => boolean; calls?: number; loseFirstAnswer?: boolean }) {
     const { idempotencyTableName: tableName } = await emulator.tables();
     const calls: DynamoCall[] = [];
     proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
@@ -35,6 +35,7 @@ describe('idempotency ledger', () => {
         return fail?.matches(call) ?? false;
       },
       calls: fail?.calls ?? 1,
+      loseFirstAnswer: fail?.loseFirstAnswer ?? false,
     });
     client = createLocalDynamoClient(proxy.endpoint);
     const idempotency = createIdempotency({ dynamodb: client, tableName, ttlSeconds: 3_600 });
@@ -115,6 +116,54 @@ describe('idempotency ledger', () => {
     // Assess
     expect(again).toEqual({ ran: false });
     expect(calls.length).toBe(before);
+  });
+
+  it('runs the task when its claim write landed but its answer was lost (the SDK retry is refused by that claim)', async () => {
+    // Prepare: the claim PutItem reaches the table, its answer is a 500, the SDK's retry finds the claim.
+    const isClaimWrite = (call: DynamoCall): boolean =>
+      call.operation === 'PutItem' &&
+      String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-event#');
+    const { idempotency, readStatus } = await setup({ matches: isClaimWrite, loseFirstAnswer: true });
+    const ledger = idempotency.begin(lambdaContext(30_000));
+    const runs: string[] = [];
+
+    // Act
+    const result = await ledger
+      .runOnce('evt-lost-answer', async () => void runs.push('run'), 'm-1')
+      .catch((error: Error) => error);
+    const settled = await ledger.settle();
+
+    // Assess: its own claim is not another copy in flight.
+    expect(proxy?.failedAttempts()).toBe(1);
+    expect(result).toEqual({ ran: true });
+    expect(runs).toEqual(['run']);
+    expect(settled).toEqual({ uncommitted: [], unreleased: 0 });
+    expect(await readStatus('evt-lost-answer')).toBe('COMPLETED');
+  });
+
+  it('fails a copy running at the same time as another copy of its key in one batch, and runs the task once', async () => {
+    // Prepare
+    const { idempotency } = await setup();
+    const ledger = idempotency.begin(lambdaContext(30_000));
+    const runs: string[] = [];
+    let release: () => void = () => undefined;
+    const first = ledger.runOnce(
+      'evt-same-batch',
+      () => new Promise<void>((resolve) => (release = () => resolve(void runs.push('first')))),
+      'm-1',
+    );
+    await sleep(50);
+
+    // Act
+    const second = await ledger
+      .runOnce('evt-same-batch', async () => void runs.push('second'), 'm-2')
+      .catch((error: Error) => error);
+    release();
+
+    // Assess
+    expect(second).toBeInstanceOf(EventInFlightError);
+    expect(await first).toEqual({ ran: true });
+    expect(runs).toEqual(['first']);
   });
 
   it('fails a copy as in flight while another invocation holds the key within its lease', async () => {

@@ -59,13 +59,18 @@ describe('SQS failures answer 5xx, never 2xx', () => {
   it('answers 503 when SQS answers without a MessageId', async () => {
     // Prepare
     sqs.on(SendMessageCommand).resolves({});
-    const { handler } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+    const { handler, telemetry } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
 
     // Act
     const result = await handler(event());
 
     // Assess
     expect(result.statusCode).toBe(503);
+    expect(telemetry.logs()[0]).toMatchObject({
+      level: 'ERROR',
+      code: 'enqueue_failed',
+      error: 'EnqueueUnconfirmedError',
+    });
   });
 
   it('answers 503 when the real queue endpoint is down', async () => {

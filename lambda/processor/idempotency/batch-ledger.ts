@@ -24,8 +24,9 @@ interface Completion {
  * and, when the batch is done, one write per ~1 KB of completed keys (the commit items), instead
  * of a lock write and a completion write per event.
  *
- * A copy that finds a claim asks, in this order: did it expire (then it claims afresh)? Does the
- * claim's commit item list the key (then it is a duplicate)? Is its lease still running (then
+ * A copy that finds a claim asks, in this order: did it expire (then it claims afresh)? Is it this
+ * batch's own, an earlier copy's failed claim or its own write whose answer was lost (then it runs)?
+ * Does the claim's commit item list the key (then it is a duplicate)? Is its lease still running (then
  * another copy is in flight: `EventInFlightError`, SQS retries this one)? Otherwise the claiming
  * invocation ended without completing it (its handler failed, it crashed, or its commit write
  * failed), and this copy takes the claim over and runs the handler. That is Powertools
@@ -44,6 +45,8 @@ export class BatchLedger implements BatchLedgerApi {
   readonly #completed = new Map<string, Completion>();
   /** Claim id to commit id, for the claims of tasks that failed (released when the batch settles). */
   readonly #failed = new Map<string, string>();
+  /** Claim ids whose `runOnce` is under way here: a claim naming our commit is then not a lost answer. */
+  readonly #running = new Set<string>();
   #chunk = 0;
   #chunkBytes = 0;
   #settled: Promise<SettleResult> | undefined;
@@ -57,17 +60,24 @@ export class BatchLedger implements BatchLedgerApi {
     const claimId = claimIdOf(key);
     // A second copy in the same batch (the processor runs copies of one event one after another).
     if (this.#completed.has(claimId)) return { ran: false };
-    const commit = this.#commitFor(key);
-    if ((await this.#claim(claimId, key, commit)) === 'duplicate') return { ran: false };
+    // A copy of the same key running at the same time in this batch holds it.
+    if (this.#running.has(claimId)) throw new EventInFlightError(key);
+    this.#running.add(claimId);
     try {
-      await task();
-    } catch (error) {
-      this.#failed.set(claimId, commit);
-      throw error;
+      const commit = this.#commitFor(key);
+      if ((await this.#claim(claimId, key, commit)) === 'duplicate') return { ran: false };
+      try {
+        await task();
+      } catch (error) {
+        this.#failed.set(claimId, commit);
+        throw error;
+      }
+      this.#failed.delete(claimId);
+      this.#completed.set(claimId, { key, commit, id });
+      return { ran: true };
+    } finally {
+      this.#running.delete(claimId);
     }
-    this.#failed.delete(claimId);
-    this.#completed.set(claimId, { key, commit, id });
-    return { ran: true };
   }
 
   public settle(): Promise<SettleResult> {
@@ -87,6 +97,11 @@ export class BatchLedger implements BatchLedgerApi {
       const existing = await this.store.getClaim(claimId);
       // Gone, or expired, since the write was refused: try the plain claim again.
       if (!existing || existing.expiration < this.#nowSeconds()) continue;
+      // A claim naming the commit this call writes is this batch's own (no other copy of the key
+      // runs here now): an earlier copy's failed claim, or this call's write that landed but whose
+      // answer was lost (DynamoDB may answer 500 to a write it applied) so the SDK's retry was
+      // refused by it. Either way not another copy in flight.
+      if (existing.commit === commit) return 'owned';
       // An earlier copy in this batch failed; its claim is ours to take back.
       const ours = this.#failed.get(claimId) === existing.commit;
       if (!ours) {

@@ -29,6 +29,13 @@ export interface DynamoFaultProxyOptions {
    * @default 1
    */
   calls?: number;
+  /**
+   * Let a matching call reach the emulator and lose only its first answer (a 500 in its place),
+   * as when DynamoDB applies a write but its response never arrives (DynamoDB documents that a
+   * 500 may follow a write that succeeded). The SDK's retries of it then pass through.
+   * @default false
+   */
+  loseFirstAnswer?: boolean;
 }
 
 /** DynamoDB's own 500: the SDK treats it as retryable, like a throttle. */
@@ -54,10 +61,17 @@ export async function startDynamoFaultProxy(
 ): Promise<DynamoFaultProxy> {
   const upstream = new URL(target);
   const failing = new Set<string>();
+  const lost = new Set<string>();
   let callsLeft = options.calls ?? 1;
   let failedAttempts = 0;
 
-  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse): void => {
+  const answerInternalError = (response: ServerResponse): void => {
+    failedAttempts++;
+    response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(INTERNAL_SERVER_ERROR);
+  };
+
+  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse, loseAnswer = false): void => {
     const outgoing = request(
       {
         host: upstream.hostname,
@@ -67,6 +81,11 @@ export async function startDynamoFaultProxy(
         headers: incoming.headers,
       },
       (answer) => {
+        if (loseAnswer) {
+          answer.resume();
+          answer.on('end', () => answerInternalError(response));
+          return;
+        }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
       },
@@ -86,7 +105,7 @@ export async function startDynamoFaultProxy(
         String(incoming.headers['x-amz-target'] ?? '')
           .split('.')
           .pop() ?? '';
-      if (!failing.has(invocation) && callsLeft > 0) {
+      if (!failing.has(invocation) && !lost.has(invocation) && callsLeft > 0) {
         let input: Record<string, unknown> = {};
         try {
           input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -95,13 +114,16 @@ export async function startDynamoFaultProxy(
         }
         if (options.matches({ operation, input })) {
           callsLeft--;
+          if (options.loseFirstAnswer) {
+            lost.add(invocation);
+            forward(incoming, body, response, true);
+            return;
+          }
           failing.add(invocation);
         }
       }
       if (failing.has(invocation)) {
-        failedAttempts++;
-        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(INTERNAL_SERVER_ERROR);
+        answerInternalError(response);
         return;
       }
       forward(incoming, body, response);
