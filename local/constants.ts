@@ -18,6 +18,8 @@ export const LOCAL_DEFAULTS = {
   pollerConcurrency: 1,
   /** Folder for local state (gitignored): what `npm start` keeps across restarts unless `--in-memory`. */
   dataDir: '.local-data',
+  /** The data folder's lock file: which pipeline holds the folder (one at a time, `local/data-dir-lock.ts`). */
+  dataDirLockFile: 'pipeline.lock',
   /** Where in the data folder the queues' messages are saved at stop and restored at start. */
   queueSnapshotFile: 'sqs/queues.json',
   /** Where in the data folder the console's deliveries log is kept across restarts. */

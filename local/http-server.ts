@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isAllowedHost } from './allowed-hosts.ts';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { toHttpApiEvent } from './http-event.ts';
@@ -34,6 +35,11 @@ export interface LocalHttpServerOptions {
   port?: number;
   /** Paths of the `POST` routes, each integrated with `invoke`. */
   routes: readonly string[];
+  /**
+   * `Host` values besides loopback ones that may reach the `POST` routes, and nothing else (a
+   * tunnel's host name, `npm start -- --allow-host`; see `allowHostOption`). @default none
+   */
+  allowedHosts?: readonly string[];
   invoke: HttpApiInvoker;
   /** Extra `GET` endpoints answering JSON (local tooling: stats, endpoints). */
   getJson?: Record<string, () => unknown>;
@@ -59,7 +65,9 @@ export interface LocalHttpServer {
  * `invoke`; anything else gets API Gateway's own answers (404 `Not Found`, 413 for bodies over
  * 10 MB, 500 `Internal Server Error` when the integration throws). Every request whose `Host`
  * is not loopback on this server's port gets 403 first: a DNS-rebinding page reaches
- * 127.0.0.1 under its own host name.
+ * 127.0.0.1 under its own host name. The one exception is `allowedHosts`: a `POST` on a route
+ * under one of those gets through, anything else under them (the console, `/_local/*`) is 403
+ * too.
  *
  * @example
  * ```ts
@@ -84,9 +92,17 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (!isLoopbackHost(req.headers.host, port)) {
-      return sendJson(res, 403, {
-        message: `Forbidden: use http://${LOCAL_ADDRESS.host}:${port} or http://localhost:${port}`,
-      });
+      const allowed = isAllowedHost(req.headers.host, options.allowedHosts ?? []);
+      if (!allowed) {
+        return sendJson(res, 403, {
+          message: `Forbidden: use http://${LOCAL_ADDRESS.host}:${port} or http://localhost:${port}`,
+        });
+      }
+      if (method !== 'POST' || !routes.has(path)) {
+        return sendJson(res, 403, {
+          message: `Forbidden: this host may only POST to ${[...routes].join(', ')} (--allow-host)`,
+        });
+      }
     }
     const json = options.getJson?.[path];
     if (method === 'GET' && json) return sendJson(res, 200, await json());

@@ -191,6 +191,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       host,
       port: options.port ?? LOCAL_ADDRESS.port,
       routes: [ROUTES.DATA_PATH, ROUTES.ERROR_PATH],
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
       invoke: recorder.wrap((event) => receiver(event)),
       getJson: {
         [LOCAL_PATHS.STATS]: () => refreshStats(),

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_ADDRESS } from './api/constants.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startEmulatorHost } from './emulator-host/start-emulator-host.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 
@@ -14,7 +15,8 @@ import type { LocalPipeline, PipelineOptions } from './types.ts';
  * same port (`local/console/`).
  *
  * Every part can be stopped and started again for fault injection (`sqsEmulator`,
- * `dynamoEmulator`, `poller`).
+ * `dynamoEmulator`, `poller`). With a `dataDir`, the folder is this pipeline's until `stop()`
+ * (`local/data-dir-lock.ts`): a second one on it throws `DataDirLockError`.
  *
  * @example
  * ```ts
@@ -25,6 +27,31 @@ import type { LocalPipeline, PipelineOptions } from './types.ts';
  * ```
  */
 export async function startPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
+  // Before the emulators: a second pipeline on the folder stops here, naming the first.
+  const lock = options.dataDir ? await lockDataDir(options.dataDir) : undefined;
+  let pipeline: LocalPipeline;
+  try {
+    pipeline = await startParts(options);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+  if (!lock) return pipeline;
+  // Only for a second start's message: a failed write must not take this pipeline down.
+  await lock.setUrl(pipeline.url).catch(() => undefined);
+  return {
+    ...pipeline,
+    stop: async () => {
+      try {
+        await pipeline.stop();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+async function startParts(options: PipelineOptions): Promise<LocalPipeline> {
   const dynamoPath = options.dataDir ? await dynamoDataDir(options.dataDir) : undefined;
   // The host's thread loads fauxqs and dynalite while this one loads the receiver and the
   // processor (the wiring's imports): started one after the other they cost ~0.3 s more.

@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { intOption, logLevelOption } from '../bin/cli/args.ts';
 import { runCli } from '../bin/cli/run-cli.ts';
-import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { allowHostOption } from './allowed-hosts.ts';
 import { describeAmtSource, findOrCreateLocalAmt } from './api/amt.ts';
 import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, LOCAL_PATHS } from './api/constants.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
+import { DataDirLockError } from './data-dir-lock.ts';
 import { formatLocalSettings, type LocalSettings, readLocalSettings } from './settings.ts';
 import { formatStatsLine } from './stats.ts';
 import type { LocalPipeline } from './types.ts';
@@ -22,6 +24,10 @@ on loopback.
 
 Options
   --port N                    HTTP port (default: $PORT or ${LOCAL_ADDRESS.port}; 0 picks a free one)
+  --allow-host NAME[:PORT]    let requests with this exact Host (a tunnel's, e.g. abc.ngrok.app; any case)
+                              reach the webhook routes, and only them; repeatable. The server still
+                              listens on loopback; the console, /_local/* and the emulators stay
+                              loopback-only
   --visibility-timeout S      main queue visibility timeout in seconds (default ${LOCAL_DEFAULTS.visibilityTimeoutSeconds});
                               a failing event reaches the DLQ after ${PIPELINE_DEFAULTS.maxReceiveCount} receives
   --dotenv PATH               .env-style file to read ${AMT_ENV} from (default ${LOCAL_ENV_FILE})
@@ -53,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       port: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       'visibility-timeout': { type: 'string' },
       // Not --env-file: Node 20 takes that flag for itself even after the script name.
       dotenv: { type: 'string' },
@@ -78,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     min: 0,
     max: 65_535,
   });
+  const allowedHosts = allowHostOption(values['allow-host'], '--allow-host');
   // The stack's settings, from the same cdk.json and through the same parser as cdk synth.
   const settings = readLocalSettings(fileURLToPath(new URL('..', import.meta.url)), values.context);
   const found = findOrCreateLocalAmt({ envFile: values.dotenv });
@@ -85,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
   const { startPipeline } = await import('./pipeline.ts');
   const pipeline = await startPipeline({
     port,
+    ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     ...(found ? { amt: found.amt } : {}),
     visibilityTimeoutSeconds: intOption(values['visibility-timeout'], '--visibility-timeout', {
       default: LOCAL_DEFAULTS.visibilityTimeoutSeconds,
@@ -100,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     output: (text) => process.stdout.write(text),
     settings: settings.settings,
   });
-  process.stdout.write(banner(pipeline, describeAmtSource(found), settings));
+  process.stdout.write(banner(pipeline, describeAmtSource(found), settings, allowedHosts));
   const stopSummary = liveSummary(pipeline);
 
   let stopping = false;
@@ -128,8 +137,17 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function banner(pipeline: LocalPipeline, amtSource: string | undefined, settings: LocalSettings): string {
+function banner(
+  pipeline: LocalPipeline,
+  amtSource: string | undefined,
+  settings: LocalSettings,
+  allowedHosts: readonly string[],
+): string {
   const { endpoints } = pipeline;
+  const allowedLine =
+    allowedHosts.length === 0
+      ? ''
+      : `  Allowed hosts        ${allowedHosts.join(', ')} (--allow-host): POST ${ROUTES.DATA_PATH} and ${ROUTES.ERROR_PATH} only; the console, /_local/* and the emulators stay loopback-only\n`;
   const amtLine = amtSource ? `from ${amtSource}` : `${pipeline.amt}  (generated; LOCAL ONLY, not a Smartcar token)`;
   const sendCommand = `npm run send -- state --url ${pipeline.webhookUrl}${amtSource ? '' : ` --amt ${pipeline.amt}`}`;
   return `
@@ -138,7 +156,7 @@ Smartcar webhooks: local pipeline is running (receiver and processor from lambda
   Console              ${pipeline.url}/
   Webhook URL          ${pipeline.webhookUrl}
   Error callback URL   ${pipeline.errorCallbackUrl}
-  Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
+${allowedLine}  Live stats (JSON)    ${pipeline.url}${LOCAL_PATHS.STATS}
   SQS emulator         ${endpoints.sqsEndpoint}  (loopback only)
   DynamoDB emulator    ${endpoints.dynamoEndpoint}  (loopback only)
   Archive              ${endpoints.archiveDir ?? 'off'}  (npm run replay -- --local --from ... --to ...)
@@ -185,7 +203,9 @@ runCli(
   (error) =>
     error instanceof ConfigError
       ? `npm start: ${error.message} (cdk.json or -c)`
-      : (error as { code?: string }).code === 'EADDRINUSE'
-        ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
-        : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
+      : error instanceof DataDirLockError
+        ? `npm start: ${error.message}; stop that one (Ctrl-C), or give this one its own folder: --data-dir PATH, or --in-memory`
+        : (error as { code?: string }).code === 'EADDRINUSE'
+          ? 'The port is in use; pass --port N (or PORT=N), or --port 0 for a free one.'
+          : `The local pipeline failed to start: ${(error as Error).stack ?? String(error)}`,
 );

@@ -53,6 +53,12 @@ export interface PipelineOptions {
   port?: number;
   /** @default LOCAL_ADDRESS.host (loopback) */
   host?: string;
+  /**
+   * `Host` values (a tunnel's host name, lower-case, optional `:port`) that may reach the
+   * webhook routes, and only them; the server still listens on `host`. `npm start -- --allow-host`
+   * (`allowHostOption`). @default none: loopback Hosts only
+   */
+  allowedHosts?: readonly string[];
   /** The AMT to verify with; see `findAmt()` (`local/api/amt.ts`) for how `npm start` finds one. Generated when absent. */
   amt?: string;
   /** Main queue visibility timeout, and so the local invocation timeout. @default LOCAL_DEFAULTS.visibilityTimeoutSeconds */

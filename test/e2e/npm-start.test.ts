@@ -68,6 +68,8 @@ describe('`npm start` as a user runs it', () => {
     // Assess
     expect(banner).toMatch(/Webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/smartcar/);
     expect(banner).toMatch(/Error callback URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/smartcar\/errors/);
+    // No --allow-host: loopback Hosts only, and no line claiming otherwise.
+    expect(banner).not.toContain('Allowed hosts');
     // The generated token is kept in the file, which the printed command reads, and never printed.
     expect(readFileSync(amtFile, 'utf8')).toMatch(/^local-dev-amt-[0-9a-f]{32}\n$/);
     expect(banner).toContain(`AMT                  from ${amtFile} (the local development token`);
