@@ -78,7 +78,9 @@ describe('npm start, send and dlq share one AMT and one address', () => {
 
   /** `npm start` as the package script runs it; resolves once it is up, with its banner. */
   async function npmStart(env: NodeJS.ProcessEnv): Promise<{ banner: string; stop(): Promise<number | null> }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--dotenv', join(dir, 'missing.env')], {
+    // A folder of its own: the checkout's default `.local-data` may be in use by another test's start.
+    const args = ['--dotenv', join(dir, 'missing.env'), '--data-dir', join(dir, 'pipeline')];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
     });

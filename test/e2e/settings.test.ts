@@ -126,11 +126,17 @@ describe('the local pipeline with -c archive=false', () => {
 });
 
 describe('`npm start -c`', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'local-start-settings-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('prints the settings it used and where from, and gives the local queue that redrive', async () => {
     // Prepare
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env', '-c', 'maxReceiveCount=5'],
+      [
+        ...['--import', 'tsx', 'local/start.ts', '--port', '0', '--dotenv', '/nonexistent/.env'],
+        ...['--data-dir', join(dir, 'pipeline'), '-c', 'maxReceiveCount=5'],
+      ],
       {
         cwd: ROOT,
         env: { ...process.env, SMARTCAR_AMT: '', POWERTOOLS_LOG_LEVEL: 'WARN' },
@@ -157,8 +163,9 @@ describe('`npm start -c`', () => {
       expect(output).toMatch(
         /Settings\s+maxReceiveCount 5 \(-c\), processorTimeoutSeconds 30 \(default\), deliveryToleranceSeconds 900 \(default\)/,
       );
-      // Both lines in one banner: the settings above and the local archive (the default folder without --data-dir).
-      expect(output).toMatch(/Archive\s+\/\S+\/\.local-data\/archive\s+\(npm run replay -- --local/);
+      // Both lines in one banner: the settings above and the local archive (in the data folder).
+      expect(output).toContain(`${join(dir, 'pipeline', 'archive')}`);
+      expect(output).toMatch(/Archive\s+\/\S+\/pipeline\/archive\s+\(npm run replay -- --local/);
       expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5 });
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
