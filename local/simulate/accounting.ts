@@ -1,6 +1,6 @@
 import { percentile } from '../../bin/cli/percentile.ts';
 import type { StoredSignal } from '../../lambda/processor/types/stores.ts';
-import { ROW, SMARTCAR } from './constants.ts';
+import { ROW } from './constants.ts';
 import type { QuarantinedBody } from './quarantine.ts';
 import type {
   DeliveryRecord,
@@ -89,12 +89,16 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
       row = matched[0]!;
       if (row === ROW.QUARANTINED) cause = quarantined.get(entity.id);
       if (row === ROW.HANDLED && !accepted) cause = 'handled although Smartcar saw no 2xx in time';
+    } else if (ATTACK.has(entity.kind) && !accepted && attempts.length > 0) {
+      // An attacker does not retry: what was not accepted is refused, whatever the answer.
+      row = ROW.REFUSED;
+      cause = `${[...new Set(attempts.map((a) => a.status ?? a.error))].join('/')}`;
     } else if (
       !accepted &&
       attempts.length > 0 &&
       attempts.every((a) => a.status !== undefined && a.status >= 400 && a.status < 500)
     ) {
-      row = ATTACK.has(entity.kind) ? ROW.REFUSED : ROW.DROPPED;
+      row = ROW.DROPPED;
       cause = `${[...new Set(attempts.map((a) => a.status))].join('/')} on every attempt`;
     } else if (!accepted && attempts.length > 0) {
       row = ROW.DROPPED;
@@ -377,9 +381,4 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted.length === 0 ? 0 : Math.round(percentile(sorted, q));
-}
-
-/** Smartcar's whole retry schedule in real ms at this time scale (for the report). */
-export function retryScheduleRealMs(timeScale: number): number {
-  return SMARTCAR.retryScheduleMs / timeScale;
 }

@@ -76,6 +76,8 @@ export const SIMULATE_DEFAULTS = {
   clockSkewMs: 4 * 60_000,
   clockSkewSpanMs: 3_000,
   dynamoSlowMs: 300,
+  /** How long the buggy handler is deployed before the fix is hot-reloaded. */
+  handlerBugMs: 3_000,
   throttleShare: 0.5,
   /** Main queue visibility timeout (and so the invocation timeout) of the simulated pipeline. */
   visibilityTimeoutSeconds: 3,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,10 +23,11 @@ import { createLocalDynamoClient } from '../dynamo.ts';
 import { startPipeline } from '../pipeline.ts';
 import type { LocalPipeline, PipelineOptions } from '../types.ts';
 import { account } from './accounting.ts';
-import { FAULT_NAMES, SIMULATE_DEFAULTS } from './constants.ts';
-import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
+import { SIMULATE_DEFAULTS } from './constants.ts';
+import { startFaultProxy } from './fault-proxy.ts';
+import { planFaults, pointLink, runFaults } from './faults.ts';
 import { listQuarantine, type QuarantinedBody } from './quarantine.ts';
-import { ARMED, RUN_LOG } from './sim-handlers.ts';
+import { RUN_LOG } from './sim-handlers.ts';
 import { createSmartcar } from './smartcar.ts';
 import { generateTraffic, seededRandom } from './traffic.ts';
 import type { FaultName, FaultWindow, HandlerRun, SimulationOptions, SimulationReport } from './types.ts';
@@ -68,11 +68,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const random = seededRandom(options.seed ^ 0x5eed);
   const sqsProxy = await startFaultProxy('http://127.0.0.1:9', random);
   const dynamoProxy = await startFaultProxy('http://127.0.0.1:9', random);
+  const plan = planFaults(options.faults, options.timeScale);
   const traffic = generateTraffic({
     seed: options.seed,
     events: options.events,
     rate: options.rate,
     startedAt: started,
+    minWindowMs: plan.neededMs,
   });
   const bugVehicles = traffic.vehicles.filter((_, i) => i % SIMULATE_DEFAULTS.bugVehicleEvery === 0);
   const invocationTimeoutMs = SIMULATE_DEFAULTS.visibilityTimeoutSeconds * 1000;
@@ -107,7 +109,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     pollerConcurrency: 2,
     quiet: true,
     logLevel: 'SILENT',
-    output: () => undefined,
     receiverClock: () => Date.now() + skewMs,
     serviceEndpoint: (service, endpoint) => {
       const proxy = service === 'sqs' ? sqsProxy : dynamoProxy;
@@ -139,12 +140,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const trafficStart = Date.now();
     const faultRun = verify.ok
       ? runFaults({
-          faults: options.faults,
+          lanes: plan.lanes,
           windowMs: traffic.windowMs,
           trafficStart,
           windows,
           say,
-          actions: faultActions({
+          context: {
             timeScale: options.timeScale,
             sqsProxy,
             dynamoProxy,
@@ -157,7 +158,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
               pipeline = await startPipeline(pipelineOptions);
             },
             writeHandlers,
-          }),
+          },
         })
       : Promise.resolve();
     const timer = setInterval(() => {
@@ -250,90 +251,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
-/** What a fault does; each resolves when the fault is over (its window is recorded by the caller). */
-type FaultAction = () => Promise<void>;
-
-interface FaultContext {
-  timeScale: number;
-  sqsProxy: FaultProxy;
-  dynamoProxy: FaultProxy;
-  paths: { control: string; archive: string; archiveStore: string; archiveBlocked: string };
-  setSkew(ms: number): void;
-  restart(): Promise<void>;
-  writeHandlers(broken: boolean): Promise<void>;
-}
-
-function faultActions(context: FaultContext): Record<FaultName, FaultAction> {
-  const d = SIMULATE_DEFAULTS;
-  const proxyFor =
-    (proxy: FaultProxy, mode: FaultProxy['mode'], ms: number): FaultAction =>
-    async () => {
-      proxy.mode = mode;
-      await sleep(ms);
-      proxy.mode = { kind: 'pass' };
-    };
-  const arm =
-    (name: string): FaultAction =>
-    async () => {
-      await writeFile(join(context.paths.control, name), '');
-      // The fault lasts until a handler in the middle of a batch fires it (or 30 s pass).
-      const deadline = Date.now() + 30_000;
-      while (!existsSync(join(context.paths.control, `${name}.fired`)) && Date.now() < deadline) await sleep(50);
-      await rm(join(context.paths.control, name), { force: true });
-    };
-  return {
-    'sqs-refuse-short': proxyFor(context.sqsProxy, { kind: 'refuse' }, d.shortOutageSimMs / context.timeScale),
-    'sqs-refuse-long': proxyFor(context.sqsProxy, { kind: 'refuse' }, d.longOutageSimMs / context.timeScale),
-    'sqs-hang-short': proxyFor(context.sqsProxy, { kind: 'hang' }, d.shortOutageSimMs / context.timeScale),
-    'sqs-hang-long': proxyFor(context.sqsProxy, { kind: 'hang' }, d.longOutageSimMs / context.timeScale),
-    'dynamodb-throttle': proxyFor(context.dynamoProxy, { kind: 'throttle', share: d.throttleShare }, d.dynamoFaultMs),
-    'dynamodb-slow': proxyFor(context.dynamoProxy, { kind: 'slow', delayMs: d.dynamoSlowMs }, d.dynamoFaultMs),
-    'archive-down': async () => {
-      await pointLink(context.paths.archive, context.paths.archiveBlocked);
-      await sleep(d.archiveFaultMs);
-      await pointLink(context.paths.archive, context.paths.archiveStore);
-    },
-    'worker-kill': arm(ARMED.kill),
-    'invocation-timeout': arm(ARMED.timeout),
-    'clock-skew': async () => {
-      context.setSkew(d.clockSkewMs);
-      await sleep(d.clockSkewSpanMs);
-      context.setSkew(0);
-    },
-    restart: () => context.restart(),
-    'handler-bug': async () => {
-      await context.writeHandlers(true);
-      await sleep(3_000);
-      await context.writeHandlers(false);
-    },
-  };
-}
-
-/** Starts each chosen fault at its slot of the traffic window, one after the other, recording when each was active. */
-async function runFaults(options: {
-  faults: readonly FaultName[];
-  windowMs: number;
-  trafficStart: number;
-  windows: FaultWindow[];
-  actions: Record<FaultName, FaultAction>;
-  say: (line: string) => void;
-}): Promise<void> {
-  const chosen = FAULT_NAMES.filter((fault) => options.faults.includes(fault));
-  for (const [i, fault] of chosen.entries()) {
-    const due = options.trafficStart + (options.windowMs * (i + 0.3)) / chosen.length;
-    await sleep(Math.max(0, due - Date.now()));
-    const window: FaultWindow = { fault, from: Date.now(), to: Number.POSITIVE_INFINITY };
-    options.windows.push(window);
-    options.say(`  fault ${fault} begins`);
-    try {
-      await options.actions[fault]();
-    } finally {
-      window.to = Date.now();
-    }
-    options.say(`  fault ${fault} over after ${((window.to - window.from) / 1000).toFixed(1)} s`);
-  }
-}
-
 /** Waits until the main queue has been empty (visible and in flight) for a moment. */
 async function settle(pipeline: () => LocalPipeline, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -344,13 +261,6 @@ async function settle(pipeline: () => LocalPipeline, timeoutMs: number): Promise
     if (emptyReads >= 3) return;
     await sleep(500);
   }
-}
-
-/** Points the symlink `link` at `target`, atomically (a new link renamed over the old one). */
-async function pointLink(link: string, target: string): Promise<void> {
-  const temporary = `${link}.${randomUUID()}`;
-  await symlink(target, temporary);
-  await rename(temporary, link);
 }
 
 async function readRuns(file: string): Promise<HandlerRun[]> {

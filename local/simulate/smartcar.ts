@@ -29,6 +29,29 @@ export interface Smartcar {
   readonly inFlight: number;
 }
 
+/**
+ * The shortest attempt timeout, real ms. Smartcar's 15 s is scaled like its other waits, but the
+ * pipeline's own work is not: a local receiver on a loaded 2-core machine answers in up to a few
+ * hundred ms, so 15 s / 100 would fail attempts Smartcar's real 15 s never would.
+ */
+export const MIN_ATTEMPT_TIMEOUT_MS = 1_000;
+
+/** Smartcar's 15 s per attempt, scaled, but not below {@link MIN_ATTEMPT_TIMEOUT_MS}. */
+export function attemptTimeoutMs(timeScale: number): number {
+  return Math.max(SMARTCAR.attemptTimeoutMs / timeScale, MIN_ATTEMPT_TIMEOUT_MS);
+}
+
+/**
+ * Real ms from a delivery's first attempt to the end of its last when every attempt times out:
+ * attempts are sequential (the next one is sent at its offset, or when the previous one ended).
+ * An outage longer than this makes Smartcar drop what it started delivering within it.
+ */
+export function retryScheduleRealMs(timeScale: number): number {
+  let end = 0;
+  for (const offset of SMARTCAR.attemptOffsetsMs) end = Math.max(offset / timeScale, end) + attemptTimeoutMs(timeScale);
+  return end;
+}
+
 /** A token that is not the AMT: what a forger signs with. */
 const FORGER_TOKEN = 'not-the-application-management-token';
 /** How long after the original an at-least-once duplicate is delivered, in Smartcar time. */
@@ -55,7 +78,7 @@ const DUPLICATE_AFTER_SIM_MS = 20_000;
 export function createSmartcar(options: SmartcarOptions): Smartcar {
   const deliveries: DeliveryRecord[] = [];
   let inFlight = 0;
-  const timeoutMs = SMARTCAR.attemptTimeoutMs / options.timeScale;
+  const timeoutMs = attemptTimeoutMs(options.timeScale);
 
   const post = async (
     body: Buffer,

@@ -52,9 +52,16 @@ export interface Traffic {
  * const { entities, windowMs } = generateTraffic({ seed: 1, events: 300, rate: 60, startedAt: Date.now() });
  * ```
  */
-export function generateTraffic(options: { seed: number; events: number; rate: number; startedAt: number }): Traffic {
+export function generateTraffic(options: {
+  seed: number;
+  events: number;
+  rate: number;
+  startedAt: number;
+  /** The faults' plan needs this long a window. @default 1 s */
+  minWindowMs?: number;
+}): Traffic {
   const random = seededRandom(options.seed);
-  const windowMs = Math.max(1_000, Math.round((options.events / options.rate) * 1000));
+  const windowMs = Math.max(options.minWindowMs ?? 1_000, Math.round((options.events / options.rate) * 1000));
   const vehicleCount = Math.max(3, Math.round(options.events / 25));
   const vehicles = Array.from(
     { length: vehicleCount },
