@@ -93,13 +93,10 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
       // An attacker does not retry: what was not accepted is refused, whatever the answer.
       row = ROW.REFUSED;
       cause = `${[...new Set(attempts.map((a) => a.status ?? a.error))].join('/')}`;
-    } else if (
-      !accepted &&
-      attempts.length > 0 &&
-      attempts.every((a) => a.status !== undefined && a.status >= 400 && a.status < 500)
-    ) {
+    } else if (!accepted && attempts.some((a) => a.status !== undefined && a.status >= 400 && a.status < 500)) {
+      // Every retry carries the same body, so a 4xx answered once is the answer it would get every time.
       row = ROW.DROPPED;
-      cause = `${[...new Set(attempts.map((a) => a.status))].join('/')} on every attempt`;
+      cause = `refused ${[...new Set(attempts.map((a) => a.status ?? a.error))].join('/')}`;
     } else if (!accepted && attempts.length > 0) {
       row = ROW.DROPPED;
       cause = dropCause(attempts);
@@ -137,10 +134,8 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   );
   finding(
     'authentic event lost (4xx)',
-    'a correctly signed delivery answered 4xx on all four attempts, so Smartcar dropped it (issue #19: quarantine it instead)',
-    ids(
-      accounts.filter((a) => AUTHENTIC.has(a.kind) && a.row === ROW.DROPPED && a.cause?.includes('on every attempt')),
-    ),
+    'a correctly signed delivery answered 4xx (every retry carries the same body), so Smartcar dropped it (issue #19: quarantine it instead)',
+    ids(accounts.filter((a) => AUTHENTIC.has(a.kind) && a.row === ROW.DROPPED && a.cause?.startsWith('refused'))),
   );
   const entityById = new Map(input.entities.map((e) => [e.id, e]));
   finding(
@@ -151,7 +146,7 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
         (a) =>
           AUTHENTIC.has(a.kind) &&
           a.row === ROW.DROPPED &&
-          !a.cause?.includes('on every attempt') &&
+          !a.cause?.startsWith('refused') &&
           !outlasted(chainsByEntity.get(a.id) ?? []),
       ),
     ),

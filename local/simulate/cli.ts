@@ -31,6 +31,9 @@ ${FAULT_NAMES.map((name) => `                        ${name.padEnd(20)}${FAULT_D
   --time-scale N      Smartcar's clock runs N times faster (default ${SIMULATE_DEFAULTS.timeScale}): its retry waits
                       and its 15 s attempt timeout are divided by N
   --rate N            authentic events Smartcar starts delivering per real second (default ${SIMULATE_DEFAULTS.rate})
+  --visibility-timeout S
+                      the local main queue's visibility timeout, and so the processor's invocation timeout
+                      (default ${SIMULATE_DEFAULTS.visibilityTimeoutSeconds}); a failing event reaches the DLQ after 3 of them
   --work-dir PATH     keep the run's data folder, archive and handler run log here (default: a temporary
                       folder, removed at the end)
   --json PATH         also write the report as JSON to PATH ("-" for stdout, instead of the table)
@@ -59,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       faults: { type: 'string' },
       'time-scale': { type: 'string' },
       rate: { type: 'string' },
+      'visibility-timeout': { type: 'string' },
       'work-dir': { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -80,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
       max: 1_000,
     }),
     rate: numberOption(values.rate, '--rate', { default: SIMULATE_DEFAULTS.rate, min: 1, max: 2_000 }),
+    visibilityTimeoutSeconds: intOption(values['visibility-timeout'], '--visibility-timeout', {
+      default: SIMULATE_DEFAULTS.visibilityTimeoutSeconds,
+      min: 1,
+      max: 60,
+    }),
     ...(values['work-dir'] ? { workDir: values['work-dir'] } : {}),
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });

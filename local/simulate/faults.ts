@@ -15,6 +15,7 @@ type FaultAction = () => Promise<void>;
 /** What the faults act on. */
 export interface FaultContext {
   timeScale: number;
+  visibilityTimeoutSeconds: number;
   sqsProxy: FaultProxy;
   dynamoProxy: FaultProxy;
   paths: { control: string; archive: string; archiveStore: string; archiveBlocked: string };
@@ -35,12 +36,10 @@ const INTAKE: ReadonlySet<FaultName> = new Set([
   'sqs-refuse-long',
   'sqs-hang-long',
 ]);
-/** What a restart of `npm start` takes, about (the queue snapshot waits a visibility timeout). */
-const RESTART_ESTIMATE_MS = (SIMULATE_DEFAULTS.visibilityTimeoutSeconds + 3) * 1000;
 const GAP_MS = 500;
 
 /** How long each fault lasts, real ms, at this time scale. */
-export function faultSpans(timeScale: number): Record<FaultName, number> {
+export function faultSpans(timeScale: number, visibilityTimeoutSeconds: number): Record<FaultName, number> {
   const d = SIMULATE_DEFAULTS;
   // Long outages outlast Smartcar's whole schedule (as its attempts really run); short ones end well within it.
   const schedule = retryScheduleRealMs(timeScale);
@@ -55,9 +54,10 @@ export function faultSpans(timeScale: number): Record<FaultName, number> {
     'dynamodb-slow': d.dynamoFaultMs,
     'archive-down': d.archiveFaultMs,
     'worker-kill': 1_000,
-    'invocation-timeout': d.visibilityTimeoutSeconds * 1000,
+    'invocation-timeout': visibilityTimeoutSeconds * 1000,
     'clock-skew': d.clockSkewSpanMs,
-    restart: RESTART_ESTIMATE_MS,
+    // About: the queue snapshot at stop waits a visibility timeout for the batches in flight.
+    restart: (visibilityTimeoutSeconds + 3) * 1000,
     'handler-bug': d.handlerBugMs,
   };
 }
@@ -66,9 +66,10 @@ export function faultSpans(timeScale: number): Record<FaultName, number> {
 export function planFaults(
   faults: readonly FaultName[],
   timeScale: number,
+  visibilityTimeoutSeconds: number,
 ): { lanes: FaultName[][]; neededMs: number } {
   const chosen = FAULT_NAMES.filter((fault) => faults.includes(fault));
-  const spans = faultSpans(timeScale);
+  const spans = faultSpans(timeScale, visibilityTimeoutSeconds);
   const intake = chosen.filter((fault) => INTAKE.has(fault));
   const processing = chosen.filter((fault) => !INTAKE.has(fault) && fault !== 'restart');
   const last = chosen.includes('restart') ? ['restart' as const] : [];
@@ -92,7 +93,7 @@ export async function runFaults(options: {
   say: (line: string) => void;
 }): Promise<void> {
   const actions = faultActions(options.context);
-  const spans = faultSpans(options.context.timeScale);
+  const spans = faultSpans(options.context.timeScale, options.context.visibilityTimeoutSeconds);
   const runLane = async (lane: readonly FaultName[], from: number, to: number): Promise<void> => {
     for (const [i, fault] of lane.entries()) {
       const due = from + ((to - from) * i) / lane.length;
@@ -118,7 +119,7 @@ export async function runFaults(options: {
 
 function faultActions(context: FaultContext): Record<FaultName, FaultAction> {
   const d = SIMULATE_DEFAULTS;
-  const spans = faultSpans(context.timeScale);
+  const spans = faultSpans(context.timeScale, context.visibilityTimeoutSeconds);
   const proxyFor =
     (proxy: FaultProxy, mode: FaultProxy['mode'], ms: number): FaultAction =>
     async () => {

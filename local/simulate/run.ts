@@ -47,6 +47,7 @@ import type { FaultName, FaultWindow, HandlerRun, SimulationOptions, SimulationR
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const started = Date.now();
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? SIMULATE_DEFAULTS.visibilityTimeoutSeconds;
   const say = options.onProgress ?? (() => undefined);
   const breakages = options.breakages ?? {};
   const work = options.workDir ?? (await mkdtemp(join(tmpdir(), 'smartcar-simulate-')));
@@ -68,7 +69,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const random = seededRandom(options.seed ^ 0x5eed);
   const sqsProxy = await startFaultProxy('http://127.0.0.1:9', random);
   const dynamoProxy = await startFaultProxy('http://127.0.0.1:9', random);
-  const plan = planFaults(options.faults, options.timeScale);
+  const plan = planFaults(options.faults, options.timeScale, visibilityTimeoutSeconds);
   const traffic = generateTraffic({
     seed: options.seed,
     events: options.events,
@@ -77,7 +78,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     minWindowMs: plan.neededMs,
   });
   const bugVehicles = traffic.vehicles.filter((_, i) => i % SIMULATE_DEFAULTS.bugVehicleEvery === 0);
-  const invocationTimeoutMs = SIMULATE_DEFAULTS.visibilityTimeoutSeconds * 1000;
+  const invocationTimeoutMs = visibilityTimeoutSeconds * 1000;
   const writeHandlers = (broken: boolean) =>
     writeFile(
       paths.handlers,
@@ -104,7 +105,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     archiveDir: paths.archive,
     hotReload: true,
     handlersModule: paths.handlers,
-    visibilityTimeoutSeconds: SIMULATE_DEFAULTS.visibilityTimeoutSeconds,
+    visibilityTimeoutSeconds: visibilityTimeoutSeconds,
     waitTimeSeconds: 1,
     pollerConcurrency: 2,
     quiet: true,
@@ -147,6 +148,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           say,
           context: {
             timeScale: options.timeScale,
+            visibilityTimeoutSeconds,
             sqsProxy,
             dynamoProxy,
             paths,
@@ -212,7 +214,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       source: folderArchiveSource(paths.archiveStore),
       sqs: pipeline.sqsClient,
       queueUrl: pipeline.endpoints.queueUrl,
-      filter: { from: started, to: Date.now() + 1 },
+      // To an hour ahead: a receiver clock running ahead (the clock-skew fault) stamps receivedAt in the future.
+      filter: { from: started, to: Date.now() + 3_600_000 },
       replayId,
       rate: 5_000,
       dryRun: false,

@@ -168,6 +168,8 @@ export interface SimulationOptions {
   timeScale: number;
   /** Authentic events per real second Smartcar starts delivering. */
   rate: number;
+  /** The main queue's visibility timeout, and so the invocation timeout. @default SIMULATE_DEFAULTS.visibilityTimeoutSeconds */
+  visibilityTimeoutSeconds?: number;
   /** Where the run keeps its data folder; a fresh temporary folder when absent. */
   workDir?: string;
   /** Progress lines. */
