@@ -161,9 +161,9 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   finding(
     'attack accepted',
     'a forged or stale replayed request was handled (stale ones stamped in epoch seconds pass as "unreadable": issue #19 item 2)',
-    ids(accounts.filter((a) => ATTACK.has(a.kind) && a.row !== ROW.REFUSED)).map((id) =>
-      describeAttack(entityById.get(id)!),
-    ),
+    ids(
+      accounts.filter((a) => ATTACK.has(a.kind) && [ROW.HANDLED, ROW.DLQ, ROW.QUARANTINED].includes(a.row as never)),
+    ).map((id) => describeAttack(entityById.get(id)!)),
   );
   finding(
     'event left in the DLQ',

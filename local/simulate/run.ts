@@ -343,7 +343,9 @@ async function startAckFirstFrontDoor(target: () => string): Promise<{ url: stri
     void (async () => {
       const body = await buffer(request);
       const headers = Object.fromEntries(
-        Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host',
+        ),
       );
       if (body.includes('"VERIFY"')) {
         const answer = await forward(body, headers).catch(() => ({ status: 502, text: Buffer.alloc(0) }));
