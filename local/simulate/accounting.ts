@@ -21,6 +21,8 @@ export interface AccountingInput {
   runs: readonly HandlerRun[];
   /** eventIds of the messages left in the DLQ. */
   dlqEventIds: readonly string[];
+  /** eventIds the end of the run found in the DLQ and redrove (after the handler fix). */
+  redrivenEventIds: readonly string[];
   /** Messages left in the main queue when the run gave up waiting. */
   stillQueued: number;
   /** `undefined`: this build has no quarantine (see `quarantine.ts`). */
@@ -67,6 +69,7 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   const chainsByEntity = new Map<string, DeliveryRecord[]>();
   for (const record of input.deliveries) push(chainsByEntity, record.entityId, record);
   const dlq = new Set(input.dlqEventIds.map((id) => entityOf(id) ?? id));
+  const redriven = new Set(input.redrivenEventIds.map((id) => entityOf(id) ?? id));
   const quarantined = new Map<string, string>();
   for (const entry of input.quarantine ?? []) {
     const id = (entry.eventId && entityOf(entry.eventId)) ?? bodyEntity(entry.body, input.entities);
@@ -88,7 +91,8 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
     if (matched.length > 0) {
       row = matched[0]!;
       if (row === ROW.QUARANTINED) cause = quarantined.get(entity.id);
-      if (row === ROW.HANDLED && !accepted) cause = 'handled although Smartcar saw no 2xx in time';
+      if (row === ROW.HANDLED && redriven.has(entity.id)) cause = 'handled after the DLQ redrive';
+      else if (row === ROW.HANDLED && !accepted) cause = 'handled although Smartcar saw no 2xx in time';
     } else if (ATTACK.has(entity.kind) && !accepted && attempts.length > 0) {
       // An attacker does not retry: what was not accepted is refused, whatever the answer.
       row = ROW.REFUSED;

@@ -3,7 +3,6 @@
  * `npm run simulate -- [options]`: a Smartcar-faithful delivery simulation of the whole local
  * pipeline under faults, with an accounting of every event. See `--help` and docs/simulate.md.
  */
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { intOption, numberOption } from '../../bin/cli/args.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
@@ -11,6 +10,7 @@ import { runCli } from '../../bin/cli/run-cli.ts';
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, SIMULATE_DEFAULTS } from './constants.ts';
 import { formatReport } from './report.ts';
 import { runSimulation } from './run.ts';
+import { MIN_ATTEMPT_TIMEOUT_MS } from './smartcar.ts';
 import type { FaultName } from './types.ts';
 
 const USAGE = `Usage: npm run simulate -- [options]
@@ -29,14 +29,15 @@ Options
   --faults LIST       comma-separated faults, "all" (default) or "none":
 ${FAULT_NAMES.map((name) => `                        ${name.padEnd(20)}${FAULT_DESCRIPTIONS[name]}`).join('\n')}
   --time-scale N      Smartcar's clock runs N times faster (default ${SIMULATE_DEFAULTS.timeScale}): its retry waits
-                      and its 15 s attempt timeout are divided by N
+                      and its 15 s attempt timeout are divided by N (the timeout not below ${MIN_ATTEMPT_TIMEOUT_MS} ms: the
+                      pipeline's own CPU time is not scaled)
   --rate N            authentic events Smartcar starts delivering per real second (default ${SIMULATE_DEFAULTS.rate})
   --visibility-timeout S
                       the local main queue's visibility timeout, and so the processor's invocation timeout
                       (default ${SIMULATE_DEFAULTS.visibilityTimeoutSeconds}); a failing event reaches the DLQ after 3 of them
   --work-dir PATH     keep the run's data folder, archive and handler run log here (default: a temporary
                       folder, removed at the end)
-  --json PATH         also write the report as JSON to PATH ("-" for stdout, instead of the table)
+  --json              print the report as JSON on stdout instead of the table (progress stays on stderr)
   -h, --help          this text
 `;
 
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       'visibility-timeout': { type: 'string' },
       'work-dir': { type: 'string' },
-      json: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -73,7 +74,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const jsonToStdout = values.json === '-';
   const report = await runSimulation({
     seed: intOption(values.seed, '--seed', { default: SIMULATE_DEFAULTS.seed, min: 0, max: 2 ** 31 - 1 }),
     events: intOption(values.events, '--events', { default: SIMULATE_DEFAULTS.events, min: 10, max: 1_000_000 }),
@@ -92,8 +92,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['work-dir'] ? { workDir: values['work-dir'] } : {}),
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
-  if (values.json && !jsonToStdout) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(jsonToStdout ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.ok ? 0 : 1;
 }
 

@@ -36,10 +36,11 @@ export const FAULT_NAMES = [
 
 /** What each fault does, for `--help` and the report. */
 export const FAULT_DESCRIPTIONS: Readonly<Record<(typeof FAULT_NAMES)[number], string>> = {
-  'sqs-refuse-short': "SQS resets every connection for 60 s of Smartcar time (shorter than Smartcar's retries)",
-  'sqs-refuse-long': "SQS resets every connection for 250 s of Smartcar time (longer than Smartcar's retries)",
-  'sqs-hang-short': 'SQS accepts and never answers for 60 s of Smartcar time',
-  'sqs-hang-long': 'SQS accepts and never answers for 250 s of Smartcar time',
+  'sqs-refuse-short': "SQS resets every connection for 60 s of Smartcar time, well within Smartcar's retries",
+  'sqs-refuse-long':
+    "SQS resets every connection for longer than Smartcar's whole retry schedule (250 s of its time, or more as its attempts really run)",
+  'sqs-hang-short': 'SQS accepts connections and never answers, for 60 s of Smartcar time',
+  'sqs-hang-long': "SQS accepts connections and never answers, for longer than Smartcar's whole retry schedule",
   'dynamodb-throttle': 'half of the DynamoDB requests get ProvisionedThroughputExceeded for 3 s',
   'dynamodb-slow': 'every DynamoDB answer comes 300 ms late for 3 s',
   'archive-down': 'the archive folder cannot be written for 2 s',

@@ -196,8 +196,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     // The handler is fixed by now: redrive what the bug (and any other failure) left in the DLQ,
     // until a redrive moves nothing new there (a poison message comes back every time).
     let previous = '';
+    const redriven = new Set<string>();
     for (let round = 1; round <= 3; round++) {
       const before = (await peekDlq(target(), { max: 100_000 })).map((e) => e.eventId).sort();
+      for (const eventId of before) redriven.add(eventId);
       if (before.length === 0 || before.join() === previous) break;
       previous = before.join();
       const moved = await redriveDlq(target());
@@ -231,6 +233,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       deliveries: smartcar.deliveries,
       runs,
       dlqEventIds,
+      redrivenEventIds: [...redriven],
       stillQueued,
       quarantine,
       archivedEventIds,
