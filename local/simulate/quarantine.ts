@@ -13,13 +13,14 @@ export interface QuarantinedBody {
  * processed are stored, byte for byte, before they are answered).
  *
  * The local quarantine store does not exist on main yet: the `quarantine` branch adds
- * `local/quarantine-store.ts`, a class in the local data folder with
- * `list(): Promise<QuarantineEntry[]>` (entry: `{ key, reason, receivedAt, deliveryId?, eventId?,
- * body: Buffer }`). After merging it, wire it here, e.g.:
+ * `local/quarantine-store.ts`, re-exporting `LocalQuarantineStore` (its constructor takes the data
+ * folder; entries live under `<dataDir>/quarantine/`) whose `list()` resolves with
+ * `{ key, reason, receivedAt, deliveryId?, eventId?, body: Buffer, ... }`. After merging it, wire
+ * it here, and delete the quarantine entries of `test/simulate/known-findings.ts`:
  *
  * ```ts
  * import { LocalQuarantineStore } from '../quarantine-store.ts';
- * return new LocalQuarantineStore({ dataDir }).list();
+ * return new LocalQuarantineStore(resolve(dataDir)).list();
  * ```
  *
  * Until then this returns `undefined` ("no quarantine"): the run then reports every signed but

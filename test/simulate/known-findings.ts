@@ -8,15 +8,15 @@ import type { Finding, SimulationReport } from '../../local/simulate/types.ts';
  */
 export const KNOWN_FINDINGS: Readonly<Record<string, (finding: Finding, report: SimulationReport) => boolean>> = {
   // #19.1: signed but unprocessable bodies get a 4xx, and Smartcar drops them after 4 attempts.
-  'authentic event lost (4xx)': () => true,
+  'authentic event lost (4xx)': (_finding, report) => !report.quarantineAvailable,
   // #19.1: no quarantine store on main.
   'unprocessable body not quarantined': (_finding, report) => !report.quarantineAvailable,
-  // #19.2: a stale capture whose deliveredAt is in epoch seconds is "unreadable", so accepted.
+  // #19.2 (the timestamps branch): a stale capture whose deliveredAt is in epoch seconds is "unreadable", so accepted.
   'attack accepted': (finding) => finding.examples.every((example) => example.includes('deliveredAt in seconds')),
   // #19.1: the eventId too long for a DynamoDB key is archived and enqueued, but never handled
   // (a poison message): the replay cannot re-handle it either.
-  'replay missed an archived event': (finding) => finding.count === 1,
-  // #20.2: the ledger commits a batch's completions when it settles, so a kill or a timeout
+  'replay missed an archived event': (finding, report) => !report.quarantineAvailable && finding.count === 1,
+  // #20.2 (the idem branch): the ledger commits a batch's completions when it settles, so a kill or a timeout
   // mid-batch re-runs handlers that had already returned.
   'completed handler re-ran': (finding) => finding.examples.every((example) => example.includes('#20')),
 };
