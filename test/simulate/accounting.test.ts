@@ -70,12 +70,11 @@ describe('simulation accounting', () => {
       ]),
       archivedEventIds: new Set([id(1)]),
       replay: { id: 'rp', sent: 1, unreadable: 0 },
-      stored: new Map([['veh-1', { soc: { body: { value: 50 }, orderedAt: T0, eventId: id(1) } }]]),
+      // The state-of-charge signal (by its code), stored from the newest (and only) event.
+      stored: new Map([
+        ['veh-1', { 'tractionbattery-stateofcharge': { body: { value: 50 }, orderedAt: T0, eventId: id(1) } }],
+      ]),
     });
-    // The state-of-charge signal is looked up by its code.
-    data.stored = new Map([
-      ['veh-1', { 'tractionbattery-stateofcharge': { body: { value: 50 }, orderedAt: T0, eventId: id(1) } }],
-    ]);
 
     const report = account(data);
 
