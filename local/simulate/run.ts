@@ -193,15 +193,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       supportsMoveTask: false,
     });
     await settle(() => pipeline, SIMULATE_DEFAULTS.settleTimeoutMs);
-    // The handler is fixed by now: redrive what the bug (and any other failure) left in the DLQ,
-    // until a redrive moves nothing new there (a poison message comes back every time).
-    let previous = '';
+    // The handler is fixed by now: redrive what the bug (and any other failure) left in the DLQ.
+    // An event back in the DLQ after a redrive failed with the fixed code too (a poison message):
+    // once only those are left, stop.
     const redriven = new Set<string>();
     for (let round = 1; round <= 3; round++) {
-      const before = (await peekDlq(target(), { max: 100_000 })).map((e) => e.eventId).sort();
-      for (const eventId of before) redriven.add(eventId);
-      if (before.length === 0 || before.join() === previous) break;
-      previous = before.join();
+      const waiting = (await peekDlq(target(), { max: 100_000 })).map((e) => e.eventId);
+      if (waiting.every((eventId) => redriven.has(eventId))) break;
+      for (const eventId of waiting) redriven.add(eventId);
       const moved = await redriveDlq(target());
       say(`Redrive ${round}: ${moved.mode === 'manual' ? moved.moved : '?'} message(s) from the DLQ`);
       await settle(() => pipeline, SIMULATE_DEFAULTS.settleTimeoutMs);
