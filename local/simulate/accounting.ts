@@ -38,7 +38,9 @@ export interface AccountingInput {
   verify: { ok: boolean; detail: string };
 }
 
-const AUTHENTIC = new Set(['state', 'error', 'resolved', 'unprocessable']);
+const AUTHENTIC = new Set(['state', 'future-signal', 'error', 'resolved', 'unprocessable']);
+/** A stored signal time further ahead than this at the end of the run is frozen (issue #19.3). */
+const FROZEN_AHEAD_MS = 86_400_000;
 const ATTACK = new Set(['forged', 'stale-replay']);
 /** Faults whose span outlasts Smartcar's retries: a drop while one is active is the world's doing, not ours. */
 const OUTLASTING: ReadonlySet<FaultName> = new Set(['sqs-refuse-long', 'sqs-hang-long', 'restart']);
@@ -203,11 +205,22 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   }
 
   // State: each vehicle's stored signals are the newest handled ones of the generated history.
+  // The vehicle whose OEM clock ran ahead has no such truth (the clamp decides); its signals must
+  // only not be frozen in the future.
+  const futureVehicles = new Set(input.entities.filter((e) => e.kind === 'future-signal').map((e) => e.vehicleId!));
+  const frozen = [...futureVehicles].filter((vehicleId) =>
+    Object.values(input.stored.get(vehicleId) ?? {}).some((signal) => signal.orderedAt > Date.now() + FROZEN_AHEAD_MS),
+  );
+  finding(
+    'signal frozen by a future oemUpdatedAt',
+    'one event stamped 10 years ahead by an OEM clock still wins over every later value (issue #19.3: clamp it)',
+    frozen,
+  );
   const stateMismatches: string[] = [];
   const newest = new Map<string, SimEntity>();
   for (const account of handled) {
     const entity = entityById.get(account.id)!;
-    if (entity.kind !== 'state') continue;
+    if (entity.kind !== 'state' || futureVehicles.has(entity.vehicleId!)) continue;
     const current = newest.get(entity.vehicleId!);
     if (!current || entity.oemUpdatedAt! > current.oemUpdatedAt!) newest.set(entity.vehicleId!, entity);
   }
@@ -289,6 +302,11 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
       'stored state = newest generated values',
       stateMismatches.length === 0,
       `${stateMismatches.length} of ${newest.size} vehicles differ`,
+    ),
+    checkOf(
+      'no signal frozen in the future',
+      frozen.length === 0,
+      `${frozen.length} of ${futureVehicles.size} vehicles`,
     ),
     checkOf('reruns within the idempotency contract', badReruns.length === 0, `${badReruns.length} not allowed`),
   ];

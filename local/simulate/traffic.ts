@@ -107,6 +107,34 @@ export function generateTraffic(options: {
     });
   }
   const few = (share: number) => Math.max(1, Math.round(options.events * share));
+  // One vehicle whose OEM clock runs 10 years ahead once, then right again (issue #19.3): its
+  // signals must not stay frozen at the future time.
+  const futureVehicle = `veh-sim-future-${seededId(random, '')}`;
+  vehicles.push(futureVehicle);
+  const futureAt = Math.floor(windowMs / 4);
+  entities.push({
+    id: seededId(random, ''),
+    kind: 'future-signal',
+    vehicleId: futureVehicle,
+    oemUpdatedAt: options.startedAt + 10 * 365 * 86_400_000,
+    stateOfCharge: 1,
+    firstAt: futureAt,
+    duplicates: 0,
+    verbatimReplay: false,
+  });
+  for (let i = 1; i <= 2; i++) {
+    const firstAt = Math.min(windowMs, futureAt + i * 1_000);
+    entities.push({
+      id: seededId(random, ''),
+      kind: 'state',
+      vehicleId: futureVehicle,
+      oemUpdatedAt: options.startedAt + firstAt - 1_000,
+      stateOfCharge: 50 + i,
+      firstAt,
+      duplicates: 0,
+      verbatimReplay: false,
+    });
+  }
   for (let i = 0; i < Math.max(UNPROCESSABLE_REASONS.length, few(0.01)); i++) {
     entities.push({
       id: seededId(random, ''),
@@ -155,6 +183,7 @@ export function buildBody(entity: SimEntity, deliveryId: string, deliveredAt: nu
   const common = { eventId: entity.id, deliveryId, deliveredAt };
   switch (entity.kind) {
     case 'state':
+    case 'future-signal':
       return json(
         buildVehicleState({
           ...common,

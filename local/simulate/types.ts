@@ -23,6 +23,8 @@ export type EntityKind =
   | 'error'
   /** VEHICLE_ERROR, `state` RESOLVED (follows its ERROR). */
   | 'resolved'
+  /** VEHICLE_STATE from an OEM whose clock is 10 years ahead: handled, but must not freeze its signals. */
+  | 'future-signal'
   /** Signed by Smartcar but not processable as a normal event: must be quarantined. */
   | 'unprocessable'
   /** Signed with a token that is not the AMT: must be refused. */

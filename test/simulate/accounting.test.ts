@@ -176,4 +176,22 @@ describe('simulation accounting', () => {
     expect(findingOf(report, 'not archived')?.examples).toEqual([id(1)]);
     expect(findingOf(report, 'replay missed an archived event')?.examples).toEqual([id(2)]);
   });
+
+  it('flags a vehicle whose signal stays stamped in the future', () => {
+    const future = T0 + 10 * 365 * 86_400_000;
+    const data = input({
+      entities: [entity(1, 'future-signal', { oemUpdatedAt: future, stateOfCharge: 1 })],
+      deliveries: [chain(1, [200])],
+      runs: runs(1, ['ok', 1]),
+      archivedEventIds: new Set([id(1)]),
+      stored: new Map([
+        ['veh-1', { 'tractionbattery-stateofcharge': { body: { value: 1 }, orderedAt: future, eventId: id(1) } }],
+      ]),
+    });
+
+    const report = account(data);
+
+    expect(findingOf(report, 'signal frozen by a future oemUpdatedAt')?.examples).toEqual(['veh-1']);
+    expect(checkOk(report, 'no signal frozen in the future')).toBe(false);
+  });
 });

@@ -13,6 +13,8 @@ export const KNOWN_FINDINGS: Readonly<Record<string, (finding: Finding, report: 
   'unprocessable body not quarantined': (_finding, report) => !report.quarantineAvailable,
   // #19.2 (the timestamps branch): a stale capture whose deliveredAt is in epoch seconds is "unreadable", so accepted.
   'attack accepted': (finding) => finding.examples.every((example) => example.includes('deliveredAt in seconds')),
+  // #19.3 (the signals branch): a signal stamped 10 years ahead wins every later comparison.
+  'signal frozen by a future oemUpdatedAt': () => true,
   // #19.1: the eventId too long for a DynamoDB key is archived and enqueued, but never handled
   // (a poison message): the replay cannot re-handle it either.
   'replay missed an archived event': (finding, report) => !report.quarantineAvailable && finding.count === 1,
