@@ -1,3 +1,4 @@
+import { ROW } from '../../local/simulate/constants.ts';
 import type { Finding, SimulationReport } from '../../local/simulate/types.ts';
 
 /**
@@ -17,7 +18,8 @@ export const KNOWN_FINDINGS: Readonly<Record<string, (finding: Finding, report: 
   'signal frozen by a future oemUpdatedAt': () => true,
   // #19.1: the eventId too long for a DynamoDB key is archived and enqueued, but never handled
   // (a poison message): the replay cannot re-handle it either.
-  'replay missed an archived event': (finding, report) => !report.quarantineAvailable && finding.count === 1,
+  'replay missed an archived event': (finding, report) =>
+    !report.quarantineAvailable && finding.count <= (report.table[ROW.DLQ].causes.unprocessable ?? 0),
   // #20.2 (the idem branch): the ledger commits a batch's completions when it settles, so a kill or a timeout
   // mid-batch re-runs handlers that had already returned.
   'completed handler re-ran': (finding) => finding.examples.every((example) => example.includes('#20')),
