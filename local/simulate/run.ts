@@ -118,7 +118,17 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
     ...(breakages.skipArchive ? { settings: { archive: false } } : {}),
   };
-  let pipeline: LocalPipeline = await startPipeline(pipelineOptions);
+  const cleanUp = async (): Promise<void> => {
+    await Promise.all([sqsProxy.close(), dynamoProxy.close()]);
+    if (!options.workDir) await rm(work, { recursive: true, force: true });
+  };
+  let pipeline: LocalPipeline;
+  try {
+    pipeline = await startPipeline(pipelineOptions);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
   const front = breakages.ackBeforePersist ? await startAckFirstFrontDoor(() => pipeline.webhookUrl) : undefined;
   const windows: FaultWindow[] = [];
   const activeFaults = (): FaultName[] => {
@@ -251,8 +261,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     };
   } finally {
     await pipeline.stop().catch(() => undefined);
-    await Promise.all([sqsProxy.close(), dynamoProxy.close(), front?.close()]);
-    if (!options.workDir) await rm(work, { recursive: true, force: true });
+    await front?.close();
+    await cleanUp();
   }
 }
 
