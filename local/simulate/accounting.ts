@@ -147,15 +147,15 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   finding(
     'authentic event lost (outage)',
     'dropped by Smartcar while no fault outlasting its retries was active: the pipeline failed for longer than it should have',
-    ids(
-      accounts.filter(
+    accounts
+      .filter(
         (a) =>
           AUTHENTIC.has(a.kind) &&
           a.row === ROW.DROPPED &&
           !a.cause?.startsWith('refused') &&
           !outlasted(chainsByEntity.get(a.id) ?? []),
-      ),
-    ),
+      )
+      .map((a) => `${a.id} (${a.cause})`),
   );
   finding(
     'unprocessable body not quarantined',

@@ -23,8 +23,8 @@ export const RUN_LOG = 'runs.ndjson';
 /** One-shot fault files: the first handler that renames one away fires it. */
 export const ARMED = { kill: 'kill', timeout: 'timeout' } as const;
 
-/** A worker that completed a run this recently is in the middle of a batch. */
-const MID_BATCH_MS = 1_000;
+/** How long a firing kill or timeout waits for another record of its batch to return. */
+const SIBLING_WAIT_MS = 1_000;
 
 /**
  * The repository's own handlers (`defaultHandlers`), each wrapped so the simulation can see and
@@ -47,6 +47,12 @@ export function simulationHandlers(options: SimulationHandlerOptions): EventHand
     const run: HandlerRun = { e: eventId, ...(replayId ? { r: replayId } : {}), s, t: Date.now(), w: worker };
     appendFileSync(join(options.controlDir, RUN_LOG), `${JSON.stringify(run)}\n`);
   };
+  const siblingCompleted = async (): Promise<void> => {
+    const since = Date.now();
+    while (lastCompletedAt < since && Date.now() - since < SIBLING_WAIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
   const fire = (name: string): boolean => {
     try {
       renameSync(join(options.controlDir, name), join(options.controlDir, `${name}.fired`));
@@ -61,11 +67,15 @@ export function simulationHandlers(options: SimulationHandlerOptions): EventHand
     return async (event, context) => {
       const replayId = event.replay?.id;
       log(event.eventId, replayId, 'start');
-      if (Date.now() - lastCompletedAt < MID_BATCH_MS && fire(ARMED.kill)) {
+      // Mid-batch: the batch runs its vehicles concurrently, so wait (briefly) until another record
+      // of this worker has returned, then end the worker with this record in flight.
+      if (fire(ARMED.kill)) {
+        await siblingCompleted();
         log(event.eventId, replayId, 'kill');
         process.exit(1);
       }
-      if (Date.now() - lastCompletedAt < MID_BATCH_MS && fire(ARMED.timeout)) {
+      if (fire(ARMED.timeout)) {
+        await siblingCompleted();
         log(event.eventId, replayId, 'timeout');
         await new Promise((resolve) => setTimeout(resolve, options.invocationTimeoutMs + 500));
         // Lambda ends the runtime at the timeout; nothing after this line runs.
