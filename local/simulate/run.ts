@@ -32,6 +32,9 @@ import { createSmartcar } from './smartcar.ts';
 import { generateTraffic, seededRandom } from './traffic.ts';
 import type { FaultName, FaultWindow, HandlerRun, SimulationOptions, SimulationReport } from './types.ts';
 
+/** How long after a fault ends an attempt that fails is still put down to it. */
+const FAULT_AFTERMATH_MS = 1_000;
+
 /**
  * Runs one simulation: starts the local pipeline (`npm start`'s, with its data folder, hot-reloading
  * processor worker and archive) behind loopback fault proxies, sends it a seeded Smartcar traffic
@@ -131,9 +134,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
   const front = breakages.ackBeforePersist ? await startAckFirstFrontDoor(() => pipeline.webhookUrl) : undefined;
   const windows: FaultWindow[] = [];
+  // A fault is still "active" for a moment after it ends: a request that met it (an SDK retry
+  // backing off, a connection reset) fails a little after the outage is over.
   const activeFaults = (): FaultName[] => {
     const now = Date.now();
-    return windows.filter((w) => w.from <= now && now <= w.to).map((w) => w.fault);
+    return windows.filter((w) => w.from <= now && now <= w.to + FAULT_AFTERMATH_MS).map((w) => w.fault);
   };
   const smartcar = createSmartcar({
     url: () => front?.url ?? pipeline.webhookUrl,
