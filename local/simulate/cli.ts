@@ -35,8 +35,8 @@ ${FAULT_NAMES.map((name) => `                        ${name.padEnd(20)}${FAULT_D
   --visibility-timeout S
                       the local main queue's visibility timeout, and so the processor's invocation timeout
                       (default ${SIMULATE_DEFAULTS.visibilityTimeoutSeconds}); a failing event reaches the DLQ after 3 of them
-  --work-dir PATH     keep the run's data folder, archive and handler run log here (default: a temporary
-                      folder, removed at the end)
+  --work-dir PATH     keep the run's data folder, archive, handler run log and Smartcar's attempts
+                      (deliveries.json) here (default: a temporary folder, removed at the end)
   --json              print the report as JSON on stdout instead of the table (progress stays on stderr)
   -h, --help          this text
 `;

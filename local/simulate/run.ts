@@ -32,9 +32,6 @@ import { createSmartcar } from './smartcar.ts';
 import { generateTraffic, seededRandom } from './traffic.ts';
 import type { FaultName, FaultWindow, HandlerRun, SimulationOptions, SimulationReport } from './types.ts';
 
-/** How long after a fault ends an attempt that fails is still put down to it. */
-const FAULT_AFTERMATH_MS = 1_000;
-
 /**
  * Runs one simulation: starts the local pipeline (`npm start`'s, with its data folder, hot-reloading
  * processor worker and archive) behind loopback fault proxies, sends it a seeded Smartcar traffic
@@ -134,12 +131,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
   const front = breakages.ackBeforePersist ? await startAckFirstFrontDoor(() => pipeline.webhookUrl) : undefined;
   const windows: FaultWindow[] = [];
-  // A fault is still "active" for a moment after it ends: a request that met it (an SDK retry
-  // backing off, a connection reset) fails a little after the outage is over.
-  const activeFaults = (): FaultName[] => {
-    const now = Date.now();
-    return windows.filter((w) => w.from <= now && now <= w.to + FAULT_AFTERMATH_MS).map((w) => w.fault);
-  };
+  const activeFaults = (from: number, to: number): FaultName[] =>
+    windows.filter((w) => w.from <= to && from <= w.to).map((w) => w.fault);
   const smartcar = createSmartcar({
     url: () => front?.url ?? pipeline.webhookUrl,
     amt: pipelineOptions.amt!,
@@ -181,8 +174,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const timer = setInterval(() => {
       const stats = pipeline.stats();
       const delivered = smartcar.deliveries.filter((d) => d.delivered).length;
+      const active = activeFaults(Date.now(), Date.now());
       say(
-        `  ${Math.round((Date.now() - trafficStart) / 1000)} s: ${smartcar.deliveries.length} deliveries (${delivered} answered 2xx, ${smartcar.inFlight} in flight), ${stats.processedTotal} handled, ${stats.queued} queued, ${stats.dlq} in the DLQ${activeFaults().length ? `; faults: ${activeFaults().join(', ')}` : ''}`,
+        `  ${Math.round((Date.now() - trafficStart) / 1000)} s: ${smartcar.deliveries.length} deliveries (${delivered} answered 2xx, ${smartcar.inFlight} in flight), ${stats.processedTotal} handled, ${stats.queued} queued, ${stats.dlq} in the DLQ${active.length ? `; faults: ${active.join(', ')}` : ''}`,
       );
     }, 2_000);
     try {
@@ -240,6 +234,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await settle(() => pipeline, SIMULATE_DEFAULTS.settleTimeoutMs);
 
     const runs = await readRuns(join(paths.control, RUN_LOG));
+    // Kept with --work-dir, to look into a finding: every attempt Smartcar made, and the fault windows.
+    await writeFile(join(work, 'deliveries.json'), JSON.stringify({ deliveries: smartcar.deliveries, windows }), {
+      mode: 0o600,
+    });
     const quarantine = await readQuarantine(paths.data, breakages.dropQuarantinedBody ?? false);
     const stored = await readStoredState(pipeline.endpoints.dynamoEndpoint, traffic.vehicles);
     const accounted = account({

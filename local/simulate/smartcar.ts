@@ -13,8 +13,8 @@ export interface SmartcarOptions {
   amt: string;
   /** Smartcar's clock runs this many times faster than the real one: retry waits and the attempt timeout shrink. */
   timeScale: number;
-  /** The faults active now (recorded on each attempt, the drop's cause). */
-  activeFaults: () => FaultName[];
+  /** The faults active at any time from `from` to `to` (an attempt's span: recorded on it, the drop's cause). */
+  activeFaults: (from: number, to: number) => FaultName[];
 }
 
 /** The simulated Smartcar: VERIFY, then deliveries with Smartcar's retries. */
@@ -87,7 +87,6 @@ export function createSmartcar(options: SmartcarOptions): Smartcar {
     attempt: number,
   ): Promise<AttemptRecord> => {
     const at = Date.now();
-    const faults = options.activeFaults();
     const started = performance.now();
     try {
       const response = await fetch(options.url(), {
@@ -97,11 +96,13 @@ export function createSmartcar(options: SmartcarOptions): Smartcar {
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.arrayBuffer();
+      const faults = options.activeFaults(at, Date.now());
       return { at, deliveryId, attempt, status: response.status, latencyMs: performance.now() - started, faults };
     } catch (error) {
       const name = (error as Error).name;
       const code = (error as { cause?: { code?: string } }).cause?.code;
       const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : (code ?? name);
+      const faults = options.activeFaults(at, Date.now());
       return { at, deliveryId, attempt, error: reason, latencyMs: performance.now() - started, faults };
     }
   };

@@ -65,7 +65,7 @@ export interface AttemptRecord {
   /** Why no status: `timeout` (Smartcar's 15 s, scaled), or the connection error's code. */
   error?: string;
   latencyMs: number;
-  /** Faults active when it was sent. */
+  /** Faults active at any time while it was under way. */
   faults: FaultName[];
 }
 
