@@ -324,11 +324,19 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   };
 }
 
-/** The cause of a drop: the answers Smartcar got and the faults active at the time. */
+/** The cause of a drop: the kinds of answer Smartcar got, and the faults active meanwhile. */
 function dropCause(attempts: DeliveryRecord['attempts']): string {
-  const answers = [...new Set(attempts.map((a) => (a.status !== undefined ? String(a.status) : (a.error ?? 'error'))))];
+  const kinds = new Set(
+    attempts.map((a) =>
+      a.status !== undefined
+        ? `${Math.floor(a.status / 100)}xx`
+        : a.error === 'timeout'
+          ? 'timeout'
+          : 'connection error',
+    ),
+  );
   const faults = [...new Set(attempts.flatMap((a) => a.faults))];
-  return `${answers.join('/')} during ${faults.length > 0 ? faults.join('+') : 'no fault'}`;
+  return `${[...kinds].sort().join('/')} during ${faults.length > 0 ? faults.join('+') : 'no fault'}`;
 }
 
 /** Whether every failed attempt of every chain fell while a fault outlasting Smartcar's retries was active. */
