@@ -14,8 +14,6 @@ export const SMARTCAR = {
   attemptOffsetsMs: [0, 25_000, 75_000, 175_000],
   /** "Any 2xx (200, 201, 202, 204, …)" is success; non-2xx (3xx and 4xx included), timeouts and connection errors are failures. */
   isSuccess: (status: number): boolean => status >= 200 && status < 300,
-  /** The window a delivery can still succeed in: the last attempt's offset plus its 15 s. */
-  retryScheduleMs: 175_000 + 15_000,
 } as const;
 
 /** The switchable faults, in the order they are scheduled across the traffic window. */
