@@ -194,4 +194,14 @@ describe('simulation accounting', () => {
     expect(findingOf(report, 'signal frozen by a future oemUpdatedAt')?.examples).toEqual(['veh-1']);
     expect(checkOk(report, 'no signal frozen in the future')).toBe(false);
   });
+
+  it('tells a drop of four slow answers with no fault (a load artifact) from a loss', () => {
+    const data = input({ entities: [entity(1)], deliveries: [chain(1, ['timeout', 'timeout', 'timeout', 'timeout'])] });
+
+    const report = account(data);
+
+    expect(findingOf(report, 'dropped: local answers slower than the scaled timeout')?.examples).toEqual([id(1)]);
+    expect(findingOf(report, 'authentic event lost (outage)')).toBeUndefined();
+    expect(checkOk(report, 'no authentic event lost')).toBe(true);
+  });
 });
