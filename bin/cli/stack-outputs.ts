@@ -40,15 +40,15 @@ export async function readStackOutputs<K extends StackOutputKey>(
 }
 
 /**
- * The output prefix of a stack's one pipeline: every pipeline emits `<prefix>QueueUrl`. Empty
- * when there is none (the missing output is reported by name).
+ * The output prefix of a stack's one pipeline: every pipeline emits `<prefix>WebhookUrl` (no
+ * other output key ends so). Empty when there is none (the missing output is reported by name).
  *
  * @throws UsageError when the stack holds several pipelines and none was named.
  */
 function onlyPipeline(stackName: string, keys: readonly string[]): string {
   const prefixes = keys
-    .filter((key) => key.endsWith(STACK_OUTPUTS.QUEUE_URL))
-    .map((key) => key.slice(0, -STACK_OUTPUTS.QUEUE_URL.length));
+    .filter((key) => key.endsWith(STACK_OUTPUTS.WEBHOOK_URL))
+    .map((key) => key.slice(0, -STACK_OUTPUTS.WEBHOOK_URL.length));
   if (prefixes.length > 1) {
     throw new UsageError(
       `Stack ${stackName} holds ${prefixes.length} pipelines (${prefixes.join(', ')}): name one, e.g. --stack ${stackName}/${prefixes[0]}`,
