@@ -24,7 +24,7 @@ describe('loadProcessorConfig', () => {
     // Act
     const config = loadProcessorConfig({ ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' });
 
-    // Assess: the processor decides whether its handlers can do without it (create-processor.test.ts)
+    // Assess: the processor decides whether its handlers can do without it (index.test.ts)
     expect(config).not.toHaveProperty('vehicleStateTableName');
   });
 
