@@ -246,16 +246,25 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
 
 /**
  * Refuses to build a processor that would handle records nobody archived: the stack deployed an
- * archive stream (and its alarms, which would stay silent), so the wiring must write to it.
+ * archive stream (and its alarms, which would stay silent), so the wiring must write to it, and
+ * to no other stream.
  *
- * @throws ProcessorConfigError when the environment names an archive stream and `archive` is absent.
+ * @throws ProcessorConfigError when the environment names an archive stream and `archive` is
+ *   absent, or writes to another Firehose stream.
  */
 function refuseUnarchivedStream(deps: ProcessorDependencies): void {
   const stream = (deps.env ?? process.env)[ENV.ARCHIVE_STREAM_NAME]?.trim();
-  if (stream && !deps.archive) {
+  if (!stream) return;
+  if (!deps.archive) {
     throw new ProcessorConfigError(
       `${ENV.ARCHIVE_STREAM_NAME} names the archive stream ${stream}, but this processor has no archive writer: ` +
         'build it with createProcessor (smartcar-webhook-receiver/processor), which archives every record first',
+    );
+  }
+  const written = deps.archive.deliveryStreamName;
+  if (written !== undefined && written !== stream) {
+    throw new ProcessorConfigError(
+      `${ENV.ARCHIVE_STREAM_NAME} names the archive stream ${stream}, but this processor writes to ${written}`,
     );
   }
 }

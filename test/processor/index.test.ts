@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { ENV } from '../../lambda/core/constants.ts';
+import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { FLEET_LOG_LINE } from '../fixtures/custom-app/event-types.ts';
@@ -102,6 +103,21 @@ describe('createProcessor: a processor of your own, configured by the construct'
     // Assess
     expect(build).toThrow(ProcessorConfigError);
     expect(build).toThrow(`${ENV.ARCHIVE_STREAM_NAME} names the archive stream ${STREAM}`);
+  });
+
+  it('refuses to start a processor that archives to another stream than the environment names', () => {
+    // Prepare
+    vi.stubEnv(ENV.ARCHIVE_STREAM_NAME, STREAM);
+    const archive = createFirehoseArchiveWriter({ firehose: firehose.client(), deliveryStreamName: 'audit-archive' });
+    const deps = processorDeps(emulator.dynamo().client, { idempotencyTableName: 'i', vehicleStateTableName: 's' });
+
+    // Act
+    const build = () => createProcessorHandler({ ...deps, archive });
+
+    // Assess
+    expect(build).toThrow(
+      `${ENV.ARCHIVE_STREAM_NAME} names the archive stream ${STREAM}, but this processor writes to audit-archive`,
+    );
   });
 
   it('refuses the example handlers at cold start when there is no vehicle-state table to keep their state', async () => {
