@@ -154,6 +154,27 @@ describe('the npm package, installed into a fresh CDK app', () => {
     expect(stage.receiver.initLogs.stderr).toEqual([]);
   });
 
+  it("deploys the package's prebuilt functions as they are in its ready-made stack", () => {
+    // Prepare
+    const stackTemplate = JSON.parse(
+      readFileSync(join(workDir, 'cdk.out', 'SmartcarWebhooks-dev.template.json'), 'utf8'),
+    ) as CfnTemplate;
+
+    // Act
+    const functions = Object.values(stackTemplate.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const bundles = functions.map((fn) =>
+      readFileSync(join(workDir, 'cdk.out', String(fn.Metadata?.['aws:asset:path']), 'index.js'), 'utf8'),
+    );
+
+    // Assess: byte for byte the tarball's dist/assets (the example processor's, the receiver's)
+    const shipped = ['processor', 'receiver'].map((name) =>
+      readFileSync(join(appDir, 'node_modules', repoPackage.name, 'dist', 'assets', name, 'index.js'), 'utf8'),
+    );
+    expect(functions.map((fn) => fn.Properties?.Handler)).toEqual(['index.handler', 'index.handler']);
+    expect([...bundles].sort()).toEqual([...shipped].sort());
+    expect(Object.keys((stackTemplate.Outputs ?? {}) as Record<string, unknown>)).toContain(STACK_OUTPUTS.QUEUE_URL);
+  });
+
   it('emits the outputs the CLIs read, keyed by the construct id', () => {
     // Act
     const outputs = Object.keys((template.Outputs ?? {}) as Record<string, unknown>);
