@@ -1,5 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SIGNAL_CODE_DIMENSION } from '../core/constants.ts';
 import type { ProcessorOutcome } from './types/index.ts';
 
 type CountedMetric =
@@ -29,6 +29,7 @@ type CountedMetric =
 export class BatchTally {
   readonly #processedByType = new Map<string, number>();
   readonly #counts = new Map<CountedMetric, number>();
+  readonly #shapeMismatches = new Map<string, number>();
   readonly #deliveryLags: number[] = [];
   readonly #outcomes = { processed: 0, duplicate: 0, ignored: 0, failed: 0 };
 
@@ -39,6 +40,11 @@ export class BatchTally {
 
   public count(metric: CountedMetric, value = 1): void {
     if (value > 0) this.#counts.set(metric, (this.#counts.get(metric) ?? 0) + value);
+  }
+
+  /** A signal body without its documented shape (by signal code). */
+  public signalShapeMismatch(code: string): void {
+    this.#shapeMismatches.set(code, (this.#shapeMismatches.get(code) ?? 0) + 1);
   }
 
   /** Processing time minus `meta.deliveredAt`, ms. */
@@ -62,6 +68,12 @@ export class BatchTally {
       const single = metrics.singleMetric();
       single.addDimension(EVENT_TYPE_DIMENSION, eventType);
       single.addMetric(METRIC.EVENT_PROCESSED, MetricUnit.Count, value);
+    }
+    // By code only: the codes are the catalogue's (bounded), and a total would be one more line.
+    for (const [code, value] of this.#shapeMismatches) {
+      const single = metrics.singleMetric();
+      single.addDimension(SIGNAL_CODE_DIMENSION, code);
+      single.addMetric(METRIC.SIGNAL_SHAPE_MISMATCH, MetricUnit.Count, value);
     }
     for (const [name, value] of this.#counts) metrics.addMetric(name, MetricUnit.Count, value);
     for (const lag of this.#deliveryLags) metrics.addMetric(METRIC.DELIVERY_LAG, MetricUnit.Milliseconds, lag);
