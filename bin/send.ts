@@ -79,10 +79,15 @@ Examples
 function signalsOption(text: string): { signalCount: number } | { signalCodes: 'all' | string[] } {
   if (/^\d+$/.test(text)) return { signalCount: intOption(text, '--signals', { default: 12, min: 0, max: 10_000 }) };
   if (text === 'all') return { signalCodes: 'all' };
-  const codes = text.split(',').map((code) => code.trim()).filter(Boolean);
+  const codes = text
+    .split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
   const unknown = codes.filter((code) => !describeSignal(code));
   if (unknown.length > 0 || codes.length === 0) {
-    throw new UsageError(`--signals: not a count, all, or signal codes of the catalogue: ${unknown.join(', ') || text}`);
+    throw new UsageError(
+      `--signals: not a count, all, or signal codes of the catalogue: ${unknown.join(', ') || text}`,
+    );
   }
   return { signalCodes: codes };
 }
