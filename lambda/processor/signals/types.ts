@@ -55,8 +55,8 @@ export type TypeOf<F> = F extends 'number'
 
 /** The object type an object spec describes: `key?` fields become optional and nullable. */
 export type BodyOf<S extends ObjectSpec> = Simplify<
-  { [K in keyof S as K extends `${string}?` ? never : K]: TypeOf<S[K]> } & {
-    [K in keyof S as K extends `${infer Name}?` ? Name : never]?: TypeOf<S[K]> | null;
+  { -readonly [K in keyof S as K extends `${string}?` ? never : K]: TypeOf<S[K]> } & {
+    -readonly [K in keyof S as K extends `${infer Name}?` ? Name : never]?: TypeOf<S[K]> | null;
   }
 >;
 
