@@ -156,7 +156,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(start.output()).toMatch(new RegExp(`✓ processed\\s+VEHICLE_STATE\\s+${poisoned}`));
   }, 150_000);
 
-  it("sends a VEHICLE_STATE of the signals picked from the catalogue, or of every signal, and it is processed", async () => {
+  it('sends a VEHICLE_STATE of the signals picked from the catalogue, or of every signal, and it is processed', async () => {
     // Prepare
     await page.goto(`${start.url}/`);
     await page.click('#tab-send');

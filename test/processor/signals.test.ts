@@ -1,15 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { METRIC, SIGNAL_CODE_DIMENSION } from '../../lambda/core/constants.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { matchesShape, toCelsius, toKilometers, toLiters } from '../../lambda/processor/signals/index.ts';
 import {
   describeSignal,
   SIGNAL_CATALOGUE,
   SIGNAL_GROUPS,
   signalPageUrl,
 } from '../../lambda/processor/signals/catalogue.ts';
+import { matchesShape, toCelsius, toKilometers, toLiters } from '../../lambda/processor/signals/index.ts';
 import type {
   EventHandlers,
   TypedSignal,
@@ -75,6 +76,29 @@ describe('signal catalogue', () => {
       'https://smartcar.com/docs/api-reference/signals/tractionbattery',
     );
     expect(SIGNAL_CATALOGUE.every(({ doc }) => doc.length > 0 && !doc.includes('\n'))).toBe(true);
+  });
+
+  it("is what docs/signals.md's table of groups says: each group's page and its signals", () => {
+    // Prepare
+    const doc = readFileSync(new URL('../../docs/signals.md', import.meta.url), 'utf8');
+
+    // Act
+    const rows = [...doc.matchAll(/^\| \[(\w+)\]\((\S+)\) \| (\d+) \| (.*) \|$/gm)].map(
+      ([, group, url, count, codes]) => ({
+        group,
+        url,
+        count: Number(count),
+        codes: [...codes!.matchAll(/`([^`]+)`/g)].map(([, code]) => `${group!.toLowerCase()}-${code}`),
+      }),
+    );
+
+    // Assess
+    expect(rows).toEqual(
+      SIGNAL_GROUPS.map((group) => {
+        const codes = SIGNAL_CATALOGUE.filter((signal) => signal.group === group).map(({ code }) => code);
+        return { group, url: signalPageUrl(group), count: codes.length, codes };
+      }),
+    );
   });
 
   it.each(SIGNAL_CATALOGUE.map((signal) => [signal.code, signal] as const))(
