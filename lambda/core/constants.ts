@@ -100,7 +100,8 @@ export const METRIC = {
   STALE_SIGNAL: 'StaleSignal',
   /**
    * A signal body that does not have its documented shape (passed through untyped, never
-   * dropped). Published on `[service, signal]` (the signal code) only, one line per batch and code.
+   * dropped). Published on `[service]` (the total) and on `[service, signal]` (the signal code),
+   * one line per batch and code.
    */
   SIGNAL_SHAPE_MISMATCH: 'SignalShapeMismatch',
   HANDLER_FAILED: 'HandlerFailed',

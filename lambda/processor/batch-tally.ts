@@ -5,6 +5,7 @@ import type { ProcessorOutcome } from './types/index.ts';
 type CountedMetric =
   | typeof METRIC.DUPLICATE_EVENT
   | typeof METRIC.STALE_SIGNAL
+  | typeof METRIC.SIGNAL_SHAPE_MISMATCH
   | typeof METRIC.HANDLER_FAILED
   | typeof METRIC.FINAL_ATTEMPT_FAILED
   | typeof METRIC.UNKNOWN_EVENT_TYPE
@@ -42,8 +43,9 @@ export class BatchTally {
     if (value > 0) this.#counts.set(metric, (this.#counts.get(metric) ?? 0) + value);
   }
 
-  /** A signal body without its documented shape (by signal code). */
+  /** A signal body without its documented shape: counted in total and by signal code. */
   public signalShapeMismatch(code: string): void {
+    this.count(METRIC.SIGNAL_SHAPE_MISMATCH);
     this.#shapeMismatches.set(code, (this.#shapeMismatches.get(code) ?? 0) + 1);
   }
 
@@ -69,7 +71,8 @@ export class BatchTally {
       single.addDimension(EVENT_TYPE_DIMENSION, eventType);
       single.addMetric(METRIC.EVENT_PROCESSED, MetricUnit.Count, value);
     }
-    // By code only: the codes are the catalogue's (bounded), and a total would be one more line.
+    // The total rides on the `[service]` line below; one line per code says which signals drift
+    // (bounded: only codes of the catalogue can mismatch).
     for (const [code, value] of this.#shapeMismatches) {
       const single = metrics.singleMetric();
       single.addDimension(SIGNAL_CODE_DIMENSION, code);

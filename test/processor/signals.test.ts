@@ -178,9 +178,10 @@ describe('typed signals through the processor', () => {
     expect(event.signal('charge-ischarging')?.body.value).toBe(true);
     expect(event.signal('vendor-newsignal')?.body).toEqual({ anything: 1 });
     const mismatchLines = output.metrics().filter(({ values }) => METRIC.SIGNAL_SHAPE_MISMATCH in values);
-    expect(mismatchLines.map(({ dimensions }) => dimensions)).toEqual([
-      [['service', SIGNAL_CODE_DIMENSION]],
-      [['service', SIGNAL_CODE_DIMENSION]],
+    expect(mismatchLines.map(({ dimensions, values }) => [dimensions, values[METRIC.SIGNAL_SHAPE_MISMATCH]])).toEqual([
+      [[['service', SIGNAL_CODE_DIMENSION]], 1],
+      [[['service', SIGNAL_CODE_DIMENSION]], 1],
+      [[['service']], 2],
     ]);
     expect(
       output.metricTotal(METRIC.SIGNAL_SHAPE_MISMATCH, { [SIGNAL_CODE_DIMENSION]: 'tractionbattery-stateofcharge' }),
@@ -201,7 +202,7 @@ describe('typed signals through the processor', () => {
     await handler(sqsEvent(...records), lambdaContext());
 
     // Assess
-    const lines = output.metrics().filter(({ values }) => METRIC.SIGNAL_SHAPE_MISMATCH in values);
+    const lines = output.metrics().filter(({ values }) => SIGNAL_CODE_DIMENSION in values);
     expect(lines.map(({ values }) => [values[SIGNAL_CODE_DIMENSION], values[METRIC.SIGNAL_SHAPE_MISMATCH]])).toEqual([
       ['motion-currentspeed', 2],
     ]);
