@@ -17,6 +17,9 @@ export { type CreateProcessorOptions, createProcessor } from './create-processor
 export { MalformedEventError, ProcessorConfigError } from './errors.ts';
 export type * from './handlers/types.ts';
 export type { ProcessorHandler } from './processor.ts';
+export { SIGNALS_REFERENCE_URL } from './signals/constants.ts';
+export type * from './signals/types.ts';
+export * from './signals/units.ts';
 export type * from './types/events.ts';
 export type { HandlerOverrides, ProcessorOutcome } from './types/processor.ts';
 export type * from './types/stores.ts';
