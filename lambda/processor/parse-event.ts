@@ -170,7 +170,8 @@ const LISTED_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
  *
  * Accepts every documented variant: `triggers` at the top level or in `data`, `retrievedAt` or
  * `fetchedAt`, `vehicleId` or `data.vehicle.id`, failed signals without `body`, null error
- * `code`/`resolution.type`, `deliveredAt` as epoch ms or ISO string, and unknown extra keys.
+ * `code`/`resolution.type`, timestamps in epoch seconds, ms, µs or ns or as ISO strings (one rule,
+ * `lambda/core/timestamp.ts`), and unknown extra keys.
  * The VIN is dropped so it can never reach a log line.
  *
  * @param eventTypes the event types that have a handler; any other is `unknown`.

@@ -10,6 +10,8 @@ import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
 const emulator = useDynamo();
+/** 2026-01-01T00:00:00Z: a base for signal times, in the past of every clock the tests run on. */
+const T0 = Date.UTC(2026, 0, 1);
 
 beforeEach(() => {
   // Keeps set-up batches quiet; a test that asserts on output captures again from its Act step.
@@ -148,6 +150,42 @@ describe('processor: happy path and metrics', () => {
     expect(messages).toContain('Vehicle error state uncertain');
     expect(messages).not.toContain('Vehicle error');
     expect(output.lines()).toContainEqual(expect.objectContaining({ state: 'ERROR', contestedBy: 'RESOLVED' }));
+  });
+
+  it('orders an ERROR stamped in epoch seconds after a RESOLVED stamped in ms five minutes before it', async () => {
+    // Prepare: Smartcar's payload reference stamps `deliveredAt` in seconds, other pages in ms.
+    const { handler } = await setup();
+    const resolvedAt = Date.now() - 360_000;
+    const resolved = buildVehicleError({ vehicleId: 'veh-units', state: 'RESOLVED', deliveredAt: resolvedAt });
+    const raisedAtSeconds = Math.floor((resolvedAt + 300_000) / 1000);
+    const raised = buildVehicleError({ vehicleId: 'veh-units', state: 'ERROR', deliveredAt: raisedAtSeconds });
+    await handler(sqsEvent(sqsRecord(resolved)), lambdaContext());
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(raised)), lambdaContext());
+
+    // Assess: 300 s apart, beyond Smartcar's retry span, so the ERROR is certainly the later one.
+    expect(output.lines()).toContainEqual(expect.objectContaining({ message: 'Vehicle error', state: 'ERROR' }));
+    expect(output.lines().map((line) => line.message)).not.toContain('Vehicle error state uncertain');
+  });
+
+  it('publishes DeliveryLag in ms whatever unit meta.deliveredAt is stamped in', async () => {
+    // Prepare
+    const now = 1_800_000_000_000;
+    const { handler } = await setup({ now: () => now });
+    const records = [
+      sqsRecord(buildVehicleState({ deliveredAt: now / 1000 - 2 })),
+      sqsRecord(buildVehicleState({ deliveredAt: (now - 3_000) * 1000 })),
+      sqsRecord(buildVehicleState({ deliveredAt: new Date(now - 4_000).toISOString() })),
+    ];
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    expect(output.metricTotal(METRIC.DELIVERY_LAG)).toBe(2_000 + 3_000 + 4_000);
   });
 
   it('never writes a VIN or location values to the logs, even at DEBUG', async () => {
@@ -336,7 +374,8 @@ describe('processor: freshness', () => {
 
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 2, maxLength: 6 }),
+        // Real epoch-ms times (a day's worth from 2026-01-01), as Smartcar stamps them.
+        fc.uniqueArray(fc.integer({ min: T0, max: T0 + 86_400_000 }), { minLength: 2, maxLength: 6 }),
         fc.boolean(),
         fc.boolean(),
         async (times, withOem, oneBatch) => {
@@ -372,8 +411,18 @@ describe('processor: freshness', () => {
   it('counts stale signals in the outcome and the StaleSignal metric', async () => {
     // Prepare
     const { handler, readState, outcomes } = await setup();
-    const newer = buildVehicleState({ vehicleId: 'veh-s', stateOfCharge: 90, oemUpdatedAt: 2_000, signalCount: 4 });
-    const older = buildVehicleState({ vehicleId: 'veh-s', stateOfCharge: 10, oemUpdatedAt: 1_000, signalCount: 4 });
+    const newer = buildVehicleState({
+      vehicleId: 'veh-s',
+      stateOfCharge: 90,
+      oemUpdatedAt: T0 + 2_000,
+      signalCount: 4,
+    });
+    const older = buildVehicleState({
+      vehicleId: 'veh-s',
+      stateOfCharge: 10,
+      oemUpdatedAt: T0 + 1_000,
+      signalCount: 4,
+    });
     await handler(sqsEvent(sqsRecord(newer)), lambdaContext());
     const output = captureStdout();
 

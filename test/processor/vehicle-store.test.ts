@@ -28,7 +28,12 @@ async function stores(ttlSeconds = 3600, now = () => 1_800_000_000_000) {
   };
 }
 
-function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: number | null): VehicleStateEvent {
+/** 2026-01-01T00:00:00Z: signal times below are ms after it (real epoch ms, as Smartcar stamps them). */
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A parsed VEHICLE_STATE of 3 signals stamped `T0 + msAfterT0` (`null`: no `oemUpdatedAt`). */
+function stateEvent(vehicleId: string, stateOfCharge: number, msAfterT0: number | null): VehicleStateEvent {
+  const oemUpdatedAt = msAfterT0 === null ? null : T0 + msAfterT0;
   const parsed = parseEvent(
     JSON.stringify(buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 })),
   );
@@ -56,7 +61,7 @@ describe('DynamoVehicleStateStore', () => {
     expect(latest?.version).toBe(1);
     expect(latest?.signals['tractionbattery-stateofcharge']).toMatchObject({
       body: { value: 55 },
-      oemUpdatedAt: 1_000,
+      oemUpdatedAt: T0 + 1_000,
     });
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { vehicleId: 'veh-1', kind: VEHICLE_RECORD_KIND.SIGNALS } }),

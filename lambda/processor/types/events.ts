@@ -3,7 +3,10 @@ import type { SmartcarEvent, UntypedEvent } from '../handlers/types.ts';
 // The parts of a typed event, as `parseEvent` makes them of a Smartcar 4.0 body whatever variant
 // arrived. The events themselves (VehicleStateEvent, ...) are the handler API: ../handlers/types.ts.
 
-/** Delivery metadata. `deliveredAt` is always epoch milliseconds here (the wire also uses ISO strings). */
+/**
+ * Delivery metadata. `deliveredAt` is always epoch milliseconds here (the wire also uses seconds and
+ * ISO strings; `lambda/core/timestamp.ts` reads them all), absent when it is no plausible time.
+ */
 export interface EventMeta {
   version?: string;
   webhookId?: string;
