@@ -156,6 +156,7 @@ export class SmartcarWebhookReceiver extends Construct {
       maxBatchingWindow: seconds(settings.maxBatchingWindowSeconds),
       maxConcurrency: settings.maxConcurrency,
       maxReceiveCount: settings.maxReceiveCount,
+      futureToleranceSeconds: settings.futureToleranceSeconds,
       logLevel,
       logRetention,
       removalPolicy,

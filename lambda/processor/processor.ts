@@ -12,7 +12,9 @@ import { handlerRegistry } from './handler-registry.ts';
 import { type BatchLedgerApi, createIdempotency, isInFlightElsewhere } from './idempotency/index.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
+import { receivedAtOf } from './received-at.ts';
 import { type RecordedOutcome, settleBatch } from './settle-batch.ts';
+import { latestBelievedTime } from './store/future-limit.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
@@ -21,6 +23,7 @@ import type {
   ParsedEvent,
   ProcessorDependencies,
   ProcessorOutcome,
+  VehicleErrorStore,
   VehicleStateStore,
 } from './types/index.ts';
 
@@ -60,10 +63,12 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   const maxReceiveCount = deps.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
   const handlers = handlerRegistry(deps.handlers);
   const eventTypes: ReadonlySet<string> = new Set(Object.keys(handlers));
+  const futureToleranceSeconds = deps.futureToleranceSeconds ?? PIPELINE_DEFAULTS.futureToleranceSeconds;
   const storeOptions = {
     client: DynamoDBDocumentClient.from(deps.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: deps.vehicleStateTableName,
     ttlSeconds: deps.vehicleStateTtlSeconds ?? PIPELINE_DEFAULTS.vehicleStateTtlSeconds,
+    futureToleranceSeconds,
     now,
   };
   const vehicleState = new DynamoVehicleStateStore(storeOptions);
@@ -81,16 +86,30 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
    */
   async function handleEvent(
     event: ParsedEvent,
-    record: { messageId: string; attempt: number },
+    record: { messageId: string; attempt: number; receivedAt: number | undefined },
     ledger: BatchLedgerApi,
   ): Promise<Outcome> {
     let staleSignals = 0;
+    let futureSignals = 0;
+    // The stores bound every order time by this record's receipt, and their counts become metrics.
+    const receipt = record.receivedAt === undefined ? {} : { receivedAt: record.receivedAt };
     const countingStore: VehicleStateStore = {
       get: (vehicleId) => vehicleState.get(vehicleId),
       mergeSignals: async (vehicleId, signals, eventId) => {
-        const result = await vehicleState.mergeSignals(vehicleId, signals, eventId);
+        const result = await vehicleState.mergeSignals(vehicleId, signals, eventId, receipt);
         staleSignals += result.stale.length;
+        futureSignals += result.future.length;
         return result;
+      },
+    };
+    const boundErrorStore: VehicleErrorStore = {
+      get: (vehicleId) => vehicleErrors.get(vehicleId),
+      record: async (vehicleId, errors, eventId, reportedAt) => {
+        const snapshot = await vehicleErrors.record(vehicleId, errors, eventId, reportedAt, receipt);
+        if (reportedAt > latestBelievedTime(record.receivedAt, now(), futureToleranceSeconds * 1000)) {
+          futureSignals += errors.length;
+        }
+        return snapshot;
       },
     };
     const handlerContext: HandlerContext = {
@@ -104,7 +123,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       }),
       metrics,
       vehicleState: countingStore,
-      vehicleErrors,
+      vehicleErrors: boundErrorStore,
       attempt: record.attempt,
       now,
     };
@@ -119,7 +138,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       eventType: event.eventType,
       ...(event.replay ? { replayId: event.replay.id } : {}),
     };
-    return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
+    return ran ? { ...base, outcome: 'processed', staleSignals, futureSignals } : { ...base, outcome: 'duplicate' };
   }
 
   return async (sqsEvent, context) => {
@@ -138,6 +157,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
       if (outcome.outcome === 'processed' && outcome.replayId) tally.count(METRIC.EVENT_REPLAYED);
       tally.count(METRIC.STALE_SIGNAL, outcome.staleSignals ?? 0);
+      tally.count(METRIC.FUTURE_SIGNAL, outcome.futureSignals ?? 0);
       try {
         deps.onOutcome?.({ messageId: record.messageId, ...outcome });
       } catch (error) {
@@ -195,7 +215,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
         const outcome = await perVehicle.run(event.vehicleId, () =>
-          handleEvent(event, { messageId: record.messageId, attempt }, ledger),
+          handleEvent(event, { messageId: record.messageId, attempt, receivedAt: receivedAtOf(record) }, ledger),
         );
         return report(record, outcome, finalAttempt);
       } catch (error) {

@@ -382,7 +382,7 @@ describe('Dashboard', () => {
     'Queue depth',
     'Queue oldest message age (s)',
     'DLQ depth',
-    'Duplicates and stale signals',
+    'Duplicates, stale and future signals',
     'Delivery lag (ms): processing time minus Smartcar deliveredAt',
     'Signed deliveries refused, by reason (outcome code)',
     ...SILENT_DROP_ALARMS.map((name) => `${name}: metric and alarm threshold`),

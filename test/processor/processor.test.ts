@@ -3,7 +3,13 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
+import {
+  EVENT_TYPE_DIMENSION,
+  METRIC,
+  PIPELINE_DEFAULTS,
+  SERVICE,
+  VEHICLE_RECORD_KIND,
+} from '../../lambda/core/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { useDynamo } from './helpers/dynamo.ts';
@@ -433,6 +439,30 @@ describe('processor: freshness', () => {
     expect(outcomes[1]).toMatchObject({ outcome: 'processed', staleSignals: 4 });
     expect(output.metricTotal(METRIC.STALE_SIGNAL)).toBe(4);
     expect((await readState('veh-s'))?.signals['tractionbattery-stateofcharge'].body.value).toBe(90);
+  });
+});
+
+describe('processor: future timestamps', () => {
+  it('orders a value stamped 10 years ahead at its receipt plus the tolerance, and counts FutureSignal', async () => {
+    // Prepare: the receiver stamped the receipt (`receivedAt`); the processor runs a minute later.
+    const receivedAt = Date.now() - 60_000;
+    const { handler, readState, outcomes } = await setup();
+    const ahead = receivedAt + 10 * 365 * 86_400_000;
+    const state = buildVehicleState({ vehicleId: 'veh-future', oemUpdatedAt: ahead, signalCount: 3 });
+    const error = buildVehicleError({ vehicleId: 'veh-future', deliveredAt: ahead });
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(state, { receivedAt }), sqsRecord(error, { receivedAt })), lambdaContext());
+
+    // Assess
+    const limit = receivedAt + PIPELINE_DEFAULTS.futureToleranceSeconds * 1000;
+    expect((await readState('veh-future'))?.signals['tractionbattery-stateofcharge']).toMatchObject({
+      orderedAt: limit,
+      oemUpdatedAt: ahead,
+    });
+    expect(outcomes.map((outcome) => outcome.futureSignals)).toEqual([3, 1]);
+    expect(output.metricTotal(METRIC.FUTURE_SIGNAL)).toBe(4);
   });
 });
 
