@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '../core/event-types.ts';
 import { epochMs } from '../core/timestamp.ts';
 import { vehicleIdOf } from '../core/vehicle-id.ts';
-import { TEST_MODE } from './constants.ts';
+import { NON_LIVE_MODES } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import type { BaseEvent, EventOf } from './handlers/types.ts';
 import type {
@@ -220,7 +220,7 @@ export function parseEvent(
   const common: BaseEvent = {
     eventId,
     meta,
-    isTest: meta.mode === TEST_MODE,
+    isTest: meta.mode !== undefined && NON_LIVE_MODES.has(meta.mode.toUpperCase()),
     vehicleId: vehicle.id,
     vehicle,
     ...(userId && { userId }),

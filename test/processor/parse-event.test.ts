@@ -172,6 +172,30 @@ describe('parseEvent: VEHICLE_STATE variants', () => {
     expect(event.signals[0]?.meta.retrievedAt).toEqual(expect.any(Number));
   });
 
+  it.each([
+    ['TEST', true],
+    ['test', true],
+    ['SIMULATED', true],
+    ['simulated', true],
+    ['Simulated', true],
+    ['LIVE', false],
+    ['live', false],
+    ['SANDBOX (undocumented: live, never dropped as a test)', false],
+    [undefined, false],
+  ])('flags meta.mode %s as a non-live delivery: %s', (mode, isTest) => {
+    // Prepare
+    const payload = buildVehicleState();
+    const meta = payload.meta as Record<string, unknown>;
+    if (mode === undefined) delete meta.mode;
+    else meta.mode = mode.split(' ')[0];
+
+    // Act
+    const event = parseState(payload);
+
+    // Assess
+    expect(event.isTest).toBe(isTest);
+  });
+
   it('falls back to the retrieval time only in meta, leaving oemUpdatedAt absent when missing', () => {
     // Prepare
     const payload = buildVehicleState({ oemUpdatedAt: null, signalCount: 2 });

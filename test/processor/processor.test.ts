@@ -52,7 +52,7 @@ async function setup(overrides: Parameters<typeof processorDeps>[2] = {}) {
         }),
       )
     ).Item;
-  return { deps, handler: createProcessorHandler(deps), runs, readState, outcomes: deps.outcomes };
+  return { deps, handler: createProcessorHandler(deps), runs, readState, outcomes: deps.outcomes, documents, names };
 }
 
 describe('processor: happy path and metrics', () => {
@@ -228,6 +228,49 @@ describe('processor: happy path and metrics', () => {
     expect(runs).toEqual([payload.eventId]);
     expect(await readState('veh-test')).toBeUndefined();
   });
+
+  it.each(['SIMULATED', 'simulated', 'test'])(
+    'treats meta.mode %s like TEST: flagged, and the default handlers store neither its signals nor its errors',
+    async (mode) => {
+      // Prepare: Smartcar's documented non-live modes (Dashboard tests, Vehicle Simulator), any case.
+      const { handler, readState, documents, names } = await setup();
+      const state = buildVehicleState({ vehicleId: `veh-${mode}` });
+      const error = buildVehicleError({ vehicleId: `veh-${mode}` });
+      (state.meta as Record<string, unknown>).mode = mode;
+      (error.meta as Record<string, unknown>).mode = mode;
+
+      // Act
+      const response = await handler(sqsEvent(sqsRecord(state), sqsRecord(error)), lambdaContext());
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(await readState(`veh-${mode}`)).toBeUndefined();
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: names.vehicleStateTableName,
+          Key: { vehicleId: `veh-${mode}`, kind: VEHICLE_RECORD_KIND.ERRORS },
+          ConsistentRead: true,
+        }),
+      );
+      expect(Item).toBeUndefined();
+    },
+  );
+
+  it.each(['LIVE', 'live', 'SANDBOX'])(
+    'stores a delivery whose meta.mode is %s (live, or no documented non-live mode)',
+    async (mode) => {
+      // Prepare
+      const { handler, readState } = await setup();
+      const state = buildVehicleState({ vehicleId: `veh-live-${mode}` });
+      (state.meta as Record<string, unknown>).mode = mode;
+
+      // Act
+      await handler(sqsEvent(sqsRecord(state)), lambdaContext());
+
+      // Assess
+      expect(await readState(`veh-live-${mode}`)).toBeDefined();
+    },
+  );
 
   it('passes the typed, flagged event to an injected handler', async () => {
     // Prepare

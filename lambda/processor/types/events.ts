@@ -15,7 +15,10 @@ export interface EventMeta {
   deliveryId?: string;
   /** When Smartcar sent this attempt, epoch ms. Refreshed on every retry: never use it to order data. */
   deliveredAt?: number;
-  /** `LIVE` or `TEST` (Dashboard test deliveries); other values are passed through. */
+  /**
+   * `LIVE`, `TEST` (Dashboard test deliveries) or `SIMULATED` (Vehicle Simulator), as sent; the
+   * two non-live ones, in any case, make `isTest` true. Other values are passed through as live.
+   */
   mode?: string;
   signalCount?: number;
 }
