@@ -29,8 +29,8 @@ export type TimestampUnit = (typeof NUMERIC_UNITS)[number]['unit'] | 'iso-8601';
 
 /** A decimal number, as JSON or a numeric string writes one (no sign, no exponent). */
 const DECIMAL = /^\d+(\.\d+)?$/;
-/** An ISO-8601 date, optionally with a time (`2025-07-31T19:38:42.332Z`). */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T|$)/;
+/** An ISO-8601 date, optionally with a time (`2025-07-31T19:38:42.332Z`; RFC 3339's space too). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([Tt ]|$)/;
 
 /**
  * Reads a Smartcar timestamp: epoch ms and the unit it was given in, or `undefined` when it is no
