@@ -32,6 +32,38 @@ function alarm(template: ReturnType<typeof templateFor>, name: string): AlarmPro
   return resourceByPrefix(template, 'AWS::CloudWatch::Alarm', `Monitoring${name}`).properties as AlarmProperties;
 }
 
+/** The metric-math queries of an alarm on metric math. */
+function mathQueries(template: ReturnType<typeof templateFor>, name: string): MetricDataQuery[] {
+  return alarm(template, name).Metrics ?? [];
+}
+
+/** [id, metric name, dimensions, period, statistic] of each metric a metric-math alarm reads. */
+function metricStats(queries: readonly MetricDataQuery[]): unknown[][] {
+  return queries
+    .filter((q) => q.MetricStat)
+    .map((q) => [
+      q.Id,
+      q.MetricStat?.Metric.MetricName,
+      q.MetricStat?.Metric.Dimensions,
+      q.MetricStat?.Period,
+      q.MetricStat?.Stat,
+    ]);
+}
+
+/**
+ * An alarm's expression evaluated on one period's sums by metric id, with CloudWatch's IF and
+ * FILL on single values (`undefined`: no datapoint that period).
+ */
+function evaluateMath(expression: string, sums: Readonly<Record<string, number | undefined>>): number {
+  const ids = Object.keys(sums);
+  const evaluate = new Function('IF', 'FILL', ...ids, `return ${expression};`) as (...args: unknown[]) => number;
+  return evaluate(
+    (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
+    (value: number | undefined, fill: number) => value ?? fill,
+    ...ids.map((id) => sums[id]),
+  );
+}
+
 /** [alarm id, namespace, metric name, threshold, statistic] for every alarm the issue asks for. */
 const ALARMS = [
   ['DeadLetterQueueMessages', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', ALARM_DEFAULTS.dlqMessages, 'Maximum'],
@@ -253,43 +285,19 @@ describe('Alarms', () => {
 });
 
 describe('VEHICLE_ERROR share alarm', () => {
-  function queries(template: ReturnType<typeof templateFor>): MetricDataQuery[] {
-    return alarm(template, 'VehicleErrorShare').Metrics ?? [];
-  }
-
-  /**
-   * The alarm's expression evaluated on one period's sums, with CloudWatch's IF and FILL on
-   * single values (`undefined`: the type sent nothing that period).
-   */
-  function share(expression: string, state: number | undefined, errors: number | undefined): number {
-    const evaluate = new Function('IF', 'FILL', 'state', 'errors', `return ${expression};`) as (
-      ...args: unknown[]
-    ) => number;
-    return evaluate(
-      (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
-      (value: number | undefined, fill: number) => value ?? fill,
-      state,
-      errors,
-    );
-  }
+  const queries = (template: ReturnType<typeof templateFor>) => mathQueries(template, 'VehicleErrorShare');
+  const share = (expression: string, state: number | undefined, errors: number | undefined): number =>
+    evaluateMath(expression, { state, errors });
 
   it('divides VEHICLE_ERROR by all data deliveries the receiver accepted, per hour', () => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const metrics = queries(template).filter((q) => q.MetricStat);
+    const metrics = metricStats(queries(template));
 
     // Assess
-    expect(
-      metrics.map((q) => [
-        q.Id,
-        q.MetricStat?.Metric.MetricName,
-        q.MetricStat?.Metric.Dimensions,
-        q.MetricStat?.Period,
-        q.MetricStat?.Stat,
-      ]),
-    ).toEqual(
+    expect(metrics).toEqual(
       [
         ['state', 'VEHICLE_STATE'],
         ['errors', 'VEHICLE_ERROR'],
@@ -351,45 +359,20 @@ describe('VEHICLE_ERROR share alarm', () => {
 });
 
 describe('handler failure rate alarm (Smartcar monitoring guide: processing error rate over 5%)', () => {
-  function queries(template: ReturnType<typeof templateFor>): MetricDataQuery[] {
-    return alarm(template, 'HandlerFailureRate').Metrics ?? [];
-  }
-
-  /**
-   * The alarm's expression evaluated on one period's sums, with CloudWatch's IF and FILL on single
-   * values (`undefined`: no datapoint that period).
-   */
-  function rate(expression: string, sums: { failed?: number; state?: number; errors?: number }): number {
-    const evaluate = new Function('IF', 'FILL', 'failed', 'state', 'errors', `return ${expression};`) as (
-      ...args: unknown[]
-    ) => number;
-    return evaluate(
-      (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
-      (value: number | undefined, fill: number) => value ?? fill,
-      sums.failed,
-      sums.state,
-      sums.errors,
-    );
-  }
+  const queries = (template: ReturnType<typeof templateFor>) => mathQueries(template, 'HandlerFailureRate');
+  const rate = (expression: string, sums: { failed?: number; state?: number; errors?: number }): number =>
+    evaluateMath(expression, { failed: sums.failed, state: sums.state, errors: sums.errors });
 
   it('divides HandlerFailed by every handler attempt (HandlerFailed + EventProcessed of each type), per 15 minutes', () => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const metrics = queries(template).filter((q) => q.MetricStat);
+    const metrics = metricStats(queries(template));
 
     // Assess
     const processor = { Name: 'service', Value: SERVICE.PROCESSOR };
-    expect(
-      metrics.map((q) => [
-        q.Id,
-        q.MetricStat?.Metric.MetricName,
-        q.MetricStat?.Metric.Dimensions,
-        q.MetricStat?.Period,
-        q.MetricStat?.Stat,
-      ]),
-    ).toEqual([
+    expect(metrics).toEqual([
       [
         'state',
         METRIC.EVENT_PROCESSED,
