@@ -14,6 +14,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
 import { receivedAtOf } from './received-at.ts';
 import { type RecordedOutcome, settleBatch } from './settle-batch.ts';
+import { shapeMismatches } from './signals/access.ts';
 import { latestBelievedTime } from './store/future-limit.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
@@ -211,6 +212,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
           return report(record, { outcome: 'ignored', eventId: parsed.eventId, eventType: parsed.eventType });
         }
         const event: ParsedEvent = replayId ? { ...parsed.event, replay: { id: replayId } } : parsed.event;
+        // Bodies unlike their documented shape are passed on as they are, and counted.
+        if ('signals' in event) for (const code of shapeMismatches(event.signals)) tally.signalShapeMismatch(code);
         // A replayed copy's lag is the archive's age, not the pipeline's: left out of DeliveryLag.
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });

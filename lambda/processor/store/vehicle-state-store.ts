@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PIPELINE_DEFAULTS, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
+import { storedSignalLookup } from '../signals/access.ts';
 import type {
   DeliveryReceipt,
   Signal,
@@ -59,7 +60,15 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
       VEHICLE_RECORD_KIND.SIGNALS,
       ATTRIBUTE,
     );
-    return item && { vehicleId, signals: item.payload, version: item.version, updatedAt: item.updatedAt };
+    return (
+      item && {
+        vehicleId,
+        signals: item.payload,
+        signal: storedSignalLookup(item.payload),
+        version: item.version,
+        updatedAt: item.updatedAt,
+      }
+    );
   }
 
   public async mergeSignals(
@@ -86,6 +95,7 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
     const snapshot: VehicleSnapshot = {
       vehicleId,
       signals: item.payload,
+      signal: storedSignalLookup(item.payload),
       version: item.version,
       updatedAt: item.updatedAt,
     };
