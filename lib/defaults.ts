@@ -102,6 +102,7 @@ export const PROCESSOR_DEFAULTS = {
    */
   maxConcurrency: 20,
   maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
 } as const;
 
 /** Defaults of the archive (`lib/constructs/archive.ts`). */
@@ -177,6 +178,7 @@ export const PROCESSING_PROPS_DEFAULTS = {
   maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
   maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
   maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PROCESSOR_DEFAULTS.futureToleranceSeconds,
   logLevel: DEFAULT_LOG_LEVEL,
   vehicleStateStore: true,
   ...RESOURCE_DEFAULTS,

@@ -70,9 +70,10 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
    */
   readonly dashboardName?: string;
   /**
-   * The event types the dashboard draws by type and the `VehicleErrorShare` alarm adds up: the
+   * The event types the dashboard draws by type and the `VehicleErrorShare` and
+   * `HandlerFailureRate` alarms add up: the
    * built-in ones plus each type your `processorEntry` has a handler for (say
-   * `[...EVENT_TYPES, 'EXAMPLE_EVENT']`). Upper snake case, distinct, at most 10, every type of
+   * `[...EVENT_TYPES, 'EXAMPLE_EVENT']`). Upper snake case, distinct, at most 9, every type of
    * `EVENT_TYPES` included, no `VERIFY`. The functions need no list: the receiver enqueues and
    * counts every type, the processor parses every type it has a handler for.
    * @default EVENT_TYPES (lambda/core/event-types.ts)
@@ -167,6 +168,7 @@ export class SmartcarWebhookReceiver extends Construct {
       maxBatchingWindow: seconds(settings.maxBatchingWindowSeconds),
       maxConcurrency: settings.maxConcurrency,
       maxReceiveCount: settings.maxReceiveCount,
+      futureToleranceSeconds: settings.futureToleranceSeconds,
       logLevel,
       logRetention,
       removalPolicy,

@@ -116,6 +116,9 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamoEndpoint: emulators.dynamo.endpoint,
       logLevel,
       maxReceiveCount: queueConfig.maxReceiveCount,
+      ...(options.settings?.futureToleranceSeconds !== undefined
+        ? { futureToleranceSeconds: options.settings.futureToleranceSeconds }
+        : {}),
       hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
       ...(archiveDir ? { archiveDir, onArchived: (count: number) => stats.onArchived(count) } : {}),

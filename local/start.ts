@@ -45,8 +45,9 @@ Options
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
-                              processorTimeoutSeconds, deliveryToleranceSeconds, archive (false: no
-                              local archive); the others are checked
+                              processorTimeoutSeconds, deliveryToleranceSeconds,
+                              futureToleranceSeconds, archive (false: no local archive); the others
+                              are checked
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start

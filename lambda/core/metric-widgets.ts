@@ -99,11 +99,12 @@ export const EMF_WIDGETS = {
     series: [processor(METRIC.HANDLER_FAILED), processor(METRIC.FINAL_ATTEMPT_FAILED)],
   },
   DUPLICATES_AND_STALE: {
-    title: 'Duplicates and stale signals',
+    title: 'Duplicates, stale and future signals',
     width: 8,
     series: [
       METRIC.DUPLICATE_EVENT,
       METRIC.STALE_SIGNAL,
+      METRIC.FUTURE_SIGNAL,
       METRIC.SIGNAL_SHAPE_MISMATCH,
       METRIC.UNKNOWN_EVENT_TYPE,
       METRIC.MALFORMED_RECORD,

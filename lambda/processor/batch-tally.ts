@@ -5,6 +5,7 @@ import type { ProcessorOutcome } from './types/index.ts';
 type CountedMetric =
   | typeof METRIC.DUPLICATE_EVENT
   | typeof METRIC.STALE_SIGNAL
+  | typeof METRIC.FUTURE_SIGNAL
   | typeof METRIC.SIGNAL_SHAPE_MISMATCH
   | typeof METRIC.HANDLER_FAILED
   | typeof METRIC.FINAL_ATTEMPT_FAILED

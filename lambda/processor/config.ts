@@ -44,6 +44,7 @@ export function loadProcessorConfig(env: Env): ProcessorConfig {
     // 0 is meaningful here: keep vehicle state forever.
     vehicleStateTtlSeconds: integer(env, ENV.VEHICLE_STATE_TTL_SECONDS, PIPELINE_DEFAULTS.vehicleStateTtlSeconds, 0),
     maxReceiveCount: integer(env, ENV.MAX_RECEIVE_COUNT, PIPELINE_DEFAULTS.maxReceiveCount, 1),
+    futureToleranceSeconds: integer(env, ENV.FUTURE_TOLERANCE_SECONDS, PIPELINE_DEFAULTS.futureToleranceSeconds, 0),
     ...(archiveStreamName ? { archiveStreamName } : {}),
   };
 }

@@ -13,8 +13,10 @@ import { defaultHandlers } from './handlers/index.ts';
 import { type BatchLedgerApi, createIdempotency, isInFlightElsewhere } from './idempotency/index.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
+import { receivedAtOf } from './received-at.ts';
 import { type RecordedOutcome, settleBatch } from './settle-batch.ts';
 import { shapeMismatches } from './signals/access.ts';
+import { latestBelievedTime } from './store/future-limit.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
@@ -64,7 +66,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   const maxReceiveCount = deps.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
   const handlers = handlerRegistry(deps.handlers);
   const eventTypes: ReadonlySet<string> = new Set(Object.keys(handlers));
-  const { vehicleState, vehicleErrors } = vehicleStores(deps, handlers, now);
+  const futureToleranceSeconds = deps.futureToleranceSeconds ?? PIPELINE_DEFAULTS.futureToleranceSeconds;
+  const { vehicleState, vehicleErrors } = vehicleStores(deps, handlers, now, futureToleranceSeconds);
   const idempotency = createIdempotency({
     dynamodb: deps.dynamodb,
     tableName: deps.idempotencyTableName,
@@ -78,16 +81,30 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
    */
   async function handleEvent(
     event: ParsedEvent,
-    record: { messageId: string; attempt: number },
+    record: { messageId: string; attempt: number; receivedAt: number | undefined },
     ledger: BatchLedgerApi,
   ): Promise<Outcome> {
     let staleSignals = 0;
+    let futureSignals = 0;
+    // The stores bound every order time by this record's receipt, and their counts become metrics.
+    const receipt = record.receivedAt === undefined ? {} : { receivedAt: record.receivedAt };
     const countingStore: VehicleStateStore = {
       get: (vehicleId) => vehicleState.get(vehicleId),
       mergeSignals: async (vehicleId, signals, eventId) => {
-        const result = await vehicleState.mergeSignals(vehicleId, signals, eventId);
+        const result = await vehicleState.mergeSignals(vehicleId, signals, eventId, receipt);
         staleSignals += result.stale.length;
+        futureSignals += result.future.length;
         return result;
+      },
+    };
+    const boundErrorStore: VehicleErrorStore = {
+      get: (vehicleId) => vehicleErrors.get(vehicleId),
+      record: async (vehicleId, errors, eventId, reportedAt) => {
+        const snapshot = await vehicleErrors.record(vehicleId, errors, eventId, reportedAt, receipt);
+        if (reportedAt > latestBelievedTime(record.receivedAt, now(), futureToleranceSeconds * 1000)) {
+          futureSignals += errors.length;
+        }
+        return snapshot;
       },
     };
     const handlerContext: HandlerContext = {
@@ -101,7 +118,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       }),
       metrics,
       vehicleState: countingStore,
-      vehicleErrors,
+      vehicleErrors: boundErrorStore,
       attempt: record.attempt,
       now,
     };
@@ -116,7 +133,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       eventType: event.eventType,
       ...(event.replay ? { replayId: event.replay.id } : {}),
     };
-    return ran ? { ...base, outcome: 'processed', staleSignals } : { ...base, outcome: 'duplicate' };
+    return ran ? { ...base, outcome: 'processed', staleSignals, futureSignals } : { ...base, outcome: 'duplicate' };
   }
 
   return async (sqsEvent, context) => {
@@ -135,6 +152,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
       if (outcome.outcome === 'processed' && outcome.replayId) tally.count(METRIC.EVENT_REPLAYED);
       tally.count(METRIC.STALE_SIGNAL, outcome.staleSignals ?? 0);
+      tally.count(METRIC.FUTURE_SIGNAL, outcome.futureSignals ?? 0);
       try {
         deps.onOutcome?.({ messageId: record.messageId, ...outcome });
       } catch (error) {
@@ -194,7 +212,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
         const outcome = await perVehicle.run(event.vehicleId, () =>
-          handleEvent(event, { messageId: record.messageId, attempt }, ledger),
+          handleEvent(event, { messageId: record.messageId, attempt, receivedAt: receivedAtOf(record) }, ledger),
         );
         return report(record, outcome, finalAttempt);
       } catch (error) {
@@ -283,6 +301,7 @@ function vehicleStores(
   deps: ProcessorDependencies,
   handlers: HandlerRegistry,
   now: () => number,
+  futureToleranceSeconds: number,
 ): { vehicleState: VehicleStateStore; vehicleErrors: VehicleErrorStore } {
   const tableName = deps.vehicleStateTableName?.trim();
   if (!tableName) {
@@ -301,6 +320,7 @@ function vehicleStores(
     client: DynamoDBDocumentClient.from(deps.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     tableName,
     ttlSeconds: deps.vehicleStateTtlSeconds ?? PIPELINE_DEFAULTS.vehicleStateTtlSeconds,
+    futureToleranceSeconds,
     now,
   };
   return {

@@ -17,6 +17,7 @@ describe('loadProcessorConfig', () => {
       idempotencyTtlSeconds: PIPELINE_DEFAULTS.idempotencyTtlSeconds,
       vehicleStateTtlSeconds: PIPELINE_DEFAULTS.vehicleStateTtlSeconds,
       maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+      futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
     });
   });
 
@@ -35,10 +36,16 @@ describe('loadProcessorConfig', () => {
       [ENV.IDEMPOTENCY_TTL_SECONDS]: '864000',
       [ENV.VEHICLE_STATE_TTL_SECONDS]: '0',
       [ENV.MAX_RECEIVE_COUNT]: '5',
+      [ENV.FUTURE_TOLERANCE_SECONDS]: '300',
     });
 
     // Assess
-    expect(config).toMatchObject({ idempotencyTtlSeconds: 864_000, vehicleStateTtlSeconds: 0, maxReceiveCount: 5 });
+    expect(config).toMatchObject({
+      idempotencyTtlSeconds: 864_000,
+      vehicleStateTtlSeconds: 0,
+      maxReceiveCount: 5,
+      futureToleranceSeconds: 300,
+    });
   });
 
   it.each([

@@ -40,7 +40,9 @@ function parseState(payload: Record<string, unknown>): VehicleStateEvent {
 function stateWith(vehicleId: string, signals: Array<{ code: string; body: unknown }>): Record<string, unknown> {
   const payload = buildVehicleState({ vehicleId, signalCount: 0 });
   const data = payload.data as { signals: unknown[] };
-  const meta = { oemUpdatedAt: 1_000, retrievedAt: 1_500 };
+  // Real epoch ms (2026-01-01 and after): smaller numbers are no plausible time, so nothing would order the value.
+  const T0 = Date.UTC(2026, 0, 1);
+  const meta = { oemUpdatedAt: T0 + 1_000, retrievedAt: T0 + 1_500 };
   data.signals = signals.map(({ code, body }) => ({ code, body, meta }));
   return payload;
 }

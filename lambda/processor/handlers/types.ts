@@ -13,7 +13,11 @@ export interface BaseEvent {
   /** Stable across Smartcar retries: the idempotency key. Key your side effects on it. */
   eventId: string;
   meta: EventMeta;
-  /** `meta.mode === 'TEST'`: a Dashboard test delivery. Routed like any other; the handler decides. */
+  /**
+   * A delivery that carries no live vehicle's data: `meta.mode` is `TEST` (a Dashboard test
+   * delivery) or `SIMULATED` (a Vehicle Simulator vehicle), in any case. Routed like any other;
+   * the handler decides (the examples acknowledge it without storing it).
+   */
   isTest: boolean;
   /**
    * Set when `npm run replay` sent this copy from the archive: the handler runs again once per

@@ -28,10 +28,10 @@ const STATE_OF_CHARGE = 'tractionbattery-stateofcharge';
  * ```
  */
 export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event, { logger, vehicleState }) => {
-  // Step 1. Dashboard test deliveries: acknowledged, kept out of your data. Delete this to
-  // process them.
+  // Step 1. Dashboard test deliveries and simulated vehicles (`meta.mode` TEST or SIMULATED):
+  // acknowledged, kept out of your data. Delete this to process them.
   if (event.isTest) {
-    logger.info('Test delivery acknowledged, not stored', { signals: event.signals.length });
+    logger.info('Test delivery acknowledged, not stored', { signals: event.signals.length, mode: event.meta.mode });
     return;
   }
 

@@ -26,6 +26,8 @@ export interface ProcessorOutcome {
   outcome: 'processed' | 'duplicate' | 'ignored' | 'failed';
   /** Signals skipped because a newer value was already stored. */
   staleSignals?: number;
+  /** Signal values and error reports stamped past their receipt plus the future tolerance (clamped). */
+  futureSignals?: number;
   /** True when `failed` happened on the last allowed receive (the message goes to the DLQ next). */
   finalAttempt?: boolean;
   /** The replay run that sent this record, when `npm run replay` did. */
@@ -51,6 +53,12 @@ export interface ProcessorDependencies {
   vehicleStateTtlSeconds?: number;
   /** @default PIPELINE_DEFAULTS.maxReceiveCount */
   maxReceiveCount?: number;
+  /**
+   * How far past its delivery's receipt an order time (`oemUpdatedAt`, an error's `deliveredAt`)
+   * is believed, in seconds; a later one is clamped and counted (`FutureSignal`).
+   * @default PIPELINE_DEFAULTS.futureToleranceSeconds (900)
+   */
+  futureToleranceSeconds?: number;
   /**
    * Handlers to use instead of the defaults of `handlers/index.ts` (tests, local fault
    * injection). A key that is not in `EVENT_TYPES` registers one more event type, whose handler
@@ -94,6 +102,7 @@ export interface ProcessorConfig {
   vehicleStateTableName?: string;
   vehicleStateTtlSeconds: number;
   maxReceiveCount: number;
+  futureToleranceSeconds: number;
   /** Firehose stream of the archive; absent when the stack has no archive. */
   archiveStreamName?: string;
 }
