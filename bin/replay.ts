@@ -19,7 +19,8 @@ const DEFAULT_LATE_HOURS = 1;
 const USAGE = `Usage: npm run replay -- (--stack NAME | --local [URL]) --from TIME --to TIME [options]
 
 Reads the archive (every delivery, byte for byte, filed by UTC hour) for the hours of the window,
-keeps the deliveries the receiver accepted in [--from, --to) that pass the filters, and sends each
+plus the 20 minutes before --from (Firehose files an object under the hour of its OLDEST record
+and buffers up to 15 minutes, so a 09:01 delivery can sit under 08/), keeps the deliveries the receiver accepted in [--from, --to) that pass the filters, and sends each
 raw body to the main queue with its original attributes plus a replayId (one per run, printed
 first). The processor runs each replayed event's handler again, once per run, even if its eventId
 was handled before; handlers see event.replay.id. Older signal values than the stored ones are
@@ -46,9 +47,9 @@ Options
   --dry-run               read and count, send nothing
   --rate N                at most N messages per second (default ${DEFAULT_RATE}), so a large replay
                           leaves the processor room for live traffic
-  --late-hours N          also read the N hours after --to (default ${DEFAULT_LATE_HOURS}): objects are filed
-                          by when they were archived, seconds after receipt, or later if the
-                          processor was behind (raise it after a backlog)
+  --late-hours N          also read the N hours after --to (default ${DEFAULT_LATE_HOURS}, at least 15 minutes):
+                          objects are filed by when they were archived, seconds after receipt,
+                          or later if the processor was behind (raise it after a backlog)
   -h, --help              this text
 
 Output: the replayId, a progress line (objects read, matched, sent, failed), then a summary:

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { hourPrefixes } from '../../lambda/core/archive-layout.ts';
+import { archiveWindowPrefixes } from '../../lambda/core/archive-layout.ts';
 import { type ArchivedDelivery, ArchiveFormatError, readArchiveObject } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { matchesReplay, type ReplayFilter } from './replay-filter.ts';
@@ -67,8 +67,9 @@ export interface ReplayRunOptions {
 }
 
 /**
- * Replays a window of the archive: reads every object of the window's hour prefixes (plus
- * `lateHours`), gunzips it, keeps the records whose `receivedAt` is in the window and that pass
+ * Replays a window of the archive: reads every object of the hour prefixes that can hold the
+ * window's records ({@link archiveWindowPrefixes}: the window's hours, the minutes before it
+ * Firehose's filing by oldest record reaches back, and `lateHours` after it), gunzips it, keeps the records whose `receivedAt` is in the window and that pass
  * the filters, and sends each raw body to the main queue with its original attributes plus
  * `replayId`, at most `rate` per second. A truncated object or an unreadable line is reported in
  * `unreadable`; the run goes on with the rest.
@@ -87,7 +88,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   const pacer = createPacer(options.rate);
 
   const keys: string[] = [];
-  for (const prefix of hourPrefixes(options.filter.from, options.filter.to - 1 + options.lateHours * HOUR_MS)) {
+  for (const prefix of archiveWindowPrefixes(options.filter.from, options.filter.to, options.lateHours * HOUR_MS)) {
     keys.push(...(await options.source.list(prefix)));
   }
   counts.objects = keys.length;
