@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_OBJECT_EXTENSION, hourPrefix } from '../lambda/core/archive-layout.ts';
 import type { ArchiveWriter } from '../lambda/processor/archive/types.ts';
+import { makePrivateDir, writePrivateFile } from './private-files.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -40,7 +41,8 @@ interface OpenObject {
  * oldest record, as Firehose files objects), the same layout and format `npm run replay` reads
  * from S3. With `bufferingIntervalMs`, later batches join the open object as Firehose's buffer
  * does. The file appears whole or not at all (written aside, then renamed over the previous
- * version), so a crash never leaves a truncated object; a failed write rejects and the processor
+ * version), so a crash never leaves a truncated object; folders are 0700 and objects 0600 (they
+ * hold bodies); a failed write rejects and the processor
  * fails the batch back to the queue.
  *
  * @example
@@ -67,8 +69,8 @@ export function createLocalArchiveWriter(options: LocalArchiveOptions): ArchiveW
     }
     const target = open;
     const members = [...target.members, await gzipAsync(lines)];
-    await mkdir(target.folder, { recursive: true });
-    await writeFile(join(target.folder, `.${target.name}.tmp`), Buffer.concat(members));
+    await makePrivateDir(target.folder);
+    await writePrivateFile(join(target.folder, `.${target.name}.tmp`), Buffer.concat(members));
     await rename(join(target.folder, `.${target.name}.tmp`), join(target.folder, target.name));
     target.members = members;
   };
