@@ -52,6 +52,12 @@ export interface WalkOptions {
   holdSeconds?: number;
 }
 
+/** Options of {@link redriveDlq}. */
+export interface RedriveOptions extends WalkOptions {
+  /** Told the messages of each batch once they are in the main queue (`--json` writes a line each). */
+  onMoved?: (entries: DlqEntry[]) => void;
+}
+
 /**
  * How long a walk keeps messages hidden, renewed while it runs. A filtered redrive of ~10,000
  * messages takes minutes; holding for less than the walk made early messages reappear and the
@@ -95,7 +101,7 @@ export async function peekDlq(target: DlqTarget, options: { max: number } & Walk
 export async function redriveDlq(
   target: DlqTarget,
   filter: RedriveFilter = {},
-  options: WalkOptions = {},
+  options: RedriveOptions = {},
 ): Promise<RedriveResult> {
   const filtered = Boolean(filter.eventIds?.length || filter.eventType);
   if (!filtered && target.supportsMoveTask) {
@@ -119,6 +125,7 @@ export async function redriveDlq(
       if (matching.length > 0) {
         await moveToMainQueue(target, matching);
         moved += matching.length;
+        options.onMoved?.(matching.map(toEntry));
       }
       return matching;
     },

@@ -42,6 +42,7 @@ export function createDeliveriesPanel() {
       'data-event-id': delivery.eventId ?? '',
       'data-id': delivery.id,
       'data-replayed': delivery.replayIds ? String(delivery.replayIds.length) : undefined,
+      'data-from-archive': delivery.fromArchive?.source,
       class: selected?.id === delivery.id ? 'selected' : undefined,
       onclick: () => select(delivery),
     },
@@ -49,7 +50,7 @@ export function createDeliveriesPanel() {
       h('td', {}, delivery.path.endsWith('/errors') ? 'error' : 'data'),
       h('td', { class: `http-${String(delivery.statusCode)[0]}` }, `${delivery.statusCode} ${delivery.code ?? ''}`),
       h('td', {}, delivery.eventType ?? '-'),
-      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13), replayedBadge(delivery.replayIds)),
+      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13), replayedBadge(delivery.replayIds), archiveBadge(delivery.fromArchive)),
       h('td', { class: 'mono', title: delivery.vehicleId }, short(delivery.vehicleId)),
       h('td', {}, String(delivery.latencyMs)),
       h('td', { class: `processing state-${delivery.processing}` }, delivery.processing),
@@ -78,6 +79,10 @@ export function createDeliveriesPanel() {
         h('span', { id: 'resend-result', class: 'muted' })),
       h('h3', {}, 'What the processor did'),
       h('ol', { class: 'steps', id: 'detail-steps' }, ...(event.steps.length ? event.steps.map(step) : [h('li', { class: 'muted' }, 'nothing yet')])),
+      delivery.fromArchive ? h('p', { id: 'detail-from-archive', class: 'from-archive' },
+        `Copied from the archive of ${delivery.fromArchive.source} (npm run replay --into-local, run ${delivery.fromArchive.replayId}): `
+        + `received there at ${delivery.fromArchive.receivedAt}${delivery.fromArchive.deliveryId ? `, deliveryId ${delivery.fromArchive.deliveryId}` : ''}. `
+        + 'It went into the local queue as the stack\'s receiver enqueued it, without the local receiver.') : undefined,
       h('h3', {}, `Request · ${delivery.path}`),
       h('pre', { class: 'mono' }, Object.entries(delivery.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')),
       h('pre', { class: 'mono', id: 'detail-body' }, pretty(delivery.requestBody) + (delivery.bodyTruncated ? '\n… (cut at 64 KiB)' : '')),
@@ -113,6 +118,16 @@ function replayedBadge(replayIds) {
   if (!replayIds) return undefined;
   return h('span', { class: 'badge replayed', title: `replayed by ${replayIds.join(', ')}` },
     replayIds.length > 1 ? `replayed ×${replayIds.length}` : 'replayed');
+}
+
+/** The mark of an event copied from a deployed stack's archive: the stack and window it came from. */
+function archiveBadge(fromArchive) {
+  if (!fromArchive) return undefined;
+  const stack = /^stack (\S+)/.exec(fromArchive.source)?.[1] ?? fromArchive.source;
+  return h('span', {
+    class: 'badge from-archive',
+    title: `${fromArchive.source}; received there ${fromArchive.receivedAt}${fromArchive.deliveryId ? `, deliveryId ${fromArchive.deliveryId}` : ''}`,
+  }, `from ${stack}`);
 }
 
 function pretty(text) {
