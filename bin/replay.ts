@@ -24,11 +24,12 @@ const USAGE = `Usage: npm run replay -- (--stack NAME [--into-local [URL]] | --l
 
 Reads the archive (every delivery, byte for byte, filed by UTC hour) for the hours of the window,
 plus the 20 minutes before --from (Firehose files an object under the hour of its OLDEST record
-and buffers up to 15 minutes, so a 09:01 delivery can sit under 08/), keeps the deliveries the receiver accepted in [--from, --to) that pass the filters, and sends each
-raw body to the main queue with its original attributes plus a replayId (one per run, printed
-first). The processor runs each replayed event's handler again, once per run, even if its eventId
-was handled before; handlers see event.replay.id. Older signal values than the stored ones are
-still skipped by the freshness store. Replays never pass through the receiver.
+and buffers up to 15 minutes, so a 09:01 delivery can sit under 08/), keeps the deliveries the
+receiver accepted in [--from, --to) that pass the filters, and sends each raw body to the main
+queue with its original attributes plus a replayId (one per run, printed first). The processor
+runs each replayed event's handler again, once per run, even if its eventId was handled before;
+handlers see event.replay.id. Older signal values than the stored ones are still skipped by the
+freshness store. Replays never pass through the receiver.
 
 Target (one of)
   --stack NAME            a deployed stack, e.g. SmartcarWebhooks-dev: its ArchiveBucketName and

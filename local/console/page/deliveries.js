@@ -86,8 +86,10 @@ export function createDeliveriesPanel() {
       h('h3', {}, `Request · ${delivery.path}`),
       h('pre', { class: 'mono' }, Object.entries(delivery.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')),
       h('pre', { class: 'mono', id: 'detail-body' }, pretty(delivery.requestBody) + (delivery.bodyTruncated ? '\n… (cut at 64 KiB)' : '')),
-      h('h3', {}, `Answer · HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms`),
-      h('pre', { class: 'mono' }, pretty(delivery.responseBody)),
+      ...(delivery.fromArchive
+        ? [h('h3', {}, `Answer · HTTP ${delivery.statusCode} from ${archiveStack(delivery.fromArchive)}'s receiver`)]
+        : [h('h3', {}, `Answer · HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms`),
+          h('pre', { class: 'mono' }, pretty(delivery.responseBody))]),
       event.deliveries.length > 1 ? h('p', { class: 'muted' }, `${event.deliveries.length} deliveries carried this eventId (Smartcar retries share it).`) : undefined,
     );
   }
@@ -123,11 +125,16 @@ function replayedBadge(replayIds) {
 /** The mark of an event copied from a deployed stack's archive: the stack and window it came from. */
 function archiveBadge(fromArchive) {
   if (!fromArchive) return undefined;
-  const stack = /^stack (\S+)/.exec(fromArchive.source)?.[1] ?? fromArchive.source;
+  const stack = archiveStack(fromArchive);
   return h('span', {
     class: 'badge from-archive',
     title: `${fromArchive.source}; received there ${fromArchive.receivedAt}${fromArchive.deliveryId ? `, deliveryId ${fromArchive.deliveryId}` : ''}`,
   }, `from ${stack}`);
+}
+
+/** The stack a copied delivery came from (its source is `stack NAME FROM/TO`). */
+function archiveStack(fromArchive) {
+  return /^stack (\S+)/.exec(fromArchive.source)?.[1] ?? fromArchive.source;
 }
 
 function pretty(text) {
