@@ -70,7 +70,8 @@ export function createDeliveriesPanel() {
     const key = JSON.stringify([id, event]);
     if (key === shownDetail) return;
     shownDetail = key;
-    detail.replaceChildren(
+    // replaceChildren writes `undefined` as text: the optional parts are filtered out first.
+    detail.replaceChildren(...[
       h('h2', {}, `${delivery.eventType ?? 'Request'} `, h('span', { class: 'mono muted' }, eventId ?? '')),
       h('div', {}, 'Processing: ', h('strong', { id: 'detail-processing', class: `state-${event.processing}` }, event.processing),
         ` · idempotency record: ${event.status}`),
@@ -91,7 +92,7 @@ export function createDeliveriesPanel() {
         : [h('h3', {}, `Answer · HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms`),
           h('pre', { class: 'mono' }, pretty(delivery.responseBody))]),
       event.deliveries.length > 1 ? h('p', { class: 'muted' }, `${event.deliveries.length} deliveries carried this eventId (Smartcar retries share it).`) : undefined,
-    );
+    ].filter((child) => child !== undefined));
   }
 
   function step(s) {
