@@ -21,6 +21,7 @@ import { serializeArchiveLine } from '../lambda/core/archive-record.ts';
 import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { createLocalArchiveWriter } from '../local/archive.ts';
 import { startPipeline } from '../local/pipeline.ts';
+import { archivedDelivery } from '../test/helpers/archived-delivery.ts';
 import { startCloudFormationStub } from '../test/helpers/cloudformation-stub.ts';
 import { startS3Stub } from '../test/helpers/s3-stub.ts';
 
@@ -46,18 +47,7 @@ async function buildArchive(dir: string, events: number): Promise<void> {
         j % 10 === 9
           ? buildVehicleError({ vehicleId: `veh-${j % 50}` })
           : buildVehicleState({ vehicleId: `veh-${j % 50}`, oemUpdatedAt: receivedAt });
-      const meta = payload.meta as { deliveryId: string };
-      lines.push({
-        id: String(j),
-        line: serializeArchiveLine({
-          eventId: String(payload.eventId),
-          eventType: String(payload.eventType),
-          deliveryId: meta.deliveryId,
-          route: 'data',
-          receivedAt,
-          body: JSON.stringify(payload),
-        })!,
-      });
+      lines.push({ id: String(j), line: serializeArchiveLine(archivedDelivery(payload, receivedAt))! });
       clock = receivedAt + 2_000;
     }
     await writer.write(lines);

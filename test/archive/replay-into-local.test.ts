@@ -9,6 +9,7 @@ import { type ArchivedDelivery, serializeArchiveLine } from '../../lambda/core/a
 import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import type { LocalDelivery, LocalEventDetail, LocalStats } from '../../local/api/types.ts';
 import { runTs } from '../e2e/support.ts';
+import { archivedDelivery as archived } from '../helpers/archived-delivery.ts';
 import { type CloudFormationStub, startCloudFormationStub } from '../helpers/cloudformation-stub.ts';
 import { type NpmStart, startNpmStart } from '../helpers/npm-start.ts';
 import { type S3Stub, startS3Stub } from '../helpers/s3-stub.ts';
@@ -33,18 +34,6 @@ let s3: S3Stub;
 let cfn: CloudFormationStub;
 let start: NpmStart;
 let dataDir: string;
-
-function archived(payload: Record<string, unknown>, receivedAt: number): ArchivedDelivery {
-  const meta = payload.meta as { deliveryId: string };
-  return {
-    eventId: String(payload.eventId),
-    eventType: String(payload.eventType),
-    deliveryId: meta.deliveryId,
-    route: 'data',
-    receivedAt,
-    body: JSON.stringify(payload),
-  };
-}
 
 const object = (...deliveries: ArchivedDelivery[]) =>
   gzipSync(Buffer.concat(deliveries.map((d) => serializeArchiveLine(d)!)));

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { listenOnLoopback } from './loopback.ts';
+import { xmlEscape } from './s3-stub.ts';
 
 /** A running {@link startCloudFormationStub}. */
 export interface CloudFormationStub {
@@ -9,9 +10,6 @@ export interface CloudFormationStub {
   readonly stacks: Map<string, Record<string, string>>;
   close(): Promise<void>;
 }
-
-const xmlEscape = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * A CloudFormation stand-in on 127.0.0.1 that answers the one call the CLIs make to find a
