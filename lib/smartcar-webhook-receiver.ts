@@ -1,8 +1,9 @@
-import { Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
+import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
@@ -27,7 +28,8 @@ import type { MonitoredResources } from './types.ts';
 export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage'> {
   /**
    * The processor's entry file, exporting `handler`: your own business handlers, anywhere in your
-   * project (see `test/fixtures/custom-app/handler.ts`).
+   * project, calling `createProcessor` of `smartcar-webhook-receiver/processor` (see
+   * `test/fixtures/consumer-app/handler.ts`).
    * @default lambda/processor/index.ts (the example handlers)
    */
   readonly processorEntry?: string;
@@ -77,13 +79,22 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
    * @default EVENT_TYPES (lambda/core/event-types.ts)
    */
   readonly eventTypes?: readonly string[];
+  /**
+   * Emit the stack outputs the CLIs read (`smartcar-webhooks send|dlq|replay|smoke --stack S`):
+   * the keys of `STACK_OUTPUTS` (`WebhookUrl`, `QueueUrl`, `DeadLetterQueueUrl`,
+   * `ArchiveBucketName`, ...), each prefixed with the construct's id (`FleetQueueUrl`), or bare
+   * for the id `Default` (`SmartcarWebhookStack`'s). The CLIs find a stack's one pipeline by
+   * itself; with several, `--pipeline <id>` picks one. `false` emits none.
+   * @default true
+   */
+  readonly outputs?: boolean;
 }
 
 /**
  * The whole webhook pipeline as one construct: front door → receiver → queue → processor → DLQ,
  * with the AMT secret, the archive (Firehose to S3, unless `archive: false`), alarms and a dashboard, on secure defaults (`lib/defaults.ts`) with the
  * caller's props merged over them. Several can live in one stack: the names that must be unique
- * derive from the construct's id. It makes no outputs; `SmartcarWebhookStack` does.
+ * derive from the construct's id, and so do its outputs' keys (`outputs`).
  *
  * @example
  * ```ts
@@ -92,7 +103,7 @@ export interface SmartcarWebhookReceiverProps extends Omit<SettingValues, 'stage
  *   maxReceiveCount: 5,
  *   alarmEmail: 'ops@example.com',
  * });
- * new CfnOutput(stack, 'FleetWebhookUrl', { value: fleet.ingress.dataUrl });
+ * // Outputs FleetWebhookUrl, FleetQueueUrl, ...: `smartcar-webhooks dlq --stack <stack name>` finds them.
  * ```
  */
 export class SmartcarWebhookReceiver extends Construct {
@@ -245,6 +256,60 @@ export class SmartcarWebhookReceiver extends Construct {
       receiverLogGroup: this.receiver.logGroup,
       processorLogGroup: this.processing.logGroup,
     });
+    if (props.outputs ?? true) this.addOutputs(id, settings.domainName);
+  }
+
+  /**
+   * The outputs the CLIs look up (`STACK_OUTPUTS`), keyed `<id><key>`: CDK would add a hash to
+   * a nested output's logical id, and the CLIs find a pipeline by its prefix. The id `Default`
+   * adds none (CDK leaves it out of paths), so `SmartcarWebhookStack` keeps its recorded keys.
+   */
+  private addOutputs(id: string, domainName: string | undefined): void {
+    const prefix = id === 'Default' ? '' : id.replace(/[^A-Za-z0-9]/g, '');
+    const outputs: Record<string, { value: string; description: string }> = {
+      [STACK_OUTPUTS.WEBHOOK_URL]: {
+        value: this.ingress.dataUrl,
+        description: 'Smartcar Dashboard: "Vehicle data callback URI"',
+      },
+      [STACK_OUTPUTS.ERROR_CALLBACK_URL]: {
+        value: this.ingress.errorUrl,
+        description: 'Smartcar Dashboard: optional "Vehicle error callback URI"',
+      },
+      [STACK_OUTPUTS.AMT_SECRET_ARN]: {
+        value: this.amtSecret.secret.secretArn,
+        description: 'Put the AMT here (README "Put the AMT in the secret")',
+      },
+      [STACK_OUTPUTS.DASHBOARD_URL]: { value: this.dashboard.url, description: 'CloudWatch dashboard' },
+      [STACK_OUTPUTS.QUEUE_URL]: { value: this.processing.queue.queueUrl, description: 'Main queue' },
+      [STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL]: {
+        value: this.processing.deadLetterQueue.queueUrl,
+        description: 'Dead-letter queue (npm run dlq)',
+      },
+      [STACK_OUTPUTS.ALARM_TOPIC_ARN]: { value: this.monitoring.topic.topicArn, description: 'Alarm topic' },
+      [STACK_OUTPUTS.IDEMPOTENCY_TABLE_NAME]: {
+        value: this.processing.idempotencyTable.tableName,
+        description: 'Processed eventIds (npm run smoke waits for its event here)',
+      },
+      [STACK_OUTPUTS.PROCESSOR_LOG_GROUP_NAME]: {
+        value: this.processing.logGroup.logGroupName,
+        description: "The processor's logs (npm run dlq -- list --errors finds each event's last error here)",
+      },
+    };
+    if (this.archive) {
+      outputs[STACK_OUTPUTS.ARCHIVE_BUCKET_NAME] = {
+        value: this.archive.bucket.bucketName,
+        description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
+      };
+    }
+    if (this.ingress.customDomainTarget) {
+      outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
+        value: this.ingress.customDomainTarget,
+        description: `Point ${domainName} here (DNS CNAME, or a Route 53 alias)`,
+      };
+    }
+    for (const [key, output] of Object.entries(outputs)) {
+      new CfnOutput(this, key, output).overrideLogicalId(`${prefix}${key}`);
+    }
   }
 }
 

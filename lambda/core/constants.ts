@@ -58,6 +58,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 /** Name of the extra metric dimension for per-event-type metrics. */
 export const EVENT_TYPE_DIMENSION = 'eventType';
 
+/** Name of the dimension of `SignalShapeMismatch`: the signal code, e.g. `tractionbattery-range`. */
+export const SIGNAL_CODE_DIMENSION = 'signal';
+
 /** Name of the extra metric dimension of `SignedDeliveryRefused`: the outcome code of the refusal. */
 export const REFUSAL_REASON_DIMENSION = 'reason';
 
@@ -95,6 +98,12 @@ export const METRIC = {
   EVENT_PROCESSED: 'EventProcessed',
   DUPLICATE_EVENT: 'DuplicateEvent',
   STALE_SIGNAL: 'StaleSignal',
+  /**
+   * A signal body that does not have its documented shape (passed through untyped, never
+   * dropped). Published on `[service]` (the total) and on `[service, signal]` (the signal code),
+   * one line per batch and code.
+   */
+  SIGNAL_SHAPE_MISMATCH: 'SignalShapeMismatch',
   HANDLER_FAILED: 'HandlerFailed',
   /** A record failed on its last allowed receive: it is about to move to the DLQ. */
   FINAL_ATTEMPT_FAILED: 'FinalAttemptFailed',

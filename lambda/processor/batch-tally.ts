@@ -1,10 +1,11 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EVENT_TYPE_DIMENSION, METRIC } from '../core/constants.ts';
+import { EVENT_TYPE_DIMENSION, METRIC, SIGNAL_CODE_DIMENSION } from '../core/constants.ts';
 import type { ProcessorOutcome } from './types/index.ts';
 
 type CountedMetric =
   | typeof METRIC.DUPLICATE_EVENT
   | typeof METRIC.STALE_SIGNAL
+  | typeof METRIC.SIGNAL_SHAPE_MISMATCH
   | typeof METRIC.HANDLER_FAILED
   | typeof METRIC.FINAL_ATTEMPT_FAILED
   | typeof METRIC.UNKNOWN_EVENT_TYPE
@@ -29,6 +30,7 @@ type CountedMetric =
 export class BatchTally {
   readonly #processedByType = new Map<string, number>();
   readonly #counts = new Map<CountedMetric, number>();
+  readonly #shapeMismatches = new Map<string, number>();
   readonly #deliveryLags: number[] = [];
   readonly #outcomes = { processed: 0, duplicate: 0, ignored: 0, failed: 0 };
   #slowest: { eventType: string; eventId: string; ms: number } | undefined;
@@ -40,6 +42,12 @@ export class BatchTally {
 
   public count(metric: CountedMetric, value = 1): void {
     if (value > 0) this.#counts.set(metric, (this.#counts.get(metric) ?? 0) + value);
+  }
+
+  /** A signal body without its documented shape: counted in total and by signal code. */
+  public signalShapeMismatch(code: string): void {
+    this.count(METRIC.SIGNAL_SHAPE_MISMATCH);
+    this.#shapeMismatches.set(code, (this.#shapeMismatches.get(code) ?? 0) + 1);
   }
 
   /** Processing time minus `meta.deliveredAt`, ms. */
@@ -82,6 +90,13 @@ export class BatchTally {
       const single = metrics.singleMetric();
       single.addDimension(EVENT_TYPE_DIMENSION, eventType);
       single.addMetric(METRIC.EVENT_PROCESSED, MetricUnit.Count, value);
+    }
+    // The total rides on the `[service]` line below; one line per code says which signals drift
+    // (bounded: only codes of the catalogue can mismatch).
+    for (const [code, value] of this.#shapeMismatches) {
+      const single = metrics.singleMetric();
+      single.addDimension(SIGNAL_CODE_DIMENSION, code);
+      single.addMetric(METRIC.SIGNAL_SHAPE_MISMATCH, MetricUnit.Count, value);
     }
     for (const [name, value] of this.#counts) metrics.addMetric(name, MetricUnit.Count, value);
     for (const lag of this.#deliveryLags) metrics.addMetric(METRIC.DELIVERY_LAG, MetricUnit.Milliseconds, lag);

@@ -4,6 +4,7 @@ import { vehicleIdOf } from '../core/vehicle-id.ts';
 import { TEST_MODE } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import type { BaseEvent, EventOf } from './handlers/types.ts';
+import { signalLookup } from './signals/access.ts';
 import type {
   EventMeta,
   ParsedBody,
@@ -153,12 +154,17 @@ type DataFields<T extends string> = Omit<EventOf<T>, keyof BaseEvent | 'eventTyp
  * its handler as an `UntypedEvent`, with `data` as it arrived.
  */
 const DATA_PARSERS: { [T in 'VEHICLE_STATE' | 'VEHICLE_ERROR']: (root: Json, data: Json) => DataFields<T> } = {
-  VEHICLE_STATE: (root, data) => ({
-    triggers: arrayOf(root.triggers ?? data.triggers, 'triggers')
-      .map(parseTrigger)
-      .filter((trigger): trigger is Trigger => trigger !== undefined),
-    signals: arrayOf(data.signals, 'data.signals').map(parseSignal),
-  }),
+  VEHICLE_STATE: (root, data) => {
+    const signals = arrayOf(data.signals, 'data.signals').map(parseSignal);
+    return {
+      triggers: arrayOf(root.triggers ?? data.triggers, 'triggers')
+        .map(parseTrigger)
+        .filter((trigger): trigger is Trigger => trigger !== undefined),
+      signals,
+      // Typed access by code: a lookup checks the body against its documented shape.
+      signal: signalLookup(signals),
+    };
+  },
   VEHICLE_ERROR: (_root, data) => ({ errors: arrayOf(data.errors, 'data.errors').map(parseError) }),
 };
 

@@ -61,8 +61,13 @@ export const LOCAL_PATHS = {
   DLQ_REDRIVE: '/_local/dlq/redrive',
   /** `POST`: empties the DLQ. */
   DLQ_PURGE: '/_local/dlq/purge',
-  /** `POST {kind: 'verify' | 'state' | 'error'}`: sends one signed sample delivery. */
+  /**
+   * `POST {kind: 'verify' | 'state' | 'error', signals?: 'all' | string[]}`: sends one signed
+   * sample delivery; `signals` picks a VEHICLE_STATE's signals from the signal catalogue.
+   */
   SEND: '/_local/send',
+  /** `GET`: the signal catalogue's codes, groups, names and descriptions (the Send tab's picker). */
+  SIGNALS: '/_local/signals',
   /** `POST {id}`: sends the body of a logged delivery again, freshly signed. */
   RESEND: '/_local/resend',
 } as const;

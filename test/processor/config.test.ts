@@ -20,6 +20,14 @@ describe('loadProcessorConfig', () => {
     });
   });
 
+  it('leaves the vehicle-state table out when the stack made none (a blank name too)', () => {
+    // Act
+    const config = loadProcessorConfig({ ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' });
+
+    // Assess: the processor decides whether its handlers can do without it (index.test.ts)
+    expect(config).not.toHaveProperty('vehicleStateTableName');
+  });
+
   it('reads overrides, including 0 for "keep vehicle state forever"', () => {
     // Act
     const config = loadProcessorConfig({
@@ -35,7 +43,6 @@ describe('loadProcessorConfig', () => {
 
   it.each([
     ['a missing idempotency table', { [ENV.VEHICLE_STATE_TABLE_NAME]: 'state' }, /IDEMPOTENCY_TABLE_NAME is not set/],
-    ['a blank state table', { ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' }, /VEHICLE_STATE_TABLE_NAME is not set/],
     [
       'a non-numeric TTL',
       { ...tables, [ENV.IDEMPOTENCY_TTL_SECONDS]: '7d' },

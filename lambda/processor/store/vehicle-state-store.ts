@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
+import { storedSignalLookup } from '../signals/access.ts';
 import type { Signal, SignalMergeResult, StoredSignal, VehicleSnapshot, VehicleStateStore } from '../types/index.ts';
 import { mergeSignals } from './freshness.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
@@ -43,7 +44,15 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
       VEHICLE_RECORD_KIND.SIGNALS,
       ATTRIBUTE,
     );
-    return item && { vehicleId, signals: item.payload, version: item.version, updatedAt: item.updatedAt };
+    return (
+      item && {
+        vehicleId,
+        signals: item.payload,
+        signal: storedSignalLookup(item.payload),
+        version: item.version,
+        updatedAt: item.updatedAt,
+      }
+    );
   }
 
   public async mergeSignals(
@@ -65,6 +74,7 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
     const snapshot: VehicleSnapshot = {
       vehicleId,
       signals: item.payload,
+      signal: storedSignalLookup(item.payload),
       version: item.version,
       updatedAt: item.updatedAt,
     };

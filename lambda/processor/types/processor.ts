@@ -40,7 +40,13 @@ export interface ProcessorDependencies {
   idempotencyTableName: string;
   /** @default PIPELINE_DEFAULTS.idempotencyTtlSeconds */
   idempotencyTtlSeconds?: number;
-  vehicleStateTableName: string;
+  /**
+   * The vehicle stores' table (`vehicleStateStore: false` leaves it out). Without it the stores
+   * of `HandlerContext` throw on use, and the example handlers, which use them, are refused at
+   * cold start.
+   * @default - no vehicle stores
+   */
+  vehicleStateTableName?: string;
   /** @default PIPELINE_DEFAULTS.vehicleStateTtlSeconds */
   vehicleStateTtlSeconds?: number;
   /** @default PIPELINE_DEFAULTS.maxReceiveCount */
@@ -68,6 +74,13 @@ export interface ProcessorDependencies {
    * @default - no archive (`-c archive=false`)
    */
   archive?: ArchiveWriter;
+  /**
+   * The environment the stack set, checked against the wiring: when it names an archive stream
+   * (`ARCHIVE_STREAM_NAME`) and `archive` is absent, the processor refuses to start rather than
+   * handle records nobody archived.
+   * @default process.env
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
   onOutcome?: (outcome: ProcessorOutcome) => void;
@@ -77,7 +90,8 @@ export interface ProcessorDependencies {
 export interface ProcessorConfig {
   idempotencyTableName: string;
   idempotencyTtlSeconds: number;
-  vehicleStateTableName: string;
+  /** Absent when the stack has no vehicle-state store (`vehicleStateStore: false`). */
+  vehicleStateTableName?: string;
   vehicleStateTtlSeconds: number;
   maxReceiveCount: number;
   /** Firehose stream of the archive; absent when the stack has no archive. */

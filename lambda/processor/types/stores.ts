@@ -1,3 +1,4 @@
+import type { SignalLookup } from '../signals/types.ts';
 import type { Signal, VehicleError } from './events.ts';
 
 // The stores the example handlers use: one DynamoDB item per vehicle and kind.
@@ -26,6 +27,16 @@ export interface StoredSignal {
 export interface VehicleSnapshot {
   vehicleId: string;
   signals: Record<string, StoredSignal>;
+  /**
+   * One stored signal by code, its body typed as Smartcar documents it; `undefined` when none is
+   * stored or its body does not have the documented shape (then read `signals[code]`).
+   *
+   * @example
+   * ```ts
+   * snapshot.signal('odometer-traveleddistance')?.body; // { value: number; unit: 'kilometers' | 'miles' }
+   * ```
+   */
+  signal: SignalLookup;
   /** Optimistic-concurrency version; grows by one per accepted write. */
   version: number;
   /** When this item was last written, epoch ms. */
