@@ -11,9 +11,10 @@ import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, PORT_ENV } from
 import { requireAmt } from './cli/amt.ts';
 import { choiceOption, fileOption, intOption, numberOption } from './cli/args.ts';
 import { UsageError } from './cli/errors.ts';
+import { ndjson } from './cli/ndjson.ts';
 import { runCli } from './cli/run-cli.ts';
 import { buildPayload, planDeliveries, type SendKind } from './cli/send-plan.ts';
-import { type DeliveryResult, sendDeliveries, summarize } from './cli/send-run.ts';
+import { type DeliveryResult, sendDeliveries, sendSummary, summarize } from './cli/send-run.ts';
 import { resolveSendUrl } from './cli/send-target.ts';
 
 const USAGE = `Usage: npm run send -- [verify|state|error] [options]
@@ -59,6 +60,9 @@ Load and checks
   --expect-status N       expect exactly this status instead
   --timeout MS            per-request timeout (default 10000)
   --quiet                 only the summary
+  --json                  NDJSON on stdout: one {"type":"delivery",...} line per answer (eventType,
+                          eventId, redelivery, status, ok, latencyMs, problem), then one
+                          {"type":"summary",...} line (sent, events, redeliveries, statuses, latencyMs, ok)
   -h, --help              this text
 
 Examples
@@ -122,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       'expect-status': { type: 'string' },
       timeout: { type: 'string' },
       quiet: { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -178,6 +183,18 @@ async function main(argv: string[]): Promise<number> {
   const concurrency = intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 });
   const timeoutMs = intOption(values.timeout, '--timeout', { default: 10_000, min: 1 });
 
+  if (values.json) {
+    const out = ndjson((text) => process.stdout.write(text));
+    const results = await sendDeliveries(deliveries, {
+      url,
+      amt: found.amt,
+      concurrency,
+      timeoutMs,
+      onResult: (result) => out.line('delivery', deliveryFields(result)),
+    });
+    out.summary({ url, ...sendSummary(results) });
+    return results.every((r) => r.ok) ? 0 : 1;
+  }
   const verbose = !values.quiet && deliveries.length <= 50;
   if (!values.quiet) process.stdout.write(`POST ${url} (AMT from ${describeAmtSource(found)})\n`);
   let refusedShown = false;
@@ -195,6 +212,19 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${summarize(results).join('\n')}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** One `--json` line: what was sent and how it was answered (never the body or its signature). */
+function deliveryFields(result: DeliveryResult): Record<string, unknown> {
+  return {
+    eventType: result.delivery.eventType ?? null,
+    eventId: result.delivery.eventId ?? null,
+    redelivery: result.delivery.duplicate,
+    status: result.status ?? null,
+    ok: result.ok,
+    latencyMs: Number(result.latencyMs.toFixed(1)),
+    ...(result.problem ? { problem: result.problem } : {}),
+  };
 }
 
 function describeResult(result: DeliveryResult): string {

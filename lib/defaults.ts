@@ -1,6 +1,7 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
 import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
 import type { AmtSecretProps } from './constructs/amt-secret.ts';
 import type { EventArchiveProps } from './constructs/archive.ts';
@@ -128,7 +129,7 @@ export const ARCHIVE_DEFAULTS = {
   /** ... or when this much (uncompressed) data has arrived: few, larger objects. */
   bufferingSizeMiB: 64,
   /** Firehose's bounds for an S3 destination's buffer: 0 to 900 s, 1 to 128 MiB. */
-  maxBufferingIntervalSeconds: 900,
+  maxBufferingIntervalSeconds: FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS,
   maxBufferingSizeMiB: 128,
 } as const;
 

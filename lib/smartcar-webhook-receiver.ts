@@ -16,6 +16,7 @@ import { DEFAULT_INGRESS, type FrontDoor } from './constructs/ingress-types.ts';
 import { type AlarmOverrides, Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
+import { SavedQueries } from './constructs/saved-queries.ts';
 import { checkEventTypes } from './event-types-prop.ts';
 import { SETTINGS, type SettingValues } from './settings/table.ts';
 import type { MonitoredResources } from './types.ts';
@@ -119,6 +120,8 @@ export class SmartcarWebhookReceiver extends Construct {
   public readonly monitoring: Monitoring;
   /** The dashboard. */
   public readonly dashboard: WebhookDashboard;
+  /** The runbook's saved Logs Insights queries, in a folder named as the dashboard. */
+  public readonly savedQueries: SavedQueries;
   /** The archive; undefined with `archive: false`. */
   public readonly archive?: EventArchive;
   /** The namespace of its custom metrics. */
@@ -242,13 +245,19 @@ export class SmartcarWebhookReceiver extends Construct {
       this.monitoring.alarms.push(...this.archive.alarms);
     }
 
+    const dashboardName = props.dashboardName ?? `${stackName}-${name}`;
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
       ...monitored,
-      dashboardName: props.dashboardName ?? `${stackName}-${name}`,
+      dashboardName,
       alarms: this.monitoring.alarms,
       alarmGraphs: this.monitoring.silentDropAlarms,
     });
     if (this.archive) this.dashboard.dashboard.addWidgets(...this.archive.widgets);
+    this.savedQueries = new SavedQueries(this, 'SavedQueries', {
+      folder: dashboardName,
+      receiverLogGroup: this.receiver.logGroup,
+      processorLogGroup: this.processing.logGroup,
+    });
     if (props.outputs ?? true) this.addOutputs(id, settings.domainName);
   }
 

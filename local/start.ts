@@ -78,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // The data folder holds bodies: whatever this process or the emulators create is this user's
+  // only (files 0600, folders 0700; `private-files.ts` sets the modes of our own files explicitly).
+  process.umask(0o077);
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

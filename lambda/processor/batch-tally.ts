@@ -34,6 +34,7 @@ export class BatchTally {
   readonly #shapeMismatches = new Map<string, number>();
   readonly #deliveryLags: number[] = [];
   readonly #outcomes = { processed: 0, duplicate: 0, ignored: 0, failed: 0 };
+  #slowest: { eventType: string; eventId: string; ms: number } | undefined;
 
   /** The business handler ran and succeeded. */
   public processed(eventType: string): void {
@@ -60,9 +61,28 @@ export class BatchTally {
     this.#outcomes[outcome]++;
   }
 
-  /** Totals for the one INFO line per batch. */
-  public summary(): Record<string, number> {
-    return { ...this.#outcomes, staleSignals: this.#counts.get(METRIC.STALE_SIGNAL) ?? 0 };
+  /** How long one business handler ran, ms: the batch's slowest is named on its summary line. */
+  public handlerTime(eventType: string, eventId: string, ms: number): void {
+    if (!this.#slowest || ms > this.#slowest.ms) this.#slowest = { eventType, eventId, ms };
+  }
+
+  /**
+   * Totals for the one INFO line per batch, with the slowest handler run (`slowestHandlerMs`,
+   * its `slowestHandlerEventType` and `slowestHandlerEventId`) when a handler ran: the saved
+   * query "slowest handlers" reads them, with no line per event.
+   */
+  public summary(): Record<string, number | string> {
+    return {
+      ...this.#outcomes,
+      staleSignals: this.#counts.get(METRIC.STALE_SIGNAL) ?? 0,
+      ...(this.#slowest
+        ? {
+            slowestHandlerMs: Math.round(this.#slowest.ms),
+            slowestHandlerEventType: this.#slowest.eventType,
+            slowestHandlerEventId: this.#slowest.eventId,
+          }
+        : {}),
+    };
   }
 
   /** Writes the batch's metrics to stdout as EMF; nothing when the batch produced none. */

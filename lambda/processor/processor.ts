@@ -83,6 +83,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     event: ParsedEvent,
     record: { messageId: string; attempt: number; receivedAt: number | undefined },
     ledger: BatchLedgerApi,
+    onHandlerTime: (ms: number) => void,
   ): Promise<Outcome> {
     let staleSignals = 0;
     let futureSignals = 0;
@@ -127,7 +128,19 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     if (!handle) throw new ProcessorConfigError(`No handler is registered for ${event.eventType}`);
     // A replay run is a new key: the handler runs again once per run, never twice within one.
     const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
-    const { ran } = await ledger.runOnce(key, () => handle(event, handlerContext), record.messageId);
+    const { ran } = await ledger.runOnce(
+      key,
+      async () => {
+        // The handler alone (no claim, no queueing behind the vehicle): the Batch done line's slowest.
+        const started = performance.now();
+        try {
+          return await handle(event, handlerContext);
+        } finally {
+          onHandlerTime(performance.now() - started);
+        }
+      },
+      record.messageId,
+    );
     const base = {
       eventId: event.eventId,
       eventType: event.eventType,
@@ -212,7 +225,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
         const outcome = await perVehicle.run(event.vehicleId, () =>
-          handleEvent(event, { messageId: record.messageId, attempt, receivedAt: receivedAtOf(record) }, ledger),
+          handleEvent(event, { messageId: record.messageId, attempt, receivedAt: receivedAtOf(record) }, ledger, (ms) =>
+            tally.handlerTime(event.eventType, event.eventId, ms),
+          ),
         );
         return report(record, outcome, finalAttempt);
       } catch (error) {

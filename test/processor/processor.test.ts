@@ -89,6 +89,28 @@ describe('processor: happy path and metrics', () => {
     expect(summaries).toEqual([expect.objectContaining({ level: 'INFO', records: 1, processed: 1, failed: 0 })]);
   });
 
+  it("names the batch's slowest handler run on the Batch done line (the saved query 'slowest handlers' reads it)", async () => {
+    // Prepare: a VEHICLE_ERROR handler that takes 60 ms, beside a quick VEHICLE_STATE one
+    const slow = buildVehicleError();
+    const { handler } = await setup({
+      handlers: {
+        VEHICLE_STATE: async () => undefined,
+        VEHICLE_ERROR: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+        },
+      },
+    });
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(buildVehicleState()), sqsRecord(slow)), lambdaContext());
+
+    // Assess
+    const [summary] = output.lines().filter((line) => line.message === 'Batch done');
+    expect(summary).toMatchObject({ slowestHandlerEventType: 'VEHICLE_ERROR', slowestHandlerEventId: slow.eventId });
+    expect(summary!.slowestHandlerMs).toBeGreaterThanOrEqual(55);
+  });
+
   it('aggregates EventProcessed to one line per event type for a mixed batch', async () => {
     // Prepare
     const { handler } = await setup();
