@@ -93,7 +93,7 @@ describe.each(PAGES)('%s', (page) => {
     const text = read(page);
 
     // Act
-    const missing = [...text.matchAll(/\bnpm (?:--silent )?run ([a-z][\w:-]*)/g)]
+    const missing = [...text.matchAll(/\bnpm\s+(?:--silent\s+)?run\s+([a-z][\w:-]*)/g)]
       .map(([, name]) => name!)
       .filter((name) => !(name in SCRIPTS));
 
