@@ -51,12 +51,24 @@ describe('the Node version guard', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(
-        /^This project needs Node\.js 22 or later .*this is Node\.js v20\.19\.0: install Node\.js 24/,
+        /^This project needs Node\.js 22\.12 or later .*this is Node\.js v20\.19\.0: install Node\.js 24/,
       ),
     ]);
   });
 
-  it.each(['v22.0.0', 'v24.22.3', 'v26.1.0'])('lets %s through, silently', (version) => {
+  it('stops a Node 22 older than 22.12, which vite (under vitest) does not support', () => {
+    // Prepare
+    const version = 'v22.11.0';
+
+    // Act
+    const run = guardUnder(version);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('needs Node.js 22.12 or later (package.json engines: ">=22.12"');
+  });
+
+  it.each(['v22.12.0', 'v24.22.3', 'v26.1.0'])('lets %s through, silently', (version) => {
     // Prepare: nothing beyond the pose.
 
     // Act
@@ -70,7 +82,7 @@ describe('the Node version guard', () => {
     });
   });
 
-  it("takes its minimum from package.json's engines, which ask for Node 22 or later", () => {
+  it("takes its minimum from package.json's engines, which ask for Node 22.12 or later", () => {
     // Prepare: the guard beside a package.json that asks for more than any Node there is
     const copy = join(dir, 'project');
     mkdirSync(join(copy, 'bin'), { recursive: true });
@@ -81,7 +93,7 @@ describe('the Node version guard', () => {
     const run = spawnSync(process.execPath, [join(copy, 'bin', 'check-node.mjs')], { encoding: 'utf8' });
 
     // Assess
-    expect(PACKAGE.engines.node).toBe('>=22');
+    expect(PACKAGE.engines.node).toBe('>=22.12');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('needs Node.js 999 or later (package.json engines: ">=999"');
   });
