@@ -43,7 +43,7 @@ Options
   --handlers PATH             a module whose defaultHandlers replace lambda/processor's, type by type
                               (watched and hot-reloaded like lambda/processor/)
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
-  -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
+  -c, --context KEY=VALUE     a stack setting, as for cdk synth (docs/configuration.md), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
                               processorTimeoutSeconds, deliveryToleranceSeconds,
                               futureToleranceSeconds, archive (false: no local archive); the others

@@ -5,17 +5,18 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { type NpmStart, startNpmStart } from '../helpers/npm-start.ts';
+import { findChromium } from '../helpers/outside-tools.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /**
- * Where the screenshots go: the README's `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
+ * Where the screenshots go: `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
  * folder, so a test run never leaves the checkout dirty.
  */
 const SCREENSHOT_DIR =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'smartcar-console-screenshots');
 
-/** Debian's chromium, never a downloaded browser. */
-const CHROMIUM = '/usr/bin/chromium';
+/** Chrome or Chromium: `CHROMIUM_PATH`, the system's, or Playwright's; never downloaded here. */
+const CHROMIUM = findChromium();
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -34,7 +35,7 @@ function handlersModule(buggy: boolean): string {
     : `import { handleVehicleState } from '${example}';\nexport const defaultHandlers = { VEHICLE_STATE: handleVehicleState };\n`;
 }
 
-describe('the local console in a real browser (Debian chromium via playwright-core)', () => {
+describe(`the local console in a real browser (${CHROMIUM.problem === undefined ? CHROMIUM.version : 'no browser'} via playwright-core)`, () => {
   let dir: string;
   let handlersFile: string;
   let start: NpmStart;
@@ -42,6 +43,8 @@ describe('the local console in a real browser (Debian chromium via playwright-co
   let page: Page;
 
   beforeAll(async () => {
+    // A missing browser fails the file (npm run test:browser says so before it starts), never skips it.
+    if (CHROMIUM.problem !== undefined) throw new Error(`Missing ${CHROMIUM.problem}`);
     dir = await mkdtemp(join(tmpdir(), 'console-browser-'));
     handlersFile = join(dir, 'handlers.ts');
     // An ES module like the repository's own files (a folder without this would make it CommonJS).
@@ -57,7 +60,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
       '--handlers',
       handlersFile,
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 60_000);
@@ -65,7 +68,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
   afterAll(async () => {
     await browser?.close();
     await start?.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   /** Clicks Send VEHICLE_STATE and returns the eventId the page reports. */
