@@ -9,7 +9,7 @@ export interface DynamoCall {
   input: Record<string, unknown>;
 }
 
-/** A loopback proxy in front of a real DynamoDB emulator that fails chosen calls. */
+/** A loopback proxy in front of a real DynamoDB emulator that fails or delays chosen calls. */
 export interface DynamoFaultProxy {
   /** Point a client here instead of at the emulator. */
   endpoint: string;
@@ -36,6 +36,12 @@ export interface DynamoFaultProxyOptions {
    * @default false
    */
   loseFirstAnswer?: boolean;
+  /**
+   * Let a matching call reach the emulator at once and hold its answer this long, as a slow
+   * DynamoDB or network does: the call saw the table as it was when it arrived, and its caller
+   * learns it only this much later. Each matching attempt is held; nothing fails.
+   */
+  delayAnswerMs?: number;
 }
 
 /** DynamoDB's own 500: the SDK treats it as retryable, like a throttle. */
@@ -47,7 +53,8 @@ const INTERNAL_SERVER_ERROR = JSON.stringify({
 /**
  * Starts an HTTP proxy on 127.0.0.1 that forwards every request to `target` (a dynalite
  * endpoint) unchanged, except the calls `matches` picks, which get DynamoDB's 500
- * `InternalServerError` instead and never reach the emulator.
+ * `InternalServerError` instead and never reach the emulator (or, with `loseFirstAnswer`, reach it
+ * and lose their answer; with `delayAnswerMs`, reach it and get their answer late).
  *
  * @example
  * ```ts
@@ -71,7 +78,12 @@ export async function startDynamoFaultProxy(
     response.end(INTERNAL_SERVER_ERROR);
   };
 
-  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse, loseAnswer = false): void => {
+  const forward = (
+    incoming: IncomingMessage,
+    body: Buffer,
+    response: ServerResponse,
+    fault: { loseAnswer?: boolean; delayMs?: number } = {},
+  ): void => {
     const outgoing = request(
       {
         host: upstream.hostname,
@@ -81,9 +93,22 @@ export async function startDynamoFaultProxy(
         headers: incoming.headers,
       },
       (answer) => {
-        if (loseAnswer) {
+        if (fault.loseAnswer) {
           answer.resume();
           answer.on('end', () => answerInternalError(response));
+          return;
+        }
+        if (fault.delayMs !== undefined) {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            setTimeout(() => {
+              // The proxy may have closed meanwhile (the test ended).
+              if (response.destroyed) return;
+              response.writeHead(answer.statusCode ?? 502, answer.headers);
+              response.end(Buffer.concat(chunks));
+            }, fault.delayMs);
+          });
           return;
         }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -114,9 +139,13 @@ export async function startDynamoFaultProxy(
         }
         if (options.matches({ operation, input })) {
           callsLeft--;
+          if (options.delayAnswerMs !== undefined) {
+            forward(incoming, body, response, { delayMs: options.delayAnswerMs });
+            return;
+          }
           if (options.loseFirstAnswer) {
             lost.add(invocation);
-            forward(incoming, body, response, true);
+            forward(incoming, body, response, { loseAnswer: true });
             return;
           }
           failing.add(invocation);

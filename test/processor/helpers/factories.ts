@@ -55,6 +55,14 @@ export function lambdaContext(remainingMs = 30_000): Context {
   };
 }
 
+/**
+ * A Lambda context whose remaining time runs down to `deadline` (epoch ms), as Lambda's does: what
+ * Powertools Idempotency reads when it marks a record INPROGRESS.
+ */
+export function lambdaContextUntil(deadline: number): Context {
+  return { ...lambdaContext(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+}
+
 /** Fresh, unique table names so tests sharing one emulator never see each other's items. */
 export function tableNames(): { idempotencyTableName: string; vehicleStateTableName: string } {
   const suffix = randomUUID().slice(0, 8);
