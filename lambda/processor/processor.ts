@@ -77,11 +77,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
    * Runs the business handler once for this eventId (once per replay run for a replayed copy);
    * resolves to its outcome, or throws to fail the record.
    */
-  async function handleEvent(
-    event: ParsedEvent,
-    attempt: number,
-    runOnce: IdempotentRunner,
-  ): Promise<Outcome> {
+  async function handleEvent(event: ParsedEvent, attempt: number, runOnce: IdempotentRunner): Promise<Outcome> {
     let staleSignals = 0;
     const countingStore: VehicleStateStore = {
       get: (vehicleId) => vehicleState.get(vehicleId),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -10,11 +9,11 @@ import { SmokeError } from '../../bin/cli/errors.ts';
 import { smokeCommand } from '../../bin/cli/smoke-command.ts';
 import { AMT_SECRET_PLACEHOLDER, ROUTES, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
 import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
-import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
+import { powertoolsKey } from '../processor/helpers/idempotency-key.ts';
 
 /**
  * `npm run smoke -- --stack NAME` against AWS: CloudFormation, Secrets Manager and DynamoDB are
@@ -26,11 +25,6 @@ const STACK = 'SmartcarWebhooks-dev';
 const TABLE = 'SmartcarWebhooks-dev-ProcessingIdempotencyTable-ABC123';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SmartcarWebhooks-dev-amt-AbCdEf';
 const AMT = 'amt-current-0123456789';
-
-/** The key Powertools Idempotency gives an eventId with our settings: `<prefix>#` + base64 MD5 of its JSON. */
-function powertoolsKey(eventId: string): string {
-  return `${IDEMPOTENCY_KEY_PREFIX}#${createHash('md5').update(JSON.stringify(eventId)).digest('base64')}`;
-}
 
 describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
   const enqueue = new SQSClient({ region: 'eu-west-1' });

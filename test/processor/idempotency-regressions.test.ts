@@ -51,8 +51,7 @@ function callWatcher(): { watch(call: DynamoCall): void; when(until: () => boole
         waiter.resolve();
       }
     },
-    when: (until) =>
-      until() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ until, resolve })),
+    when: (until) => (until() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ until, resolve }))),
   };
 }
 
@@ -95,7 +94,10 @@ describe('issue #20: a handler never runs again after its completion was stored'
     const payload = buildVehicleState({ vehicleId: 'veh-slow-read' });
 
     // Act: Smartcar's retry (a second SQS message) arrives while the first copy runs.
-    const first = process(sqsEvent(sqsRecord(payload, { messageId: 'm-first' })), lambdaContextUntil(Date.now() + 1_000));
+    const first = process(
+      sqsEvent(sqsRecord(payload, { messageId: 'm-first' })),
+      lambdaContextUntil(Date.now() + 1_000),
+    );
     await started;
     const copy = process(sqsEvent(sqsRecord(payload, { messageId: 'm-copy' })), lambdaContext());
     await Promise.race([copy, watcher.when(() => idempotencyReads >= 2)]);
