@@ -42,6 +42,11 @@ export interface DynamoFaultProxyOptions {
    * learns it only this much later. Each matching attempt is held; nothing fails.
    */
   delayAnswerMs?: number;
+  /**
+   * Sees every call the emulator answered, with its HTTP status, the moment the answer leaves the
+   * emulator (before any delay): when a write was applied, not when its caller learnt it.
+   */
+  onAnswer?: (call: DynamoCall, status: number) => void;
 }
 
 /** DynamoDB's own 500: the SDK treats it as retryable, like a throttle. */
@@ -82,6 +87,7 @@ export async function startDynamoFaultProxy(
     incoming: IncomingMessage,
     body: Buffer,
     response: ServerResponse,
+    call: DynamoCall,
     fault: { loseAnswer?: boolean; delayMs?: number } = {},
   ): void => {
     const outgoing = request(
@@ -93,6 +99,7 @@ export async function startDynamoFaultProxy(
         headers: incoming.headers,
       },
       (answer) => {
+        options.onAnswer?.(call, answer.statusCode ?? 0);
         if (fault.loseAnswer) {
           answer.resume();
           answer.on('end', () => answerInternalError(response));
@@ -130,22 +137,23 @@ export async function startDynamoFaultProxy(
         String(incoming.headers['x-amz-target'] ?? '')
           .split('.')
           .pop() ?? '';
+      let input: Record<string, unknown> = {};
+      try {
+        input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // Not a JSON call: never matched.
+      }
+      const call = { operation, input };
       if (!failing.has(invocation) && !lost.has(invocation) && callsLeft > 0) {
-        let input: Record<string, unknown> = {};
-        try {
-          input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        } catch {
-          // Not a JSON call: never matched.
-        }
-        if (options.matches({ operation, input })) {
+        if (options.matches(call)) {
           callsLeft--;
           if (options.delayAnswerMs !== undefined) {
-            forward(incoming, body, response, { delayMs: options.delayAnswerMs });
+            forward(incoming, body, response, call, { delayMs: options.delayAnswerMs });
             return;
           }
           if (options.loseFirstAnswer) {
             lost.add(invocation);
-            forward(incoming, body, response, { loseAnswer: true });
+            forward(incoming, body, response, call, { loseAnswer: true });
             return;
           }
           failing.add(invocation);
@@ -155,7 +163,7 @@ export async function startDynamoFaultProxy(
         answerInternalError(response);
         return;
       }
-      forward(incoming, body, response);
+      forward(incoming, body, response, call);
     });
   });
   server.listen(0, '127.0.0.1');
