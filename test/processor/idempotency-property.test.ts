@@ -31,7 +31,7 @@ import { powertoolsKey } from './helpers/idempotency-key.ts';
  * (d) no record is reported duplicate unless its eventId was handled and its completion stored.
  */
 
-const RUNS = 20;
+const RUNS = 50;
 const KEYS = 3;
 /** Failed records come back after this (SQS's visibility timeout, shortened). */
 const RETRY_AFTER_MS = 60;
@@ -40,7 +40,10 @@ const MAX_DRAIN_INVOCATIONS = 40;
 
 type Fate = 'succeeds' | 'throws' | 'hangs' | 'crashes';
 type Operation = 'PutItem' | 'GetItem' | 'UpdateItem' | 'DeleteItem';
-type Fault = { kind: 'none' } | { kind: 'slow'; operation: Operation; delayMs: number } | { kind: 'fail'; operation: Operation };
+type Fault =
+  | { kind: 'none' }
+  | { kind: 'slow'; operation: Operation; delayMs: number }
+  | { kind: 'fail'; operation: Operation };
 
 interface Step {
   batchSize: number;
@@ -61,7 +64,11 @@ interface Scenario {
 const operationArb = fc.constantFrom<Operation>('PutItem', 'GetItem', 'UpdateItem', 'DeleteItem');
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'none' as const }) },
-  fc.record({ kind: fc.constant('slow' as const), operation: operationArb, delayMs: fc.integer({ min: 50, max: 400 }) }),
+  fc.record({
+    kind: fc.constant('slow' as const),
+    operation: operationArb,
+    delayMs: fc.integer({ min: 50, max: 400 }),
+  }),
   fc.record({ kind: fc.constant('fail' as const), operation: operationArb }),
 );
 const fateArb: fc.Arbitrary<Fate> = fc.oneof(
@@ -143,10 +150,21 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
     const keyOfId = new Map(eventIds.map((eventId, key) => [powertoolsKey(eventId), key]));
     let seq = 0;
     const tick = () => ++seq;
-    const history: History = { tableName: names.idempotencyTableName, eventIds, runs: [], storedAt: new Map(), outcomes: [], invocations: [], pending: 0 };
+    const history: History = {
+      tableName: names.idempotencyTableName,
+      eventIds,
+      runs: [],
+      storedAt: new Map(),
+      outcomes: [],
+      invocations: [],
+      pending: 0,
+    };
     let messageCount = 0;
-    const queue: Message[] = scenario.copies.flatMap((copies, key) =>
-      Array.from({ length: copies }, () => ({ messageId: `m-${messageCount++}`, key, receives: 0, visibleAt: 0 })),
+    // First copies first, then the retries: copies of one event land in different batches.
+    const queue: Message[] = [0, 1].flatMap((copy) =>
+      scenario.copies.flatMap((copies, key) =>
+        copy < copies ? [{ messageId: `m-${messageCount++}`, key, receives: 0, visibleAt: 0 }] : [],
+      ),
     );
 
     async function invoke(step: Step): Promise<void> {
@@ -166,13 +184,19 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
       history.invocations.push(invocation);
       const { fault } = step;
       const faulty = (call: DynamoCall) =>
-        fault.kind !== 'none' && call.operation === fault.operation && call.input.TableName === names.idempotencyTableName;
+        fault.kind !== 'none' &&
+        call.operation === fault.operation &&
+        call.input.TableName === names.idempotencyTableName;
       const proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
         matches: faulty,
         calls: fault.kind === 'fail' ? 1 : Number.POSITIVE_INFINITY,
         ...(fault.kind === 'slow' ? { delayAnswerMs: fault.delayMs } : {}),
         onAnswer: (call, status) => {
-          if (status !== 200 || call.operation !== 'UpdateItem' || !JSON.stringify(call.input).includes('"COMPLETED"')) {
+          if (
+            status !== 200 ||
+            call.operation !== 'UpdateItem' ||
+            !JSON.stringify(call.input).includes('"COMPLETED"')
+          ) {
             return;
           }
           const key = keyOfId.get(String((call.input.Key as { id?: { S?: string } }).id?.S));
@@ -270,7 +294,9 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
       const storedAt = history.storedAt.get(key);
       const again = history.runs.filter((r) => r.key === key && storedAt !== undefined && r.seq > storedAt);
       if (again.length > 0) {
-        found.push(`(b) key ${key} ran again in invocation ${again.map((r) => r.invocation)} after its completion was stored`);
+        found.push(
+          `(b) key ${key} ran again in invocation ${again.map((r) => r.invocation)} after its completion was stored`,
+        );
       }
     });
     for (const invocation of history.invocations.filter((i) => i.ended === 'abandoned')) {
