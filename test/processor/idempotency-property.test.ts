@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
@@ -10,8 +9,8 @@ import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, ProcessorOutcome } from '../../lambda/processor/types/index.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
-import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
-import { captureStdout, lambdaContextUntil, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
+import { type DynamoCall, startDynamoFaultProxy, useFaultProxies } from './helpers/dynamo-fault-proxy.ts';
+import { lambdaContextUntil, processorDeps, sqsEvent, sqsRecord, useQuietStdout } from './helpers/factories.ts';
 import { powertoolsKey } from './helpers/idempotency-key.ts';
 
 /**
@@ -126,18 +125,9 @@ interface History {
 
 describe('processor idempotency: property over crashes, throws, timeouts and a slow or failing DynamoDB', () => {
   const emulator = useDynamo();
-  const proxies: DynamoFaultProxy[] = [];
-  const clients: DynamoDBClient[] = [];
+  const faults = useFaultProxies();
 
-  beforeEach(() => {
-    captureStdout();
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    for (const client of clients.splice(0)) client.destroy();
-    for (const proxy of proxies.splice(0)) await proxy.close();
-  });
+  useQuietStdout();
 
   /** Plays one scenario against a fresh table and returns what happened, in order. */
   async function play(scenario: Scenario): Promise<History> {
@@ -187,27 +177,27 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
         fault.kind !== 'none' &&
         call.operation === fault.operation &&
         call.input.TableName === names.idempotencyTableName;
-      const proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
-        matches: faulty,
-        calls: fault.kind === 'fail' ? 1 : Number.POSITIVE_INFINITY,
-        ...(fault.kind === 'slow' ? { delayAnswerMs: fault.delayMs } : {}),
-        onAnswer: (call, status) => {
-          if (
-            status !== 200 ||
-            call.operation !== 'UpdateItem' ||
-            !JSON.stringify(call.input).includes('"COMPLETED"')
-          ) {
-            return;
-          }
-          const key = keyOfId.get(String((call.input.Key as { id?: { S?: string } }).id?.S));
-          if (key === undefined) return;
-          invocation.stored.add(key);
-          if (!history.storedAt.has(key)) history.storedAt.set(key, tick());
-        },
-      });
-      proxies.push(proxy);
-      const client = createProcessorDynamoClient(localDynamoConnection(proxy.endpoint));
-      clients.push(client);
+      const proxy = faults.keep(
+        await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+          matches: faulty,
+          calls: fault.kind === 'fail' ? 1 : Number.POSITIVE_INFINITY,
+          ...(fault.kind === 'slow' ? { delayAnswerMs: fault.delayMs } : {}),
+          onAnswer: (call, status) => {
+            if (
+              status !== 200 ||
+              call.operation !== 'UpdateItem' ||
+              !JSON.stringify(call.input).includes('"COMPLETED"')
+            ) {
+              return;
+            }
+            const key = keyOfId.get(String((call.input.Key as { id?: { S?: string } }).id?.S));
+            if (key === undefined) return;
+            invocation.stored.add(key);
+            if (!history.storedAt.has(key)) history.storedAt.set(key, tick());
+          },
+        }),
+      );
+      const client = faults.keep(createProcessorDynamoClient(localDynamoConnection(proxy.endpoint)));
       // Lambda's end: once the invocation is gone, no request of it leaves any more.
       client.middlewareStack.add(
         (next) => async (args) => (gone() ? new Promise<never>(() => undefined) : next(args)),

@@ -1,20 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers } from '../../lambda/processor/types/index.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
-import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
+import { type DynamoCall, startDynamoFaultProxy, useFaultProxies } from './helpers/dynamo-fault-proxy.ts';
 import {
-  captureStdout,
   lambdaContext,
   lambdaContextUntil,
   processorDeps,
   sqsEvent,
   sqsRecord,
+  useQuietStdout,
 } from './helpers/factories.ts';
 
 /**
@@ -25,20 +24,9 @@ import {
  */
 
 const emulator = useDynamo();
-let proxy: DynamoFaultProxy | undefined;
-let client: DynamoDBClient | undefined;
+const faults = useFaultProxies();
 
-beforeEach(() => {
-  captureStdout();
-});
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  client?.destroy();
-  await proxy?.close();
-  proxy = undefined;
-  client = undefined;
-});
+useQuietStdout();
 
 /** Resolves when `until` first returns true, checked on every call `watch` sees. */
 function callWatcher(): { watch(call: DynamoCall): void; when(until: () => boolean): Promise<void> } {
@@ -63,17 +51,19 @@ describe('issue #20: a handler never runs again after its completion was stored'
     const names = await emulator.tables();
     const watcher = callWatcher();
     let idempotencyReads = 0;
-    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
-      matches: (call) => {
-        const slow = call.operation === 'GetItem' && call.input.TableName === names.idempotencyTableName;
-        if (slow) idempotencyReads++;
-        watcher.watch(call);
-        return slow;
-      },
-      calls: Number.POSITIVE_INFINITY,
-      delayAnswerMs: 700,
-    });
-    client = createProcessorDynamoClient(localDynamoConnection(proxy.endpoint));
+    const proxy = faults.keep(
+      await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+        matches: (call) => {
+          const slow = call.operation === 'GetItem' && call.input.TableName === names.idempotencyTableName;
+          if (slow) idempotencyReads++;
+          watcher.watch(call);
+          return slow;
+        },
+        calls: Number.POSITIVE_INFINITY,
+        delayAnswerMs: 700,
+      }),
+    );
+    const client = faults.keep(createProcessorDynamoClient(localDynamoConnection(proxy.endpoint)));
     const runs: string[] = [];
     let firstStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => {
@@ -123,7 +113,7 @@ describe('issue #20: a handler never runs again after its completion was stored'
     // Prepare: ten events of ten vehicles (so they run side by side); in the first invocation
     // the 9th handler never returns, and Lambda ends the invocation at its deadline.
     const names = await emulator.tables();
-    client = createProcessorDynamoClient(localDynamoConnection(emulator.dynamo().endpoint));
+    const client = faults.keep(createProcessorDynamoClient(localDynamoConnection(emulator.dynamo().endpoint)));
     const payloads = Array.from({ length: 10 }, (_, i) => buildVehicleState({ vehicleId: `veh-timeout-${i}` }));
     const stuck = payloads[8]?.eventId;
     let redelivered = false;

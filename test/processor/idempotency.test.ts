@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { MESSAGE_ATTRIBUTE, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import {
@@ -13,48 +12,39 @@ import {
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
-import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
+import { type DynamoCall, startDynamoFaultProxy, useFaultProxies } from './helpers/dynamo-fault-proxy.ts';
 import {
-  captureStdout,
   lambdaContext,
   lambdaContextUntil,
   processorDeps,
   sqsEvent,
   sqsRecord,
+  useQuietStdout,
 } from './helpers/factories.ts';
 import { powertoolsKey } from './helpers/idempotency-key.ts';
 
 /** The processor's Powertools Idempotency against DynamoDB (dynalite), through a loopback proxy that sees every call. */
 describe('idempotency (Powertools, per record)', () => {
   const emulator = useDynamo();
-  let proxy: DynamoFaultProxy | undefined;
-  let client: DynamoDBClient | undefined;
+  const faults = useFaultProxies();
 
-  beforeEach(() => {
-    captureStdout();
-  });
-
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    client?.destroy();
-    await proxy?.close();
-    proxy = undefined;
-    client = undefined;
-  });
+  useQuietStdout();
 
   /** Fresh tables, a client behind the proxy, the calls it makes, and calls to fail (the first N matching). */
   async function setup(fail?: { matches: (call: DynamoCall) => boolean; calls?: number; loseFirstAnswer?: boolean }) {
     const names = await emulator.tables();
     const calls: DynamoCall[] = [];
-    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
-      matches: (call) => {
-        calls.push(call);
-        return fail?.matches(call) ?? false;
-      },
-      calls: fail?.calls ?? 1,
-      loseFirstAnswer: fail?.loseFirstAnswer ?? false,
-    });
-    client = createLocalDynamoClient(proxy.endpoint);
+    const proxy = faults.keep(
+      await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+        matches: (call) => {
+          calls.push(call);
+          return fail?.matches(call) ?? false;
+        },
+        calls: fail?.calls ?? 1,
+        loseFirstAnswer: fail?.loseFirstAnswer ?? false,
+      }),
+    );
+    const client = faults.keep(createLocalDynamoClient(proxy.endpoint));
     const tableName = names.idempotencyTableName;
     const idempotency = createIdempotency({ dynamodb: client, tableName, ttlSeconds: 3_600 });
     const readStatus: IdempotencyStatusReader = createIdempotencyStatusReader({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A DynamoDB request as the proxy sees it: the operation (`X-Amz-Target` suffix) and its JSON body. */
 export interface DynamoCall {
@@ -175,6 +176,33 @@ export async function startDynamoFaultProxy(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Cleans up after each test of the file: closes every proxy and destroys every client that
+ * `keep` was handed during the test.
+ *
+ * @example
+ * ```ts
+ * const faults = useFaultProxies();
+ * const proxy = faults.keep(await startDynamoFaultProxy(dynamo.endpoint, { matches: () => false }));
+ * const client = faults.keep(createLocalDynamoClient(proxy.endpoint));
+ * ```
+ */
+export function useFaultProxies(): { keep<T extends DynamoFaultProxy | { destroy(): void }>(resource: T): T } {
+  const kept: Array<DynamoFaultProxy | { destroy(): void }> = [];
+  afterEach(async () => {
+    for (const resource of kept.splice(0).reverse()) {
+      if ('close' in resource) await resource.close();
+      else resource.destroy();
+    }
+  });
+  return {
+    keep: (resource) => {
+      kept.push(resource);
+      return resource;
     },
   };
 }
