@@ -20,7 +20,9 @@ import { powertoolsKey } from './helpers/idempotency-key.ts';
  * out, or crash it, while one kind of idempotency call is slow or failing (a loopback proxy in
  * front of dynalite). Each invocation behaves as Lambda's: at its deadline (or its crash) it is
  * gone, sends nothing more and runs no more handlers, and SQS makes all its records visible again;
- * records it reports failed come back shortly. A healthy drain then runs until the queue is empty.
+ * the records it reports failed come back too, each only after the deadline of the invocation that
+ * received it (the visibility timeout outlasts the function's). A healthy drain then runs until the
+ * queue is empty.
  *
  * Checked on every history:
  * (a) every eventId ends COMPLETED, having been handled, and nothing is left in the queue;
@@ -32,10 +34,15 @@ import { powertoolsKey } from './helpers/idempotency-key.ts';
 
 const RUNS = 50;
 const KEYS = 3;
-/** Failed records come back after this (SQS's visibility timeout, shortened). */
-const RETRY_AFTER_MS = 60;
-const DRAIN_DEADLINE_MS = 3_000;
-const MAX_DRAIN_INVOCATIONS = 40;
+/**
+ * How long after its invocation's deadline a received message becomes visible again (failed or
+ * abandoned alike). The stack's visibility timeout is 6x the function timeout, so SQS never
+ * redelivers a record before the invocation that received it has ended.
+ */
+const VISIBLE_AFTER_DEADLINE_MS = 50;
+/** How long the healthy drain may take at most. */
+const DRAIN_MS = 30_000;
+const DRAIN_DEADLINE_MS = 1_000;
 
 type Fate = 'succeeds' | 'throws' | 'hangs' | 'crashes';
 type Operation = 'PutItem' | 'GetItem' | 'UpdateItem' | 'DeleteItem';
@@ -236,14 +243,14 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
         invocation.ended = 'answered';
         const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
         for (const message of batch) {
-          if (failed.has(message.messageId)) message.visibleAt = Date.now() + RETRY_AFTER_MS;
+          if (failed.has(message.messageId)) message.visibleAt = deadline + VISIBLE_AFTER_DEADLINE_MS;
           else queue.splice(queue.indexOf(message), 1);
         }
         return;
       }
       // Timed out or crashed: Lambda reports an error and SQS makes the whole batch visible again.
       killed = true;
-      for (const message of batch) message.visibleAt = Date.now();
+      for (const message of batch) message.visibleAt = deadline + VISIBLE_AFTER_DEADLINE_MS;
     }
 
     const running: Promise<void>[] = [];
@@ -260,7 +267,8 @@ describe('processor idempotency: property over crashes, throws, timeouts and a s
       deadlineMs: DRAIN_DEADLINE_MS,
       overlap: false,
     };
-    for (let i = 0; i < MAX_DRAIN_INVOCATIONS && queue.length > 0; i++) {
+    const drainUntil = Date.now() + DRAIN_MS;
+    while (queue.length > 0 && Date.now() < drainUntil) {
       const next = Math.min(...queue.map((m) => m.visibleAt));
       await sleep(Math.max(0, next - Date.now()));
       await invoke(healthy);
