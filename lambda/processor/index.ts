@@ -20,7 +20,7 @@ const metrics = new Metrics({
   namespace: process.env[ENV.METRICS_NAMESPACE] || DEFAULT_METRICS_NAMESPACE,
   serviceName: process.env[ENV.SERVICE_NAME] || SERVICE.PROCESSOR,
 });
-// One client for the stores and the idempotency ledger, with timeouts that throw (see clients.ts).
+// One client for the stores and Powertools Idempotency, with timeouts that throw (see clients.ts).
 const dynamodb = createProcessorDynamoClient();
 // Every batch is archived through Firehose before its handlers run, unless the stack has no archive.
 const archive = config.archiveStreamName
