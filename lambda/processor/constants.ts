@@ -9,6 +9,9 @@
  */
 export const IDEMPOTENCY_KEY_PREFIX = 'smartcar-event';
 
+/** The idempotency key is the `eventId` field of the object the processor hands Powertools. */
+export const EVENT_KEY_JMESPATH = 'eventId';
+
 /** Remaining time assumed when no Lambda context says otherwise (local runs, tests). */
 export const FALLBACK_REMAINING_TIME_MS = 30_000;
 

@@ -1,36 +1,13 @@
 import { IdempotencyConfig, IdempotencyItemNotFoundError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../core/constants.ts';
 import type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
-import { FALLBACK_REMAINING_TIME_MS, IDEMPOTENCY_KEY_PREFIX } from './constants.ts';
+import { EVENT_KEY_JMESPATH, FALLBACK_REMAINING_TIME_MS, IDEMPOTENCY_KEY_PREFIX } from './constants.ts';
+import type { Idempotency, IdempotencyOptions } from './types/index.ts';
 
 export type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
-
-/** The idempotency key is the `eventId` field of the object the runner hands Powertools. */
-const EVENT_KEY_JMESPATH = 'eventId';
-
-/** Options of {@link createIdempotency}. */
-export interface IdempotencyOptions {
-  dynamodb: DynamoDBClient;
-  tableName: string;
-  /** How long a completed key is remembered, in seconds (queue + DLQ retention; Smartcar asks for 7 days at least). */
-  ttlSeconds: number;
-}
-
-/**
- * Runs `task` unless `key` has completed: `ran` is false for a duplicate (the task did not run).
- * Rethrows what the task throws (its record is deleted first), and throws
- * `IdempotencyAlreadyInProgressError` while another copy holds the key (see {@link isInFlightElsewhere}).
- */
-export type IdempotentRunner = (key: string, task: () => Promise<void>) => Promise<{ ran: boolean }>;
-
-/** Idempotency for one invocation's records, created by {@link createIdempotency}. */
-export interface Idempotency {
-  /** The runner of one invocation: its records stay INPROGRESS at most as long as it may run. */
-  begin(context: Context | undefined): IdempotentRunner;
-}
+export type { Idempotency, IdempotencyOptions, IdempotentRunner } from './types/index.ts';
 
 /**
  * Powertools Idempotency (`makeIdempotent` on a `DynamoDBPersistenceLayer`) per record, keyed on
