@@ -177,14 +177,15 @@ describe('idempotency (Powertools, per record)', () => {
   });
 
   it('takes over a record past its TTL that DynamoDB has not deleted yet', async () => {
-    // Prepare: a completed key whose record expired (TTL of 1 s, then 1.1 s later).
+    // Prepare: a completed key whose record expired (TTL of 1 s, which Powertools rounds to the
+    // nearest second: up to 1.5 s; then 1.6 s later).
     const { tableName, readStatus } = await setup();
     const dynamodb = emulator.dynamo().client;
     await createIdempotency({ dynamodb, tableName, ttlSeconds: 1 }).begin(lambdaContext())(
       'evt-expired',
       async () => undefined,
     );
-    await sleep(1_100);
+    await sleep(1_600);
 
     // Act
     const before = await readStatus('evt-expired');
