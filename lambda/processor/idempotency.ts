@@ -114,9 +114,18 @@ function createPersistenceStore(options: Pick<IdempotencyOptions, 'dynamodb' | '
   });
 }
 
-/** Without a remaining time the INPROGRESS record would never expire, and a crash would hold the event for the full TTL. */
+/**
+ * The invocation's context as Powertools reads it, with a remaining time that never reaches 0.
+ * Powertools writes no in-progress expiry when the remaining time is missing or 0 (its `if
+ * (remainingTimeInMillis)`), and a record without one can never be taken over: a crash would then
+ * hold the event for the whole TTL (19 days). So a context without a clock gets
+ * `FALLBACK_REMAINING_TIME_MS`, and one at its deadline reports 1 ms (the deadline itself).
+ */
 function withRemainingTime(context: Context | undefined): Context {
-  if (context && typeof context.getRemainingTimeInMillis === 'function') return context;
-  const deadline = Date.now() + FALLBACK_REMAINING_TIME_MS;
-  return { ...context, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
+  const fallbackDeadline = Date.now() + FALLBACK_REMAINING_TIME_MS;
+  const remaining = (): number =>
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? context.getRemainingTimeInMillis()
+      : fallbackDeadline - Date.now();
+  return { ...context, getRemainingTimeInMillis: () => Math.max(1, remaining()) } as Context;
 }

@@ -138,6 +138,23 @@ describe('idempotency (Powertools, per record)', () => {
     expect(await readStatus('evt-crash')).toBe('COMPLETED');
   });
 
+  it('still gives a record begun with no time left an in-progress expiry, so a crash there does not hold it for the TTL', async () => {
+    // Prepare: Lambda reports 0 ms left (its deadline is now) and the invocation dies in the task.
+    const { idempotency } = await setup();
+    void idempotency.begin(lambdaContextUntil(Date.now()))('evt-no-time', () => new Promise<void>(() => undefined));
+    await sleep(100);
+    const runs: string[] = [];
+
+    // Act
+    const retry = await idempotency
+      .begin(lambdaContext())('evt-no-time', async () => void runs.push('retry'))
+      .catch((error: Error) => error);
+
+    // Assess: Powertools writes no expiry for a remaining time of 0, which would hold it 19 days.
+    expect(retry).toEqual({ ran: true });
+    expect(runs).toEqual(['retry']);
+  });
+
   it('releases the record of a task that throws at once, so the next copy runs', async () => {
     // Prepare
     const { idempotency, readStatus, calls } = await setup();
