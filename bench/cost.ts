@@ -75,7 +75,7 @@ export function costPerMillion(inputs: CostInputs): CostResult {
       'Processor billed duration: handler time per batch measured in process against the in-process DynamoDB emulator (it serializes writes): an upper bound.',
       `Lambda START/END/REPORT lines estimated at ${LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION} bytes per invocation.`,
       `Secrets Manager: one warm receiver fetching every ${inputs.stack.amt_cache_seconds} s at ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events per month.`,
-      'DynamoDB units measured on the emulator per first delivery (idempotency: one claim per event, one commit write per batch); a duplicate delivery adds one refused conditional write and two reads.',
+      'DynamoDB units measured on the emulator per first delivery (Powertools Idempotency: the conditional INPROGRESS write and the COMPLETED update per event); a duplicate delivery adds one refused conditional write (DynamoDB returns the record with the refusal; dynalite does not, so the emulator adds one read).',
       'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
       `KMS requests follow time, not volume (every service reuses data keys): priced per month and spread over ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events; the 20,000 free requests a month are not counted.`,
       'WAF logs only blocked requests, so accepted traffic adds no WAF log bytes.',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { queueSettings } from '../lambda/core/queue-settings.ts';
-import { createIdempotencyStatusReader } from '../lambda/processor/idempotency/index.ts';
+import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';

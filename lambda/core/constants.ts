@@ -20,7 +20,7 @@ export const ENV = {
   ERROR_CALLBACK_PATH: 'ERROR_CALLBACK_PATH',
   /** Receiver: how far `meta.deliveredAt` may be from the receiver's clock, in seconds (0 = no check). */
   DELIVERY_TOLERANCE_SECONDS: 'DELIVERY_TOLERANCE_SECONDS',
-  /** Processor: idempotency table (claims and commit items). */
+  /** Processor: Powertools idempotency table. */
   IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
   /** Processor: how long a processed eventId is remembered, in seconds. */
   IDEMPOTENCY_TTL_SECONDS: 'IDEMPOTENCY_TTL_SECONDS',

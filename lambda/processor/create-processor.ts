@@ -33,7 +33,7 @@ export interface CreateProcessorOptions {
 
 /**
  * The processor Lambda's handler, built from the environment the construct sets: the DynamoDB
- * client, the idempotency ledger, the vehicle stores, the Firehose archive (every record is
+ * client, Powertools Idempotency, the vehicle stores, the Firehose archive (every record is
  * archived before any handler runs), `maxReceiveCount`, the logger and the metrics. Your file
  * gives the handlers and nothing else, so no setting of the construct can be forgotten on the way.
  * Built once per container; a missing or malformed setting throws at cold start.
@@ -72,7 +72,7 @@ export function createProcessor(options: CreateProcessorOptions = {}): Processor
     ...config,
     logger,
     metrics,
-    // One client for the stores and the idempotency ledger, with timeouts that throw (see clients.ts).
+    // One client for the stores and Powertools Idempotency, with timeouts that throw (see clients.ts).
     dynamodb: createProcessorDynamoClient(),
     archive,
     env,

@@ -10,11 +10,10 @@ import { BatchTally } from './batch-tally.ts';
 import { ProcessorConfigError } from './errors.ts';
 import { type HandlerRegistry, handlerRegistry } from './handler-registry.ts';
 import { defaultHandlers } from './handlers/index.ts';
-import { type BatchLedgerApi, createIdempotency, isInFlightElsewhere } from './idempotency/index.ts';
+import { createIdempotency, type IdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { parseEvent } from './parse-event.ts';
 import { receivedAtOf } from './received-at.ts';
-import { type RecordedOutcome, settleBatch } from './settle-batch.ts';
 import { shapeMismatches } from './signals/access.ts';
 import { latestBelievedTime } from './store/future-limit.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
@@ -37,15 +36,15 @@ type Outcome = Omit<ProcessorOutcome, 'messageId'>;
 /**
  * Builds the SQS processor: partial batch responses (one bad record never fails its neighbours),
  * typed dispatch to the business handlers, idempotency on Smartcar's `eventId` (each eventId
- * reaches its handler once in normal operation; see `BatchLedger` for the protocol and when
- * twice), and one metrics flush and one INFO summary line per batch.
+ * reaches its handler once in normal operation; see `createIdempotency` for the contract and
+ * when twice), and one metrics flush and one INFO summary line per batch.
  *
  * Per record: a malformed body fails (and reaches the DLQ after `maxReceiveCount` receives); an
  * unknown event type or a legacy 2.0 payload is acknowledged; a completed `eventId` is a
  * duplicate and skipped; a copy whose twin is in flight elsewhere fails and is retried later;
- * otherwise the handler runs, and if it throws, the key is released and the record fails. When
- * the batch is done its completions are written; a record whose completion could not be written
- * is failed too (its next copy runs the handler again, as after a crash).
+ * otherwise the handler runs and its completion is stored at once, so a timeout later in the batch
+ * re-runs only the record in flight; if the handler throws, the key is released and the record
+ * fails, and a record whose completion could not be stored fails too.
  *
  * When every record fails, every record is listed in `batchItemFailures` (SQS retries them all)
  * rather than thrown, so Lambda's `Errors` metric counts only crashes and timeouts; see
@@ -72,7 +71,6 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     dynamodb: deps.dynamodb,
     tableName: deps.idempotencyTableName,
     ttlSeconds: deps.idempotencyTtlSeconds ?? PIPELINE_DEFAULTS.idempotencyTtlSeconds,
-    now,
   });
 
   /**
@@ -81,8 +79,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
    */
   async function handleEvent(
     event: ParsedEvent,
-    record: { messageId: string; attempt: number; receivedAt: number | undefined },
-    ledger: BatchLedgerApi,
+    record: { attempt: number; receivedAt: number | undefined },
+    runOnce: IdempotentRunner,
     onHandlerTime: (ms: number) => void,
   ): Promise<Outcome> {
     let staleSignals = 0;
@@ -128,19 +126,15 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     if (!handle) throw new ProcessorConfigError(`No handler is registered for ${event.eventType}`);
     // A replay run is a new key: the handler runs again once per run, never twice within one.
     const key = event.replay ? `${event.eventId}#replay#${event.replay.id}` : event.eventId;
-    const { ran } = await ledger.runOnce(
-      key,
-      async () => {
-        // The handler alone (no claim, no queueing behind the vehicle): the Batch done line's slowest.
-        const started = performance.now();
-        try {
-          return await handle(event, handlerContext);
-        } finally {
-          onHandlerTime(performance.now() - started);
-        }
-      },
-      record.messageId,
-    );
+    const { ran } = await runOnce(key, async () => {
+      // The handler alone (no idempotency write, no queueing behind the vehicle): the Batch done line's slowest.
+      const started = performance.now();
+      try {
+        return await handle(event, handlerContext);
+      } finally {
+        onHandlerTime(performance.now() - started);
+      }
+    });
     const base = {
       eventId: event.eventId,
       eventType: event.eventType,
@@ -152,14 +146,10 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   return async (sqsEvent, context) => {
     const tally = new BatchTally();
     const perVehicle = new KeyedQueue();
-    const ledger = idempotency.begin(context);
-    const recorded: RecordedOutcome[] = [];
-    // Outcomes are published in order once the batch has settled: until its completions are
-    // stored, a record whose handler ran may still fail (see settleBatch).
-    const report = (record: SQSRecord, outcome: Outcome, finalAttempt = false): void => {
-      recorded.push({ record, outcome, finalAttempt });
-    };
-    const publish = (record: SQSRecord, outcome: Outcome): void => {
+    // Records stay INPROGRESS at most until this invocation's deadline (registerLambdaContext).
+    const runOnce = idempotency.begin(context);
+
+    const report = (record: SQSRecord, outcome: Outcome): void => {
       tally.outcome(outcome.outcome);
       if (outcome.outcome === 'processed' && outcome.eventType) tally.processed(outcome.eventType);
       if (outcome.outcome === 'duplicate') tally.count(METRIC.DUPLICATE_EVENT);
@@ -225,11 +215,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         if (event.meta.deliveredAt !== undefined && !replayId) tally.deliveryLag(now() - event.meta.deliveredAt);
         logger.debug('Record parsed', { messageId: record.messageId, eventId: event.eventId, attempt });
         const outcome = await perVehicle.run(event.vehicleId, () =>
-          handleEvent(event, { messageId: record.messageId, attempt, receivedAt: receivedAtOf(record) }, ledger, (ms) =>
+          handleEvent(event, { attempt, receivedAt: receivedAtOf(record) }, runOnce, (ms) =>
             tally.handlerTime(event.eventType, event.eventId, ms),
           ),
         );
-        return report(record, outcome, finalAttempt);
+        return report(record, outcome);
       } catch (error) {
         const event = parsed?.kind === 'event' ? parsed.event : undefined;
         const details = {
@@ -254,25 +244,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       }
     };
 
-    let response: SQSBatchResponse = { batchItemFailures: [] };
-    let batchError: unknown;
     try {
-      response = await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
+      return await processPartialResponse(sqsEvent, processRecord, new BatchProcessor(EventType.SQS), {
         context,
         throwOnFullBatchFailure: deps.throwOnFullBatchFailure ?? false,
       });
-    } catch (error) {
-      // Only with throwOnFullBatchFailure: every record failed. Settled and reported all the same.
-      batchError = error;
-    }
-    try {
-      const settled = await settleBatch(ledger, recorded, response, {
-        logger,
-        publish,
-        finalAttemptFailed: () => tally.count(METRIC.FINAL_ATTEMPT_FAILED),
-      });
-      if (batchError !== undefined) throw batchError;
-      return settled;
     } finally {
       tally.publish(metrics);
       logger.info('Batch done', { records: sqsEvent.Records?.length ?? 0, ...tally.summary() });

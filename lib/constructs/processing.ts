@@ -120,7 +120,7 @@ export class Processing extends Construct {
   public readonly function: NodejsFunction;
   /** The processor's log group. */
   public readonly logGroup: LogGroup;
-  /** Idempotency claims and commit items (see lambda/processor/idempotency/). */
+  /** Powertools Idempotency records, one per eventId (see lambda/processor/idempotency.ts). */
   public readonly idempotencyTable: Table;
   /** Latest vehicle state, for the freshness guard and the example handlers (unless `vehicleStateStore` is false). */
   public readonly vehicleStateTable?: Table;
@@ -185,12 +185,12 @@ export class Processing extends Construct {
         [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
-    // The idempotency ledger (lambda/processor/idempotency/) calls these three: PutItem writes
-    // claims and commit items, GetItem reads a refused claim and its commit, DeleteItem releases
-    // the claim of a handler that threw. Nothing updates in place.
+    // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
+    // INPROGRESS record, GetItem reads a record the refused put did not return, UpdateItem marks
+    // it COMPLETED, DeleteItem releases it when a handler throws.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [this.idempotencyTable.tableArn],
       }),
     );

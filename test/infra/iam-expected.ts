@@ -155,20 +155,26 @@ export function iamExpectedFor(
           action: 'dynamodb:PutItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy:
-            'ClaimStore (lambda/processor/idempotency/claim-store.ts): the conditional claim per eventId and the commit item per batch',
+          usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS record per eventId',
         },
         {
           action: 'dynamodb:GetItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'ClaimStore.getClaim / getCommit: read a refused claim and the commit it names',
+          usedBy:
+            'Powertools Idempotency _getRecord: reads the existing record when the refused put returned none (DynamoDB returns it; dynalite, as in the rehearsal, does not)',
+        },
+        {
+          action: 'dynamodb:UpdateItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED when its handler returns',
         },
         {
           action: 'dynamodb:DeleteItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'ClaimStore.release: releases the claim of a handler that threw when the batch settles',
+          usedBy: 'Powertools Idempotency _deleteRecord: releases the record when a handler throws',
         },
         ...(options.vehicleStateStore === false
           ? []

@@ -57,7 +57,7 @@ describe('IAM', () => {
     // Assess
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': [idempotency, 'Arn'] },
     });
     // The vehicle stores only read and put whole items: no UpdateItem there (removed as unused).

@@ -148,7 +148,7 @@ describe('time budget: DYNAMODB_CALLS_PER_RECORD is what one record really costs
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(operations).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    expect(operations).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand', 'UpdateItemCommand']);
     expect(operations).toHaveLength(DYNAMODB_CALLS_PER_RECORD);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency/index.ts';
+import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
@@ -50,7 +50,7 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     await stage?.close();
   });
 
-  /** The eventId's status as the bundled processor left it in the table (the claim and its batch's commit). */
+  /** The eventId's status as the bundled processor left it in the table (its Powertools record). */
   async function idempotencyStatus(eventId: string): Promise<string | undefined> {
     const readStatus = createIdempotencyStatusReader({
       dynamodb: stage.dynamo.client,

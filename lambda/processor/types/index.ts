@@ -3,5 +3,6 @@
 export type * from '../handlers/types.ts';
 export type * from '../signals/types.ts';
 export type * from './events.ts';
+export type * from './idempotency.ts';
 export type * from './processor.ts';
 export type * from './stores.ts';

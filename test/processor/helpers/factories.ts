@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { MESSAGE_ATTRIBUTE, SERVICE } from '../../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../../lambda/core/log-formatter.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
@@ -56,6 +56,14 @@ export function lambdaContext(remainingMs = 30_000): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * A Lambda context whose remaining time runs down to `deadline` (epoch ms), as Lambda's does: what
+ * Powertools Idempotency reads when it marks a record INPROGRESS.
+ */
+export function lambdaContextUntil(deadline: number): Context {
+  return { ...lambdaContext(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
 }
 
 /** Fresh, unique table names so tests sharing one emulator never see each other's items. */
@@ -130,4 +138,22 @@ export function captureStdout(): CapturedOutput {
         .reduce<number>((sum, value) => sum + (typeof value === 'number' ? value : 0), 0),
     raw: () => chunks.join(''),
   };
+}
+
+/**
+ * Keeps a test file's processor output off the console: captures stdout before each test (see
+ * {@link captureStdout}) and restores it after.
+ *
+ * @example
+ * ```ts
+ * useQuietStdout(); // at the top of the file or a describe block
+ * ```
+ */
+export function useQuietStdout(): void {
+  beforeEach(() => {
+    captureStdout();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 }
