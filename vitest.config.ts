@@ -11,8 +11,11 @@ export const OUTSIDE_TOOL_PROJECTS = {
   browser: ['test/e2e/console-browser.test.ts'],
   /** cfn-lint, a Python tool. */
   cfn: ['test/infra/cfn-lint.test.ts'],
-  /** A Node binary of the Lambda runtime's major (`npm run rehearsal:node`). */
-  rehearsal: ['test/rehearsal/**/*.test.ts'],
+  /**
+   * A Node binary of the Lambda runtime's major (`npm run rehearsal:node`): the deployment
+   * rehearsal, and the package consumer test that rehearses a consumer app's bundled processor.
+   */
+  rehearsal: ['test/rehearsal/**/*.test.ts', 'test/package/consumer.test.ts'],
 };
 
 export default defineConfig({
