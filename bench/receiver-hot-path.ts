@@ -12,6 +12,7 @@ import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { captureOutput } from './output-capture.ts';
 import { round } from './stats.ts';
 import type { HotPathResult, SizeResult } from './types.ts';
+import { LocalQuarantineStore } from '../local/quarantine-store.ts';
 
 /**
  * Receiver hot path, in process: the real handler (Powertools Logger at INFO and Metrics
@@ -34,6 +35,8 @@ export async function benchReceiverHotPath(): Promise<HotPathResult> {
       queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench',
       sqs: sqs.client,
       amt: staticAmtProvider({ current: amt }),
+      // The hot path never touches it; a body it would take is a bench bug, counted as such.
+      quarantine: new LocalQuarantineStore(),
       logger: new Logger({ serviceName: SERVICE.RECEIVER, logLevel: 'INFO', logFormatter: new CompactLogFormatter() }),
       metrics: lambdaLikeMetrics(),
     });

@@ -4,8 +4,11 @@ import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
+import { ARCHIVE_DEFAULTS } from './defaults.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
+import { archiveBucket } from './constructs/archive-bucket.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
 import { PipelineKey } from './constructs/encryption.ts';
 import { EncryptLogGroups } from './constructs/encryption-props.ts';
@@ -109,6 +112,8 @@ export class SmartcarWebhookReceiver extends Construct {
   public readonly dashboard: WebhookDashboard;
   /** The archive; undefined with `archive: false`. */
   public readonly archive?: EventArchive;
+  /** Where the receiver quarantines signed deliveries it cannot process: the archive's bucket, or its own. */
+  public readonly quarantineBucket: Bucket;
   /** The namespace of its custom metrics. */
   public readonly metricsNamespace: string;
   /** The customer managed key (`encryptionKey`), if any. */
@@ -228,6 +233,16 @@ export class SmartcarWebhookReceiver extends Construct {
       // Before the dashboard is built: its alarm status widget lists every alarm of the pipeline.
       this.monitoring.alarms.push(...this.archive.alarms);
     }
+    // The quarantine (docs/quarantine.md): `quarantine/` of the archive bucket, or a bucket of its
+    // own, on the same settings, when there is no archive: signed bodies are kept either way.
+    this.quarantineBucket =
+      this.archive?.bucket ??
+      archiveBucket(
+        new Construct(this, 'Quarantine'),
+        settings.archiveRetentionDays ?? ARCHIVE_DEFAULTS.retentionDays,
+        encryptionKey,
+      );
+    this.receiver.quarantineTo(this.quarantineBucket, encryptionKey);
 
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
       ...monitored,

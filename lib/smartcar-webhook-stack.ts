@@ -114,6 +114,10 @@ export class SmartcarWebhookStack extends Stack {
         description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
       };
     }
+    outputs[STACK_OUTPUTS.QUARANTINE_BUCKET_NAME] = {
+      value: pipeline.quarantineBucket.bucketName,
+      description: 'Signed deliveries that could not be processed, under quarantine/ (npm run quarantine reads it)',
+    };
     if (this.ingress.customDomainTarget) {
       outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
         value: this.ingress.customDomainTarget,

@@ -24,6 +24,8 @@ export const SIGNATURE_HEADER = 'sc-signature';
  */
 export const OUTCOME_CODE = {
   ENQUEUED: 'enqueued',
+  /** Signed but not processable as it is: stored in the quarantine, then answered 200. */
+  QUARANTINED: 'quarantined',
   VERIFY_ANSWERED: 'verify_answered',
   CHALLENGE_REFUSED: 'challenge_refused',
   SIGNATURE_INVALID: 'signature_invalid',
@@ -35,8 +37,22 @@ export const OUTCOME_CODE = {
   STALE_DELIVERY: 'stale_delivery',
   SECRET_UNAVAILABLE: 'secret_unavailable',
   ENQUEUE_FAILED: 'enqueue_failed',
+  /** A delivery bound for the quarantine could not be stored: 503, Smartcar retries. */
+  QUARANTINE_FAILED: 'quarantine_failed',
   INTERNAL_ERROR: 'internal_error',
 } as const;
+
+/**
+ * The message of the WARN line a quarantined delivery logs (instead of `webhook`), with its
+ * `reason`, `deliveryId`, `eventId` (when readable) and `bytes`: the saved CloudWatch Logs
+ * Insights queries match it, so it never changes.
+ *
+ * @example
+ * ```ts
+ * logger.warn(QUARANTINED_MESSAGE, { reason: 'not_utf8', deliveryId, bytes: 512 });
+ * ```
+ */
+export const QUARANTINED_MESSAGE = 'delivery quarantined';
 
 /**
  * What a VERIFY challenge may look like when the request is not validly signed. Smartcar's
@@ -118,3 +134,17 @@ export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 50
  * ```
  */
 export const AMT_UNAVAILABLE_RETRY_SECONDS = 5;
+
+/**
+ * S3 client settings of the receiver's quarantine (built by `clients.ts`). A quarantined delivery
+ * makes no SendMessage, so its path is a cold secret fetch (3.05 s) then the put (5.05 s at worst
+ * by `worstCaseCallMs`): 8.1 s, inside the 10 s function timeout like the SQS path
+ * (`test/infra/time-budget.test.ts`). The request timeout covers a 6 MB body (the most a front
+ * door hands the function) at 3 MB/s; S3 in the same Region takes a fraction of that.
+ *
+ * @example
+ * ```ts
+ * new S3Client(sdkClientConfig(S3_CLIENT_SETTINGS, {}));
+ * ```
+ */
+export const S3_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 2_000 } as const;

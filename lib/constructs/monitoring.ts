@@ -125,6 +125,12 @@ export class Monitoring extends Construct {
       metric: custom(SERVICE.RECEIVER, METRIC.ENQUEUE_FAILED),
       threshold: thresholds.enqueueFailed,
     });
+    this.addAlarm('QuarantineFailed', {
+      description:
+        'The receiver could not store a signed delivery in the quarantine (S3 PutObject failed) and answered 5xx: Smartcar retries 3 times, then drops it. Check the receiver log (code quarantine_failed) and the bucket.',
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINE_FAILED),
+      threshold: thresholds.quarantineFailed,
+    });
     this.addAlarm('SecretUnavailable', {
       description: 'The receiver cannot read the AMT secret: every delivery is answered 5xx.',
       metric: custom(SERVICE.RECEIVER, METRIC.SECRET_UNAVAILABLE),
@@ -180,6 +186,14 @@ export class Monitoring extends Construct {
       // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
       metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
       threshold: thresholds.signedDeliveryRefused,
+    });
+    this.addAlarm('Quarantined', {
+      silentDrop: true,
+      description:
+        'A validly signed delivery could not be processed as it is (not JSON, no event type, too large, ...) and was stored in the quarantine, not handled. The dashboard (by reason) says why; inspect it with npm run quarantine -- list, fix the cause, then npm run quarantine -- requeue (docs/quarantine.md).',
+      // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINED),
+      threshold: thresholds.quarantined,
     });
     this.addAlarm('Api4xx', {
       silentDrop: true,

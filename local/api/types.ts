@@ -50,6 +50,11 @@ export interface LocalEndpoints {
   deadLetterQueueArn: string;
   /** Folder of the local archive (`npm run replay -- --local` reads it); absent when the pipeline does not archive. */
   archiveDir?: string;
+  /**
+   * The data folder whose `quarantine/` holds the deliveries the receiver quarantined
+   * (`npm run quarantine -- --local` reads it); absent for a pipeline kept in memory.
+   */
+  quarantineDataDir?: string;
 }
 
 /** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */

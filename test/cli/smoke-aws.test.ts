@@ -15,6 +15,7 @@ import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 
 /**
  * `npm run smoke -- --stack NAME` against AWS: CloudFormation, Secrets Manager and DynamoDB are
@@ -80,6 +81,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/main',
       sqs: enqueue,
       amt: staticAmtProvider({ current: AMT }),
+      quarantine: new LocalQuarantineStore(),
       logger: createLocalLogger(SERVICE.RECEIVER, 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
     });

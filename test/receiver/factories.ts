@@ -12,6 +12,7 @@ import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
 import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
 import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 
 /** The AMT the receiver tests sign with. */
 export const AMT = 'test-amt-0000';
@@ -277,6 +278,7 @@ export function buildReceiver(
   const telemetry = captureTelemetry();
   const outcomes: ReceiverOutcome[] = [];
   const handler = createReceiverHandler({
+    quarantine: new LocalQuarantineStore(),
     logger: telemetry.logger,
     metrics: telemetry.metrics,
     amt: staticAmtProvider(AMT),
