@@ -8,6 +8,7 @@ import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
+import type { QuarantineStore } from '../../lambda/core/quarantine-layout.ts';
 import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
 import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
@@ -254,6 +255,8 @@ export function captureTelemetry(): Telemetry {
 /** A receiver under test, with everything it reported. */
 export interface ReceiverUnderTest {
   handler: ReceiverHandler;
+  /** The quarantine it stores into: the one passed, else one in memory. */
+  quarantine: QuarantineStore & Partial<Pick<LocalQuarantineStore, 'list'>>;
   outcomes: ReceiverOutcome[];
   telemetry: Telemetry;
 }
@@ -277,8 +280,9 @@ export function buildReceiver(
 ): ReceiverUnderTest {
   const telemetry = captureTelemetry();
   const outcomes: ReceiverOutcome[] = [];
+  const quarantine = deps.quarantine ?? new LocalQuarantineStore();
   const handler = createReceiverHandler({
-    quarantine: new LocalQuarantineStore(),
+    quarantine,
     logger: telemetry.logger,
     metrics: telemetry.metrics,
     amt: staticAmtProvider(AMT),
@@ -287,7 +291,7 @@ export function buildReceiver(
     onOutcome: (outcome) => outcomes.push(outcome),
     ...deps,
   });
-  return { handler, outcomes, telemetry };
+  return { handler, quarantine, outcomes, telemetry };
 }
 
 /**
