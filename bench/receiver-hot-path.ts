@@ -6,13 +6,13 @@ import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../lambda/core/constants.ts'
 import { CompactLogFormatter } from '../lambda/core/log-formatter.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
+import { LocalQuarantineStore } from '../local/quarantine-store.ts';
 import { BODY_SIZES, HOT_PATH } from './constants.ts';
 import { emfSeries } from './emf.ts';
 import { httpApiEvent, instantSqs, signedVehicleState } from './fixtures.ts';
 import { captureOutput } from './output-capture.ts';
 import { round } from './stats.ts';
 import type { HotPathResult, SizeResult } from './types.ts';
-import { LocalQuarantineStore } from '../local/quarantine-store.ts';
 
 /**
  * Receiver hot path, in process: the real handler (Powertools Logger at INFO and Metrics

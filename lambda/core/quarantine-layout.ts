@@ -194,11 +194,7 @@ export function toS3Metadata(meta: QuarantineMetadata): Record<string, string> {
  * fromS3Metadata('quarantine/not_utf8/2026/12/01/08/abc', head.Metadata ?? {}, head.LastModified);
  * ```
  */
-export function fromS3Metadata(
-  key: string,
-  metadata: Record<string, string>,
-  lastModified?: Date,
-): QuarantineMetadata {
+export function fromS3Metadata(key: string, metadata: Record<string, string>, lastModified?: Date): QuarantineMetadata {
   const stored = metadata[QUARANTINE_METADATA.REASON];
   const reason =
     stored && isQuarantineReason(stored) ? stored : (reasonOfKey(key) ?? QUARANTINE_REASON.NOT_JSON_OBJECT);

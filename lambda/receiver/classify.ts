@@ -1,7 +1,7 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { EVENT_ID_MAX_BYTES, type RouteKind, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
 import { QUARANTINE_REASON, type QuarantineReason } from '../core/quarantine-layout.ts';
-import { type DeliveryAge, checkDeliveryAge } from './delivery-age.ts';
+import { checkDeliveryAge, type DeliveryAge } from './delivery-age.ts';
 import { deliveryAttributes, messageSize } from './enqueue.ts';
 import { type Envelope, parseEnvelope } from './envelope.ts';
 import type { RawBody } from './types/request.ts';

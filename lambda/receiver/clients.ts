@@ -1,7 +1,7 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type SdkClientConnection, sdkClientConfig } from '../core/sdk-client.ts';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { S3_CLIENT_SETTINGS, SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from './constants.ts';
 
 /**

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RouteKind } from '../core/constants.ts';
-import {
-  type QuarantineReason,
-  type QuarantineStore,
-  quarantineKey,
-  toS3Metadata,
-} from '../core/quarantine-layout.ts';
+import { type QuarantineReason, type QuarantineStore, quarantineKey, toS3Metadata } from '../core/quarantine-layout.ts';
 import type { SdkClientConnection } from '../core/sdk-client.ts';
 import { loadReceiverS3Client } from './clients.ts';
 import { OUTCOME_CODE } from './constants.ts';
@@ -51,7 +46,9 @@ export interface S3QuarantineStoreOptions {
  */
 export function createS3QuarantineStore(options: S3QuarantineStoreOptions): QuarantineStore {
   const uuid = options.uuid ?? randomUUID;
-  let loaded: Promise<{ client: S3Client; PutObjectCommand: typeof import('@aws-sdk/client-s3').PutObjectCommand }> | undefined;
+  let loaded:
+    | Promise<{ client: S3Client; PutObjectCommand: typeof import('@aws-sdk/client-s3').PutObjectCommand }>
+    | undefined;
   const load = () => {
     loaded ??= (async () => {
       const module = await import('@aws-sdk/client-s3');

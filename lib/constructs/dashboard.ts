@@ -104,7 +104,11 @@ export class WebhookDashboard extends Construct {
           byReason(ns, METRIC.SIGNED_DELIVERY_REFUSED, period),
           12,
         ),
-        graph('Signed deliveries quarantined, by reason (docs/quarantine.md)', byReason(ns, METRIC.QUARANTINED, period), 12),
+        graph(
+          'Signed deliveries quarantined, by reason (docs/quarantine.md)',
+          byReason(ns, METRIC.QUARANTINED, period),
+          12,
+        ),
       ],
       [
         graph(

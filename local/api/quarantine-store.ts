@@ -3,10 +3,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join, relative, sep } from 'node:path';
 import {
   QUARANTINE_PREFIX,
+  type QuarantinedDelivery,
   type QuarantineMetadata,
   type QuarantineReason,
   type QuarantineStore,
-  type QuarantinedDelivery,
   quarantineKey,
 } from '../../lambda/core/quarantine-layout.ts';
 

@@ -53,16 +53,19 @@ describe('loadReceiverConfig', () => {
     expect(config.deliveryToleranceSeconds).toBe(0);
   });
 
-  it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID, ENV.QUARANTINE_BUCKET_NAME])('fails at init, naming %s, when it is missing or blank', (name) => {
-    // Prepare
-    const missing = { ...REQUIRED, [name]: undefined };
-    const blank = { ...REQUIRED, [name]: '  ' };
+  it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID, ENV.QUARANTINE_BUCKET_NAME])(
+    'fails at init, naming %s, when it is missing or blank',
+    (name) => {
+      // Prepare
+      const missing = { ...REQUIRED, [name]: undefined };
+      const blank = { ...REQUIRED, [name]: '  ' };
 
-    // Act / Assess
-    expect(() => loadReceiverConfig(missing)).toThrow(ReceiverConfigError);
-    expect(() => loadReceiverConfig(missing)).toThrow(name);
-    expect(() => loadReceiverConfig(blank)).toThrow(name);
-  });
+      // Act / Assess
+      expect(() => loadReceiverConfig(missing)).toThrow(ReceiverConfigError);
+      expect(() => loadReceiverConfig(missing)).toThrow(name);
+      expect(() => loadReceiverConfig(blank)).toThrow(name);
+    },
+  );
 
   it.each([
     [ENV.MAX_BODY_BYTES, '0'],

@@ -5,10 +5,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEve
 import { vi } from 'vitest';
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
+import type { QuarantineStore } from '../../lambda/core/quarantine-layout.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import type { QuarantineStore } from '../../lambda/core/quarantine-layout.ts';
 import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
 import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
