@@ -91,6 +91,8 @@ export class ReceiverFunction extends Construct {
   private quarantineBucket?: IBucket;
   /** Its execution role. */
   private readonly role: FunctionWithLogGroup['role'];
+  /** The key its queue is encrypted with, whose grant already covers `kms:GenerateDataKey`. */
+  private readonly queueKey?: IKey;
 
   public constructor(scope: Construct, id: string, userProps: ReceiverFunctionProps) {
     super(scope, id);
@@ -154,6 +156,7 @@ export class ReceiverFunction extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
     this.role = fn.role;
+    this.queueKey = props.queue.encryptionMasterKey;
     // The function refuses to start without a quarantine (a signed body the queue cannot take
     // would have nowhere to go), so a stack that never names one must not synthesize.
     this.node.addValidation({
@@ -184,7 +187,7 @@ export class ReceiverFunction extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)] }),
     );
-    encryptionKey?.grant(role, 'kms:GenerateDataKey');
+    if (encryptionKey !== this.queueKey) encryptionKey?.grant(role, 'kms:GenerateDataKey');
     const stack = Stack.of(this);
     const cfnBucket = bucket.node.defaultChild as CfnBucket | undefined;
     if (cfnBucket) {
