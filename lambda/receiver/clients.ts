@@ -30,10 +30,29 @@ export function createReceiverSecretsClient(connection: SdkClientConnection = {}
   return new SecretsManagerClient(sdkClientConfig(SECRETS_CLIENT_SETTINGS, connection));
 }
 
+/** The S3 client module. */
+export type S3Module = typeof import('@aws-sdk/client-s3');
+
+/**
+ * The S3 module, loaded on first use, so a container that never quarantines never loads it (a
+ * few tens of ms of cold start). In the CommonJS bundle Lambda runs, `require` finds the
+ * runtime's SDK (through `NODE_PATH`, which an ESM `import()` ignores); run as ESM (tests,
+ * `npm start`), the dynamic import does.
+ *
+ * @example
+ * ```ts
+ * const { PutObjectCommand } = await loadS3Module();
+ * ```
+ */
+export async function loadS3Module(): Promise<S3Module> {
+  return typeof require === 'function'
+    ? (require('@aws-sdk/client-s3') as S3Module)
+    : await import('@aws-sdk/client-s3');
+}
+
 /**
  * The receiver's S3 client, for the quarantine only: {@link S3_CLIENT_SETTINGS} with timeouts
- * that throw. Loaded with a dynamic import on the first quarantine, so a container that never
- * quarantines never loads the S3 module.
+ * that throw, from {@link loadS3Module}.
  *
  * @example
  * ```ts
@@ -41,6 +60,6 @@ export function createReceiverSecretsClient(connection: SdkClientConnection = {}
  * ```
  */
 export async function loadReceiverS3Client(connection: SdkClientConnection = {}): Promise<S3Client> {
-  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3Client } = await loadS3Module();
   return new S3Client(sdkClientConfig(S3_CLIENT_SETTINGS, connection));
 }

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { RouteKind } from '../core/constants.ts';
 import { type QuarantineReason, type QuarantineStore, quarantineKey, toS3Metadata } from '../core/quarantine-layout.ts';
 import type { SdkClientConnection } from '../core/sdk-client.ts';
-import { loadReceiverS3Client } from './clients.ts';
+import { loadReceiverS3Client, loadS3Module, type S3Module } from './clients.ts';
 import { OUTCOME_CODE } from './constants.ts';
 import type { Envelope } from './envelope.ts';
 import type { Decision } from './types/decision.ts';
@@ -46,12 +46,10 @@ export interface S3QuarantineStoreOptions {
  */
 export function createS3QuarantineStore(options: S3QuarantineStoreOptions): QuarantineStore {
   const uuid = options.uuid ?? randomUUID;
-  let loaded:
-    | Promise<{ client: S3Client; PutObjectCommand: typeof import('@aws-sdk/client-s3').PutObjectCommand }>
-    | undefined;
+  let loaded: Promise<{ client: S3Client; PutObjectCommand: S3Module['PutObjectCommand'] }> | undefined;
   const load = () => {
     loaded ??= (async () => {
-      const module = await import('@aws-sdk/client-s3');
+      const module = await loadS3Module();
       const client = options.client ?? (await loadReceiverS3Client(options.connection));
       return { client, PutObjectCommand: module.PutObjectCommand };
     })().catch((error: unknown) => {
