@@ -214,6 +214,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           deadLetterQueueUrl: queues.deadLetterQueueUrl,
           supportsMoveTask: false,
         },
+        quarantine: { store: quarantine, sqs: adminSqs, queueUrl: queues.queueUrl },
         send: () => ({ amt, url: http.url }),
       }),
       logger: localLogger,
