@@ -7,8 +7,14 @@ import type { Decision } from './types/decision.ts';
 import type { ResolvedReceiverDependencies } from './types/dependencies.ts';
 import type { NormalizedRequest, RawBody } from './types/request.ts';
 
-/** The error name SQS gives a body with characters it does not store. */
-const SQS_INVALID_CONTENTS = 'InvalidMessageContents';
+/**
+ * The error SQS gives a body with characters it does not store: `InvalidMessageContents`, or its
+ * query-compatible spelling `AWS.SimpleQueueService.InvalidMessageContents`.
+ */
+function isInvalidMessageContents(error: unknown): boolean {
+  const name = (error as Error)?.name ?? '';
+  return name === 'InvalidMessageContents' || name.endsWith('.InvalidMessageContents');
+}
 
 /**
  * A signed delivery `classifySignedBody` found ready for the queue: what gets persisted.
@@ -50,7 +56,7 @@ export async function persistDelivery(
     const messageId = await enqueue(deps.sqs, deps.queueUrl, raw.text, verdict.attributes);
     return { code: OUTCOME_CODE.ENQUEUED, ...ids, details: { deliveryId: envelope.deliveryId, messageId } };
   } catch (error) {
-    if ((error as Error)?.name === SQS_INVALID_CONTENTS) {
+    if (isInvalidMessageContents(error)) {
       return quarantineDelivery(deps, {
         route: request.route,
         raw,

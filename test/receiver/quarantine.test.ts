@@ -116,6 +116,12 @@ const refusedOnMain: Array<{ name: string; bytes: Buffer; event: (bytes: Buffer)
     reason: 'characters_sqs_refuses',
   },
   {
+    name: 'a lone surrogate, escaped, that would reach the eventId attribute',
+    bytes: Buffer.from(JSON.stringify(buildVehicleState({ eventId: 'evt-q7\uD800' }))),
+    event: (b) => signedBytes(b),
+    reason: 'characters_sqs_refuses',
+  },
+  {
     name: 'an eventId too long for a DynamoDB key',
     bytes: text(buildVehicleState({ eventId: 'e'.repeat(EVENT_ID_MAX_BYTES + 1) })),
     event: (b) => signedBytes(b),
@@ -177,6 +183,24 @@ describe('a signed body the queue cannot take is stored before it is answered', 
       'delivery-id': 'dlv-ids',
       'event-id': 'evt-ids',
     });
+  });
+
+  it('quarantines, not 503s, a body the queue refuses for characters the receiver let through', async () => {
+    // Prepare: SQS documents #x10000-#x10FFFF (an emoji) as allowed, so the receiver's own check
+    // sends it; fauxqs refuses it (AWS.SimpleQueueService.InvalidMessageContents), as a drift
+    // between SQS and the check would.
+    const { handler } = receiverWithS3();
+    const body = JSON.stringify(buildVehicleState({ eventId: 'evt-emoji' })).replace('"TESLA"', '"TESLA 🚗"');
+
+    // Act
+    const result = await handler(signedEvent(body));
+
+    // Assess
+    expect(bodyOf(result)).toEqual({ status: 'quarantined' });
+    expect(stored().map(([key, bytes]) => [key.split('/')[1], bytes.toString()])).toEqual([
+      ['characters_sqs_refuses', body],
+    ]);
+    expect(await queue().drain()).toEqual([]);
   });
 
   it('still enqueues an ordinary delivery with one SendMessage and no S3 call', async () => {
