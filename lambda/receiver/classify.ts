@@ -67,6 +67,7 @@ const SQS_REFUSED_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FF
  * flags (a control character, U+FFFE/U+FFFF, or any character outside the BMP, such as an
  * emoji) gets the exact check, which tells a valid surrogate pair from a lone one.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose.
 const MAYBE_SQS_REFUSED = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 function refusedBySqs(text: string): boolean {
