@@ -70,16 +70,19 @@ export interface ReceiverFunctionProps {
 }
 
 /**
- * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS.
+ * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS, and
+ * stores a signed body SQS cannot take in the quarantine (`quarantineTo`, required).
  *
- * Its role may send to its one queue and read its one secret, and write its own logs;
- * nothing else (no `GetQueueAttributes`, no `DescribeSecret`: the handler needs neither).
+ * Its role may send to its one queue, read its one secret, put objects under `quarantine/` of
+ * one bucket, and write its own logs; nothing else (no `GetQueueAttributes`, no
+ * `DescribeSecret`, no S3 read or delete: the handler needs none of them).
  *
  * @example
  * ```ts
  * const receiver = new ReceiverFunction(this, 'Receiver', {
  *   queue, secret, metricsNamespace: 'SmartcarWebhooks/dev',
  * });
+ * receiver.quarantineTo(archive.bucket);
  * ```
  */
 export class ReceiverFunction extends Construct {
