@@ -6,8 +6,10 @@ export interface LocalStats {
   received: number;
   /** Events persisted to the queue. */
   enqueued: number;
-  /** 4xx answers (bad signature, bad JSON, too large...). */
+  /** 4xx answers (bad signature, an unsigned body too large, a stale delivery...). */
   rejected: number;
+  /** Signed deliveries stored in the quarantine and answered 200 (docs/quarantine.md). */
+  quarantined: number;
   /** 5xx answers (queue or AMT unavailable): Smartcar retries these. */
   receiverErrors: number;
   /** VERIFY challenges answered. */

@@ -60,6 +60,7 @@ describe('local pipeline quarantine', () => {
       }),
     ]);
     expect(await pipeline.quarantine.list()).toEqual(entries);
+    expect(pipeline.stats()).toMatchObject({ quarantined: 1, enqueued: 0 });
     expect(statSync(join(dataDir, entries[0]!.key)).mode & 0o777).toBe(0o600);
   });
 
