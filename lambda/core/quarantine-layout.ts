@@ -112,7 +112,8 @@ export const QUARANTINE_METADATA = {
  * the body anyway.
  */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const SAFE_HEADER_VALUE = /^[\x20-\x7e]{1,256}$/;
+// Printable ASCII, no space at either end (HTTP trims those, and the signed value would differ).
+const SAFE_HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 
 /**
  * The id as it may be written in a key or a metadata header, or `undefined` when it may not.

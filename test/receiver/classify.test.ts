@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { EVENT_ID_MAX_BYTES } from '../../lambda/core/constants.ts';
+import { headerSafe } from '../../lambda/core/quarantine-layout.ts';
 import { type ClassifyOptions, classifySignedBody } from '../../lambda/receiver/classify.ts';
 
 /** The one classification the receiver and `npm run quarantine -- requeue` share. */
@@ -37,5 +38,21 @@ describe('classifySignedBody', () => {
 
     // Assess
     expect(verdict.kind === 'quarantine' ? verdict.reason : verdict.kind).toBe(expected);
+  });
+});
+
+describe('quarantine metadata', () => {
+  it.each([
+    ['dlv-1', 'dlv-1'],
+    [' padded ', undefined],
+    ['x'.repeat(257), undefined],
+    ['caf\u00e9', undefined],
+    ['a b', 'a b'],
+  ])('keeps %j in a header as %j', (value, expected) => {
+    // Prepare / Act
+    const kept = headerSafe(value);
+
+    // Assess
+    expect(kept).toBe(expected);
   });
 });
