@@ -15,7 +15,7 @@ import type { LocalEndpoints, LocalStats } from './api/types.ts';
 import { archiveDirOf } from './archive-wiring.ts';
 import { createConsoleApi } from './console/console-api.ts';
 import { createDeliveryLog } from './console/delivery-log.ts';
-import { createDeliveryRecorder } from './console/delivery-recorder.ts';
+import { archiveCopyDelivery, archiveCopyId, createDeliveryRecorder } from './console/delivery-recorder.ts';
 import { createMetricSeriesStore } from './console/metric-series.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
@@ -120,12 +120,18 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamoEndpoint: emulators.dynamo.endpoint,
       logLevel,
       maxReceiveCount: queueConfig.maxReceiveCount,
+      ...(options.settings?.futureToleranceSeconds !== undefined
+        ? { futureToleranceSeconds: options.settings.futureToleranceSeconds }
+        : {}),
       hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
       ...(archiveDir ? { archiveDir, onArchived: (count: number) => stats.onArchived(count) } : {}),
       ...(options.handlersModule ? { handlersModule: options.handlersModule } : {}),
       onRecord: (outcome) => {
         stats.onProcessorOutcome(outcome);
+        // A copy from a deployed stack's archive is listed as a delivery of its own, marked as such.
+        if (outcome.fromArchive && outcome.eventId && !deliveries.delivery(archiveCopyId(outcome)))
+          deliveries.addDelivery(archiveCopyDelivery({ ...outcome, fromArchive: outcome.fromArchive }));
         deliveries.addOutcome(outcome);
         write(formatRecordLine(outcome, queueConfig.maxReceiveCount));
       },

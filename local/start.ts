@@ -48,8 +48,9 @@ Options
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
   -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
-                              processorTimeoutSeconds, deliveryToleranceSeconds, archive (false: no
-                              local archive); the others are checked
+                              processorTimeoutSeconds, deliveryToleranceSeconds,
+                              futureToleranceSeconds, archive (false: no local archive); the others
+                              are checked
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start
@@ -80,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // The data folder holds bodies: whatever this process or the emulators create is this user's
+  // only (files 0600, folders 0700; `private-files.ts` sets the modes of our own files explicitly).
+  process.umask(0o077);
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -46,7 +46,7 @@ export interface Poller {
 /** The settings of the settings table the local pipeline honours. */
 export type LocalPipelineSettings = Pick<
   SettingValues,
-  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds' | 'archive'
+  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds' | 'futureToleranceSeconds' | 'archive'
 >;
 
 export interface PipelineOptions {

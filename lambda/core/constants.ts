@@ -32,6 +32,8 @@ export const ENV = {
   VEHICLE_STATE_TTL_SECONDS: 'VEHICLE_STATE_TTL_SECONDS',
   /** Processor: the queue's maxReceiveCount, so the last attempt can be counted before a DLQ move. */
   MAX_RECEIVE_COUNT: 'MAX_RECEIVE_COUNT',
+  /** Processor: how far past its receipt an ordering time is believed, in seconds (later ones are clamped). */
+  FUTURE_TOLERANCE_SECONDS: 'FUTURE_TOLERANCE_SECONDS',
   /** Processor: the Firehose stream every delivery is archived to before it is handled (unset: no archive). */
   ARCHIVE_STREAM_NAME: 'ARCHIVE_STREAM_NAME',
   /** Powertools: metric namespace, service name and log level. */
@@ -59,6 +61,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 
 /** Name of the extra metric dimension for per-event-type metrics. */
 export const EVENT_TYPE_DIMENSION = 'eventType';
+
+/** Name of the dimension of `SignalShapeMismatch`: the signal code, e.g. `tractionbattery-range`. */
+export const SIGNAL_CODE_DIMENSION = 'signal';
 
 /** Name of the extra metric dimension of `SignedDeliveryRefused`: the outcome code of the refusal. */
 export const REFUSAL_REASON_DIMENSION = 'reason';
@@ -105,6 +110,17 @@ export const METRIC = {
   EVENT_PROCESSED: 'EventProcessed',
   DUPLICATE_EVENT: 'DuplicateEvent',
   STALE_SIGNAL: 'StaleSignal',
+  /**
+   * A signal value or error report whose order time was later than its delivery's receipt plus
+   * `futureToleranceSeconds`, so it was ordered at that limit (a wrong OEM clock, or a forgery).
+   */
+  FUTURE_SIGNAL: 'FutureSignal',
+  /**
+   * A signal body that does not have its documented shape (passed through untyped, never
+   * dropped). Published on `[service]` (the total) and on `[service, signal]` (the signal code),
+   * one line per batch and code.
+   */
+  SIGNAL_SHAPE_MISMATCH: 'SignalShapeMismatch',
   HANDLER_FAILED: 'HandlerFailed',
   /** A record failed on its last allowed receive: it is about to move to the DLQ. */
   FINAL_ATTEMPT_FAILED: 'FinalAttemptFailed',
@@ -258,6 +274,15 @@ export const PIPELINE_DEFAULTS = {
    * window is always caught as a duplicate `eventId`.
    */
   deliveryToleranceSeconds: 15 * 60,
+  /**
+   * Future tolerance of ordering times: a signal's `oemUpdatedAt` (or an error report's
+   * `deliveredAt`) later than its delivery's receipt plus this is ordered at the receipt plus
+   * this (`FutureSignal`). A vehicle records a value before Smartcar delivers it, so only a
+   * wrong clock gets there. 15 minutes is the replay window's clock-skew budget again (the
+   * skew AWS tolerates on signed requests): an OEM clock that much fast still orders exactly, and
+   * a value stamped years ahead holds its signal for at most 15 minutes instead of for good.
+   */
+  futureToleranceSeconds: 15 * 60,
 } as const;
 
 /**

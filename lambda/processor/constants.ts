@@ -53,5 +53,12 @@ export const DYNAMODB_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 5
  */
 export const DYNAMODB_CALLS_PER_RECORD = 4;
 
-/** The wire value of `meta.mode` for Dashboard test deliveries. */
-export const TEST_MODE = 'TEST';
+/**
+ * The documented values of `meta.mode` for deliveries that carry no live vehicle's data, upper
+ * case: `TEST` for the Dashboard's test deliveries (seen on 4.0 payloads), `SIMULATED` for a
+ * Vehicle Simulator vehicle (Smartcar's webhook tutorials describe the mode as `live`, `test` or
+ * `simulated`, lower case on 2.0 payloads; the 4.0 examples show `LIVE`). Compared without
+ * regard to case. Any other value, `LIVE` included, or none, is live data: an unknown mode is
+ * never taken for a test, so no real event is kept out of the stores.
+ */
+export const NON_LIVE_MODES: ReadonlySet<string> = new Set(['TEST', 'SIMULATED']);

@@ -11,8 +11,9 @@ import {
   ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
+  HANDLER_FAILURE_ALARM_PERIOD_MINUTES,
 } from '../alarm-defaults.ts';
-import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
+import { handlerFailureRate, serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 import { alarmTopic } from './alarm-topic.ts';
@@ -95,6 +96,8 @@ export class Monitoring extends Construct {
       }),
       threshold: thresholds.dlqMessages,
     });
+    // Smartcar's monitoring guide watches queue depth (over 1,000); the age of the oldest message
+    // measures the same backlog whatever the traffic, so a small fleet's stuck queue pages too.
     this.addAlarm('QueueOldestMessageAge', {
       description: 'The processor is falling behind or stopped: the oldest queued event is too old.',
       metric: props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
@@ -141,6 +144,11 @@ export class Monitoring extends Construct {
         'A record failed on its last receive and is moving to the DLQ (fires per new failure, unlike DLQ depth).',
       metric: custom(SERVICE.PROCESSOR, METRIC.FINAL_ATTEMPT_FAILED),
       threshold: thresholds.finalAttemptFailed,
+    });
+    this.addAlarm('HandlerFailureRate', {
+      description: `More than ${Number((thresholds.handlerFailureRatio * 100).toFixed(2))}% of handler attempts failed in ${HANDLER_FAILURE_ALARM_PERIOD_MINUTES} minutes (at least ${thresholds.handlerFailureMinAttempts} attempts; Smartcar's monitoring guide: processing error rate over 5%). Retries may still succeed, so nothing reaches the DLQ: read "Event processing failed" in the processor log.`,
+      metric: handlerFailureRate(props.metricsNamespace, thresholds.handlerFailureMinAttempts, props.eventTypes),
+      threshold: thresholds.handlerFailureRatio,
     });
     this.addAlarm('ProcessorErrors', {
       description: 'A whole processor batch failed (or timed out): every record in it will be retried.',

@@ -51,6 +51,13 @@ export interface ProcessingProps {
    */
   readonly maxReceiveCount?: number;
   /**
+   * How far past its delivery's receipt a signal's `oemUpdatedAt` (or an error report's
+   * `deliveredAt`) is believed, in seconds: a later one is ordered at the receipt plus this and
+   * counted (`FutureSignal`), so a wrong OEM clock cannot freeze a signal.
+   * @default PIPELINE_DEFAULTS.futureToleranceSeconds (900)
+   */
+  readonly futureToleranceSeconds?: number;
+  /**
    * Powertools log level.
    * @default 'INFO'
    */
@@ -172,6 +179,7 @@ export class Processing extends Construct {
           [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
         }),
         [ENV.MAX_RECEIVE_COUNT]: String(this.maxReceiveCount),
+        [ENV.FUTURE_TOLERANCE_SECONDS]: String(props.futureToleranceSeconds),
         [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
         [ENV.LOG_LEVEL]: props.logLevel,

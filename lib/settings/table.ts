@@ -188,6 +188,11 @@ export const SETTINGS = {
     default: PROCESSOR_DEFAULTS.maxReceiveCount,
     doc: 'Receives before a message moves to the DLQ. The processor gets the same value (`MAX_RECEIVE_COUNT`), so it can tell when an attempt is the last one.',
   }),
+  futureToleranceSeconds: row({
+    parse: integerFrom(0, 86_400),
+    default: PROCESSOR_DEFAULTS.futureToleranceSeconds,
+    doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [docs/timestamps.md](docs/timestamps.md).",
+  }),
   archive: row({
     parse: boolean,
     default: ARCHIVE_DEFAULTS.enabled,

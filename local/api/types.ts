@@ -133,6 +133,22 @@ export interface LocalDelivery {
   processing: LocalProcessingState;
   /** The replay runs that sent this event again, oldest first; absent when none did. */
   replayIds?: string[];
+  /**
+   * Set on an event `npm run replay -- --stack NAME --into-local` copied from a deployed stack's
+   * archive (it never passed the local receiver): where from, and the production receipt.
+   */
+  fromArchive?: ArchiveOrigin;
+}
+
+/** Where a copied delivery came from: the stack and window of the run, and the original receipt. */
+export interface ArchiveOrigin {
+  /** `stack NAME FROM/TO`, as the replay run gave it. */
+  source: string;
+  /** When the stack's receiver accepted the delivery (ISO), from the archive. */
+  receivedAt: string;
+  /** Smartcar's deliveryId of the original delivery, when it had one. */
+  deliveryId?: string;
+  replayId: string;
 }
 
 /** A delivery with its request and answer (`GET /_local/deliveries/{eventId}` lists them). */

@@ -4,13 +4,14 @@ import { localQuarantineSource, requeueQuarantined } from '../../bin/cli/quarant
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/core/idempotency-status.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
+import { SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
 import { LOCAL_PATHS, LOCAL_TOKEN_HEADER } from '../api/constants.ts';
 import type { LocalQuarantineStore } from '../api/quarantine-store.ts';
 import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from '../api/types.ts';
 import type { LocalApiAnswer, LocalApiRequest } from '../http-server.ts';
 import { isSameLoopbackOrigin } from '../loopback-guard.ts';
 import type { DeliveryLog } from './delivery-log.ts';
-import { resendDelivery, SEND_KINDS, type SendTarget, sendSample } from './send-actions.ts';
+import { requestedSignals, resendDelivery, SEND_KINDS, type SendTarget, sendSample } from './send-actions.ts';
 import { CONSOLE_ASSET_PREFIX, CONSOLE_HEADERS, consoleAsset, consolePage } from './static-files.ts';
 
 /** What the console's API reads and acts on. */
@@ -68,6 +69,7 @@ export function createConsoleApi(
       }),
     [LOCAL_PATHS.PROCESSOR]: () => deps.processor(),
     [LOCAL_PATHS.METRICS]: () => deps.metrics(),
+    [LOCAL_PATHS.SIGNALS]: () => SIGNAL_CATALOGUE.map(({ code, group, name, doc }) => ({ code, group, name, doc })),
     [LOCAL_PATHS.DLQ]: async () =>
       (await serially(() => peekDlq(deps.dlq, { max: DLQ_PAGE }))).map((entry) => {
         const lastError = deps.deliveries.lastError(entry.eventId);
@@ -99,7 +101,9 @@ export function createConsoleApi(
     [LOCAL_PATHS.SEND]: async (body) => {
       const kind = String(body.kind) as SendKind;
       if (!SEND_KINDS.includes(kind)) return badRequest(`kind must be one of ${SEND_KINDS.join(', ')}`);
-      return sendSample(kind, deps.send());
+      const signals = requestedSignals(body.signals);
+      if (signals.invalid) return badRequest(signals.invalid);
+      return sendSample(kind, deps.send(), kind === 'state' ? signals.codes : undefined);
     },
     [LOCAL_PATHS.RESEND]: async (body) => {
       const delivery = deps.deliveries.delivery(String(body.id));

@@ -156,6 +156,44 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(start.output()).toMatch(new RegExp(`✓ processed\\s+VEHICLE_STATE\\s+${poisoned}`));
   }, 150_000);
 
+  it('sends a VEHICLE_STATE of the signals picked from the catalogue, or of every signal, and it is processed', async () => {
+    // Prepare
+    await page.goto(`${start.url}/`);
+    await page.click('#tab-send');
+    await page.click('#send-signals-picker summary');
+    await page.waitForSelector('#send-signals option[value="odometer-traveleddistance"]');
+    const sentSignals = async (eventId: string): Promise<string[]> => {
+      const detail = (await page.evaluate(
+        async (path) => (await fetch(path)).json(),
+        `/_local/deliveries/${encodeURIComponent(eventId)}`,
+      )) as { deliveries: Array<{ requestBody: string }> };
+      const body = JSON.parse(detail.deliveries[0]!.requestBody) as { data: { signals: Array<{ code: string }> } };
+      return body.data.signals.map(({ code }) => code);
+    };
+
+    // Act
+    await page.selectOption('#send-signals', ['charge-ischarging', 'odometer-traveleddistance']);
+    const picked = await sendState();
+    await page.click('#tab-send');
+    const before = await page.textContent('#send-result');
+    await page.click('#send-signals-all');
+    await page.waitForFunction(
+      (old) =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
+        ).document.querySelector('#send-result')?.textContent !== old,
+      before,
+    );
+    const every = /VEHICLE_STATE (\S+)/.exec((await page.textContent('#send-result')) ?? '')![1]!;
+    await waitForProcessing(picked, 'processed');
+    await waitForProcessing(every, 'processed');
+
+    // Assess
+    expect(await sentSignals(picked)).toEqual(['charge-ischarging', 'odometer-traveleddistance']);
+    expect(await sentSignals(every)).toHaveLength(90);
+    expect(await page.$$eval('#send-signals optgroup', (groups) => groups.length)).toBe(19);
+  }, 90_000);
+
   it("charts the dashboard's series from the functions' EMF lines", async () => {
     // Act
     await page.click('#tab-pipeline');

@@ -16,7 +16,8 @@ export interface S3Stub {
   close(): Promise<void>;
 }
 
-const xmlEscape = (text: string): string =>
+/** Text escaped for an XML element or attribute (the stand-ins' answers). */
+export const xmlEscape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**

@@ -25,9 +25,12 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** A VEHICLE_STATE event for `vehicleId` whose signals were recorded at `oemUpdatedAt`. */
-function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: number): Record<string, unknown> {
-  return buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 });
+/** 2026-01-01T00:00:00Z: signal times are ms after it (real epoch ms, as Smartcar stamps them). */
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A VEHICLE_STATE event for `vehicleId` whose signals were recorded `msAfterT0` after {@link T0}. */
+function stateEvent(vehicleId: string, stateOfCharge: number, msAfterT0: number): Record<string, unknown> {
+  return buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt: T0 + msAfterT0, signalCount: 3 });
 }
 
 describe("a retry keeps the handler's action", () => {

@@ -17,7 +17,7 @@ import {
   type RecordingProxy,
   startRecordingProxy,
 } from '../helpers/aws-recording-proxy.ts';
-import { type CdkSynthRun, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
+import { type CdkSynthRun, type CfnTemplate, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
 import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import {
   type LambdaInvocation,
@@ -103,6 +103,12 @@ export interface RehearsalStage {
 export interface RehearsalStageOptions {
   /** The AMT the stub's secret holds. */
   amt: string;
+  /**
+   * The cloud assembly to deploy: another app's `cdk synth` (one pipeline), e.g. a consumer of
+   * the npm package's.
+   * @default the run's shared `cdk synth` of the project's stack
+   */
+  assembly?: { template: CfnTemplate; outDir: string; stackName: string };
 }
 
 /**
@@ -136,9 +142,8 @@ async function build(
   cleanups: Array<() => Promise<void> | void>,
   close: () => Promise<void>,
 ): Promise<RehearsalStage> {
-  const synth: CdkSynthRun = await sharedCdkSynth();
-  if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}`);
-  const deployment = readDeployment(synth.template(), synth.outDir, DEFAULT_STACK);
+  const assembly = options.assembly ?? (await sharedAssembly());
+  const deployment = readDeployment(assembly.template, assembly.outDir, assembly.stackName);
   const { resolver } = deployment;
   const { receiver: receiverFn, processor: processorFn } = deployment.functions;
   for (const fn of [receiverFn, processorFn]) assertNoNodeModulesAbove(fn.spec.taskRoot);
@@ -309,6 +314,13 @@ async function build(
     startInstance,
     close,
   };
+}
+
+/** The run's one `cdk synth` of the project's stack (shared with synth.test.ts). */
+async function sharedAssembly(): Promise<NonNullable<RehearsalStageOptions['assembly']>> {
+  const synth: CdkSynthRun = await sharedCdkSynth();
+  if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}`);
+  return { template: synth.template(), outDir: synth.outDir, stackName: DEFAULT_STACK };
 }
 
 /**

@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { vi } from 'vitest';
-import { SERVICE } from '../../../lambda/core/constants.ts';
+import { MESSAGE_ATTRIBUTE, SERVICE } from '../../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../../lambda/core/log-formatter.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
 import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types/index.ts';
@@ -12,7 +12,7 @@ import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/pr
 /** An SQS record carrying `body` (an object is serialised), as Lambda's event source delivers it. */
 export function sqsRecord(
   body: string | Record<string, unknown>,
-  options: { messageId?: string; receiveCount?: number } = {},
+  options: { messageId?: string; receiveCount?: number; receivedAt?: number } = {},
 ): SQSRecord {
   return {
     messageId: options.messageId ?? randomUUID(),
@@ -24,7 +24,10 @@ export function sqsRecord(
       SenderId: 'AIDALOCAL',
       ApproximateFirstReceiveTimestamp: String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes:
+      options.receivedAt === undefined
+        ? {}
+        : { [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { dataType: 'Number', stringValue: String(options.receivedAt) } },
     md5OfBody: 'unused',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events',
