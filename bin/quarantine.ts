@@ -32,7 +32,8 @@ Commands
 
 Target (default: the running npm start at http://${LOCAL_ADDRESS.host}:$${PORT_ENV}, port ${LOCAL_ADDRESS.port} when ${PORT_ENV} is unset)
   --local URL             a running \`npm start\` pipeline (its data folder's quarantine/)
-  --stack NAME            a deployed stack (its QuarantineBucketName and QueueUrl outputs)
+  --stack NAME            a deployed stack (its QuarantineBucketName and QueueUrl outputs);
+                          NAME/PIPELINE for one of several pipelines in a stack
   --bucket NAME --queue-url URL
                           explicit bucket and main queue on AWS
   --region REGION         AWS region (default: AWS_REGION / your profile)
