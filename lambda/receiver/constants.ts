@@ -32,7 +32,13 @@ export const OUTCOME_CODE = {
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   BAD_REQUEST: 'bad_request',
+  /**
+   * No longer answered: a signed body that is not a JSON object, or has no event type, is
+   * quarantined (`quarantined`, reason `not_json_object` / `missing_event_type`), and an unsigned
+   * one is `signature_invalid`. Kept so that code and queries naming it still compile and match.
+   */
   NOT_JSON_OBJECT: 'not_json_object',
+  /** No longer answered: see {@link OUTCOME_CODE.NOT_JSON_OBJECT}. */
   MISSING_EVENT_TYPE: 'missing_event_type',
   STALE_DELIVERY: 'stale_delivery',
   SECRET_UNAVAILABLE: 'secret_unavailable',
