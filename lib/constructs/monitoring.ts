@@ -190,7 +190,7 @@ export class Monitoring extends Construct {
     this.addAlarm('SignedDeliveryRefused', {
       silentDrop: true,
       description:
-        'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
+        'A validly signed Smartcar delivery was answered 4xx (stale_delivery: a replayed capture or a clock far off; or a VERIFY without a challenge), and every retry of the same body is refused too. Bodies that cannot be processed are quarantined instead (Quarantined). The dashboard (by reason) and the receiver log (code) say which refusal.',
       // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
       metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
       threshold: thresholds.signedDeliveryRefused,
