@@ -84,6 +84,8 @@ export interface LocalErrorSummary {
 export type LocalProcessingState =
   /** Not enqueued: the receiver refused it or answered it itself (VERIFY). */
   | 'not-queued'
+  /** Signed but not processable as it was: stored in the quarantine (docs/quarantine.md). */
+  | 'quarantined'
   /** Enqueued; no attempt finished yet. */
   | 'queued'
   | 'processed'

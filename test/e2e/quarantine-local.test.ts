@@ -61,6 +61,10 @@ describe('local pipeline quarantine', () => {
     ]);
     expect(await pipeline.quarantine.list()).toEqual(entries);
     expect(pipeline.stats()).toMatchObject({ quarantined: 1, enqueued: 0 });
+    const logged = (await (await fetch(`${pipeline.url}${LOCAL_PATHS.DELIVERIES}?status=quarantined`)).json()) as Array<
+      Record<string, unknown>
+    >;
+    expect(logged).toEqual([expect.objectContaining({ eventId: 'evt-local-q', processing: 'quarantined' })]);
     expect(statSync(join(dataDir, entries[0]!.key)).mode & 0o777).toBe(0o600);
   });
 
