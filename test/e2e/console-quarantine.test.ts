@@ -1,23 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../bin/cli/sample-events.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { post } from './support.ts';
 
 /** The console's Quarantine tab in a real browser (Debian chromium via playwright-core). */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const AMT = 'console-quarantine-amt';
 
 describe('the console Quarantine tab', () => {
@@ -27,7 +20,7 @@ describe('the console Quarantine tab', () => {
 
   beforeAll(async () => {
     pipeline = await startPipeline({ port: 0, quiet: true, logLevel: 'SILENT', waitTimeSeconds: 1, dataDir, amt: AMT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
