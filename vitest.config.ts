@@ -8,7 +8,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 export const OUTSIDE_TOOL_PROJECTS = {
   /** Chrome or Chromium, driven through playwright-core. */
-  browser: ['test/e2e/console-browser.test.ts'],
+  browser: ['test/e2e/console-browser.test.ts', 'test/e2e/console-quarantine.test.ts'],
   /** cfn-lint, a Python tool. */
   cfn: ['test/infra/cfn-lint.test.ts'],
   /**

@@ -79,6 +79,7 @@ export function costPerMillion(inputs: CostInputs): CostResult {
       'Log storage priced on raw bytes for one month (AWS bills compressed bytes): an upper bound.',
       `KMS requests follow time, not volume (every service reuses data keys): priced per month and spread over ${REFERENCE_EVENTS_PER_MONTH.toLocaleString('en-US')} events; the 20,000 free requests a month are not counted.`,
       'WAF logs only blocked requests, so accepted traffic adds no WAF log bytes.',
+      `Quarantine (docs/quarantine.md): nothing in normal traffic (no call on the hot path; the receiver's character pre-scan is inside its measured duration); each quarantined delivery costs one S3 PUT ($${PRICES.s3PutRequest.usd * 1e3} per 1,000) and its storage for the archive retention.`,
       'Archive: the processor packs each batch into gzipped Firehose records (measured with its own packRecords on the bench payload, batches of the fill rounded to whole events); Firehose Direct PUT ingestion billed per record rounded up to 5 KB; S3 storage of those records as stored for the whole retention (Standard, then Standard-IA after the transition), replays (GET, SQS sends) not included.',
     ],
     prices_as_of: PRICES_AS_OF,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `smartcar-webhooks send|dlq|replay|smoke [options]`: the package's one command, for a stack of
+ * `smartcar-webhooks send|dlq|quarantine|replay|smoke [options]`: the package's one command, for a stack of
  * your own (`--stack <stack>`, or `--stack <stack>/<pipeline>` when it holds several pipelines).
  * Each subcommand is the repository's `npm run <name>`, with the same options and `--help`.
  */
@@ -9,6 +9,7 @@
 const COMMANDS: Readonly<Record<string, () => Promise<unknown>>> = {
   send: () => import('./send.ts'),
   dlq: () => import('./dlq.ts'),
+  quarantine: () => import('./quarantine.ts'),
   replay: () => import('./replay.ts'),
   smoke: () => import('./smoke.ts'),
 };
@@ -18,6 +19,7 @@ const USAGE = `Usage: smartcar-webhooks <command> [options]
 Commands (each has --help)
   send      sign and post Smartcar deliveries to a deployed stack (--stack NAME) or a URL
   dlq       list, redrive or purge the dead-letter queue
+  quarantine  list, show or requeue signed deliveries the receiver could not process
   replay    send a window of the archive through the pipeline again
   smoke     prove a deployed stack works end to end
 `;

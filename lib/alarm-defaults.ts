@@ -85,6 +85,10 @@ export const ALARM_DEFAULTS = {
   malformedRecord: 0,
   /** Any 4xx to a validly signed delivery refuses a real event on every retry: it is lost. */
   signedDeliveryRefused: 0,
+  /** Any quarantined delivery was kept but not processed: someone has to look at it and requeue it. */
+  quarantined: 0,
+  /** Any failed quarantine write is a 5xx Smartcar must retry, for a body the queue cannot take. */
+  quarantineFailed: 0,
   /** Any record whose archive write failed was retried (not lost), but Firehose is refusing or slow. */
   archiveFailed: 0,
   /**

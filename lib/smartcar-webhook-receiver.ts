@@ -1,4 +1,5 @@
 import { Aspects, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -7,6 +8,7 @@ import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
+import { archiveBucket } from './constructs/archive-bucket.ts';
 import { WebhookDashboard } from './constructs/dashboard.ts';
 import { PipelineKey } from './constructs/encryption.ts';
 import { EncryptLogGroups } from './constructs/encryption-props.ts';
@@ -17,6 +19,7 @@ import { type AlarmOverrides, Monitoring } from './constructs/monitoring.ts';
 import { Processing } from './constructs/processing.ts';
 import { ReceiverFunction } from './constructs/receiver-function.ts';
 import { SavedQueries } from './constructs/saved-queries.ts';
+import { ARCHIVE_DEFAULTS } from './defaults.ts';
 import { checkEventTypes } from './event-types-prop.ts';
 import { SETTINGS, type SettingValues } from './settings/table.ts';
 import type { MonitoredResources } from './types.ts';
@@ -124,6 +127,8 @@ export class SmartcarWebhookReceiver extends Construct {
   public readonly savedQueries: SavedQueries;
   /** The archive; undefined with `archive: false`. */
   public readonly archive?: EventArchive;
+  /** Where the receiver quarantines signed deliveries it cannot process: the archive's bucket, or its own. */
+  public readonly quarantineBucket: Bucket;
   /** The namespace of its custom metrics. */
   public readonly metricsNamespace: string;
   /** The customer managed key (`encryptionKey`), if any. */
@@ -244,6 +249,16 @@ export class SmartcarWebhookReceiver extends Construct {
       // Before the dashboard is built: its alarm status widget lists every alarm of the pipeline.
       this.monitoring.alarms.push(...this.archive.alarms);
     }
+    // The quarantine (docs/quarantine.md): `quarantine/` of the archive bucket, or a bucket of its
+    // own, on the same settings, when there is no archive: signed bodies are kept either way.
+    this.quarantineBucket =
+      this.archive?.bucket ??
+      archiveBucket(
+        new Construct(this, 'Quarantine'),
+        settings.archiveRetentionDays ?? ARCHIVE_DEFAULTS.retentionDays,
+        encryptionKey,
+      );
+    this.receiver.quarantineTo(this.quarantineBucket, encryptionKey);
 
     const dashboardName = props.dashboardName ?? `${stackName}-${name}`;
     this.dashboard = new WebhookDashboard(this, 'Dashboard', {
@@ -303,6 +318,10 @@ export class SmartcarWebhookReceiver extends Construct {
         description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
       };
     }
+    outputs[STACK_OUTPUTS.QUARANTINE_BUCKET_NAME] = {
+      value: this.quarantineBucket.bucketName,
+      description: 'Signed deliveries that could not be processed, under quarantine/ (npm run quarantine reads it)',
+    };
     if (this.ingress.customDomainTarget) {
       outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
         value: this.ingress.customDomainTarget,

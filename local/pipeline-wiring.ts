@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { queueSettings } from '../lambda/core/queue-settings.ts';
@@ -9,6 +9,7 @@ import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
+import { LocalQuarantineStore } from './api/quarantine-store.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
 import type { LocalEndpoints, LocalStats } from './api/types.ts';
 import { archiveDirOf } from './archive-wiring.ts';
@@ -96,10 +97,13 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       if (delivery.statusCode >= 400) charts.addLocal(delivery.statusCode >= 500 ? '5xx' : '4xx', 1);
       write(formatDeliveryLine(delivery));
     });
+    // The stand-in for the bucket's quarantine/ prefix: <dataDir>/quarantine, or memory.
+    const quarantine = new LocalQuarantineStore(options.dataDir ? resolve(options.dataDir) : undefined);
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,
       sqs: receiverSqs,
       amt: staticAmtProvider({ current: amt }),
+      quarantine,
       // The per-delivery line says what INFO would; errors still come in full.
       logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
@@ -216,6 +220,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           deadLetterQueueUrl: queues.deadLetterQueueUrl,
           supportsMoveTask: false,
         },
+        quarantine: { store: quarantine, sqs: adminSqs, queueUrl: queues.queueUrl },
         send: () => ({ amt, url: http.url }),
       }),
       logger: localLogger,
@@ -231,6 +236,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       region: LOCAL_REGION,
       ...queues,
       ...(archiveDir ? { archiveDir } : {}),
+      ...(quarantine.dataDir ? { quarantineDataDir: quarantine.dataDir } : {}),
     };
     await refreshStats();
 
@@ -244,6 +250,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(restored ? { restored: { ...restored, file: snapshotFile! } } : {}),
       processorState: () => processor.state(),
+      quarantine,
       endpoints,
       sqsClient: adminSqs,
       stats: () => stats.snapshot(),

@@ -35,8 +35,11 @@ Options
                               DynamoDB (processed eventIds, vehicle state) and the messages of the main
                               queue and the DLQ, saved at Ctrl-C and restored at start (receive counts
                               and message ids are not kept: SQS sets them); every delivery is archived
-                              under PATH/archive (npm run replay -- --local reads it) unless -c archive=false
-  --in-memory                 keep nothing: every start begins empty, and nothing is archived
+                              under PATH/archive (npm run replay -- --local reads it) unless -c archive=false;
+                              signed bodies the receiver cannot process under PATH/quarantine
+                              (npm run quarantine -- --local, docs/quarantine.md)
+  --in-memory                 keep nothing: every start begins empty, nothing is archived, and the
+                              quarantine is kept in memory (the console shows it)
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --verbose                   print every Powertools log entry and EMF line in full (default: one line
                               per delivery and per processed record; warnings and errors in full)

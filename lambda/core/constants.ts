@@ -20,6 +20,8 @@ export const ENV = {
   ERROR_CALLBACK_PATH: 'ERROR_CALLBACK_PATH',
   /** Receiver: how far `meta.deliveredAt` may be from the receiver's clock, in seconds (0 = no check). */
   DELIVERY_TOLERANCE_SECONDS: 'DELIVERY_TOLERANCE_SECONDS',
+  /** Receiver: the bucket signed deliveries that cannot be processed are quarantined in (`docs/quarantine.md`). */
+  QUARANTINE_BUCKET_NAME: 'QUARANTINE_BUCKET_NAME',
   /** Processor: Powertools idempotency table. */
   IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
   /** Processor: how long a processed eventId is remembered, in seconds. */
@@ -95,6 +97,14 @@ export const METRIC = {
    * `PayloadTooLarge`, ...), which therefore counts only refusals made before a valid signature.
    */
   SIGNED_DELIVERY_REFUSED: 'SignedDeliveryRefused',
+  /**
+   * A validly signed delivery that cannot be processed normally was stored in the quarantine and
+   * answered 200 (`docs/quarantine.md`). Published on `[service]` (the alarm's total) and
+   * `[service, reason]` (the quarantine reason, for the dashboard) from one EMF line.
+   */
+  QUARANTINED: 'Quarantined',
+  /** A delivery bound for the quarantine could not be stored there: answered 503, Smartcar retries. */
+  QUARANTINE_FAILED: 'QuarantineFailed',
   // processor
   /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
@@ -173,6 +183,23 @@ export const SMARTCAR_DELIVERY = {
 
 /** SQS hard limit for one message, and the default receiver body limit. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * Largest request Lambda accepts for a synchronous invocation (6 MB): no front door can hand the
+ * receiver a bigger event, so it is the most a signed body can be, and the ceiling the WAF's size
+ * rule lets through so that a signed body over `MAX_BODY_BYTES` reaches the quarantine.
+ */
+export const LAMBDA_SYNC_PAYLOAD_BYTES = 6_291_456;
+
+/**
+ * Longest `eventId` the pipeline takes, in UTF-8 bytes; Smartcar's ids are 36-character UUIDs. The
+ * idempotency key is a hash of it (Powertools), so no length breaks that write, but the id is
+ * copied into every signal the vehicle-state item stores (a DynamoDB item holds at most 400 KB),
+ * into each message's attributes and into every log line of its event: an unbounded one would make
+ * a poison message or a log bill. A signed delivery with a longer one is quarantined
+ * (`event_id_too_long`), kept byte for byte rather than refused.
+ */
+export const EVENT_ID_MAX_BYTES = 1_024;
 
 const DAY_SECONDS = 24 * 60 * 60;
 /** Main queue retention: long enough to survive a weekend outage of the processor. */

@@ -90,6 +90,8 @@ export const EMF_WIDGETS = {
       METRIC.VERIFY_ANSWERED,
       METRIC.VERIFY_REFUSED,
       METRIC.SIGNED_DELIVERY_REFUSED,
+      METRIC.QUARANTINED,
+      METRIC.QUARANTINE_FAILED,
     ].map(receiver),
   },
   /** Drawn with the processor function's errors and throttles on the dashboard. */

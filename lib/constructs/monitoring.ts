@@ -128,6 +128,12 @@ export class Monitoring extends Construct {
       metric: custom(SERVICE.RECEIVER, METRIC.ENQUEUE_FAILED),
       threshold: thresholds.enqueueFailed,
     });
+    this.addAlarm('QuarantineFailed', {
+      description:
+        'The receiver could not store a signed delivery in the quarantine (S3 PutObject failed) and answered 5xx: Smartcar retries 3 times, then drops it. Check the receiver log (code quarantine_failed) and the bucket.',
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINE_FAILED),
+      threshold: thresholds.quarantineFailed,
+    });
     this.addAlarm('SecretUnavailable', {
       description: 'The receiver cannot read the AMT secret: every delivery is answered 5xx.',
       metric: custom(SERVICE.RECEIVER, METRIC.SECRET_UNAVAILABLE),
@@ -184,10 +190,18 @@ export class Monitoring extends Construct {
     this.addAlarm('SignedDeliveryRefused', {
       silentDrop: true,
       description:
-        'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
+        'A validly signed Smartcar delivery was answered 4xx (stale_delivery: a replayed capture or a clock far off; or a VERIFY without a challenge), and every retry of the same body is refused too. Bodies that cannot be processed are quarantined instead (Quarantined). The dashboard (by reason) and the receiver log (code) say which refusal.',
       // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
       metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
       threshold: thresholds.signedDeliveryRefused,
+    });
+    this.addAlarm('Quarantined', {
+      silentDrop: true,
+      description:
+        'A validly signed delivery could not be processed as it is (not JSON, no event type, too large, ...) and was stored in the quarantine, not handled. The dashboard (by reason) says why; inspect it with npm run quarantine -- list, fix the cause, then npm run quarantine -- requeue (docs/quarantine.md).',
+      // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINED),
+      threshold: thresholds.quarantined,
     });
     this.addAlarm('Api4xx', {
       silentDrop: true,

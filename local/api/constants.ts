@@ -70,6 +70,10 @@ export const LOCAL_PATHS = {
   SIGNALS: '/_local/signals',
   /** `POST {id}`: sends the body of a logged delivery again, freshly signed. */
   RESEND: '/_local/resend',
+  /** `GET`: the deliveries the receiver quarantined (docs/quarantine.md), bodies redacted and cut. */
+  QUARANTINE: '/_local/quarantine',
+  /** `POST {keys?}`: classifies quarantined deliveries again and queues those the receiver now takes (all when no keys). */
+  QUARANTINE_REQUEUE: '/_local/quarantine/requeue',
 } as const;
 
 /**

@@ -6,8 +6,10 @@ export interface LocalStats {
   received: number;
   /** Events persisted to the queue. */
   enqueued: number;
-  /** 4xx answers (bad signature, bad JSON, too large...). */
+  /** 4xx answers (bad signature, an unsigned body too large, a stale delivery...). */
   rejected: number;
+  /** Signed deliveries stored in the quarantine and answered 200 (docs/quarantine.md). */
+  quarantined: number;
   /** 5xx answers (queue or AMT unavailable): Smartcar retries these. */
   receiverErrors: number;
   /** VERIFY challenges answered. */
@@ -50,6 +52,11 @@ export interface LocalEndpoints {
   deadLetterQueueArn: string;
   /** Folder of the local archive (`npm run replay -- --local` reads it); absent when the pipeline does not archive. */
   archiveDir?: string;
+  /**
+   * The data folder whose `quarantine/` holds the deliveries the receiver quarantined
+   * (`npm run quarantine -- --local` reads it); absent for a pipeline kept in memory.
+   */
+  quarantineDataDir?: string;
 }
 
 /** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */
@@ -77,6 +84,8 @@ export interface LocalErrorSummary {
 export type LocalProcessingState =
   /** Not enqueued: the receiver refused it or answered it itself (VERIFY). */
   | 'not-queued'
+  /** Signed but not processable as it was: stored in the quarantine (docs/quarantine.md). */
+  | 'quarantined'
   /** Enqueued; no attempt finished yet. */
   | 'queued'
   | 'processed'

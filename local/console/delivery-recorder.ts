@@ -90,7 +90,7 @@ function toDetail(
     path: event.rawPath,
     statusCode: result.statusCode ?? 200,
     latencyMs: Math.round(ms * 10) / 10,
-    processing: outcome?.enqueued ? 'queued' : 'not-queued',
+    processing: outcome?.enqueued ? 'queued' : outcome?.code === 'quarantined' ? 'quarantined' : 'not-queued',
     requestHeaders,
     requestBody: truncated ? Buffer.from(raw).subarray(0, MAX_LOGGED_BODY_BYTES).toString('utf8') : raw,
     responseHeaders,

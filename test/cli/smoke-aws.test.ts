@@ -13,6 +13,7 @@ import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 import { powertoolsKey } from '../processor/helpers/idempotency-key.ts';
 
 /**
@@ -47,6 +48,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/main',
       sqs: enqueue,
       amt: staticAmtProvider({ current: AMT }),
+      quarantine: new LocalQuarantineStore(),
       logger: createLocalLogger(SERVICE.RECEIVER, 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
     });

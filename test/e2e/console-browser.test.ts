@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { type NpmStart, startNpmStart } from '../helpers/npm-start.ts';
 import { findChromium } from '../helpers/outside-tools.ts';
 
@@ -17,15 +18,6 @@ const SCREENSHOT_DIR =
 
 /** Chrome or Chromium: `CHROMIUM_PATH`, the system's, or Playwright's; never downloaded here. */
 const CHROMIUM = findChromium();
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The handlers module `npm start --handlers` loads: the repository's example, or one with a bug. */
 function handlersModule(buggy: boolean): string {
@@ -60,7 +52,7 @@ describe(`the local console in a real browser (${CHROMIUM.problem === undefined 
       '--handlers',
       handlersFile,
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 60_000);

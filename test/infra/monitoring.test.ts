@@ -88,6 +88,8 @@ const ALARMS = [
   ['LegacyPayload', 'SmartcarWebhooks/dev', METRIC.LEGACY_PAYLOAD, 0, 'Sum'],
   ['MalformedRecord', 'SmartcarWebhooks/dev', METRIC.MALFORMED_RECORD, 0, 'Sum'],
   ['SignedDeliveryRefused', 'SmartcarWebhooks/dev', METRIC.SIGNED_DELIVERY_REFUSED, 0, 'Sum'],
+  ['Quarantined', 'SmartcarWebhooks/dev', METRIC.QUARANTINED, ALARM_DEFAULTS.quarantined, 'Sum'],
+  ['QuarantineFailed', 'SmartcarWebhooks/dev', METRIC.QUARANTINE_FAILED, ALARM_DEFAULTS.quarantineFailed, 'Sum'],
   ['Api4xx', 'AWS/ApiGateway', '4xx', 6_000, 'Sum'],
 ] as const;
 
@@ -106,6 +108,7 @@ const SILENT_DROP_ALARMS = [
   'LegacyPayload',
   'MalformedRecord',
   'SignedDeliveryRefused',
+  'Quarantined',
   'Api4xx',
   'VehicleErrorShare',
 ];
@@ -165,6 +168,7 @@ describe('Alarms', () => {
     ['LegacyPayload', SERVICE.PROCESSOR],
     ['MalformedRecord', SERVICE.PROCESSOR],
     ['SignedDeliveryRefused', SERVICE.RECEIVER],
+    ['Quarantined', SERVICE.RECEIVER],
   ])('watches the %s total of the %s, on the service dimension alone', (name, service) => {
     // Prepare
     const template = templateFor();
@@ -543,20 +547,19 @@ describe('Dashboard', () => {
     );
   });
 
-  it('plots signed refusals by reason with a SEARCH on the reason dimension', () => {
+  it.each([
+    ['signed refusals', 'Signed deliveries refused, by reason (outcome code)', METRIC.SIGNED_DELIVERY_REFUSED],
+    ['quarantined deliveries', 'Signed deliveries quarantined, by reason (docs/quarantine.md)', METRIC.QUARANTINED],
+  ])('plots %s by reason with a SEARCH on the reason dimension', (_what, title, metric) => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const graph = dashboardWidgets(template).find(
-      (w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)',
-    );
+    const graph = dashboardWidgets(template).find((w) => w.properties.title === title);
     const metrics = JSON.stringify(graph?.properties.metrics);
 
     // Assess
-    expect(metrics).toContain(
-      `SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${METRIC.SIGNED_DELIVERY_REFUSED}\\"`,
-    );
+    expect(metrics).toContain(`SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${metric}\\"`);
   });
 
   it('is named after the stage', () => {

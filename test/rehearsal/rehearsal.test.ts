@@ -157,6 +157,29 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     expect(await idempotencyStatus(delivery.eventId)).toBe('COMPLETED');
   });
 
+  it("stores a signed body the queue cannot take under quarantine/ of the template's bucket, byte for byte, then answers 200", async () => {
+    // Prepare: signed, but no event type (a 400 that Smartcar retried, then dropped, before the quarantine).
+    const body = JSON.stringify({ eventId: 'evt-rehearsal-quarantine', meta: { deliveryId: 'dlv-rehearsal-q' } });
+    const bucket = stage.deployment.resolver.resolve<string>(
+      stage.deployment.functions.receiver.rawEnvironment.QUARANTINE_BUCKET_NAME,
+    );
+
+    // Act
+    const { result, error } = await stage.deliver({ body, headers: signedHeaders(body, TEST_AMT) });
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(result?.statusCode).toBe(200);
+    expect(result?.body).toBe('{"status":"quarantined"}');
+    const stored = [...(stage.s3.buckets.get(bucket) ?? new Map<string, Buffer>()).entries()];
+    expect(stored.map(([key, bytes]) => [key.split('/').slice(0, 2).join('/'), bytes.toString('utf8')])).toEqual([
+      ['quarantine/missing_event_type', body],
+    ]);
+    expect(stage.calls.filter((call) => call.action === 's3:PutObject').map((call) => call.function)).toEqual([
+      'receiver',
+    ]);
+  });
+
   it('fails the record and releases its idempotency key when the business handler fails', async () => {
     // Prepare: the vehicle-state table is gone, so the VEHICLE_STATE handler's write fails.
     await stage.sqs.send(new PurgeQueueCommand({ QueueUrl: stage.queueUrl }));

@@ -25,6 +25,7 @@ import {
   linkAwsSdkRuntimeModules,
   startLambdaSandbox,
 } from '../helpers/lambda-sandbox.ts';
+import { type S3Stub, startS3Stub } from '../helpers/s3-stub.ts';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { type Deployment, type FunctionRole, REHEARSAL_ENV, readDeployment } from './deployment.ts';
 import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
@@ -33,7 +34,13 @@ import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
 export const EVENT_SOURCE_MAPPING = 'event-source-mapping';
 
 /** SDK endpoint variables a function may use, by `AWS_ENDPOINT_URL_<name>`. */
-const SERVICES = { SQS: 'sqs', DYNAMODB: 'dynamodb', SECRETS_MANAGER: 'secretsmanager', FIREHOSE: 'firehose' } as const;
+const SERVICES = {
+  SQS: 'sqs',
+  DYNAMODB: 'dynamodb',
+  SECRETS_MANAGER: 'secretsmanager',
+  FIREHOSE: 'firehose',
+  S3: 's3',
+} as const;
 type EndpointName = keyof typeof SERVICES;
 
 /** A signed HTTP delivery, as Smartcar POSTs it. */
@@ -65,6 +72,8 @@ export interface RehearsalStage {
   readonly dynamo: LocalDynamo;
   /** The archive's Firehose stand-in, with every record the processor put. */
   readonly firehose: FirehoseStub;
+  /** S3 with the template's buckets (empty): the receiver's quarantine writes here. */
+  readonly s3: S3Stub;
   /** The main queue's URL as fauxqs spells it (for the unrecorded client). */
   readonly queueUrl: string;
   /** The secret value the stub serves (the AMT the deliveries are signed with). */
@@ -162,11 +171,18 @@ async function build(
   // The archive's Firehose stream: a stand-in that stores what the processor puts.
   const firehose: FirehoseStub = await startFirehoseStub();
   cleanups.push(() => firehose.close());
+  // S3 with every bucket of the template, by its physical name (the receiver's quarantine).
+  const s3: S3Stub = await startS3Stub();
+  cleanups.push(() => s3.close());
+  for (const [id, resource] of Object.entries(deployment.template.Resources)) {
+    if (resource.Type === 'AWS::S3::Bucket') s3.buckets.set(resolver.ref(id), new Map());
+  }
   const upstreams: Record<EndpointName, string> = {
     SQS: emulator.endpoint,
     DYNAMODB: dynamo.endpoint,
     SECRETS_MANAGER: secrets.url,
     FIREHOSE: firehose.url,
+    S3: s3.url,
   };
 
   // Recording proxies: one per caller and service, so every request says who sent it.
@@ -186,6 +202,7 @@ async function build(
           calls,
           arnOf: deployment.arnOf,
           mapInput,
+          ...(SERVICES[name] === 's3' ? { rest: 's3' as const } : {}),
         });
         cleanups.push(() => proxy.close());
         return [name, proxy.endpoint] as const;
@@ -288,6 +305,7 @@ async function build(
     sqs,
     dynamo,
     firehose,
+    s3,
     queueUrl: queueUrls.get(resolver.getAtt(queueId, 'QueueName'))!,
     amt: options.amt,
     httpEvent,
