@@ -90,18 +90,19 @@ export function itemPerSignalCost(signalCount: number, signalItemBytes: number):
 }
 
 /**
- * The idempotency ledger per event, for a batch of 10: first time, one conditional PutItem (the
- * claim) and a tenth of the batch's one commit PutItem; a duplicate, one refused conditional
- * PutItem (billed) and two strongly consistent reads (the claim, then the commit it names).
+/**
+ * Powertools Idempotency per event: first time, a conditional PutItem (INPROGRESS) and an
+ * UpdateItem (COMPLETED); a duplicate, one refused conditional PutItem (billed; DynamoDB returns
+ * the existing record with the refusal, so no read; dynalite locally adds one GetItem).
  *
  * @example
  * ```ts
- * IDEMPOTENCY_COST.firstDelivery.writeUnits; // 1.1
+ * IDEMPOTENCY_COST.firstDelivery.writeUnits; // 2
  * ```
  */
 export const IDEMPOTENCY_COST: Readonly<{ firstDelivery: DynamoCost; duplicate: DynamoCost }> = {
-  firstDelivery: { reads: 0, readUnits: 0, writes: 1.1, writeUnits: 1.1 },
-  duplicate: { reads: 2, readUnits: 2, writes: 1, writeUnits: 1 },
+  firstDelivery: { reads: 0, readUnits: 0, writes: 2, writeUnits: 2 },
+  duplicate: { reads: 0, readUnits: 0, writes: 1, writeUnits: 1 },
 };
 
 /**

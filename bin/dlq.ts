@@ -13,6 +13,7 @@ import { type DlqEntry, peekDlq, purgeDlq, type RedriveFilter, redriveDlq } from
 import { resolveTarget, type TargetSpec } from './cli/dlq-target.ts';
 import { UsageError } from './cli/errors.ts';
 import { localPipelineUrl } from './cli/local-address.ts';
+import { ndjson } from './cli/ndjson.ts';
 import { runCli } from './cli/run-cli.ts';
 
 const USAGE = `Usage: npm run dlq -- <list|redrive|purge> [target] [options]
@@ -44,7 +45,10 @@ Options
   --event-id ID           redrive: only this eventId (repeatable)
   --type TYPE             redrive: only this event type, e.g. VEHICLE_STATE
   --yes, -y               purge: do not ask
-  --json                  list: JSON instead of a table
+  --json                  NDJSON on stdout: list writes one {"type":"message",...} line per message,
+                          redrive one per message moved (by hand), then one {"type":"summary",...}
+                          line (command, target, and count / moved, kept, mode / purged); purge
+                          with --json needs --yes
   -h, --help              this text
 
 Examples
@@ -88,13 +92,15 @@ async function main(argv: string[]): Promise<number> {
   const max = intOption(values.max, '--max', { default: 50, min: 1, max: 10_000 });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const target = await resolveTarget(targetSpec(values));
+  const out = values.json ? ndjson((text) => process.stdout.write(text)) : undefined;
   try {
     switch (command) {
       case 'list': {
         const peeked = await peekDlq(target, { max });
         const entries = target.lastErrors ? await withLastErrors(peeked, target.lastErrors) : peeked;
-        if (values.json) {
-          process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+        if (out) {
+          for (const entry of entries) out.line('message', entry);
+          out.summary({ command, target: target.description, count: entries.length });
           return 0;
         }
         process.stdout.write(
@@ -110,7 +116,19 @@ async function main(argv: string[]): Promise<number> {
           ...(values['event-id'] ? { eventIds: values['event-id'] } : {}),
           ...(values.type ? { eventType: values.type } : {}),
         };
-        const result = await redriveDlq(target, filter);
+        const result = await redriveDlq(target, filter, {
+          ...(out
+            ? {
+                onMoved: (moved: DlqEntry[]) => {
+                  for (const entry of moved) out.line('message', entry);
+                },
+              }
+            : {}),
+        });
+        if (out) {
+          out.summary({ command, target: target.description, ...result });
+          return result.mode === 'manual' && result.moved === 0 && (filter.eventIds || filter.eventType) ? 1 : 0;
+        }
         if (result.mode === 'move-task') {
           process.stdout.write(
             `Started an SQS message move task from the DLQ to the main queue (task handle ${result.taskHandle}).\nProgress: aws sqs list-message-move-tasks --source-arn <DLQ ARN>\n`,
@@ -130,6 +148,12 @@ async function main(argv: string[]): Promise<number> {
       }
       default: {
         const count = await queueDepth(target.sqs, target.deadLetterQueueUrl);
+        if (out) {
+          if (!values.yes) throw new UsageError('purge --json needs --yes (there is no one to ask)');
+          await purgeDlq(target);
+          out.summary({ command, target: target.description, purged: count });
+          return 0;
+        }
         if (
           !values.yes &&
           !(await confirm(`Delete all ${count} message(s) in the DLQ of ${target.description}? [y/N] `))

@@ -5,14 +5,16 @@
  */
 import { parseArgs } from 'node:util';
 import { ROUTES } from '../lambda/core/constants.ts';
+import { describeSignal } from '../lambda/processor/signals/catalogue.ts';
 import { describeAmtSource } from '../local/api/amt.ts';
 import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, PORT_ENV } from '../local/api/constants.ts';
 import { requireAmt } from './cli/amt.ts';
 import { choiceOption, fileOption, intOption, numberOption } from './cli/args.ts';
 import { UsageError } from './cli/errors.ts';
+import { ndjson } from './cli/ndjson.ts';
 import { runCli } from './cli/run-cli.ts';
 import { buildPayload, planDeliveries, type SendKind } from './cli/send-plan.ts';
-import { type DeliveryResult, sendDeliveries, summarize } from './cli/send-run.ts';
+import { type DeliveryResult, sendDeliveries, sendSummary, summarize } from './cli/send-run.ts';
 import { resolveSendUrl } from './cli/send-target.ts';
 
 const USAGE = `Usage: npm run send -- [verify|state|error] [options]
@@ -31,7 +33,9 @@ Event (default: state)
   --variant NAME          reference (data.triggers, fetchedAt) or captured (top-level triggers, retrievedAt)
   --test                  meta.mode TEST, like a Dashboard test delivery
   --vehicle ID            vehicle id (default: a new one per event)
-  --signals N             VEHICLE_STATE signal count (default 12)
+  --signals N|all|CODES   VEHICLE_STATE signals: a count of the default mix (default 12), all for one of every
+                          documented signal, or comma-separated codes (e.g. tractionbattery-range,charge-ischarging),
+                          each with its example body from the signal catalogue (docs/signals.md)
   --soc N                 VEHICLE_STATE state-of-charge value
   --resolved              VEHICLE_ERROR with state RESOLVED instead of ERROR
   --challenge TEXT        VERIFY challenge (default: a random UUID)
@@ -56,6 +60,9 @@ Load and checks
   --expect-status N       expect exactly this status instead
   --timeout MS            per-request timeout (default 10000)
   --quiet                 only the summary
+  --json                  NDJSON on stdout: one {"type":"delivery",...} line per answer (eventType,
+                          eventId, redelivery, status, ok, latencyMs, problem), then one
+                          {"type":"summary",...} line (sent, events, redeliveries, statuses, latencyMs, ok)
   -h, --help              this text
 
 Examples
@@ -63,12 +70,31 @@ Examples
   PORT=8080 npm run send -- state
   npm run send -- state --print > payload.json && npm run send -- --file payload.json
   npm run send -- verify --url https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/smartcar
+  npm run send -- state --signals all
+  npm run send -- state --signals location-preciselocation,closure-doors --print
   npm run send -- state --count 200 --concurrency 8 --duplicate-rate 0.1
   npm run send -- error --error-route --resolved
   npm run send -- --file captured.json --amt "$${AMT_ENV}"
   npm run send -- --file old-capture.json --restamp
   npm run send -- state --bad-signature
 `;
+
+/** `--signals`: a count of the default mix, `all`, or catalogue codes separated by commas. */
+function signalsOption(text: string): { signalCount: number } | { signalCodes: 'all' | string[] } {
+  if (/^\d+$/.test(text)) return { signalCount: intOption(text, '--signals', { default: 12, min: 0, max: 10_000 }) };
+  if (text === 'all') return { signalCodes: 'all' };
+  const codes = text
+    .split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
+  const unknown = codes.filter((code) => !describeSignal(code));
+  if (unknown.length > 0 || codes.length === 0) {
+    throw new UsageError(
+      `--signals: not a count, all, or signal codes of the catalogue: ${unknown.join(', ') || text}`,
+    );
+  }
+  return { signalCodes: codes };
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -100,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       'expect-status': { type: 'string' },
       timeout: { type: 'string' },
       quiet: { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -121,9 +148,7 @@ async function main(argv: string[]): Promise<number> {
       : {}),
     ...(values.test ? { mode: 'TEST' as const } : {}),
     ...(values.vehicle ? { vehicleId: values.vehicle } : {}),
-    ...(values.signals
-      ? { signalCount: intOption(values.signals, '--signals', { default: 12, min: 0, max: 10_000 }) }
-      : {}),
+    ...(values.signals ? signalsOption(values.signals) : {}),
     ...(values.soc ? { stateOfCharge: intOption(values.soc, '--soc', { default: 78, min: 0, max: 100 }) } : {}),
     ...(values.resolved ? { errorState: 'RESOLVED' as const } : {}),
     ...(values.challenge ? { challenge: values.challenge } : {}),
@@ -158,6 +183,18 @@ async function main(argv: string[]): Promise<number> {
   const concurrency = intOption(values.concurrency, '--concurrency', { default: 1, min: 1, max: 256 });
   const timeoutMs = intOption(values.timeout, '--timeout', { default: 10_000, min: 1 });
 
+  if (values.json) {
+    const out = ndjson((text) => process.stdout.write(text));
+    const results = await sendDeliveries(deliveries, {
+      url,
+      amt: found.amt,
+      concurrency,
+      timeoutMs,
+      onResult: (result) => out.line('delivery', deliveryFields(result)),
+    });
+    out.summary({ url, ...sendSummary(results) });
+    return results.every((r) => r.ok) ? 0 : 1;
+  }
   const verbose = !values.quiet && deliveries.length <= 50;
   if (!values.quiet) process.stdout.write(`POST ${url} (AMT from ${describeAmtSource(found)})\n`);
   let refusedShown = false;
@@ -175,6 +212,19 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${summarize(results).join('\n')}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** One `--json` line: what was sent and how it was answered (never the body or its signature). */
+function deliveryFields(result: DeliveryResult): Record<string, unknown> {
+  return {
+    eventType: result.delivery.eventType ?? null,
+    eventId: result.delivery.eventId ?? null,
+    redelivery: result.delivery.duplicate,
+    status: result.status ?? null,
+    ok: result.ok,
+    latencyMs: Number(result.latencyMs.toFixed(1)),
+    ...(result.problem ? { problem: result.problem } : {}),
+  };
 }
 
 function describeResult(result: DeliveryResult): string {

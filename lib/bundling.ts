@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
  * How both functions are built and run. The bench imports this module to rebuild the
@@ -99,4 +101,46 @@ export function lambdaEntry(name: LambdaName): string {
  */
 export function projectRoot(): string {
   return fileURLToPath(new URL('..', import.meta.url));
+}
+
+/**
+ * Where `npm run build` writes a function's bundle for the npm package
+ * (`dist/assets/<name>/index.js`, beside the built `dist/lib/`): an installed package has no
+ * `lambda/` sources and no lockfile of ours, so its functions deploy these files as they are.
+ *
+ * @example
+ * ```ts
+ * prebuiltAssetDir('receiver'); // '<package>/dist/assets/receiver' when run from dist/lib/bundling.js
+ * ```
+ */
+export function prebuiltAssetDir(name: LambdaName): string {
+  return fileURLToPath(new URL(`../assets/${name}`, import.meta.url));
+}
+
+/**
+ * The code props of a function's `NodejsFunction`. In this repository (the sources are there):
+ * esbuild bundles `entry` (default `lambda/<name>/index.ts`) against the repository's own
+ * lockfile, as the stack always has. From the installed package: the function's prebuilt bundle
+ * ({@link prebuiltAssetDir}), and a caller's `entry` (a `processorEntry`) bundled by
+ * `NodejsFunction` in the caller's own project, so nothing depends on where npm put this package.
+ *
+ * @example
+ * ```ts
+ * new NodejsFunction(this, 'Fn', { ...functionCode('receiver'), bundling: LAMBDA_BUNDLING });
+ * ```
+ */
+export function functionCode(
+  name: LambdaName,
+  entry?: string,
+): Pick<NodejsFunctionProps, 'entry' | 'handler' | 'projectRoot' | 'depsLockFilePath' | 'code'> {
+  if (existsSync(lambdaEntry(name))) {
+    return {
+      entry: entry ?? lambdaEntry(name),
+      handler: 'handler',
+      projectRoot: projectRoot(),
+      depsLockFilePath: join(projectRoot(), 'package-lock.json'),
+    };
+  }
+  if (entry !== undefined) return { entry, handler: 'handler' };
+  return { code: Code.fromAsset(prebuiltAssetDir(name)), handler: 'index.handler' };
 }

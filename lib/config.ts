@@ -12,7 +12,7 @@ import { SETTINGS, type SettingKey, type SettingValues } from './settings/table.
  * merge their defaults (`lib/defaults.ts`) under what is set.
  */
 
-/** Every context key the app reads, in README order: the settings table's keys. */
+/** Every context key the app reads, in the order docs/configuration.md lists them: the settings table's keys. */
 export const CONTEXT_KEYS = Object.keys(SETTINGS) as SettingKey[];
 
 /** A context key of the app. */

@@ -1,6 +1,7 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
 import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
 import type { AmtSecretProps } from './constructs/amt-secret.ts';
 import type { EventArchiveProps } from './constructs/archive.ts';
@@ -102,6 +103,7 @@ export const PROCESSOR_DEFAULTS = {
    */
   maxConcurrency: 20,
   maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
 } as const;
 
 /** Defaults of the archive (`lib/constructs/archive.ts`). */
@@ -127,7 +129,7 @@ export const ARCHIVE_DEFAULTS = {
   /** ... or when this much (uncompressed) data has arrived: few, larger objects. */
   bufferingSizeMiB: 64,
   /** Firehose's bounds for an S3 destination's buffer: 0 to 900 s, 1 to 128 MiB. */
-  maxBufferingIntervalSeconds: 900,
+  maxBufferingIntervalSeconds: FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS,
   maxBufferingSizeMiB: 128,
 } as const;
 
@@ -177,6 +179,7 @@ export const PROCESSING_PROPS_DEFAULTS = {
   maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
   maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
   maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PROCESSOR_DEFAULTS.futureToleranceSeconds,
   logLevel: DEFAULT_LOG_LEVEL,
   vehicleStateStore: true,
   ...RESOURCE_DEFAULTS,

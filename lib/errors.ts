@@ -37,7 +37,7 @@ export class UnknownContextKeyError extends ConfigError {
     super(key, 'a known key', key);
     this.name = 'UnknownContextKeyError';
     this.nearest = nearest;
-    this.message = `Unknown context key "${key}"${nearest ? `: did you mean "${nearest}"?` : ''} (README "Configuration" lists every key)`;
+    this.message = `Unknown context key "${key}"${nearest ? `: did you mean "${nearest}"?` : ''} (docs/configuration.md lists every key)`;
   }
 }
 

@@ -2,16 +2,17 @@ import { EVENT_TYPES } from '../lambda/core/event-types.ts';
 import { InvalidPropsError } from './errors.ts';
 
 /**
- * How many event types the `VehicleErrorShare` alarm can add up: its metric math reads one
- * `EventReceived` series per type, and an alarm on metric math may reference at most 10 metrics
- * (a hard CloudWatch limit: "Limits that apply to alarms based on metric math expressions").
+ * How many event types the alarms on metric math can add up: `VehicleErrorShare` reads one
+ * `EventReceived` series per type, `HandlerFailureRate` one `EventProcessed` series per type plus
+ * `HandlerFailed`, and an alarm on metric math may reference at most 10 metrics (a hard
+ * CloudWatch limit: "Limits that apply to alarms based on metric math expressions").
  *
  * @example
  * ```ts
  * if (eventTypes.length > MAX_EVENT_TYPES) console.log('split the pipeline');
  * ```
  */
-export const MAX_EVENT_TYPES = 10;
+export const MAX_EVENT_TYPES = 9;
 
 /** A Smartcar event type name as Smartcar spells them: upper snake case (`VEHICLE_STATE`). */
 const EVENT_TYPE_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
@@ -40,7 +41,7 @@ export function checkEventTypes(eventTypes: readonly string[] | undefined): read
   if (eventTypes.length > MAX_EVENT_TYPES) {
     throw new InvalidPropsError(
       'eventTypes',
-      `${eventTypes.length} types, more than the ${MAX_EVENT_TYPES} metrics the VehicleErrorShare alarm can add up`,
+      `${eventTypes.length} types, more than the ${MAX_EVENT_TYPES} the alarms' metric math can add up`,
     );
   }
   eventTypes.forEach((eventType, index) => {

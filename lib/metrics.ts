@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { EVENT_TYPE_DIMENSION, METRIC, SERVICE } from '../lambda/core/constants.ts';
 import { EVENT_TYPES } from '../lambda/core/event-types.ts';
-import { VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './alarm-defaults.ts';
+import { HANDLER_FAILURE_ALARM_PERIOD_MINUTES, VEHICLE_ERROR_ALARM_PERIOD_MINUTES } from './alarm-defaults.ts';
 
 /** A `service` dimension value: the receiver or the processor. */
 export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
@@ -95,11 +95,49 @@ export function vehicleErrorShare(namespace: string, minEvents: number, eventTyp
   });
 }
 
+/**
+ * Failed handler attempts as a share of all handler attempts per
+ * `HANDLER_FAILURE_ALARM_PERIOD_MINUTES`: the processor's `HandlerFailed` over `HandlerFailed`
+ * plus `EventProcessed` of every type of `eventTypes` (each retry is an attempt of its own), or 0
+ * below `minAttempts` so a single failure on a quiet night never pages. FILL makes a series that
+ * had no datapoint count as 0 instead of blanking the expression.
+ *
+ * @example
+ * ```ts
+ * handlerFailureRate('SmartcarWebhooks/dev', 20, EVENT_TYPES); // IF(attempts >= 20, failed / attempts, 0)
+ * ```
+ */
+export function handlerFailureRate(
+  namespace: string,
+  minAttempts: number,
+  eventTypes: readonly string[],
+): MathExpression {
+  const period = Duration.minutes(HANDLER_FAILURE_ALARM_PERIOD_MINUTES);
+  const processed = Object.fromEntries(
+    eventTypes.map((eventType) => [
+      shareMetricId(eventType),
+      eventTypeMetric(namespace, SERVICE.PROCESSOR, METRIC.EVENT_PROCESSED, eventType, { period }),
+    ]),
+  );
+  const failed = 'failed';
+  const attempts = [failed, ...Object.keys(processed)].map((id) => `FILL(${id}, 0)`).join(' + ');
+  return new MathExpression({
+    // At least one attempt, so the division is always defined.
+    expression: `IF(${attempts} >= ${Math.max(1, minAttempts)}, FILL(${failed}, 0) / (${attempts}), 0)`,
+    usingMetrics: {
+      ...processed,
+      [failed]: serviceMetric(namespace, SERVICE.PROCESSOR, METRIC.HANDLER_FAILED, { period }),
+    },
+    period,
+    label: 'Failed share of handler attempts',
+  });
+}
+
 /** The built-in types, whose metric ids below are kept as deployed. */
 const BUILT_IN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /**
- * The id of an event type's metric in {@link vehicleErrorShare}: `errors` for the numerator,
+ * The id of an event type's metric in {@link vehicleErrorShare} and {@link handlerFailureRate}: `errors` for VEHICLE_ERROR,
  * a type of `EVENT_TYPES` in camel case without `VEHICLE_` (`VEHICLE_STATE` is `state`), any
  * other type `type_` and its name in lower case (`EXAMPLE_EVENT` is `type_example_event`): an
  * id that starts with a lower-case letter, as metric math wants, and can match no other type's

@@ -1,7 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import type { AmtSecret } from './constructs/amt-secret.ts';
 import type { EventArchive } from './constructs/archive.ts';
@@ -64,6 +63,7 @@ export class SmartcarWebhookStack extends Stack {
     // without the AMT). test/infra/logical-ids.test.ts holds the recorded ids. Building the parts
     // in the stack's scope would keep the ids too, but then two pipelines in one stack would
     // collide. The names the construct would derive from its id are given as before, from the stage.
+    // Its outputs (the CLIs' STACK_OUTPUTS) keep their bare keys under this id.
     const pipeline = new SmartcarWebhookReceiver(this, 'Default', {
       ...props,
       removalPolicy,
@@ -78,48 +78,5 @@ export class SmartcarWebhookStack extends Stack {
     this.monitoring = pipeline.monitoring;
     this.dashboard = pipeline.dashboard;
     this.archive = pipeline.archive;
-
-    const outputs: Record<string, { value: string; description: string }> = {
-      [STACK_OUTPUTS.WEBHOOK_URL]: {
-        value: this.ingress.dataUrl,
-        description: 'Smartcar Dashboard: "Vehicle data callback URI"',
-      },
-      [STACK_OUTPUTS.ERROR_CALLBACK_URL]: {
-        value: this.ingress.errorUrl,
-        description: 'Smartcar Dashboard: optional "Vehicle error callback URI"',
-      },
-      [STACK_OUTPUTS.AMT_SECRET_ARN]: {
-        value: this.amtSecret.secret.secretArn,
-        description: 'Put the AMT here (README "Put the AMT in the secret")',
-      },
-      [STACK_OUTPUTS.DASHBOARD_URL]: { value: this.dashboard.url, description: 'CloudWatch dashboard' },
-      [STACK_OUTPUTS.QUEUE_URL]: { value: this.processing.queue.queueUrl, description: 'Main queue' },
-      [STACK_OUTPUTS.DEAD_LETTER_QUEUE_URL]: {
-        value: this.processing.deadLetterQueue.queueUrl,
-        description: 'Dead-letter queue (npm run dlq)',
-      },
-      [STACK_OUTPUTS.ALARM_TOPIC_ARN]: { value: this.monitoring.topic.topicArn, description: 'Alarm topic' },
-      [STACK_OUTPUTS.IDEMPOTENCY_TABLE_NAME]: {
-        value: this.processing.idempotencyTable.tableName,
-        description: 'Processed eventIds (npm run smoke waits for its event here)',
-      },
-      [STACK_OUTPUTS.PROCESSOR_LOG_GROUP_NAME]: {
-        value: this.processing.logGroup.logGroupName,
-        description: "The processor's logs (npm run dlq -- list --errors finds each event's last error here)",
-      },
-    };
-    if (this.archive) {
-      outputs[STACK_OUTPUTS.ARCHIVE_BUCKET_NAME] = {
-        value: this.archive.bucket.bucketName,
-        description: 'Every delivery, by UTC hour under events/ (npm run replay reads it)',
-      };
-    }
-    if (this.ingress.customDomainTarget) {
-      outputs[STACK_OUTPUTS.CUSTOM_DOMAIN_TARGET] = {
-        value: this.ingress.customDomainTarget,
-        description: `Point ${props.domainName} here (DNS CNAME, or a Route 53 alias)`,
-      };
-    }
-    for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_DEFAULTS } from './constants.ts';
+import { makeDataDirPrivate, writePrivateFile } from './private-files.ts';
 
 /**
  * One pipeline per data folder. dynalite's LevelDB takes a lock on its files too, but a second
@@ -58,7 +59,8 @@ export interface DataDirLock {
  * ```
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
-  await mkdir(dataDir, { recursive: true });
+  // The folder holds bodies: this user's only, older contents included (`private-files.ts`).
+  await makeDataDirPrivate(dataDir);
   const file = join(dataDir, LOCAL_DEFAULTS.dataDirLockFile);
   const mine: DataDirHolder = { pid: process.pid, since: new Date().toISOString() };
   // Two tries: the second follows the removal of a stale lock, which another start may win.
@@ -79,7 +81,7 @@ function heldLock(file: string, mine: DataDirHolder): DataDirLock {
     async setUrl(url) {
       mine.url = url;
       const temp = `${file}.${randomUUID()}.tmp`;
-      await writeFile(temp, `${JSON.stringify(mine)}\n`);
+      await writePrivateFile(temp, `${JSON.stringify(mine)}\n`);
       await rename(temp, file);
     },
     async release() {
@@ -93,7 +95,7 @@ function heldLock(file: string, mine: DataDirHolder): DataDirLock {
 /** Creates `file` holding `holder`, complete or not at all; false when it exists already. */
 async function linkWhole(file: string, holder: DataDirHolder): Promise<boolean> {
   const temp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(holder)}\n`);
+  await writePrivateFile(temp, `${JSON.stringify(holder)}\n`);
   try {
     await link(temp, file);
     return true;

@@ -1,9 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makePrivateDir, writePrivateFile } from './private-files.ts';
 
 /**
  * Writes `value` as JSON to `file` (folders created), through a temporary name and a rename, so
- * a crash mid-write leaves the previous file whole.
+ * a crash mid-write leaves the previous file whole. Folder 0700, file 0600 (`private-files.ts`):
+ * these files hold bodies.
  *
  * @example
  * ```ts
@@ -11,8 +13,8 @@ import { dirname } from 'node:path';
  * ```
  */
 export async function writeJsonFile(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(value)}\n`);
+  await makePrivateDir(dirname(file));
+  await writePrivateFile(`${file}.tmp`, `${JSON.stringify(value)}\n`);
   await rename(`${file}.tmp`, file);
 }
 

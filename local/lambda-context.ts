@@ -3,8 +3,9 @@ import type { Context } from 'aws-lambda';
 import { LOCAL_REGION } from './api/constants.ts';
 
 /**
- * A Lambda `Context` for one local invocation, with a deadline `timeoutSeconds` from now, so
- * code that budgets by `getRemainingTimeInMillis()` (the idempotency lease) behaves as in AWS.
+ * A Lambda `Context` for one local invocation, with a deadline `timeoutSeconds` from now, so code
+ * that budgets by `getRemainingTimeInMillis()` (Powertools Idempotency's in-progress expiry)
+ * behaves as in AWS.
  *
  * @example
  * ```ts

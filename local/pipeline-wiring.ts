@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROUTES, SERVICE } from '../lambda/core/constants.ts';
 import { queueSettings } from '../lambda/core/queue-settings.ts';
-import { createIdempotencyStatusReader } from '../lambda/processor/idempotency/index.ts';
+import { createIdempotencyStatusReader } from '../lambda/processor/idempotency.ts';
 import { staticAmtProvider } from '../lambda/receiver/amt-provider.ts';
 import { createReceiverSqsClient } from '../lambda/receiver/clients.ts';
 import { createReceiverHandler } from '../lambda/receiver/receiver.ts';
 import { generateDevAmt } from './api/amt.ts';
 import { LOCAL_ADDRESS, LOCAL_PATHS, LOCAL_REGION } from './api/constants.ts';
+import { LocalQuarantineStore } from './api/quarantine-store.ts';
 import { createLocalSqsClient, localSqsConnection, queueDepth } from './api/sqs-client.ts';
 import type { LocalEndpoints, LocalStats } from './api/types.ts';
 import { archiveDirOf } from './archive-wiring.ts';
 import { createConsoleApi } from './console/console-api.ts';
 import { createDeliveryLog } from './console/delivery-log.ts';
-import { createDeliveryRecorder } from './console/delivery-recorder.ts';
+import { archiveCopyDelivery, archiveCopyId, createDeliveryRecorder } from './console/delivery-recorder.ts';
 import { createMetricSeriesStore } from './console/metric-series.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import { createLocalDynamoClient, createProcessorTables } from './dynamo.ts';
@@ -98,10 +99,13 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       if (delivery.statusCode >= 400) charts.addLocal(delivery.statusCode >= 500 ? '5xx' : '4xx', 1);
       write(formatDeliveryLine(delivery));
     });
+    // The stand-in for the bucket's quarantine/ prefix: <dataDir>/quarantine, or memory.
+    const quarantine = new LocalQuarantineStore(options.dataDir ? resolve(options.dataDir) : undefined);
     const receiver = createReceiverHandler({
       queueUrl: queues.queueUrl,
       sqs: receiverSqs,
       amt: staticAmtProvider({ current: amt }),
+      quarantine,
       // The per-delivery line says what INFO would; errors still come in full.
       logger: createLocalLogger(SERVICE.RECEIVER, options.verbose || !options.output ? logLevel : 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
@@ -119,12 +123,18 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       dynamoEndpoint: await endpointFor('dynamodb', emulators.dynamo.endpoint),
       logLevel,
       maxReceiveCount: queueConfig.maxReceiveCount,
+      ...(options.settings?.futureToleranceSeconds !== undefined
+        ? { futureToleranceSeconds: options.settings.futureToleranceSeconds }
+        : {}),
       hotReload: options.hotReload ?? false,
       ...(options.handlers ? { handlers: options.handlers } : {}),
       ...(archiveDir ? { archiveDir, onArchived: (count: number) => stats.onArchived(count) } : {}),
       ...(options.handlersModule ? { handlersModule: options.handlersModule } : {}),
       onRecord: (outcome) => {
         stats.onProcessorOutcome(outcome);
+        // A copy from a deployed stack's archive is listed as a delivery of its own, marked as such.
+        if (outcome.fromArchive && outcome.eventId && !deliveries.delivery(archiveCopyId(outcome)))
+          deliveries.addDelivery(archiveCopyDelivery({ ...outcome, fromArchive: outcome.fromArchive }));
         deliveries.addOutcome(outcome);
         write(formatRecordLine(outcome, queueConfig.maxReceiveCount));
       },
@@ -213,6 +223,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
           deadLetterQueueUrl: queues.deadLetterQueueUrl,
           supportsMoveTask: false,
         },
+        quarantine: { store: quarantine, sqs: adminSqs, queueUrl: queues.queueUrl },
         send: () => ({ amt, url: http.url }),
       }),
       logger: localLogger,
@@ -228,6 +239,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       region: LOCAL_REGION,
       ...queues,
       ...(archiveDir ? { archiveDir } : {}),
+      ...(quarantine.dataDir ? { quarantineDataDir: quarantine.dataDir } : {}),
     };
     await refreshStats();
 
@@ -241,6 +253,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(restored ? { restored: { ...restored, file: snapshotFile! } } : {}),
       processorState: () => processor.state(),
+      quarantine,
       endpoints,
       sqsClient: adminSqs,
       stats: () => stats.snapshot(),

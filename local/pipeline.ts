@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_ADDRESS } from './api/constants.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startEmulatorHost } from './emulator-host/start-emulator-host.ts';
+import { makePrivateDir } from './private-files.ts';
 import type { LocalPipeline, PipelineOptions } from './types.ts';
 
 /**
@@ -69,6 +69,6 @@ async function startParts(options: PipelineOptions): Promise<LocalPipeline> {
 
 async function dynamoDataDir(dataDir: string): Promise<string> {
   const path = join(dataDir, 'dynamodb');
-  await mkdir(path, { recursive: true });
+  await makePrivateDir(path);
   return path;
 }

@@ -17,6 +17,7 @@ export const LOCAL_SETTING_KEYS = [
   'maxReceiveCount',
   'processorTimeoutSeconds',
   'deliveryToleranceSeconds',
+  'futureToleranceSeconds',
   // false: no local archive, as the stack then has no bucket or stream (wins over --data-dir).
   'archive',
 ] as const satisfies readonly (keyof LocalPipelineSettings)[];
@@ -58,7 +59,7 @@ export function readLocalSettings(root: string, pairs: readonly string[] = []): 
  * @example
  * ```ts
  * formatLocalSettings(readLocalSettings('.', ['maxReceiveCount=5']));
- * // 'maxReceiveCount 5 (-c), processorTimeoutSeconds 30 (default), deliveryToleranceSeconds 900 (default), archive true (default)'
+ * // 'maxReceiveCount 5 (-c), processorTimeoutSeconds 30 (default), deliveryToleranceSeconds 900 (default), futureToleranceSeconds 900 (default), archive true (default)'
  * ```
  */
 export function formatLocalSettings({ settings, sources }: LocalSettings): string {

@@ -35,18 +35,22 @@ Options
                               DynamoDB (processed eventIds, vehicle state) and the messages of the main
                               queue and the DLQ, saved at Ctrl-C and restored at start (receive counts
                               and message ids are not kept: SQS sets them); every delivery is archived
-                              under PATH/archive (npm run replay -- --local reads it) unless -c archive=false
-  --in-memory                 keep nothing: every start begins empty, and nothing is archived
+                              under PATH/archive (npm run replay -- --local reads it) unless -c archive=false;
+                              signed bodies the receiver cannot process under PATH/quarantine
+                              (npm run quarantine -- --local, docs/quarantine.md)
+  --in-memory                 keep nothing: every start begins empty, nothing is archived, and the
+                              quarantine is kept in memory (the console shows it)
   --log-level LEVEL           DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --verbose                   print every Powertools log entry and EMF line in full (default: one line
                               per delivery and per processed record; warnings and errors in full)
   --handlers PATH             a module whose defaultHandlers replace lambda/processor's, type by type
                               (watched and hot-reloaded like lambda/processor/)
   --no-reload                 do not watch lambda/processor/ (the processor then runs in this thread)
-  -c, --context KEY=VALUE     a stack setting, as for cdk synth (README "Configuration"), over the
+  -c, --context KEY=VALUE     a stack setting, as for cdk synth (docs/configuration.md), over the
                               context block of cdk.json; applied locally: maxReceiveCount,
-                              processorTimeoutSeconds, deliveryToleranceSeconds, archive (false: no
-                              local archive); the others are checked
+                              processorTimeoutSeconds, deliveryToleranceSeconds,
+                              futureToleranceSeconds, archive (false: no local archive); the others
+                              are checked
   -h, --help                  this text
 
 The AMT comes from $${AMT_ENV}, or ${AMT_ENV}=... in the env file; without one the first start
@@ -77,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // The data folder holds bodies: whatever this process or the emulators create is this user's
+  // only (files 0600, folders 0700; `private-files.ts` sets the modes of our own files explicitly).
+  process.umask(0o077);
   // Pretty, human-readable Powertools logs (and no EMF lines) unless the user asked otherwise.
   process.env.POWERTOOLS_DEV ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -27,6 +27,7 @@ export function createStatsCollector(): StatsCollector {
     received: 0,
     enqueued: 0,
     rejected: 0,
+    quarantined: 0,
     receiverErrors: 0,
     verified: 0,
     processed: {},
@@ -46,6 +47,7 @@ export function createStatsCollector(): StatsCollector {
       stats.received += 1;
       if (outcome.enqueued) stats.enqueued += 1;
       if (outcome.statusCode >= 400 && outcome.statusCode < 500) stats.rejected += 1;
+      if (outcome.code === 'quarantined') stats.quarantined += 1;
       if (outcome.statusCode >= 500) stats.receiverErrors += 1;
       if (outcome.eventType === 'VERIFY' && outcome.statusCode === 200) stats.verified += 1;
     },

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
+import type { LocalQuarantineStore } from './api/quarantine-store.ts';
 import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';
 
 /** A part of the local pipeline that can be taken down and brought back (fault injection). */
@@ -45,7 +46,7 @@ export interface Poller {
 /** The settings of the settings table the local pipeline honours. */
 export type LocalPipelineSettings = Pick<
   SettingValues,
-  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds' | 'archive'
+  'maxReceiveCount' | 'processorTimeoutSeconds' | 'deliveryToleranceSeconds' | 'futureToleranceSeconds' | 'archive'
 >;
 
 export interface PipelineOptions {
@@ -136,6 +137,8 @@ export interface LocalPipeline {
   consoleToken: string;
   /** The processor code running, and its last reload. */
   processorState(): LocalProcessorState;
+  /** Signed deliveries the receiver could not process, as it stored them (`docs/quarantine.md`). */
+  quarantine: LocalQuarantineStore;
   endpoints: LocalEndpoints;
   /** A client for the SQS emulator (queue URLs in `endpoints`). */
   sqsClient: SQSClient;

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { hourPrefixes } from '../../lambda/core/archive-layout.ts';
+import { archiveWindowPrefixes } from '../../lambda/core/archive-layout.ts';
 import { type ArchivedDelivery, ArchiveFormatError, readArchiveObject } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { matchesReplay, type ReplayFilter } from './replay-filter.ts';
@@ -64,11 +64,21 @@ export interface ReplayRunOptions {
    */
   lateHours: number;
   onProgress?: (counts: Readonly<ReplayCounts>) => void;
+  /**
+   * Told each matched record once its fate is known: `matched` on a dry run, else `sent` or
+   * `failed` (`--json` writes a line each).
+   */
+  onRecord?: (delivery: Readonly<ArchivedDelivery>, result: 'matched' | 'sent' | 'failed') => void;
+  /** Rewrites each matched record before it is sent (`--redact`). @default none */
+  transform?: (delivery: ArchivedDelivery) => ArchivedDelivery;
+  /** Message attributes added to every copy besides the original ones and `replayId` (`--into-local`'s source). */
+  extraAttributes?: Record<string, MessageAttributeValue>;
 }
 
 /**
- * Replays a window of the archive: reads every object of the window's hour prefixes (plus
- * `lateHours`), gunzips it, keeps the records whose `receivedAt` is in the window and that pass
+ * Replays a window of the archive: reads every object of the hour prefixes that can hold the
+ * window's records ({@link archiveWindowPrefixes}: the window's hours, the minutes before it
+ * Firehose's filing by oldest record reaches back, and `lateHours` after it), gunzips it, keeps the records whose `receivedAt` is in the window and that pass
  * the filters, and sends each raw body to the main queue with its original attributes plus
  * `replayId`, at most `rate` per second. A truncated object or an unreadable line is reported in
  * `unreadable`; the run goes on with the rest.
@@ -87,7 +97,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   const pacer = createPacer(options.rate);
 
   const keys: string[] = [];
-  for (const prefix of hourPrefixes(options.filter.from, options.filter.to - 1 + options.lateHours * HOUR_MS)) {
+  for (const prefix of archiveWindowPrefixes(options.filter.from, options.filter.to, options.lateHours * HOUR_MS)) {
     keys.push(...(await options.source.list(prefix)));
   }
   counts.objects = keys.length;
@@ -99,9 +109,15 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
     pending = [];
     if (batch.length === 0) return;
     await pacer(batch.length);
-    const { sent, failed } = await sendBatch(options.sqs, options.queueUrl, batch, options.replayId);
-    counts.sent += sent;
-    counts.failed += failed;
+    const failed = await sendBatch(options.sqs, options.queueUrl, batch, {
+      ...replayAttributesFor(options.replayId),
+      ...options.extraAttributes,
+    });
+    counts.sent += batch.length - failed.size;
+    counts.failed += failed.size;
+    batch.forEach((delivery, i) => {
+      options.onRecord?.(delivery, failed.has(i) ? 'failed' : 'sent');
+    });
     progress();
   };
 
@@ -122,10 +138,13 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
         continue;
       }
       counts.matched += 1;
-      if (options.dryRun) continue;
-      if (pending.length === SQS_BATCH.maxEntries || batchBytes([...pending, delivery]) > SQS_BATCH.maxBytes)
-        await flush();
-      pending.push(delivery);
+      if (options.dryRun) {
+        options.onRecord?.(delivery, 'matched');
+        continue;
+      }
+      const copy = options.transform ? options.transform(delivery) : delivery;
+      if (pending.length === SQS_BATCH.maxEntries || batchBytes([...pending, copy]) > SQS_BATCH.maxBytes) await flush();
+      pending.push(copy);
     }
     counts.objectsRead += 1;
     progress();
@@ -134,43 +153,48 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   return { ...counts, replayId: options.replayId, unreadable, elapsedMs: Date.now() - started };
 }
 
-/** The message attributes of a replayed copy: the receiver's originals plus `replayId`. */
-export function replayAttributes(delivery: ArchivedDelivery, replayId: string): Record<string, MessageAttributeValue> {
-  const string = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+const stringAttribute = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+
+/** The attributes the receiver gave the delivery, from its archive record (a replayed copy gets them all back). */
+function originalAttributes(delivery: ArchivedDelivery): Record<string, MessageAttributeValue> {
   return {
-    [MESSAGE_ATTRIBUTE.EVENT_TYPE]: string(delivery.eventType),
-    [MESSAGE_ATTRIBUTE.ROUTE]: string(delivery.route),
+    [MESSAGE_ATTRIBUTE.EVENT_TYPE]: stringAttribute(delivery.eventType),
+    [MESSAGE_ATTRIBUTE.ROUTE]: stringAttribute(delivery.route),
     [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { DataType: 'Number', StringValue: String(delivery.receivedAt) },
-    ...(delivery.eventId ? { [MESSAGE_ATTRIBUTE.EVENT_ID]: string(delivery.eventId) } : {}),
-    ...(delivery.deliveryId ? { [MESSAGE_ATTRIBUTE.DELIVERY_ID]: string(delivery.deliveryId) } : {}),
-    [MESSAGE_ATTRIBUTE.REPLAY_ID]: string(replayId),
+    ...(delivery.eventId ? { [MESSAGE_ATTRIBUTE.EVENT_ID]: stringAttribute(delivery.eventId) } : {}),
+    ...(delivery.deliveryId ? { [MESSAGE_ATTRIBUTE.DELIVERY_ID]: stringAttribute(delivery.deliveryId) } : {}),
   };
 }
 
-/** Sends one batch; entries SQS reports failed are retried once, then counted failed. */
+function replayAttributesFor(replayId: string): Record<string, MessageAttributeValue> {
+  return { [MESSAGE_ATTRIBUTE.REPLAY_ID]: stringAttribute(replayId) };
+}
+
+/**
+ * Sends one batch; entries SQS reports failed are retried once. Resolves to the indexes (in
+ * `deliveries`) that still failed.
+ */
 async function sendBatch(
   sqs: SQSClient,
   queueUrl: string,
   deliveries: readonly ArchivedDelivery[],
-  replayId: string,
-): Promise<{ sent: number; failed: number }> {
+  added: Record<string, MessageAttributeValue>,
+): Promise<Set<number>> {
   let entries: SendMessageBatchRequestEntry[] = deliveries.map((delivery, i) => ({
     Id: String(i),
     MessageBody: delivery.body,
-    MessageAttributes: replayAttributes(delivery, replayId),
+    MessageAttributes: { ...originalAttributes(delivery), ...added },
   }));
-  let sent = 0;
   for (let attempt = 1; attempt <= 2 && entries.length > 0; attempt++) {
     try {
       const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      sent += result.Successful?.length ?? 0;
       const failedIds = new Set((result.Failed ?? []).map((f) => f.Id));
       entries = entries.filter((entry) => failedIds.has(entry.Id));
     } catch {
       // The whole call failed (after the SDK's retries): try the batch once more, then count it failed.
     }
   }
-  return { sent, failed: deliveries.length - sent };
+  return new Set(entries.map((entry) => Number(entry.Id)));
 }
 
 function batchBytes(deliveries: readonly ArchivedDelivery[]): number {

@@ -7,8 +7,14 @@ import { fetchLocalEndpoints } from './local-pipeline.ts';
 import { type ArchiveSource, folderArchiveSource, s3ArchiveSource } from './replay-source.ts';
 import { readStackOutputs, STACK_OUTPUTS } from './stack-outputs.ts';
 
-/** Where the replay reads and sends: a deployed stack or a running local pipeline. */
-export type ReplayTargetSpec = { kind: 'stack'; stackName: string; region?: string } | { kind: 'local'; url: string };
+/**
+ * Where the replay reads and sends: a deployed stack, a running local pipeline, or a deployed
+ * stack's archive into a running local pipeline (`--stack NAME --into-local URL`).
+ */
+export type ReplayTargetSpec =
+  | { kind: 'stack'; stackName: string; region?: string }
+  | { kind: 'local'; url: string }
+  | { kind: 'into-local'; stackName: string; region?: string; localUrl: string };
 
 /** A resolved target; `close()` releases its clients. */
 export interface ReplayTarget {
@@ -33,6 +39,24 @@ export async function resolveReplayTarget(
   spec: ReplayTargetSpec,
   clients: { cloudFormation?: CloudFormationClient; s3?: S3Client; sqs?: SQSClient } = {},
 ): Promise<ReplayTarget> {
+  if (spec.kind === 'into-local') {
+    const endpoints = await fetchLocalEndpoints(spec.localUrl, '--into-local URL (a running npm start)');
+    const stack = await resolveReplayTarget(
+      { kind: 'stack', stackName: spec.stackName, region: spec.region },
+      {
+        ...clients,
+        // The stack's queue is never written to: only its archive bucket is read.
+        sqs: createLocalSqsClient(endpoints.sqsEndpoint),
+      },
+    );
+    return {
+      source: stack.source,
+      sqs: stack.sqs,
+      queueUrl: endpoints.queueUrl,
+      description: `the local pipeline at ${spec.localUrl}`,
+      close: stack.close,
+    };
+  }
   if (spec.kind === 'local') {
     const endpoints = await fetchLocalEndpoints(spec.url, '--local URL or --stack NAME');
     if (!endpoints.archiveDir)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { computeSignature } from '../../lambda/core/signature.ts';
+import { describeSignal, SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
 
 /**
  * Builders for realistic Smartcar webhook payloads (payload version 4.0), shared by the
@@ -26,8 +27,14 @@ export interface CommonOptions {
 
 export interface VehicleStateOptions extends CommonOptions {
   vehicleId?: string;
-  /** How many signals to include (default 12, a typical subscription). */
+  /** How many signals to include (default 12, a typical subscription). Ignored with `signalCodes`. */
   signalCount?: number;
+  /**
+   * Exactly these signals, each with its example body from the signal catalogue
+   * (`lambda/processor/signals/catalogue.ts`), or `'all'` for one of every documented signal.
+   * @throws Error for a code the catalogue does not list.
+   */
+  signalCodes?: 'all' | readonly string[];
   /** Pad the body with more signals until it is at least this many bytes. */
   minBytes?: number;
   /** `oemUpdatedAt` of every signal; `null` omits it (the processor falls back to retrieval time). */
@@ -43,7 +50,8 @@ export interface VehicleErrorOptions extends CommonOptions {
   variant?: PayloadVariant;
 }
 
-const SIGNAL_CATALOGUE: ReadonlyArray<{ group: string; name: string; body: (i: number) => unknown }> = [
+/** The default mix of `buildVehicleState` (cycled through for `signalCount`). */
+const DEFAULT_SIGNAL_MIX: ReadonlyArray<{ group: string; name: string; body: (i: number) => unknown }> = [
   { group: 'TractionBattery', name: 'StateOfCharge', body: () => ({ unit: 'percent', value: 78 }) },
   { group: 'TractionBattery', name: 'Range', body: (i) => ({ unit: 'kilometers', value: 312 + i }) },
   { group: 'Charge', name: 'IsCharging', body: () => ({ value: false }) },
@@ -122,21 +130,37 @@ export function buildVehicleState(options: VehicleStateOptions = {}): Record<str
   const now = Date.now();
   const oemUpdatedAt = options.oemUpdatedAt === undefined ? now - 2_000 : options.oemUpdatedAt;
   const retrievedKey = variant === 'captured' ? 'retrievedAt' : 'fetchedAt';
+  const signalMeta = (): Record<string, unknown> => ({
+    [retrievedKey]: now - 1_000,
+    ...(oemUpdatedAt !== null && { oemUpdatedAt }),
+  });
   const makeSignal = (i: number): Record<string, unknown> => {
-    const entry = SIGNAL_CATALOGUE[i % SIGNAL_CATALOGUE.length]!;
-    const round = Math.floor(i / SIGNAL_CATALOGUE.length);
+    const entry = DEFAULT_SIGNAL_MIX[i % DEFAULT_SIGNAL_MIX.length]!;
+    const round = Math.floor(i / DEFAULT_SIGNAL_MIX.length);
     const name = round === 0 ? entry.name : `${entry.name}${round}`;
     const body =
       i === 0 && options.stateOfCharge !== undefined
         ? { unit: 'percent', value: options.stateOfCharge }
         : entry.body(i);
-    const signalMeta: Record<string, unknown> = { [retrievedKey]: now - 1_000 };
-    if (oemUpdatedAt !== null) signalMeta.oemUpdatedAt = oemUpdatedAt;
-    return { code: signalCode(entry.group, name), name, group: entry.group, body, meta: signalMeta };
+    return { code: signalCode(entry.group, name), name, group: entry.group, body, meta: signalMeta() };
   };
   const signals: Record<string, unknown>[] = [];
-  const count = options.signalCount ?? 12;
-  for (let i = 0; i < count; i++) signals.push(makeSignal(i));
+  if (options.signalCodes) {
+    const codes = options.signalCodes === 'all' ? SIGNAL_CATALOGUE.map(({ code }) => code) : options.signalCodes;
+    for (const code of codes) {
+      const documented = describeSignal(code);
+      if (!documented) throw new Error(`${code} is not a signal of the catalogue (see docs/signals.md)`);
+      const { name, group, example } = documented;
+      const body =
+        code === 'tractionbattery-stateofcharge' && options.stateOfCharge !== undefined
+          ? { unit: 'percent', value: options.stateOfCharge }
+          : structuredClone(example);
+      signals.push({ code, name, group, body, meta: signalMeta() });
+    }
+  } else {
+    const count = options.signalCount ?? 12;
+    for (let i = 0; i < count; i++) signals.push(makeSignal(i));
+  }
   const trigger = { code: 'tractionbattery-stateofcharge', name: 'StateOfCharge', group: 'TractionBattery' };
   const data: Record<string, unknown> = {
     user: { id: 'usr-local-0001' },

@@ -35,6 +35,8 @@ export interface SendPlanOptions {
   mode?: 'LIVE' | 'TEST';
   vehicleId?: string;
   signalCount?: number;
+  /** VEHICLE_STATE with exactly these catalogue signals (their example bodies), or `'all'` of them. */
+  signalCodes?: 'all' | readonly string[];
   stateOfCharge?: number;
   errorState?: 'ERROR' | 'RESOLVED';
   challenge?: string;
@@ -92,7 +94,16 @@ export function planDeliveries(options: SendPlanOptions): Delivery[] {
 export function buildPayload(
   options: Pick<
     SendPlanOptions,
-    'kind' | 'eventId' | 'mode' | 'challenge' | 'vehicleId' | 'errorState' | 'variant' | 'signalCount' | 'stateOfCharge'
+    | 'kind'
+    | 'eventId'
+    | 'mode'
+    | 'challenge'
+    | 'vehicleId'
+    | 'errorState'
+    | 'variant'
+    | 'signalCount'
+    | 'signalCodes'
+    | 'stateOfCharge'
   >,
 ): Record<string, unknown> {
   const common = {
@@ -114,6 +125,7 @@ export function buildPayload(
         ...common,
         ...(options.vehicleId ? { vehicleId: options.vehicleId } : {}),
         ...(options.signalCount !== undefined ? { signalCount: options.signalCount } : {}),
+        ...(options.signalCodes ? { signalCodes: options.signalCodes } : {}),
         ...(options.stateOfCharge !== undefined ? { stateOfCharge: options.stateOfCharge } : {}),
         ...(options.variant ? { variant: options.variant } : {}),
       });

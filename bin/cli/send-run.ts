@@ -175,17 +175,52 @@ function describeAge(ageMs: number): string {
  * ```
  */
 export function summarize(results: readonly DeliveryResult[]): string[] {
+  const s = sendSummary(results);
+  const ms = (value: number): string => `${value.toFixed(1)} ms`;
+  return [
+    `sent ${s.sent} deliveries (${s.events} events, ${s.redeliveries} redeliveries)`,
+    `status ${Object.entries(s.statuses)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ')}`,
+    `latency p50 ${ms(s.latencyMs.p50)}, p95 ${ms(s.latencyMs.p95)}, max ${ms(s.latencyMs.max)}`,
+    s.unexpected === 0 ? 'all answers as expected' : `${s.unexpected} unexpected answer(s)`,
+  ];
+}
+
+/** The figures of a run's summary, for the terminal ({@link summarize}) and `--json`. */
+export interface SendSummary {
+  sent: number;
+  events: number;
+  redeliveries: number;
+  /** Answers by status (`none` when no answer came). */
+  statuses: Record<string, number>;
+  latencyMs: { p50: number; p95: number; max: number };
+  unexpected: number;
+  ok: boolean;
+}
+
+/**
+ * The figures of a run (latency percentiles by nearest rank, see {@link percentile}).
+ *
+ * @example
+ * ```ts
+ * sendSummary(results).unexpected; // 0
+ * ```
+ */
+export function sendSummary(results: readonly DeliveryResult[]): SendSummary {
   const latencies = results.map((r) => r.latencyMs);
-  const pick = (q: number): string => `${(latencies.length === 0 ? 0 : percentile(latencies, q)).toFixed(1)} ms`;
-  const statuses = new Map<string, number>();
-  for (const r of results)
-    statuses.set(String(r.status ?? 'none'), (statuses.get(String(r.status ?? 'none')) ?? 0) + 1);
+  const pick = (q: number): number => Number((latencies.length === 0 ? 0 : percentile(latencies, q)).toFixed(1));
+  const statuses: Record<string, number> = {};
+  for (const r of results) statuses[String(r.status ?? 'none')] = (statuses[String(r.status ?? 'none')] ?? 0) + 1;
   const unexpected = results.filter((r) => !r.ok).length;
   const duplicates = results.filter((r) => r.delivery.duplicate).length;
-  return [
-    `sent ${results.length} deliveries (${results.length - duplicates} events, ${duplicates} redeliveries)`,
-    `status ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`,
-    `latency p50 ${pick(0.5)}, p95 ${pick(0.95)}, max ${pick(1)}`,
-    unexpected === 0 ? 'all answers as expected' : `${unexpected} unexpected answer(s)`,
-  ];
+  return {
+    sent: results.length,
+    events: results.length - duplicates,
+    redeliveries: duplicates,
+    statuses,
+    latencyMs: { p50: pick(0.5), p95: pick(0.95), max: pick(1) },
+    unexpected,
+    ok: unexpected === 0,
+  };
 }

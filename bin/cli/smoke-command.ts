@@ -3,6 +3,7 @@ import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE } from '../../lo
 import { intOption, urlOption } from './args.ts';
 import { UsageError } from './errors.ts';
 import { localPipelineUrl } from './local-address.ts';
+import { ndjson } from './ndjson.ts';
 import { runSmoke, SMOKE_VEHICLE_PREFIX } from './smoke-run.ts';
 import { resolveSmokeTarget, type SmokeClients, type SmokeTargetSpec } from './smoke-target.ts';
 
@@ -31,6 +32,8 @@ Options
                           ${AMT_ENV} in the env file, then npm start's development token in ${LOCAL_AMT_FILE} (--local)
   --dotenv PATH           .env-style file to read ${AMT_ENV} from with --local (default ${LOCAL_ENV_FILE})
   --timeout SECONDS       how long to wait for step 3 (default ${DEFAULT_TIMEOUT_SECONDS})
+  --json                  NDJSON on stdout: one {"type":"step",...} line per step (name, result,
+                          latencyMs, detail), then {"type":"summary",...} (passed, eventId, vehicleId, target)
   -h, --help              this text
 
 Examples
@@ -66,6 +69,7 @@ export async function smokeCommand(argv: readonly string[], deps: SmokeCommandDe
       // Not --env-file: Node 20 takes that flag for itself even after the script name.
       dotenv: { type: 'string' },
       timeout: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +82,22 @@ export async function smokeCommand(argv: readonly string[], deps: SmokeCommandDe
 
   const target = await resolveSmokeTarget(targetSpec(values), deps.clients);
   try {
+    if (values.json) {
+      const out = ndjson(deps.write);
+      const report = await runSmoke(target, {
+        timeoutMs: timeoutSeconds * 1000,
+        write: () => undefined,
+        onStep: (step) => out.line('step', { ...step, latencyMs: Number(step.latencyMs.toFixed(1)) }),
+      });
+      out.summary({
+        passed: report.passed,
+        eventId: report.eventId,
+        vehicleId: report.vehicleId,
+        target: target.description,
+        webhookUrl: target.webhookUrl,
+      });
+      return report.passed ? 0 : 1;
+    }
     deps.write(`Smoke test of ${target.description}: POST ${target.webhookUrl} (AMT from ${target.amtSource})\n`);
     const report = await runSmoke(target, { timeoutMs: timeoutSeconds * 1000, write: deps.write });
     const failed = report.steps.filter((s) => s.result !== 'ok').length;

@@ -17,6 +17,8 @@ export interface SmokeOptions {
   requestTimeoutMs?: number;
   /** Receives the progress output, a piece at a time. */
   write(text: string): void;
+  /** Told each step as it ends (`--json` writes it as a line). */
+  onStep?: (step: SmokeStep) => void;
 }
 
 /** One step of the smoke test and how it went. */
@@ -53,6 +55,7 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions): Prom
   const record = (step: SmokeStep): void => {
     steps.push(step);
     options.write(`${formatStep(step)}\n`);
+    options.onStep?.(step);
   };
 
   const verify = await deliver(target, 'verify', vehicleId, options);

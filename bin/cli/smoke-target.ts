@@ -5,7 +5,7 @@ import { readAmtSecret } from '../../lambda/core/amt-secret.ts';
 import type { IdempotencyStatus } from '../../lambda/core/idempotency-status.ts';
 // The one import from a Lambda's own folder: the reader must derive the record's key exactly as
 // the processor's runner writes it (Powertools persistence, prefix, JMESPath), so the two stay together.
-import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency/index.ts';
+import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { describeAmtSource } from '../../local/api/amt.ts';
 import { LOCAL_PATHS } from '../../local/api/constants.ts';
 import { requireAmt } from './amt.ts';

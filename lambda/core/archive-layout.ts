@@ -47,3 +47,42 @@ export function hourPrefixes(from: number, to: number): string[] {
   for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour <= to; hour += HOUR_MS) prefixes.push(hourPrefix(hour));
   return prefixes;
 }
+
+/**
+ * Firehose's largest buffering interval for an S3 destination (seconds). Firehose files each
+ * object under the hour of the **oldest** record in it and may hold a record this long before
+ * writing, so a record that reached Firehose at 09:01 can sit in an object under `…/08/`.
+ */
+export const FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS = 900;
+
+/**
+ * How far before a window's start a reader lists hour prefixes: the largest buffering interval
+ * any stack can be deployed with, plus 5 minutes for Firehose's own delivery delays. A reader
+ * does not know the stack's configured interval (300 s by default), so it assumes the bound;
+ * the cost is at most one more hour prefix listed, whose records are then kept or skipped by
+ * their own `receivedAt`.
+ */
+export const ARCHIVE_EARLY_FILING_MS = (FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS + 300) * 1000;
+
+/**
+ * How far after a window's end a reader lists hour prefixes at least: records reach the archive
+ * after the receiver accepted them (the queue, then the processor's archive step), seconds
+ * later when the processor keeps up. A backlog needs more (`npm run replay -- --late-hours`).
+ */
+export const ARCHIVE_LATE_FILING_MS = 15 * 60 * 1000;
+
+/**
+ * The hour prefixes that can hold a record received in `[from, to)`: from {@link ARCHIVE_EARLY_FILING_MS}
+ * before `from` (an object is filed under the hour of its oldest record) through `lateMs` after
+ * `to` (records are archived after they are received), at least {@link ARCHIVE_LATE_FILING_MS}.
+ * Readers keep or skip each record by its own `receivedAt`.
+ *
+ * @example
+ * ```ts
+ * archiveWindowPrefixes(Date.parse('2026-12-01T09:00Z'), Date.parse('2026-12-01T09:30Z'), 0);
+ * // ['2026/12/01/08/', '2026/12/01/09/']
+ * ```
+ */
+export function archiveWindowPrefixes(from: number, to: number, lateMs: number): string[] {
+  return hourPrefixes(from - ARCHIVE_EARLY_FILING_MS, to - 1 + Math.max(lateMs, ARCHIVE_LATE_FILING_MS));
+}

@@ -20,7 +20,9 @@ export const ENV = {
   ERROR_CALLBACK_PATH: 'ERROR_CALLBACK_PATH',
   /** Receiver: how far `meta.deliveredAt` may be from the receiver's clock, in seconds (0 = no check). */
   DELIVERY_TOLERANCE_SECONDS: 'DELIVERY_TOLERANCE_SECONDS',
-  /** Processor: idempotency table (claims and commit items). */
+  /** Receiver: the bucket signed deliveries that cannot be processed are quarantined in (`docs/quarantine.md`). */
+  QUARANTINE_BUCKET_NAME: 'QUARANTINE_BUCKET_NAME',
+  /** Processor: Powertools idempotency table. */
   IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
   /** Processor: how long a processed eventId is remembered, in seconds. */
   IDEMPOTENCY_TTL_SECONDS: 'IDEMPOTENCY_TTL_SECONDS',
@@ -30,6 +32,8 @@ export const ENV = {
   VEHICLE_STATE_TTL_SECONDS: 'VEHICLE_STATE_TTL_SECONDS',
   /** Processor: the queue's maxReceiveCount, so the last attempt can be counted before a DLQ move. */
   MAX_RECEIVE_COUNT: 'MAX_RECEIVE_COUNT',
+  /** Processor: how far past its receipt an ordering time is believed, in seconds (later ones are clamped). */
+  FUTURE_TOLERANCE_SECONDS: 'FUTURE_TOLERANCE_SECONDS',
   /** Processor: the Firehose stream every delivery is archived to before it is handled (unset: no archive). */
   ARCHIVE_STREAM_NAME: 'ARCHIVE_STREAM_NAME',
   /** Powertools: metric namespace, service name and log level. */
@@ -57,6 +61,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'SmartcarWebhooks';
 
 /** Name of the extra metric dimension for per-event-type metrics. */
 export const EVENT_TYPE_DIMENSION = 'eventType';
+
+/** Name of the dimension of `SignalShapeMismatch`: the signal code, e.g. `tractionbattery-range`. */
+export const SIGNAL_CODE_DIMENSION = 'signal';
 
 /** Name of the extra metric dimension of `SignedDeliveryRefused`: the outcome code of the refusal. */
 export const REFUSAL_REASON_DIMENSION = 'reason';
@@ -90,11 +97,30 @@ export const METRIC = {
    * `PayloadTooLarge`, ...), which therefore counts only refusals made before a valid signature.
    */
   SIGNED_DELIVERY_REFUSED: 'SignedDeliveryRefused',
+  /**
+   * A validly signed delivery that cannot be processed normally was stored in the quarantine and
+   * answered 200 (`docs/quarantine.md`). Published on `[service]` (the alarm's total) and
+   * `[service, reason]` (the quarantine reason, for the dashboard) from one EMF line.
+   */
+  QUARANTINED: 'Quarantined',
+  /** A delivery bound for the quarantine could not be stored there: answered 503, Smartcar retries. */
+  QUARANTINE_FAILED: 'QuarantineFailed',
   // processor
   /** Business handler ran and succeeded (by type; one aggregated line per batch and type). */
   EVENT_PROCESSED: 'EventProcessed',
   DUPLICATE_EVENT: 'DuplicateEvent',
   STALE_SIGNAL: 'StaleSignal',
+  /**
+   * A signal value or error report whose order time was later than its delivery's receipt plus
+   * `futureToleranceSeconds`, so it was ordered at that limit (a wrong OEM clock, or a forgery).
+   */
+  FUTURE_SIGNAL: 'FutureSignal',
+  /**
+   * A signal body that does not have its documented shape (passed through untyped, never
+   * dropped). Published on `[service]` (the total) and on `[service, signal]` (the signal code),
+   * one line per batch and code.
+   */
+  SIGNAL_SHAPE_MISMATCH: 'SignalShapeMismatch',
   HANDLER_FAILED: 'HandlerFailed',
   /** A record failed on its last allowed receive: it is about to move to the DLQ. */
   FINAL_ATTEMPT_FAILED: 'FinalAttemptFailed',
@@ -157,6 +183,23 @@ export const SMARTCAR_DELIVERY = {
 
 /** SQS hard limit for one message, and the default receiver body limit. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * Largest request Lambda accepts for a synchronous invocation (6 MB): no front door can hand the
+ * receiver a bigger event, so it is the most a signed body can be, and the ceiling the WAF's size
+ * rule lets through so that a signed body over `MAX_BODY_BYTES` reaches the quarantine.
+ */
+export const LAMBDA_SYNC_PAYLOAD_BYTES = 6_291_456;
+
+/**
+ * Longest `eventId` the pipeline takes, in UTF-8 bytes; Smartcar's ids are 36-character UUIDs. The
+ * idempotency key is a hash of it (Powertools), so no length breaks that write, but the id is
+ * copied into every signal the vehicle-state item stores (a DynamoDB item holds at most 400 KB),
+ * into each message's attributes and into every log line of its event: an unbounded one would make
+ * a poison message or a log bill. A signed delivery with a longer one is quarantined
+ * (`event_id_too_long`), kept byte for byte rather than refused.
+ */
+export const EVENT_ID_MAX_BYTES = 1_024;
 
 const DAY_SECONDS = 24 * 60 * 60;
 /** Main queue retention: long enough to survive a weekend outage of the processor. */
@@ -231,6 +274,15 @@ export const PIPELINE_DEFAULTS = {
    * window is always caught as a duplicate `eventId`.
    */
   deliveryToleranceSeconds: 15 * 60,
+  /**
+   * Future tolerance of ordering times: a signal's `oemUpdatedAt` (or an error report's
+   * `deliveredAt`) later than its delivery's receipt plus this is ordered at the receipt plus
+   * this (`FutureSignal`). A vehicle records a value before Smartcar delivers it, so only a
+   * wrong clock gets there. 15 minutes is the replay window's clock-skew budget again (the
+   * skew AWS tolerates on signed requests): an OEM clock that much fast still orders exactly, and
+   * a value stamped years ahead holds its signal for at most 15 minutes instead of for good.
+   */
+  futureToleranceSeconds: 15 * 60,
 } as const;
 
 /**

@@ -90,6 +90,8 @@ export const EMF_WIDGETS = {
       METRIC.VERIFY_ANSWERED,
       METRIC.VERIFY_REFUSED,
       METRIC.SIGNED_DELIVERY_REFUSED,
+      METRIC.QUARANTINED,
+      METRIC.QUARANTINE_FAILED,
     ].map(receiver),
   },
   /** Drawn with the processor function's errors and throttles on the dashboard. */
@@ -99,11 +101,16 @@ export const EMF_WIDGETS = {
     series: [processor(METRIC.HANDLER_FAILED), processor(METRIC.FINAL_ATTEMPT_FAILED)],
   },
   DUPLICATES_AND_STALE: {
-    title: 'Duplicates and stale signals',
+    title: 'Duplicates, stale and future signals',
     width: 8,
-    series: [METRIC.DUPLICATE_EVENT, METRIC.STALE_SIGNAL, METRIC.UNKNOWN_EVENT_TYPE, METRIC.MALFORMED_RECORD].map((m) =>
-      processor(m),
-    ),
+    series: [
+      METRIC.DUPLICATE_EVENT,
+      METRIC.STALE_SIGNAL,
+      METRIC.FUTURE_SIGNAL,
+      METRIC.SIGNAL_SHAPE_MISMATCH,
+      METRIC.UNKNOWN_EVENT_TYPE,
+      METRIC.MALFORMED_RECORD,
+    ].map((m) => processor(m)),
   },
   DELIVERY_LAG: {
     title: 'Delivery lag (ms): processing time minus Smartcar deliveredAt',

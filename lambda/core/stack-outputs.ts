@@ -14,6 +14,8 @@ export const STACK_OUTPUTS = {
   IDEMPOTENCY_TABLE_NAME: 'IdempotencyTableName',
   /** The archive bucket (absent with `-c archive=false`); `npm run replay` reads it. */
   ARCHIVE_BUCKET_NAME: 'ArchiveBucketName',
+  /** The quarantine's bucket (the archive's, or its own with `-c archive=false`); `npm run quarantine` reads it. */
+  QUARANTINE_BUCKET_NAME: 'QuarantineBucketName',
   /** The processor's log group; `npm run dlq -- list --errors` looks up each event's last error there. */
   PROCESSOR_LOG_GROUP_NAME: 'ProcessorLogGroupName',
   /** Only with a custom domain: the host name its DNS record points at. */

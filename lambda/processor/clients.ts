@@ -4,7 +4,7 @@ import { DYNAMODB_CLIENT_SETTINGS } from './constants.ts';
 
 /**
  * The processor's DynamoDB client: {@link DYNAMODB_CLIENT_SETTINGS} with timeouts that throw.
- * The same client serves the vehicle stores and the idempotency ledger, so one hung call fails
+ * The same client serves the vehicle stores and Powertools Idempotency, so one hung call fails
  * its record instead of eating the invocation. The Lambda entry, the local pipeline and the
  * hanging-endpoint tests all build it here.
  *

@@ -22,7 +22,8 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
 
 /**
  * Reads the processor's settings from the environment the stack sets (names in `ENV`). Table
- * names are required; the archive stream is optional (absent with `-c archive=false`); TTLs and
+ * name is required; the vehicle-state table is optional (absent with `vehicleStateStore: false`),
+ * and so is the archive stream (absent with `-c archive=false`); TTLs and
  * the max receive count fall back to `PIPELINE_DEFAULTS`, so the
  * stack, the local pipeline and the function agree without repeating a number.
  *
@@ -35,13 +36,15 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
  */
 export function loadProcessorConfig(env: Env): ProcessorConfig {
   const archiveStreamName = env[ENV.ARCHIVE_STREAM_NAME]?.trim();
+  const vehicleStateTableName = env[ENV.VEHICLE_STATE_TABLE_NAME]?.trim();
   return {
     idempotencyTableName: required(env, ENV.IDEMPOTENCY_TABLE_NAME),
     idempotencyTtlSeconds: integer(env, ENV.IDEMPOTENCY_TTL_SECONDS, PIPELINE_DEFAULTS.idempotencyTtlSeconds, 1),
-    vehicleStateTableName: required(env, ENV.VEHICLE_STATE_TABLE_NAME),
+    ...(vehicleStateTableName ? { vehicleStateTableName } : {}),
     // 0 is meaningful here: keep vehicle state forever.
     vehicleStateTtlSeconds: integer(env, ENV.VEHICLE_STATE_TTL_SECONDS, PIPELINE_DEFAULTS.vehicleStateTtlSeconds, 0),
     maxReceiveCount: integer(env, ENV.MAX_RECEIVE_COUNT, PIPELINE_DEFAULTS.maxReceiveCount, 1),
+    futureToleranceSeconds: integer(env, ENV.FUTURE_TOLERANCE_SECONDS, PIPELINE_DEFAULTS.futureToleranceSeconds, 0),
     ...(archiveStreamName ? { archiveStreamName } : {}),
   };
 }

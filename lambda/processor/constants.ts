@@ -9,17 +9,8 @@
  */
 export const IDEMPOTENCY_KEY_PREFIX = 'smartcar-event';
 
-/**
- * Bytes of keys one commit item lists: with its id, TTL and list overhead it stays within 1 KB,
- * one DynamoDB write unit (about 24 eventIds, so a batch of 10 commits with one write).
- */
-export const COMMIT_ITEM_KEY_BYTES = 900;
-
-/**
- * Rounds of claim, read and take-over for one key before a copy gives up as in flight. Each lost
- * round means another copy took the key meanwhile, so more rounds would only find it held.
- */
-export const MAX_CLAIM_ROUNDS = 3;
+/** The idempotency key is the `eventId` field of the object the processor hands Powertools. */
+export const EVENT_KEY_JMESPATH = 'eventId';
 
 /** Remaining time assumed when no Lambda context says otherwise (local runs, tests). */
 export const FALLBACK_REMAINING_TIME_MS = 30_000;
@@ -41,17 +32,23 @@ export const OPTIMISTIC_BACKOFF_MS = 25;
 export const DYNAMODB_CLIENT_SETTINGS = { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_500 } as const;
 
 /**
- * DynamoDB calls one record makes one after another: its idempotency claim (PutItem), the vehicle
- * item's read and conditional write (GetItem, PutItem), then the batch's settle step (the commit
- * writes and the releases of failed claims, all at once). Each lost optimistic race adds a read
- * and a write, answered at once, so they are left out. 4 x 6.15 s = 24.6 s fits the 30 s timeout
- * (`test/infra/time-budget.test.ts`). Left out too: a copy whose claim is refused reads the claim
- * and its commit (a duplicate stops there), and takes over an abandoned one with one more write.
- * That path follows a crash or a failed commit, so a hanging DynamoDB then may run it past the
- * timeout: Lambda reports the error and SQS retries the batch. Records of one vehicle in one
- * batch run one after another, so a batch holding several of them while DynamoDB hangs can too.
+ * DynamoDB calls one record makes one after another: the idempotency record (PutItem), the vehicle
+ * item's read and conditional write (GetItem, PutItem), then the record's completion (UpdateItem),
+ * or its release (DeleteItem) when the handler failed. Each lost optimistic race adds a read and
+ * a write, answered at once, so they are left out. 4 x 6.15 s = 24.6 s fits the 30 s timeout
+ * (`test/infra/time-budget.test.ts`). Left out too: a copy whose PutItem is refused reads the
+ * record (GetItem; DynamoDB itself returns it with the refusal, dynalite does not) and stops
+ * there, as a duplicate or in flight. Records of one vehicle in one batch run one after another,
+ * so a batch holding several records of one vehicle while DynamoDB hangs can still exceed it.
  */
 export const DYNAMODB_CALLS_PER_RECORD = 4;
 
-/** The wire value of `meta.mode` for Dashboard test deliveries. */
-export const TEST_MODE = 'TEST';
+/**
+ * The documented values of `meta.mode` for deliveries that carry no live vehicle's data, upper
+ * case: `TEST` for the Dashboard's test deliveries (seen on 4.0 payloads), `SIMULATED` for a
+ * Vehicle Simulator vehicle (Smartcar's webhook tutorials describe the mode as `live`, `test` or
+ * `simulated`, lower case on 2.0 payloads; the 4.0 examples show `LIVE`). Compared without
+ * regard to case. Any other value, `LIVE` included, or none, is live data: an unknown mode is
+ * never taken for a test, so no real event is kept out of the stores.
+ */
+export const NON_LIVE_MODES: ReadonlySet<string> = new Set(['TEST', 'SIMULATED']);

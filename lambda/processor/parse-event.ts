@@ -1,9 +1,10 @@
 import { EVENT_TYPES } from '../core/event-types.ts';
 import { epochMs } from '../core/timestamp.ts';
 import { vehicleIdOf } from '../core/vehicle-id.ts';
-import { TEST_MODE } from './constants.ts';
+import { NON_LIVE_MODES } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import type { BaseEvent, EventOf } from './handlers/types.ts';
+import { signalLookup } from './signals/access.ts';
 import type {
   EventMeta,
   ParsedBody,
@@ -153,12 +154,17 @@ type DataFields<T extends string> = Omit<EventOf<T>, keyof BaseEvent | 'eventTyp
  * its handler as an `UntypedEvent`, with `data` as it arrived.
  */
 const DATA_PARSERS: { [T in 'VEHICLE_STATE' | 'VEHICLE_ERROR']: (root: Json, data: Json) => DataFields<T> } = {
-  VEHICLE_STATE: (root, data) => ({
-    triggers: arrayOf(root.triggers ?? data.triggers, 'triggers')
-      .map(parseTrigger)
-      .filter((trigger): trigger is Trigger => trigger !== undefined),
-    signals: arrayOf(data.signals, 'data.signals').map(parseSignal),
-  }),
+  VEHICLE_STATE: (root, data) => {
+    const signals = arrayOf(data.signals, 'data.signals').map(parseSignal);
+    return {
+      triggers: arrayOf(root.triggers ?? data.triggers, 'triggers')
+        .map(parseTrigger)
+        .filter((trigger): trigger is Trigger => trigger !== undefined),
+      signals,
+      // Typed access by code: a lookup checks the body against its documented shape.
+      signal: signalLookup(signals),
+    };
+  },
   VEHICLE_ERROR: (_root, data) => ({ errors: arrayOf(data.errors, 'data.errors').map(parseError) }),
 };
 
@@ -170,7 +176,8 @@ const LISTED_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
  *
  * Accepts every documented variant: `triggers` at the top level or in `data`, `retrievedAt` or
  * `fetchedAt`, `vehicleId` or `data.vehicle.id`, failed signals without `body`, null error
- * `code`/`resolution.type`, `deliveredAt` as epoch ms or ISO string, and unknown extra keys.
+ * `code`/`resolution.type`, timestamps in epoch seconds, ms, µs or ns or as ISO strings (one rule,
+ * `lambda/core/timestamp.ts`), and unknown extra keys.
  * The VIN is dropped so it can never reach a log line.
  *
  * @param eventTypes the event types that have a handler; any other is `unknown`.
@@ -219,7 +226,7 @@ export function parseEvent(
   const common: BaseEvent = {
     eventId,
     meta,
-    isTest: meta.mode === TEST_MODE,
+    isTest: meta.mode !== undefined && NON_LIVE_MODES.has(meta.mode.toUpperCase()),
     vehicleId: vehicle.id,
     vehicle,
     ...(userId && { userId }),

@@ -28,7 +28,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  * @example
  * ```ts
  * const config = loadReceiverConfig(process.env);
- * // { queueUrl, amtSecretId, maxBodyBytes: 1048576, amtCacheSeconds: 300, errorCallbackPath: '/webhooks/smartcar/errors',
+ * // { queueUrl, amtSecretId, quarantineBucketName, maxBodyBytes: 1048576, amtCacheSeconds: 300, errorCallbackPath: '/webhooks/smartcar/errors',
  * //   deliveryToleranceSeconds: 900 }
  * ```
  */
@@ -40,6 +40,8 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   return {
     queueUrl: required(env, ENV.QUEUE_URL),
     amtSecretId: required(env, ENV.AMT_SECRET_ID),
+    // Required: without it a signed body the queue cannot take would be lost (docs/quarantine.md).
+    quarantineBucketName: required(env, ENV.QUARANTINE_BUCKET_NAME),
     // The SQS message limit is a hard ceiling: a bigger body could never be persisted.
     maxBodyBytes: integer(env, ENV.MAX_BODY_BYTES, PIPELINE_DEFAULTS.maxBodyBytes, 1, SQS_MAX_MESSAGE_BYTES),
     amtCacheSeconds: integer(env, ENV.AMT_CACHE_SECONDS, PIPELINE_DEFAULTS.amtCacheSeconds, 1, 24 * 60 * 60),

@@ -24,19 +24,41 @@ export const SIGNATURE_HEADER = 'sc-signature';
  */
 export const OUTCOME_CODE = {
   ENQUEUED: 'enqueued',
+  /** Signed but not processable as it is: stored in the quarantine, then answered 200. */
+  QUARANTINED: 'quarantined',
   VERIFY_ANSWERED: 'verify_answered',
   CHALLENGE_REFUSED: 'challenge_refused',
   SIGNATURE_INVALID: 'signature_invalid',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   METHOD_NOT_ALLOWED: 'method_not_allowed',
   BAD_REQUEST: 'bad_request',
+  /**
+   * No longer answered: a signed body that is not a JSON object, or has no event type, is
+   * quarantined (`quarantined`, reason `not_json_object` / `missing_event_type`), and an unsigned
+   * one is `signature_invalid`. Kept so that code and queries naming it still compile and match.
+   */
   NOT_JSON_OBJECT: 'not_json_object',
+  /** No longer answered: see {@link OUTCOME_CODE.NOT_JSON_OBJECT}. */
   MISSING_EVENT_TYPE: 'missing_event_type',
   STALE_DELIVERY: 'stale_delivery',
   SECRET_UNAVAILABLE: 'secret_unavailable',
   ENQUEUE_FAILED: 'enqueue_failed',
+  /** A delivery bound for the quarantine could not be stored: 503, Smartcar retries. */
+  QUARANTINE_FAILED: 'quarantine_failed',
   INTERNAL_ERROR: 'internal_error',
 } as const;
+
+/**
+ * The message of the WARN line a quarantined delivery logs (instead of `webhook`), with its
+ * `reason`, `deliveryId`, `eventId` (when readable) and `bytes`: the saved CloudWatch Logs
+ * Insights queries match it, so it never changes.
+ *
+ * @example
+ * ```ts
+ * logger.warn(QUARANTINED_MESSAGE, { reason: 'not_utf8', deliveryId, bytes: 512 });
+ * ```
+ */
+export const QUARANTINED_MESSAGE = 'delivery quarantined';
 
 /**
  * What a VERIFY challenge may look like when the request is not validly signed. Smartcar's
@@ -118,3 +140,17 @@ export const SECRETS_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 50
  * ```
  */
 export const AMT_UNAVAILABLE_RETRY_SECONDS = 5;
+
+/**
+ * S3 client settings of the receiver's quarantine (built by `clients.ts`). A quarantined delivery
+ * makes no SendMessage, so its path is a cold secret fetch (3.05 s) then the put (5.05 s at worst
+ * by `worstCaseCallMs`): 8.1 s, inside the 10 s function timeout like the SQS path
+ * (`test/infra/time-budget.test.ts`). The request timeout covers a 6 MB body (the most a front
+ * door hands the function) at 3 MB/s; S3 in the same Region takes a fraction of that.
+ *
+ * @example
+ * ```ts
+ * new S3Client(sdkClientConfig(S3_CLIENT_SETTINGS, {}));
+ * ```
+ */
+export const S3_CLIENT_SETTINGS = { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 2_000 } as const;

@@ -29,21 +29,19 @@ export type DeliveryAge =
   | { verdict: 'future'; deliveredAt: number; ageMs: number }
   /** No `meta.deliveredAt` (legacy 2.0 shapes): accepted as before, and counted. */
   | { verdict: 'missing' }
-  /** A `meta.deliveredAt` that is not a time: accepted and counted (see {@link checkDeliveryAge}). */
+  /**
+   * A `meta.deliveredAt` that is no plausible time (see `epochMs`: not a number or date, or before
+   * 2001-09-09): accepted and counted (see {@link checkDeliveryAge}).
+   */
   | { verdict: 'unreadable' }
   /** The check is turned off (tolerance 0). */
   | { verdict: 'unchecked' };
 
 /**
- * Smallest epoch-ms value taken for a time (2001-09-09). A smaller number would be epoch
- * *seconds* or a counter: read as milliseconds it would look decades old and refuse every
- * delivery, so it is treated as unreadable instead.
- */
-const EARLIEST_PLAUSIBLE_MS = 1_000_000_000_000;
-
-/**
  * Checks a signed delivery's `meta.deliveredAt` against the receiver's clock. `deliveredAt` is
- * the raw JSON value (epoch ms as a number, or an ISO-8601 string, as Smartcar sends both).
+ * the raw JSON value, read by the one rule of `lambda/core/timestamp.ts` (epoch seconds,
+ * milliseconds, microseconds or nanoseconds told apart by magnitude, or an ISO-8601 string), the
+ * rule the processor reads it by too: a capture stamped in seconds is as old as one in ms.
  *
  * Absent or unreadable values are accepted, not refused: the body is signed, so only Smartcar
  * can have produced it, and refusing it would drop a genuine event for good (every retry carries
@@ -60,7 +58,7 @@ export function checkDeliveryAge(deliveredAt: unknown, now: number, toleranceMs:
   if (toleranceMs <= 0) return { verdict: 'unchecked' };
   if (deliveredAt === undefined || deliveredAt === null) return { verdict: 'missing' };
   const at = epochMs(deliveredAt);
-  if (at === undefined || at < EARLIEST_PLAUSIBLE_MS) return { verdict: 'unreadable' };
+  if (at === undefined) return { verdict: 'unreadable' };
   const ageMs = now - at;
   if (ageMs > toleranceMs) return { verdict: 'stale', deliveredAt: at, ageMs };
   if (-ageMs > toleranceMs) return { verdict: 'future', deliveredAt: at, ageMs };

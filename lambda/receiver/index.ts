@@ -5,6 +5,7 @@ import { CompactLogFormatter } from '../core/log-formatter.ts';
 import { createSecretsManagerAmtProvider } from './amt-provider.ts';
 import { createReceiverSecretsClient, createReceiverSqsClient } from './clients.ts';
 import { loadReceiverConfig } from './config.ts';
+import { createS3QuarantineStore } from './quarantine.ts';
 import { createReceiverHandler } from './receiver.ts';
 
 // Everything below runs once per container. Endpoints come from the SDK's usual configuration
@@ -44,6 +45,7 @@ export const handler = createReceiverHandler({
     cacheSeconds: config.amtCacheSeconds,
     logger,
   }),
+  quarantine: createS3QuarantineStore({ bucket: config.quarantineBucketName }),
   logger,
   metrics,
   maxBodyBytes: config.maxBodyBytes,

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { PIPELINE_DEFAULTS, ROUTES } from '../core/constants.ts';
+import { LAMBDA_SYNC_PAYLOAD_BYTES, PIPELINE_DEFAULTS, ROUTES } from '../core/constants.ts';
 import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
 import { SecretUnavailableError } from './errors.ts';
 import { normalizeRequest, readRawBody } from './request.ts';
@@ -13,11 +13,18 @@ import type { ReceiverEvent, ReceiverHandler, ReceiverResult } from './types/han
 import type { NormalizedRequest } from './types/request.ts';
 import { decideUnsignedRequest } from './unsigned-request.ts';
 
-/** The refusals that need no byte of the body decoded: the cheapest checks, so they go first. */
+/**
+ * The refusals that need no byte of the body decoded: the cheapest checks, so they go first. A
+ * body over `maxBodyBytes` is refused here only when it carries no signature to check (or is
+ * bigger than any front door can deliver): a signed one goes to the quarantine instead.
+ */
 function refuseUnread(request: NormalizedRequest, maxBodyBytes: number): Decision | undefined {
-  if (request.bodyBytes > maxBodyBytes) return { code: OUTCOME_CODE.PAYLOAD_TOO_LARGE };
   if (request.method !== ALLOWED_METHOD) return { code: OUTCOME_CODE.METHOD_NOT_ALLOWED };
   if (request.bodyBytes === 0) return { code: OUTCOME_CODE.BAD_REQUEST, details: { reason: 'empty_body' } };
+  const tooLarge = request.bodyBytes > maxBodyBytes;
+  if (tooLarge && (request.signature === undefined || request.bodyBytes > LAMBDA_SYNC_PAYLOAD_BYTES)) {
+    return { code: OUTCOME_CODE.PAYLOAD_TOO_LARGE };
+  }
   return undefined;
 }
 
@@ -28,7 +35,11 @@ async function decide(deps: ResolvedReceiverDependencies, request: NormalizedReq
   const raw = readRawBody(request);
   try {
     const check = await checkSignature(raw, request.signature, deps.amt);
-    if (!check.matchedToken) return await decideUnsignedRequest(request, raw, check, deps.amt);
+    if (!check.matchedToken) {
+      // Too large and not Smartcar's: refused as before, and never parsed.
+      if (request.bodyBytes > deps.maxBodyBytes) return { code: OUTCOME_CODE.PAYLOAD_TOO_LARGE };
+      return await decideUnsignedRequest(request, raw, check, deps.amt);
+    }
     return { ...(await decideSignedRequest(deps, request, raw, check.matchedToken)), signed: true };
   } catch (error) {
     if (error instanceof SecretUnavailableError) return secretUnavailable(error);
@@ -45,19 +56,21 @@ async function decide(deps: ResolvedReceiverDependencies, request: NormalizedReq
  *
  * The pipeline, each step in a module of its own:
  * 1. `request.ts`: the event reduced to method, path-based route, signature header and size;
- * 2. size (413), method (405) and an empty body (400), before a byte is decoded;
+ * 2. method (405), an empty body (400), and size (413) when no signature could vouch for the
+ *    body, before a byte is decoded;
  * 3. `signature-check.ts`: the signature over the raw bytes, current AMT then previous, with at
  *    most one refetch a minute on a real mismatch; a secret that cannot be read is 503, never 401;
- * 4. signed (`signed-request.ts`): one JSON parse; a VERIFY is answered (`challenge-answer.ts`),
- *    an event is persisted (`persist-delivery.ts`: one SendMessage) unless it is outside the
- *    replay window;
+ * 4. signed (`signed-request.ts`): classified once (`classify.ts`: one JSON parse); a VERIFY is
+ *    answered (`challenge-answer.ts`), an event is persisted (`persist-delivery.ts`: one
+ *    SendMessage) unless it is outside the replay window, and a body the queue cannot take is
+ *    stored in the quarantine (`quarantine.ts`) and answered 200 once stored;
  * 5. unsigned (`unsigned-request.ts`): only a small body is parsed, only to find a VERIFY, which
  *    is answered when its challenge is an opaque token (the signing-oracle guard); else 401;
  * 6. `telemetry.ts` reports the decision and `responses.ts` turns it into the response.
  *
  * @example
  * ```ts
- * const handler = createReceiverHandler({ queueUrl, sqs, amt: staticAmtProvider('amt'), logger, metrics });
+ * const handler = createReceiverHandler({ queueUrl, sqs, amt: staticAmtProvider('amt'), quarantine, logger, metrics });
  * const result = await handler(event); // { statusCode: 200, body: '{"status":"accepted"}', ... }
  * ```
  */

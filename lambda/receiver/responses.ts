@@ -15,6 +15,9 @@ const JSON_HEADERS = { 'content-type': 'application/json' } as const;
  */
 export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
   [OUTCOME_CODE.ENQUEUED]: 200,
+  // 200: the body is stored (docs/quarantine.md). Any other answer would be retried with the same
+  // body and refused again, then dropped by Smartcar.
+  [OUTCOME_CODE.QUARANTINED]: 200,
   [OUTCOME_CODE.VERIFY_ANSWERED]: 200,
   [OUTCOME_CODE.CHALLENGE_REFUSED]: 400,
   [OUTCOME_CODE.BAD_REQUEST]: 400,
@@ -31,6 +34,7 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
   // honest answer; API Gateway's own 502 stays reserved for a crashed or misconfigured function.
   [OUTCOME_CODE.SECRET_UNAVAILABLE]: 503,
   [OUTCOME_CODE.ENQUEUE_FAILED]: 503,
+  [OUTCOME_CODE.QUARANTINE_FAILED]: 503,
 };
 
 /**
@@ -45,7 +49,10 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
  */
 export function respond(code: Exclude<OutcomeCode, 'verify_answered'>): ReceiverResult {
   const statusCode = OUTCOME_STATUS[code];
-  const body = code === OUTCOME_CODE.ENQUEUED ? '{"status":"accepted"}' : JSON.stringify({ error: code });
+  const body =
+    code === OUTCOME_CODE.ENQUEUED || code === OUTCOME_CODE.QUARANTINED
+      ? `{"status":"${code === OUTCOME_CODE.ENQUEUED ? 'accepted' : 'quarantined'}"}`
+      : JSON.stringify({ error: code });
   const headers = code === OUTCOME_CODE.METHOD_NOT_ALLOWED ? { ...JSON_HEADERS, allow: ALLOWED_METHOD } : JSON_HEADERS;
   return { statusCode, headers: { ...headers }, body };
 }

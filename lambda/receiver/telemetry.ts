@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, ROUTE_KIND } from '../core/constants.ts';
-import { OUTCOME_CODE } from './constants.ts';
+import { OUTCOME_CODE, QUARANTINED_MESSAGE } from './constants.ts';
 import { OUTCOME_STATUS } from './responses.ts';
 import type { Decision } from './types/decision.ts';
 import type { ReceiverDependencies } from './types/dependencies.ts';
@@ -13,6 +13,8 @@ import type { NormalizedRequest } from './types/request.ts';
  */
 const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
   [OUTCOME_CODE.ENQUEUED]: METRIC.EVENT_RECEIVED,
+  // Counted by reason instead (see reportOutcome).
+  [OUTCOME_CODE.QUARANTINED]: undefined,
   [OUTCOME_CODE.VERIFY_ANSWERED]: METRIC.VERIFY_ANSWERED,
   [OUTCOME_CODE.CHALLENGE_REFUSED]: METRIC.VERIFY_REFUSED,
   [OUTCOME_CODE.SIGNATURE_INVALID]: METRIC.SIGNATURE_INVALID,
@@ -25,6 +27,7 @@ const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
   [OUTCOME_CODE.STALE_DELIVERY]: undefined,
   [OUTCOME_CODE.SECRET_UNAVAILABLE]: METRIC.SECRET_UNAVAILABLE,
   [OUTCOME_CODE.ENQUEUE_FAILED]: METRIC.ENQUEUE_FAILED,
+  [OUTCOME_CODE.QUARANTINE_FAILED]: METRIC.QUARANTINE_FAILED,
   [OUTCOME_CODE.INTERNAL_ERROR]: undefined,
 };
 
@@ -35,6 +38,15 @@ const OUTCOME_METRIC: Readonly<Record<OutcomeCode, string | undefined>> = {
  */
 function isSignedRefusal(outcome: ReceiverOutcome): boolean {
   return outcome.signed && outcome.statusCode >= 400 && outcome.statusCode < 500;
+}
+
+/** Publishes `metric` on `[service]` (the alarm's total) and `[service, reason]` (the dashboard's). */
+function publishByReason(metrics: ReceiverDependencies['metrics'], metric: string, reason: string): void {
+  // The empty set is `[service]` alone (Powertools adds its default dimensions to every set).
+  metrics.addDimensions({});
+  metrics.addDimensions({ [REFUSAL_REASON_DIMENSION]: reason });
+  metrics.addMetric(metric, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
 }
 
 /**
@@ -69,17 +81,19 @@ export function reportOutcome(
     bodyBytes: outcome.bodyBytes,
     ...details,
   };
+  const quarantined = outcome.code === OUTCOME_CODE.QUARANTINED;
   if (outcome.statusCode >= 500) deps.logger.error('webhook', line);
+  // The saved Logs Insights queries (docs/quarantine.md) match this message and its `reason`,
+  // `deliveryId`, `eventId` and `bytes`; the body and the signature are never logged.
+  else if (quarantined) deps.logger.warn(QUARANTINED_MESSAGE, { ...line, bytes: outcome.bodyBytes });
   else if (outcome.statusCode >= 400) deps.logger.warn('webhook', line);
   else deps.logger.info('webhook', line);
 
   const metric = OUTCOME_METRIC[outcome.code];
-  if (isSignedRefusal(outcome)) {
-    // The empty set is `[service]` alone (Powertools adds its default dimensions to every set).
-    deps.metrics.addDimensions({});
-    deps.metrics.addDimensions({ [REFUSAL_REASON_DIMENSION]: outcome.code });
-    deps.metrics.addMetric(METRIC.SIGNED_DELIVERY_REFUSED, MetricUnit.Count, 1);
-    deps.metrics.publishStoredMetrics();
+  if (quarantined) {
+    publishByReason(deps.metrics, METRIC.QUARANTINED, String(details.reason ?? 'unknown'));
+  } else if (isSignedRefusal(outcome)) {
+    publishByReason(deps.metrics, METRIC.SIGNED_DELIVERY_REFUSED, outcome.code);
   } else if (metric) {
     if (outcome.code === OUTCOME_CODE.ENQUEUED && outcome.eventType) {
       deps.metrics.addDimension(EVENT_TYPE_DIMENSION, outcome.eventType);

@@ -7,8 +7,16 @@ import type { AmtProvider } from './types/amt.ts';
 import type { Decision } from './types/decision.ts';
 import type { NormalizedRequest, RawBody } from './types/request.ts';
 
-/** Ids read from an unauthenticated body are attacker-controlled: logged, but never at length. */
-function clip(value: string | undefined): string | undefined {
+/**
+ * An id or type read from a body, as it may be logged: never at length (an unsigned body's ids
+ * are attacker-controlled, and a signed one's may be the over-long id it is quarantined for).
+ *
+ * @example
+ * ```ts
+ * clipId('x'.repeat(5_000)); // 'xxxx…' (100 characters and an ellipsis)
+ * ```
+ */
+export function clipId(value: string | undefined): string | undefined {
   return value !== undefined && value.length > UNTRUSTED_ID_MAX_LENGTH
     ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…`
     : value;
@@ -36,15 +44,15 @@ export async function decideUnsignedRequest(
   const envelope = request.bodyBytes <= UNSIGNED_VERIFY_MAX_BYTES ? parseEnvelope(raw.text) : undefined;
   if (envelope?.kind === 'verify') {
     return answerUnsignedVerify(
-      { ...envelope, eventId: clip(envelope.eventId), deliveryId: clip(envelope.deliveryId) },
+      { ...envelope, eventId: clipId(envelope.eventId), deliveryId: clipId(envelope.deliveryId) },
       check,
       amt,
     );
   }
   return {
     code: OUTCOME_CODE.SIGNATURE_INVALID,
-    eventType: envelope?.kind === 'event' ? clip(envelope.eventType) : undefined,
-    eventId: envelope && envelope.kind !== 'invalid' ? clip(envelope.eventId) : undefined,
+    eventType: envelope?.kind === 'event' ? clipId(envelope.eventType) : undefined,
+    eventId: envelope && envelope.kind !== 'invalid' ? clipId(envelope.eventId) : undefined,
     // Compare the hash and length with what was sent, see whether the previous AMT was tried and
     // a refetch happened: enough to debug a mismatch without logging the signature or the body.
     details: {

@@ -49,7 +49,7 @@ export function archiveBucket(scope: Construct, retentionDays: number, encryptio
   Validations.of(bucket).acknowledge({
     id: 'AwsSolutions-S1',
     reason:
-      'Only Firehose writes here and only operators replay from it; CloudTrail records those API calls. Server access logs would need a second bucket (with its own access-log finding) for no reader.',
+      'Only Firehose and the receiver (its quarantine/ prefix) write here and only operators read it (replay, npm run quarantine); CloudTrail records those API calls. Server access logs would need a second bucket (with its own access-log finding) for no reader.',
   });
   return bucket;
 }

@@ -101,17 +101,13 @@ export class WebhookDashboard extends Construct {
       [
         graph(
           'Signed deliveries refused, by reason (outcome code)',
-          [
-            serviceMetric(ns, SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED, { period, label: 'total' }),
-            // A dashboard can SEARCH (an alarm cannot): a reason added later shows up by itself.
-            new MathExpression({
-              expression: `SEARCH('{"${ns}",${REFUSAL_REASON_DIMENSION},service} MetricName="${METRIC.SIGNED_DELIVERY_REFUSED}" service="${SERVICE.RECEIVER}"', 'Sum', ${period.toSeconds()})`,
-              usingMetrics: {},
-              period,
-              label: '',
-            }),
-          ],
-          24,
+          byReason(ns, METRIC.SIGNED_DELIVERY_REFUSED, period),
+          12,
+        ),
+        graph(
+          'Signed deliveries quarantined, by reason (docs/quarantine.md)',
+          byReason(ns, METRIC.QUARANTINED, period),
+          12,
         ),
       ],
       [
@@ -182,4 +178,18 @@ function rowsOf<T>(size: number, items: readonly T[]): T[][] {
   const rows: T[][] = [];
   for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
   return rows;
+}
+
+/** A receiver metric published by reason: its total and, by SEARCH, one line per reason. */
+function byReason(ns: string, metric: string, period: Duration): IMetric[] {
+  return [
+    serviceMetric(ns, SERVICE.RECEIVER, metric, { period, label: 'total' }),
+    // A dashboard can SEARCH (an alarm cannot): a reason added later shows up by itself.
+    new MathExpression({
+      expression: `SEARCH('{"${ns}",${REFUSAL_REASON_DIMENSION},service} MetricName="${metric}" service="${SERVICE.RECEIVER}"', 'Sum', ${period.toSeconds()})`,
+      usingMetrics: {},
+      period,
+      label: '',
+    }),
+  ];
 }

@@ -1,18 +1,10 @@
-import { join } from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  LAMBDA_ARCHITECTURE,
-  LAMBDA_BUNDLING,
-  LAMBDA_RUNTIME,
-  type LambdaName,
-  lambdaEntry,
-  projectRoot,
-} from '../bundling.ts';
+import { functionCode, LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, type LambdaName } from '../bundling.ts';
 import { FUNCTION_PROPS_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 
@@ -131,10 +123,7 @@ export class FunctionWithLogGroup extends Construct {
   /** The project's runtime, architecture and bundling, and the caller's function settings. */
   private defaultFunctionProps(props: FunctionWithLogGroupProps): NodejsFunctionProps {
     return {
-      entry: props.entry ?? lambdaEntry(props.name),
-      handler: 'handler',
-      projectRoot: projectRoot(),
-      depsLockFilePath: join(projectRoot(), 'package-lock.json'),
+      ...functionCode(props.name, props.entry),
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,
       bundling: LAMBDA_BUNDLING,

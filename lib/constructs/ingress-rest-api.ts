@@ -15,7 +15,7 @@ import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { LAMBDA_SYNC_PAYLOAD_BYTES } from '../../lambda/core/constants.ts';
 import { ALARM_PERIOD_MINUTES } from '../alarm-defaults.ts';
 import { INGRESS_PROPS_DEFAULTS, REST_API_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
@@ -154,7 +154,9 @@ export class RestApiIngress extends Construct implements FrontDoor {
 
     this.waf = new RegionalWebAcl(this, 'Waf', {
       resourceArn: this.stage.stageArn,
-      maxBodyBytes: PIPELINE_DEFAULTS.maxBodyBytes,
+      // Not the receiver's MAX_BODY_BYTES: a signed body over it is quarantined, not refused
+      // (docs/quarantine.md), so it must reach the receiver. Lambda takes no bigger request.
+      maxBodyBytes: LAMBDA_SYNC_PAYLOAD_BYTES,
       rateLimitPerMinute: props.wafRateLimitPerMinute ?? this.steadyRequestsPerSecond * 60,
       logRetention: retention,
       removalPolicy,

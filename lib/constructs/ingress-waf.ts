@@ -13,7 +13,11 @@ import { integerAbovePattern } from './ingress-waf-patterns.ts';
 export interface RegionalWebAclProps {
   /** ARN of the regional resource to protect (a REST API stage). */
   readonly resourceArn: string;
-  /** Largest body, in bytes, the receiver accepts: a larger `Content-Length` is refused with 413. */
+  /**
+   * Largest body, in bytes, let through to the receiver: a larger `Content-Length` is refused
+   * with 413. The most Lambda takes (`LAMBDA_SYNC_PAYLOAD_BYTES`), not the receiver's limit: a
+   * signed body over that one is quarantined, so it must get there.
+   */
   readonly maxBodyBytes: number;
   /**
    * Requests one client IP may send per minute before it is answered 429 until it slows down.

@@ -11,8 +11,9 @@ import {
   ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
+  HANDLER_FAILURE_ALARM_PERIOD_MINUTES,
 } from '../alarm-defaults.ts';
-import { serviceMetric, vehicleErrorShare } from '../metrics.ts';
+import { handlerFailureRate, serviceMetric, vehicleErrorShare } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 import { alarmTopic } from './alarm-topic.ts';
@@ -95,6 +96,8 @@ export class Monitoring extends Construct {
       }),
       threshold: thresholds.dlqMessages,
     });
+    // Smartcar's monitoring guide watches queue depth (over 1,000); the age of the oldest message
+    // measures the same backlog whatever the traffic, so a small fleet's stuck queue pages too.
     this.addAlarm('QueueOldestMessageAge', {
       description: 'The processor is falling behind or stopped: the oldest queued event is too old.',
       metric: props.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
@@ -125,6 +128,12 @@ export class Monitoring extends Construct {
       metric: custom(SERVICE.RECEIVER, METRIC.ENQUEUE_FAILED),
       threshold: thresholds.enqueueFailed,
     });
+    this.addAlarm('QuarantineFailed', {
+      description:
+        'The receiver could not store a signed delivery in the quarantine (S3 PutObject failed) and answered 5xx: Smartcar retries 3 times, then drops it. Check the receiver log (code quarantine_failed) and the bucket.',
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINE_FAILED),
+      threshold: thresholds.quarantineFailed,
+    });
     this.addAlarm('SecretUnavailable', {
       description: 'The receiver cannot read the AMT secret: every delivery is answered 5xx.',
       metric: custom(SERVICE.RECEIVER, METRIC.SECRET_UNAVAILABLE),
@@ -135,6 +144,11 @@ export class Monitoring extends Construct {
         'A record failed on its last receive and is moving to the DLQ (fires per new failure, unlike DLQ depth).',
       metric: custom(SERVICE.PROCESSOR, METRIC.FINAL_ATTEMPT_FAILED),
       threshold: thresholds.finalAttemptFailed,
+    });
+    this.addAlarm('HandlerFailureRate', {
+      description: `More than ${Number((thresholds.handlerFailureRatio * 100).toFixed(2))}% of handler attempts failed in ${HANDLER_FAILURE_ALARM_PERIOD_MINUTES} minutes (at least ${thresholds.handlerFailureMinAttempts} attempts; Smartcar's monitoring guide: processing error rate over 5%). Retries may still succeed, so nothing reaches the DLQ: read "Event processing failed" in the processor log.`,
+      metric: handlerFailureRate(props.metricsNamespace, thresholds.handlerFailureMinAttempts, props.eventTypes),
+      threshold: thresholds.handlerFailureRatio,
     });
     this.addAlarm('ProcessorErrors', {
       description: 'A whole processor batch failed (or timed out): every record in it will be retried.',
@@ -176,10 +190,18 @@ export class Monitoring extends Construct {
     this.addAlarm('SignedDeliveryRefused', {
       silentDrop: true,
       description:
-        'A validly signed Smartcar delivery was answered 4xx: every retry is refused too, so the event is lost. The dashboard (by reason) and the receiver log (code) say which refusal.',
+        'A validly signed Smartcar delivery was answered 4xx (stale_delivery: a replayed capture or a clock far off; or a VERIFY without a challenge), and every retry of the same body is refused too. Bodies that cannot be processed are quarantined instead (Quarantined). The dashboard (by reason) and the receiver log (code) say which refusal.',
       // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
       metric: custom(SERVICE.RECEIVER, METRIC.SIGNED_DELIVERY_REFUSED),
       threshold: thresholds.signedDeliveryRefused,
+    });
+    this.addAlarm('Quarantined', {
+      silentDrop: true,
+      description:
+        'A validly signed delivery could not be processed as it is (not JSON, no event type, too large, ...) and was stored in the quarantine, not handled. The dashboard (by reason) says why; inspect it with npm run quarantine -- list, fix the cause, then npm run quarantine -- requeue (docs/quarantine.md).',
+      // The total on [service] alone: an alarm cannot SEARCH the per-reason series.
+      metric: custom(SERVICE.RECEIVER, METRIC.QUARANTINED),
+      threshold: thresholds.quarantined,
     });
     this.addAlarm('Api4xx', {
       silentDrop: true,

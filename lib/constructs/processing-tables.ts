@@ -12,8 +12,8 @@ import { tableEncryption } from './encryption-props.ts';
  */
 
 /**
- * Idempotency claims (one per eventId) and commit items (one per batch), keyed by `id`, with
- * the TTL attribute `expiration` (see lambda/processor/idempotency/).
+ * Powertools Idempotency records, one per eventId, keyed by `id`, with the TTL attribute
+ * `expiration` (Powertools' default attribute names; see lambda/processor/idempotency.ts).
  *
  * @example
  * ```ts

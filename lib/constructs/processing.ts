@@ -51,6 +51,13 @@ export interface ProcessingProps {
    */
   readonly maxReceiveCount?: number;
   /**
+   * How far past its delivery's receipt a signal's `oemUpdatedAt` (or an error report's
+   * `deliveredAt`) is believed, in seconds: a later one is ordered at the receipt plus this and
+   * counted (`FutureSignal`), so a wrong OEM clock cannot freeze a signal.
+   * @default PIPELINE_DEFAULTS.futureToleranceSeconds (900)
+   */
+  readonly futureToleranceSeconds?: number;
+  /**
    * Powertools log level.
    * @default 'INFO'
    */
@@ -113,7 +120,7 @@ export class Processing extends Construct {
   public readonly function: NodejsFunction;
   /** The processor's log group. */
   public readonly logGroup: LogGroup;
-  /** Idempotency claims and commit items (see lambda/processor/idempotency/). */
+  /** Powertools Idempotency records, one per eventId (see lambda/processor/idempotency.ts). */
   public readonly idempotencyTable: Table;
   /** Latest vehicle state, for the freshness guard and the example handlers (unless `vehicleStateStore` is false). */
   public readonly vehicleStateTable?: Table;
@@ -172,17 +179,18 @@ export class Processing extends Construct {
           [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
         }),
         [ENV.MAX_RECEIVE_COUNT]: String(this.maxReceiveCount),
+        [ENV.FUTURE_TOLERANCE_SECONDS]: String(props.futureToleranceSeconds),
         [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
         [ENV.LOG_LEVEL]: props.logLevel,
       },
     });
-    // The idempotency ledger (lambda/processor/idempotency/) calls these three: PutItem writes
-    // claims and commit items, GetItem reads a refused claim and its commit, DeleteItem releases
-    // the claim of a handler that threw. Nothing updates in place.
+    // Powertools Idempotency (DynamoDBPersistenceLayer) calls all four: PutItem takes the
+    // INPROGRESS record, GetItem reads a record the refused put did not return, UpdateItem marks
+    // it COMPLETED, DeleteItem releases it when a handler throws.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [this.idempotencyTable.tableArn],
       }),
     );

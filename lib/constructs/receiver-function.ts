@@ -1,11 +1,14 @@
-import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
+import { QUARANTINE_PREFIX } from '../../lambda/core/quarantine-layout.ts';
 import { RECEIVER_DEFAULTS, RECEIVER_PROPS_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
@@ -67,16 +70,19 @@ export interface ReceiverFunctionProps {
 }
 
 /**
- * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS.
+ * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS, and
+ * stores a signed body SQS cannot take in the quarantine (`quarantineTo`, required).
  *
- * Its role may send to its one queue and read its one secret, and write its own logs;
- * nothing else (no `GetQueueAttributes`, no `DescribeSecret`: the handler needs neither).
+ * Its role may send to its one queue, read its one secret, put objects under `quarantine/` of
+ * one bucket, and write its own logs; nothing else (no `GetQueueAttributes`, no
+ * `DescribeSecret`, no S3 read or delete: the handler needs none of them).
  *
  * @example
  * ```ts
  * const receiver = new ReceiverFunction(this, 'Receiver', {
  *   queue, secret, metricsNamespace: 'SmartcarWebhooks/dev',
  * });
+ * receiver.quarantineTo(archive.bucket);
  * ```
  */
 export class ReceiverFunction extends Construct {
@@ -84,6 +90,12 @@ export class ReceiverFunction extends Construct {
   public readonly function: NodejsFunction;
   /** Its log group. */
   public readonly logGroup: FunctionWithLogGroup['logGroup'];
+  /** The bucket of the quarantine, once {@link quarantineTo} named it. */
+  private quarantineBucket?: IBucket;
+  /** Its execution role. */
+  private readonly role: FunctionWithLogGroup['role'];
+  /** The key its queue is encrypted with, whose grant already covers `kms:GenerateDataKey`. */
+  private readonly queueKey?: IKey;
 
   public constructor(scope: Construct, id: string, userProps: ReceiverFunctionProps) {
     super(scope, id);
@@ -146,5 +158,47 @@ export class ReceiverFunction extends Construct {
 
     this.function = fn.function;
     this.logGroup = fn.logGroup;
+    this.role = fn.role;
+    this.queueKey = props.queue.encryptionMasterKey;
+    // The function refuses to start without a quarantine (a signed body the queue cannot take
+    // would have nowhere to go), so a stack that never names one must not synthesize.
+    this.node.addValidation({
+      validate: () =>
+        this.quarantineBucket
+          ? []
+          : ['ReceiverFunction needs a quarantine bucket: call quarantineTo(bucket) (docs/quarantine.md)'],
+    });
+  }
+
+  /**
+   * Stores signed deliveries that cannot be processed normally under `quarantine/` of `bucket`
+   * (`docs/quarantine.md`): sets `QUARANTINE_BUCKET_NAME` and lets the role put objects there and
+   * nowhere else (no read, no list, no delete: the receiver only writes). With `encryptionKey`
+   * (the bucket's SSE-KMS key), also `kms:GenerateDataKey`, which S3 calls on the writer's behalf
+   * for each new object (a single PutObject needs no `kms:Decrypt`).
+   *
+   * @example
+   * ```ts
+   * receiver.quarantineTo(archive.bucket, encryptionKey);
+   * ```
+   */
+  public quarantineTo(bucket: IBucket, encryptionKey?: IKey): void {
+    if (this.quarantineBucket) throw new Error('ReceiverFunction.quarantineTo may be called once');
+    this.quarantineBucket = bucket;
+    this.function.addEnvironment(ENV.QUARANTINE_BUCKET_NAME, bucket.bucketName);
+    const { role } = this;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)] }),
+    );
+    if (encryptionKey !== this.queueKey) encryptionKey?.grant(role, 'kms:GenerateDataKey');
+    const stack = Stack.of(this);
+    const cfnBucket = bucket.node.defaultChild as CfnBucket | undefined;
+    if (cfnBucket) {
+      const bucketLogicalId = stack.resolve(stack.getLogicalId(cfnBucket)) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${QUARANTINE_PREFIX}*]`,
+        reason: `PutObject only, under ${QUARANTINE_PREFIX}, whose keys the receiver makes up per delivery (reason, hour, id); no read, list or delete.`,
+      });
+    }
   }
 }

@@ -1,8 +1,8 @@
 import { SETTINGS, type SettingRow } from './table.ts';
 
 /**
- * The README "Configuration" table, made from the settings table: one line per key, in the
- * table's order (`test/infra/settings-table.test.ts` compares it with the README's).
+ * The `docs/configuration.md` table, made from the settings table: one line per key, in the
+ * table's order (`test/infra/settings-table.test.ts` compares it with that doc's).
  *
  * @example
  * ```ts

@@ -22,8 +22,8 @@ import { PROCESSOR_MIN_TIMEOUT_SECONDS, RECEIVER_MIN_TIMEOUT_SECONDS } from './t
 /**
  * THE settings table: one row per CDK context key (`-c key=value` or `cdk.json`), with its parser,
  * its default and one line of documentation. The context reader (`lib/config.ts`), the stack's
- * props (`SettingValues`), `npm start` and the README "Configuration" table all come from here
- * (`test/infra/settings-table.test.ts` fails when the README disagrees). To add a setting, add a
+ * props (`SettingValues`), `npm start` and the `docs/configuration.md` table all come from here
+ * (`test/infra/settings-table.test.ts` fails when that doc disagrees). To add a setting, add a
  * row (a check between settings goes in `rules.ts`), use it in the stack, and set it in a variant
  * of `test/infra/cfn-lint-variants.ts`.
  */
@@ -34,9 +34,9 @@ export interface SettingRow<T> {
   readonly parse: Parser<T>;
   /** What the stack uses when the key is unset (from `lib/defaults.ts`); absent when that is "none" or derived. */
   readonly default?: T;
-  /** The README's default, when `default` alone does not say it. */
+  /** The documented default (docs/configuration.md), when `default` alone does not say it. */
   readonly defaultText?: string;
-  /** What the key sets, in one line (the README's "what it sets"). */
+  /** What the key sets, in one line (the "what it sets" column of docs/configuration.md). */
   readonly doc: string;
 }
 
@@ -58,7 +58,7 @@ const RETENTION_VALUES = Object.values(RetentionDays).filter(
 const ALARM_NAMES = Object.keys(ALARM_DEFAULTS) as (keyof AlarmThresholds)[];
 
 /**
- * Every setting, in README order.
+ * Every setting, in the order docs/configuration.md lists them.
  *
  * @example
  * ```ts
@@ -100,7 +100,7 @@ export const SETTINGS = {
   ingress: row({
     parse: oneOf(INGRESS_KINDS),
     default: DEFAULT_INGRESS,
-    doc: 'The front door: `http-api`, `function-url` or `rest-api` (see [Choose a front door](#choose-a-front-door--c-ingress)).',
+    doc: 'The front door: `http-api`, `function-url` or `rest-api` (see [Choose a front door](front-doors.md)).',
   }),
   domainName: row({
     parse: matching(DOMAIN_PATTERN, 'a lowercase host name such as hooks.example.com'),
@@ -156,7 +156,7 @@ export const SETTINGS = {
     // 0 turns the replay window off; longer than the idempotency TTL, a replay could run the handler again.
     parse: integerFrom(0, PIPELINE_DEFAULTS.idempotencyTtlSeconds),
     default: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
-    doc: "Replay window: a signed delivery whose `meta.deliveredAt` is more than this many seconds from the receiver's clock, in either direction, is refused with `400 stale_delivery` and counted (`SignedDeliveryRefused`, reason `stale_delivery`, which alarms). `0` turns the check off; at most the idempotency TTL (19 days). Why 15 minutes: see [Guarantees](#guarantees).",
+    doc: "Replay window: a signed delivery whose `meta.deliveredAt` is more than this many seconds from the receiver's clock, in either direction, is refused with `400 stale_delivery` and counted (`SignedDeliveryRefused`, reason `stale_delivery`, which alarms). `0` turns the check off; at most the idempotency TTL (19 days). Why 15 minutes: see [Guarantees in detail](guarantees.md#why-the-replay-window-is-15-minutes).",
   }),
   processorMemoryMb: row({
     parse: integerFrom(128, 10_240),
@@ -188,10 +188,15 @@ export const SETTINGS = {
     default: PROCESSOR_DEFAULTS.maxReceiveCount,
     doc: 'Receives before a message moves to the DLQ. The processor gets the same value (`MAX_RECEIVE_COUNT`), so it can tell when an attempt is the last one.',
   }),
+  futureToleranceSeconds: row({
+    parse: integerFrom(0, 86_400),
+    default: PROCESSOR_DEFAULTS.futureToleranceSeconds,
+    doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [Timestamps](timestamps.md).",
+  }),
   archive: row({
     parse: boolean,
     default: ARCHIVE_DEFAULTS.enabled,
-    doc: 'Archive every delivery to S3 through Firehose before it is handled, for `npm run replay` (see [Archive and replay](#archive-and-replay-npm-run-replay)). `false` leaves the bucket, stream, role and alarms out.',
+    doc: 'Archive every delivery to S3 through Firehose before it is handled, for `npm run replay` (see [Archive and replay](archive.md)). `false` leaves the bucket, stream, role and alarms out.',
   }),
   archiveRetentionDays: row({
     parse: integerFrom(1, ARCHIVE_DEFAULTS.maxRetentionDays),
@@ -200,7 +205,7 @@ export const SETTINGS = {
   }),
   alarmThresholds: row({
     parse: numbersByName(ALARM_NAMES, 0),
-    defaultText: 'see below',
+    defaultText: 'see [Alarms](operations.md#alarms)',
     doc: 'Overrides for alarm thresholds, as an object: `"alarmThresholds": {"signatureInvalid": 20}` in `cdk.json`, or `-c \'alarmThresholds={"signatureInvalid":20}\'`.',
   }),
   encryptionKey: row<EncryptionKeySetting>({
@@ -212,7 +217,7 @@ export const SETTINGS = {
       ) as EncryptionKeySetting;
     },
     default: DEFAULT_ENCRYPTION_KEY,
-    doc: 'Key for data at rest: `aws-managed` (SSE-SQS queues, AWS-owned table key, service-encrypted logs), `create` (one customer managed key, rotation on, for queues, tables, log groups, alarm topic and secret), or the ARN of your own key (README "Encryption").',
+    doc: 'Key for data at rest: `aws-managed` (SSE-SQS queues, AWS-owned table key, service-encrypted logs), `create` (one customer managed key, rotation on, for queues, tables, log groups, alarm topic and secret), or the ARN of your own key (see [Encryption](encryption.md)).',
   }),
 } as const;
 

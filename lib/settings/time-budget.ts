@@ -1,7 +1,7 @@
 import { worstCaseCallMs } from '../../lambda/core/sdk-client.ts';
 import { ARCHIVE_DEADLINE_MS } from '../../lambda/processor/archive/constants.ts';
 import { DYNAMODB_CALLS_PER_RECORD, DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
-import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
+import { S3_CLIENT_SETTINGS, SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 
 /** Room kept beside the SDK calls for everything else (init, HMAC, parsing, logging): 10%, at least 1 s. */
 const MARGIN_SHARE = 0.1;
@@ -22,8 +22,9 @@ export function minimumTimeoutSeconds(worstCaseMs: number): number {
 }
 
 /**
- * The receiver's shortest timeout: a cold AMT fetch and the SendMessage, each timing out on every
- * attempt (`test/infra/time-budget.test.ts` checks the synthesized timeout the same way).
+ * The receiver's shortest timeout: a cold AMT fetch and then either the SendMessage or, for a body
+ * the queue cannot take, the quarantine's PutObject, each timing out on every attempt
+ * (`test/infra/time-budget.test.ts` checks the synthesized timeout the same way).
  *
  * @example
  * ```ts
@@ -31,7 +32,8 @@ export function minimumTimeoutSeconds(worstCaseMs: number): number {
  * ```
  */
 export const RECEIVER_MIN_TIMEOUT_SECONDS = minimumTimeoutSeconds(
-  worstCaseCallMs(SECRETS_CLIENT_SETTINGS) + worstCaseCallMs(SQS_CLIENT_SETTINGS),
+  worstCaseCallMs(SECRETS_CLIENT_SETTINGS) +
+    Math.max(worstCaseCallMs(SQS_CLIENT_SETTINGS), worstCaseCallMs(S3_CLIENT_SETTINGS)),
 );
 
 /**

@@ -59,7 +59,7 @@ export function findOrCreateLocalAmt(options: AmtLookup = {}): FoundAmt {
   const found = findAmt(options);
   if (found) return found;
   const file = localAmtFile(options.env ?? process.env);
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   try {
     // 'wx': a start racing this one keeps the token that was written first.
     writeFileSync(file, `${generateDevAmt()}\n`, { flag: 'wx', mode: 0o600 });

@@ -37,6 +37,14 @@ export const LOCAL_AMT_FILE_ENV = 'SMARTCAR_LOCAL_AMT_FILE';
 /** Prefix of generated development tokens, so one is recognisable when it leaks into a log. */
 export const DEV_AMT_PREFIX = 'local-dev-amt-';
 
+/**
+ * Message attribute `npm run replay -- --stack NAME --into-local` adds to each copy it puts in the
+ * local queue: where it came from, `stack NAME FROM/TO` (the window as an ISO 8601 interval). The
+ * console lists such an event as a delivery of its own, marked with it; the deployed processor
+ * never sees it.
+ */
+export const REPLAY_SOURCE_ATTRIBUTE = 'replaySource';
+
 /** Paths the local HTTP server serves besides the webhook routes. */
 export const LOCAL_PATHS = {
   STATS: '/_local/stats',
@@ -53,10 +61,19 @@ export const LOCAL_PATHS = {
   DLQ_REDRIVE: '/_local/dlq/redrive',
   /** `POST`: empties the DLQ. */
   DLQ_PURGE: '/_local/dlq/purge',
-  /** `POST {kind: 'verify' | 'state' | 'error'}`: sends one signed sample delivery. */
+  /**
+   * `POST {kind: 'verify' | 'state' | 'error', signals?: 'all' | string[]}`: sends one signed
+   * sample delivery; `signals` picks a VEHICLE_STATE's signals from the signal catalogue.
+   */
   SEND: '/_local/send',
+  /** `GET`: the signal catalogue's codes, groups, names and descriptions (the Send tab's picker). */
+  SIGNALS: '/_local/signals',
   /** `POST {id}`: sends the body of a logged delivery again, freshly signed. */
   RESEND: '/_local/resend',
+  /** `GET`: the deliveries the receiver quarantined (docs/quarantine.md), bodies redacted and cut. */
+  QUARANTINE: '/_local/quarantine',
+  /** `POST {keys?}`: classifies quarantined deliveries again and queues those the receiver now takes (all when no keys). */
+  QUARANTINE_REQUEUE: '/_local/quarantine/requeue',
 } as const;
 
 /**

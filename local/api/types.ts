@@ -6,8 +6,10 @@ export interface LocalStats {
   received: number;
   /** Events persisted to the queue. */
   enqueued: number;
-  /** 4xx answers (bad signature, bad JSON, too large...). */
+  /** 4xx answers (bad signature, an unsigned body too large, a stale delivery...). */
   rejected: number;
+  /** Signed deliveries stored in the quarantine and answered 200 (docs/quarantine.md). */
+  quarantined: number;
   /** 5xx answers (queue or AMT unavailable): Smartcar retries these. */
   receiverErrors: number;
   /** VERIFY challenges answered. */
@@ -50,6 +52,11 @@ export interface LocalEndpoints {
   deadLetterQueueArn: string;
   /** Folder of the local archive (`npm run replay -- --local` reads it); absent when the pipeline does not archive. */
   archiveDir?: string;
+  /**
+   * The data folder whose `quarantine/` holds the deliveries the receiver quarantined
+   * (`npm run quarantine -- --local` reads it); absent for a pipeline kept in memory.
+   */
+  quarantineDataDir?: string;
 }
 
 /** What the local pipeline knows of one event (`GET /_local/deliveries/{eventId}`; the smoke CLI reads it). */
@@ -77,6 +84,8 @@ export interface LocalErrorSummary {
 export type LocalProcessingState =
   /** Not enqueued: the receiver refused it or answered it itself (VERIFY). */
   | 'not-queued'
+  /** Signed but not processable as it was: stored in the quarantine (docs/quarantine.md). */
+  | 'quarantined'
   /** Enqueued; no attempt finished yet. */
   | 'queued'
   | 'processed'
@@ -126,6 +135,22 @@ export interface LocalDelivery {
   processing: LocalProcessingState;
   /** The replay runs that sent this event again, oldest first; absent when none did. */
   replayIds?: string[];
+  /**
+   * Set on an event `npm run replay -- --stack NAME --into-local` copied from a deployed stack's
+   * archive (it never passed the local receiver): where from, and the production receipt.
+   */
+  fromArchive?: ArchiveOrigin;
+}
+
+/** Where a copied delivery came from: the stack and window of the run, and the original receipt. */
+export interface ArchiveOrigin {
+  /** `stack NAME FROM/TO`, as the replay run gave it. */
+  source: string;
+  /** When the stack's receiver accepted the delivery (ISO), from the archive. */
+  receivedAt: string;
+  /** Smartcar's deliveryId of the original delivery, when it had one. */
+  deliveryId?: string;
+  replayId: string;
 }
 
 /** A delivery with its request and answer (`GET /_local/deliveries/{eventId}` lists them). */

@@ -1,14 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type DlqTarget, peekDlq, purgeDlq, redriveDlq } from '../../bin/cli/dlq-operations.ts';
+import { localQuarantineSource, requeueQuarantined } from '../../bin/cli/quarantine-operations.ts';
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/core/idempotency-status.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
+import { SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
 import { LOCAL_PATHS, LOCAL_TOKEN_HEADER } from '../api/constants.ts';
+import type { LocalQuarantineStore } from '../api/quarantine-store.ts';
 import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from '../api/types.ts';
 import type { LocalApiAnswer, LocalApiRequest } from '../http-server.ts';
 import { isSameLoopbackOrigin } from '../loopback-guard.ts';
 import type { DeliveryLog } from './delivery-log.ts';
-import { resendDelivery, SEND_KINDS, type SendTarget, sendSample } from './send-actions.ts';
+import { requestedSignals, resendDelivery, SEND_KINDS, type SendTarget, sendSample } from './send-actions.ts';
 import { CONSOLE_ASSET_PREFIX, CONSOLE_HEADERS, consoleAsset, consolePage } from './static-files.ts';
 
 /** What the console's API reads and acts on. */
@@ -23,8 +26,13 @@ export interface ConsoleApiDeps {
   /** The console's chart data. */
   metrics: () => unknown;
   dlq: DlqTarget;
+  /** The receiver's quarantine, and the queue a requeue sends to. */
+  quarantine: { store: LocalQuarantineStore; sqs: DlqTarget['sqs']; queueUrl: string };
   send: () => SendTarget;
 }
+
+/** How much of a quarantined body the console shows in its list. */
+const QUARANTINE_PREVIEW_CHARS = 400;
 
 /** How many DLQ messages the console lists. */
 const DLQ_PAGE = 100;
@@ -61,13 +69,27 @@ export function createConsoleApi(
       }),
     [LOCAL_PATHS.PROCESSOR]: () => deps.processor(),
     [LOCAL_PATHS.METRICS]: () => deps.metrics(),
+    [LOCAL_PATHS.SIGNALS]: () => SIGNAL_CATALOGUE.map(({ code, group, name, doc }) => ({ code, group, name, doc })),
     [LOCAL_PATHS.DLQ]: async () =>
       (await serially(() => peekDlq(deps.dlq, { max: DLQ_PAGE }))).map((entry) => {
         const lastError = deps.deliveries.lastError(entry.eventId);
         return lastError ? { ...entry, lastError } : entry;
       }),
   };
+  reads[LOCAL_PATHS.QUARANTINE] = async () =>
+    (await deps.quarantine.store.list()).map(({ body, ...entry }) => ({
+      ...entry,
+      bytes: body.length,
+      preview: previewOf(body),
+    }));
   const actions: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    [LOCAL_PATHS.QUARANTINE_REQUEUE]: async (body) => {
+      const source = localQuarantineSource(deps.quarantine.store);
+      const keys = Array.isArray(body.keys)
+        ? body.keys.map(String)
+        : (await source.list()).map((summary) => summary.key);
+      return requeueQuarantined(source, deps.quarantine, keys);
+    },
     [LOCAL_PATHS.DLQ_REDRIVE]: async (body) => {
       const eventIds = Array.isArray(body.eventIds) ? body.eventIds.map(String) : [];
       return serially(() => redriveDlq(deps.dlq, eventIds.length ? { eventIds } : {}));
@@ -79,7 +101,9 @@ export function createConsoleApi(
     [LOCAL_PATHS.SEND]: async (body) => {
       const kind = String(body.kind) as SendKind;
       if (!SEND_KINDS.includes(kind)) return badRequest(`kind must be one of ${SEND_KINDS.join(', ')}`);
-      return sendSample(kind, deps.send());
+      const signals = requestedSignals(body.signals);
+      if (signals.invalid) return badRequest(signals.invalid);
+      return sendSample(kind, deps.send(), kind === 'state' ? signals.codes : undefined);
     },
     [LOCAL_PATHS.RESEND]: async (body) => {
       const delivery = deps.deliveries.delivery(String(body.id));
@@ -133,6 +157,18 @@ async function eventDetail(deps: ConsoleApiDeps, eventId: string): Promise<Local
   };
   if (history?.lastError) detail.lastError = history.lastError;
   return detail;
+}
+
+/** The start of a quarantined body as the console lists it: redacted like any body when it is JSON. */
+function previewOf(body: Buffer): string {
+  const text = body.toString('utf8');
+  let shown = text;
+  try {
+    shown = JSON.stringify(JSON.parse(text), redactPersonalData);
+  } catch {
+    // Not JSON (often the very reason it is quarantined): shown as it is, cut.
+  }
+  return shown.length > QUARANTINE_PREVIEW_CHARS ? `${shown.slice(0, QUARANTINE_PREVIEW_CHARS)}…` : shown;
 }
 
 /** The body as the console shows it: VINs and locations `[REDACTED]`, as in the logs (re-send uses the original). */

@@ -83,7 +83,7 @@ export function createDeliveryLog(
   const stateOf = (delivery: LocalDelivery): LocalProcessingState => {
     const entry = delivery.eventId ? events.get(delivery.eventId) : undefined;
     if (entry) return entry.state;
-    return delivery.code === 'enqueued' ? 'queued' : 'not-queued';
+    return receiverState(delivery.code);
   };
   const withState = <T extends LocalDelivery>(delivery: T): T => {
     const replayIds = replayIdsOf((delivery.eventId && events.get(delivery.eventId)?.steps) || []);
@@ -144,7 +144,9 @@ export function createDeliveryLog(
         .filter((s) => s.kind === 'processed' || s.kind === 'failed' || s.kind === 'duplicate')
         .map((s) => (s.error ? { at: s.at, error: s.error } : { at: s.at }));
       const history: EventHistory = {
-        processing: entry?.state ?? (deliveries.some((d) => d.code === 'enqueued') ? 'queued' : 'not-queued'),
+        processing:
+          entry?.state ??
+          (deliveries.some((d) => d.code === 'enqueued') ? 'queued' : receiverState(deliveries.at(-1)?.code)),
         steps,
         attempts,
         deliveries,
@@ -199,4 +201,10 @@ function matches(delivery: LocalDelivery, filter: DeliveryFilter): boolean {
     if (!byClass && !replayed && code !== filter.status && delivery.processing !== filter.status) return false;
   }
   return true;
+}
+
+/** Where a delivery the processor has not seen stands, by the receiver's outcome code. */
+function receiverState(code: string | undefined): LocalProcessingState {
+  if (code === 'enqueued') return 'queued';
+  return code === 'quarantined' ? 'quarantined' : 'not-queued';
 }

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describePayload } from '../../bin/cli/describe-payload.ts';
+import { ROUTES } from '../../lambda/core/constants.ts';
 import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
 import type { LocalDeliveryDetail } from '../api/types.ts';
 import type { HttpApiInvoker } from '../http-server.ts';
+import type { LocalRecordOutcome } from '../processor-host/types.ts';
 
 /** Longest body the log keeps per delivery. */
 export const MAX_LOGGED_BODY_BYTES = 64 * 1024;
@@ -88,7 +90,7 @@ function toDetail(
     path: event.rawPath,
     statusCode: result.statusCode ?? 200,
     latencyMs: Math.round(ms * 10) / 10,
-    processing: outcome?.enqueued ? 'queued' : 'not-queued',
+    processing: outcome?.enqueued ? 'queued' : outcome?.code === 'quarantined' ? 'quarantined' : 'not-queued',
     requestHeaders,
     requestBody: truncated ? Buffer.from(raw).subarray(0, MAX_LOGGED_BODY_BYTES).toString('utf8') : raw,
     responseHeaders,
@@ -102,4 +104,51 @@ function toDetail(
   if (eventId) detail.eventId = eventId;
   if (described.vehicleId) detail.vehicleId = described.vehicleId;
   return detail;
+}
+
+/**
+ * The console's entry for a copy `npm run replay -- --stack NAME --into-local` put in the local
+ * queue: it never passed the local receiver, so it is listed as the delivery the stack's receiver
+ * accepted (200 `enqueued`, at the archive's `receivedAt`), marked `fromArchive` with the stack,
+ * window and original deliveryId. One entry per event and replay run (its id says which).
+ *
+ * @example
+ * ```ts
+ * if (outcome.fromArchive && !log.delivery(archiveCopyId(outcome))) log.addDelivery(archiveCopyDelivery(outcome));
+ * ```
+ */
+export function archiveCopyDelivery(
+  outcome: Pick<LocalRecordOutcome, 'eventId' | 'eventType' | 'vehicleId'> & {
+    fromArchive: NonNullable<LocalRecordOutcome['fromArchive']>;
+  },
+): LocalDeliveryDetail {
+  const { body, route, ...origin } = outcome.fromArchive;
+  const described = describePayload(body);
+  const truncated = Buffer.byteLength(body) > MAX_LOGGED_BODY_BYTES;
+  const eventType = outcome.eventType ?? described.eventType;
+  const eventId = outcome.eventId ?? described.eventId;
+  const vehicleId = outcome.vehicleId ?? described.vehicleId;
+  return {
+    id: archiveCopyId(outcome),
+    at: origin.receivedAt || new Date().toISOString(),
+    path: route === 'error' ? ROUTES.ERROR_PATH : ROUTES.DATA_PATH,
+    statusCode: 200,
+    code: 'enqueued',
+    latencyMs: 0,
+    processing: 'queued',
+    requestHeaders: {},
+    requestBody: truncated ? Buffer.from(body).subarray(0, MAX_LOGGED_BODY_BYTES).toString('utf8') : body,
+    ...(truncated ? { bodyTruncated: true } : {}),
+    responseHeaders: {},
+    responseBody: '',
+    ...(eventType ? { eventType } : {}),
+    ...(eventId ? { eventId } : {}),
+    ...(vehicleId ? { vehicleId } : {}),
+    fromArchive: origin,
+  };
+}
+
+/** The console id of a copied delivery: one per event and replay run. */
+export function archiveCopyId(outcome: Pick<LocalRecordOutcome, 'eventId' | 'fromArchive'>): string {
+  return `archive-${outcome.fromArchive?.replayId ?? ''}-${outcome.eventId ?? ''}`;
 }

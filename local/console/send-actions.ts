@@ -1,5 +1,6 @@
 import { type Delivery, planDeliveries, type SendKind } from '../../bin/cli/send-plan.ts';
 import { ROUTES } from '../../lambda/core/constants.ts';
+import { describeSignal } from '../../lambda/processor/signals/catalogue.ts';
 import type { LocalDeliveryDetail } from '../api/types.ts';
 
 /** Where the console's sends go, and the AMT they are signed with. */
@@ -21,16 +22,46 @@ export interface SendResult {
 export const SEND_KINDS: readonly SendKind[] = ['verify', 'state', 'error'];
 
 /**
+ * The `signals` of a Send request: `'all'`, a list of catalogue codes, or absent (the default
+ * mix); `undefined` with the reason when it is none of these.
+ *
+ * @example
+ * ```ts
+ * requestedSignals(['charge-ischarging']); // { codes: ['charge-ischarging'] }
+ * ```
+ */
+export function requestedSignals(value: unknown): { codes?: 'all' | string[]; invalid?: string } {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return {};
+  if (value === 'all') return { codes: 'all' };
+  if (!Array.isArray(value)) return { invalid: 'signals must be "all" or a list of signal codes' };
+  const codes = value.map(String);
+  const unknown = codes.filter((code) => !describeSignal(code));
+  return unknown.length ? { invalid: `not signals of the catalogue: ${unknown.join(', ')}` } : { codes };
+}
+
+/**
  * Sends one signed sample delivery (built by `npm run send`'s own planner) to the pipeline's
  * webhook route over HTTP, so it goes through the receiver like any other delivery.
  *
  * @example
  * ```ts
  * await sendSample('state', { amt, url: pipeline.url }); // { statusCode: 200, eventId: '…', … }
+ * await sendSample('state', { amt, url: pipeline.url }, ['charge-ischarging']); // one catalogue signal
  * ```
  */
-export async function sendSample(kind: SendKind, target: SendTarget): Promise<SendResult> {
-  const [delivery] = planDeliveries({ kind, amt: target.amt, count: 1, duplicateRate: 0, badSignature: false });
+export async function sendSample(
+  kind: SendKind,
+  target: SendTarget,
+  signalCodes?: 'all' | readonly string[],
+): Promise<SendResult> {
+  const [delivery] = planDeliveries({
+    kind,
+    amt: target.amt,
+    count: 1,
+    duplicateRate: 0,
+    badSignature: false,
+    ...(signalCodes && { signalCodes }),
+  });
   return post(`${target.url}${ROUTES.DATA_PATH}`, delivery!.body, delivery!.headers, delivery!);
 }
 

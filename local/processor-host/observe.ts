@@ -3,6 +3,7 @@ import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { vehicleIdOf } from '../../lambda/core/vehicle-id.ts';
 import type { ProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, ProcessorOutcome } from '../../lambda/processor/types/index.ts';
+import { REPLAY_SOURCE_ATTRIBUTE } from '../api/constants.ts';
 import type { LocalErrorSummary } from '../api/types.ts';
 import type { LocalRecordOutcome } from './types.ts';
 
@@ -64,6 +65,7 @@ export function observeProcessor(
       ...(record?.vehicleId ? { vehicleId: record.vehicleId } : {}),
       // A failed attempt's outcome does not say it was a replayed copy; its record does.
       ...(!outcome.replayId && record?.replayId ? { replayId: record.replayId } : {}),
+      ...(record?.fromArchive ? { fromArchive: record.fromArchive } : {}),
       ...(error ? { error } : {}),
     });
   };
@@ -99,12 +101,28 @@ interface RecordFacts {
   vehicleId?: string;
   /** Set on a copy `npm run replay` sent. */
   replayId?: string;
+  /** Set on a copy `npm run replay -- --into-local` took from a deployed stack's archive. */
+  fromArchive?: LocalRecordOutcome['fromArchive'];
 }
 
 function describeRecord(record: SQSRecord): RecordFacts {
   const facts: RecordFacts = { attempt: Number(record.attributes?.ApproximateReceiveCount) || 1 };
   const replayId = record.messageAttributes?.[MESSAGE_ATTRIBUTE.REPLAY_ID]?.stringValue;
   if (replayId) facts.replayId = replayId;
+  const attribute = (name: string) => record.messageAttributes?.[name]?.stringValue;
+  const source = attribute(REPLAY_SOURCE_ATTRIBUTE);
+  if (source && replayId) {
+    const receivedAt = Number(attribute(MESSAGE_ATTRIBUTE.RECEIVED_AT));
+    const deliveryId = attribute(MESSAGE_ATTRIBUTE.DELIVERY_ID);
+    facts.fromArchive = {
+      source,
+      replayId,
+      receivedAt: Number.isFinite(receivedAt) ? new Date(receivedAt).toISOString() : '',
+      ...(deliveryId ? { deliveryId } : {}),
+      route: attribute(MESSAGE_ATTRIBUTE.ROUTE) ?? 'data',
+      body: record.body,
+    };
+  }
   try {
     const vehicleId = vehicleIdOf(JSON.parse(record.body) as Record<string, unknown>);
     if (vehicleId) facts.vehicleId = vehicleId;

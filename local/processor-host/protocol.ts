@@ -7,6 +7,8 @@ export interface ProcessorWorkerData {
   idempotencyTableName: string;
   vehicleStateTableName: string;
   maxReceiveCount: number;
+  /** `-c futureToleranceSeconds`; absent: the processor's default. */
+  futureToleranceSeconds?: number;
   /** Powertools log level of the processor. */
   logLevel: string;
   /** Metric namespace of the EMF lines. */

@@ -25,6 +25,8 @@ export interface ProcessorRuntimeOptions {
   logLevel: string;
   /** Receives before the DLQ (the queue's redrive setting), so the last attempt is flagged. */
   maxReceiveCount: number;
+  /** `-c futureToleranceSeconds`, as the stack gives the processor. @default PIPELINE_DEFAULTS.futureToleranceSeconds */
+  futureToleranceSeconds?: number;
   /** Run in a worker that is replaced when the processor's files change. */
   hotReload: boolean;
   /** In-thread only: business handler overrides (functions cannot cross to a worker). */
@@ -58,6 +60,7 @@ export async function startProcessorRuntime(options: ProcessorRuntimeOptions): P
     idempotencyTableName: LOCAL_DEFAULTS.idempotencyTableName,
     vehicleStateTableName: LOCAL_DEFAULTS.vehicleStateTableName,
     maxReceiveCount: options.maxReceiveCount,
+    ...(options.futureToleranceSeconds !== undefined ? { futureToleranceSeconds: options.futureToleranceSeconds } : {}),
   };
   if (options.hotReload) {
     if (options.handlers) throw new Error('Injected handlers cannot be hot-reloaded: pass handlersModule instead');

@@ -1,5 +1,5 @@
 import type { ProcessorOutcome } from '../../lambda/processor/types/index.ts';
-import type { LocalErrorSummary, LocalProcessorState } from '../api/types.ts';
+import type { ArchiveOrigin, LocalErrorSummary, LocalProcessorState } from '../api/types.ts';
 import type { SqsBatchHandler } from '../poller.ts';
 
 /** One SQS record the processor finished, with what the local pipeline shows about it. */
@@ -13,6 +13,8 @@ export interface LocalRecordOutcome extends ProcessorOutcome {
   vehicleId?: string;
   /** Why a `failed` record failed: the business handler's error, when it threw one. */
   error?: LocalErrorSummary;
+  /** A copy from a deployed stack's archive (`npm run replay -- --into-local`), with its body for the console. */
+  fromArchive?: ArchiveOrigin & { body: string; route: string };
 }
 
 /** The processor as the poller calls it, wherever its code runs. */

@@ -48,6 +48,7 @@ const processor = observeProcessor(
       idempotencyTableName: data.idempotencyTableName,
       vehicleStateTableName: data.vehicleStateTableName,
       maxReceiveCount: data.maxReceiveCount,
+      ...(data.futureToleranceSeconds !== undefined ? { futureToleranceSeconds: data.futureToleranceSeconds } : {}),
       throwOnFullBatchFailure: false,
       ...(data.archiveDir
         ? {

@@ -106,9 +106,20 @@ describe('archive step: every batch through Firehose before its handlers', () =>
 
   it('lets the freshness store skip a replayed signal older than the stored one', async () => {
     // Prepare
+    const T0 = Date.UTC(2026, 0, 1);
     const { handler, outcomes } = await setup();
-    const older = buildVehicleState({ eventId: 'evt-old', vehicleId: 'veh-f', stateOfCharge: 10, oemUpdatedAt: 1_000 });
-    const newer = buildVehicleState({ eventId: 'evt-new', vehicleId: 'veh-f', stateOfCharge: 90, oemUpdatedAt: 2_000 });
+    const older = buildVehicleState({
+      eventId: 'evt-old',
+      vehicleId: 'veh-f',
+      stateOfCharge: 10,
+      oemUpdatedAt: T0 + 1_000,
+    });
+    const newer = buildVehicleState({
+      eventId: 'evt-new',
+      vehicleId: 'veh-f',
+      stateOfCharge: 90,
+      oemUpdatedAt: T0 + 2_000,
+    });
     await handler(sqsEvent(deliveryRecord(older), deliveryRecord(newer)), lambdaContext());
 
     // Act

@@ -177,16 +177,18 @@ describe('archive infrastructure', () => {
     });
   });
 
-  it('leaves all of it out with archive=false: no bucket, stream, role, grant, variable, alarms or output', () => {
+  it('leaves all of it out with archive=false: no stream, role, grant, variable, alarms or output, and only the quarantine bucket', () => {
     // Prepare
     const withArchive = templateFor();
 
     // Act
     const template = templateFor({ archive: 'false' });
 
-    // Assess
-    for (const type of ['AWS::S3::Bucket', 'AWS::KinesisFirehose::DeliveryStream'])
-      expect(template.findResources(type)).toEqual({});
+    // Assess: the one bucket left is the quarantine's own (docs/quarantine.md)
+    expect(template.findResources('AWS::KinesisFirehose::DeliveryStream')).toEqual({});
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual([
+      expect.stringMatching(/^QuarantineBucket/),
+    ]);
     expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(
       Object.keys(withArchive.findResources('AWS::IAM::Role')).length - 1,
     );

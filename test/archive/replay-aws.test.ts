@@ -181,6 +181,8 @@ describe('replay from the S3 archive (SDK mocked)', () => {
     // Prepare
     s3Mock
       .on(ListObjectsV2Command)
+      .resolves({ IsTruncated: false })
+      .on(ListObjectsV2Command, { Prefix: 'events/2026/12/01/08/' })
       .resolves({ Contents: [{ Key: 'events/2026/12/01/08/a.gz' }], IsTruncated: false })
       .on(GetObjectCommand)
       .callsFake(() =>
@@ -222,6 +224,8 @@ describe('replay from the S3 archive (SDK mocked)', () => {
     const many = Array.from({ length: 30 }, (_v, i) => delivery(`r${i}`, '2026-12-01T08:30:00Z'));
     s3Mock
       .on(ListObjectsV2Command)
+      .resolves({ IsTruncated: false })
+      .on(ListObjectsV2Command, { Prefix: 'events/2026/12/01/08/' })
       .resolves({ Contents: [{ Key: 'events/2026/12/01/08/a.gz' }], IsTruncated: false })
       .on(GetObjectCommand)
       .callsFake(() => body(archiveObject(...many)));

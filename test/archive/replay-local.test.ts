@@ -34,6 +34,8 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** 2026-01-01T00:00:00Z: a base for signal times (epoch ms, as Smartcar stamps them). */
+const T0 = Date.UTC(2026, 0, 1);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'archive-e2e-'));
@@ -41,9 +43,9 @@ beforeAll(async () => {
   try {
     windowStart = Date.now() - 1;
     // veh-1: three readings in order; the newest is what the store holds afterwards.
-    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 50, oemUpdatedAt: 1_000 }));
-    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 60, oemUpdatedAt: 2_000 }));
-    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 70, oemUpdatedAt: 3_000 }));
+    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 50, oemUpdatedAt: T0 + 1_000 }));
+    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 60, oemUpdatedAt: T0 + 2_000 }));
+    inWindow.push(stateDelivery(AMT, { vehicleId: 'veh-1', stateOfCharge: 70, oemUpdatedAt: T0 + 3_000 }));
     inWindow.push(errorDelivery(AMT, { vehicleId: 'veh-2' }));
     for (const delivery of inWindow) await deliver(first, delivery);
     // A Smartcar retry of the first: archived twice (both copies reached the queue), handled once.

@@ -55,8 +55,8 @@ describe('cost model', () => {
     expect(sumCosts(IDEMPOTENCY_COST.firstDelivery, perVehicle)).toEqual({
       reads: 1,
       readUnits: perVehicle.readUnits,
-      writes: 2.1,
-      writeUnits: 1.1 + perVehicle.writeUnits,
+      writes: 3,
+      writeUnits: 2 + perVehicle.writeUnits,
     });
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseNdjson } from '../../bin/cli/ndjson.ts';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { LOCAL_PATHS, LOCAL_REGION } from '../../local/api/constants.ts';
@@ -103,7 +104,12 @@ describe('npm run dlq against a local pipeline', () => {
       /TypeError: Cannot read properties of undefined \(reading 'value'\)$/,
     );
     expect(rows.find((r) => r.includes('evt-unknown-2'))).toMatch(/ -$/);
-    const entries = JSON.parse(json.stdout) as Array<{ eventId: string; lastError?: unknown }>;
+    const lines = parseNdjson(json.stdout);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', command: 'list', count: 2 });
+    const entries = lines.filter((l) => l.type === 'message') as unknown as Array<{
+      eventId: string;
+      lastError?: unknown;
+    }>;
     expect(entries.find((e) => e.eventId === FAILED_ID)?.lastError).toEqual(LAST_ERROR);
     expect(entries.find((e) => e.eventId === 'evt-unknown-2')).not.toHaveProperty('lastError');
   });

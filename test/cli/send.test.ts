@@ -7,6 +7,8 @@ import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { planDeliveries, type SendPlanOptions } from '../../bin/cli/send-plan.ts';
 import { checkAnswer } from '../../bin/cli/send-run.ts';
 import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
+import { SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
+import { requestedSignals } from '../../local/console/send-actions.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { runTs } from '../e2e/support.ts';
@@ -106,6 +108,67 @@ describe('send plan', () => {
     const capturedBody = JSON.parse(captured!.body.toString());
     expect(capturedBody.triggers).toHaveLength(1);
     expect(capturedBody.data.signals).toHaveLength(3);
+  });
+});
+
+describe('send: signals from the catalogue', () => {
+  it('builds a VEHICLE_STATE with one of every documented signal, each with its example body', () => {
+    // Act
+    const [delivery] = planDeliveries(plan({ signalCodes: 'all' }));
+
+    // Assess
+    const body = JSON.parse(delivery!.body.toString()) as { data: { signals: Array<Record<string, unknown>> } };
+    expect(body.data.signals.map(({ code, name, group, body }) => ({ code, name, group, body }))).toEqual(
+      SIGNAL_CATALOGUE.map(({ code, name, group, example }) => ({ code, name, group, body: example })),
+    );
+  });
+
+  it('builds exactly the chosen signals, and refuses a code the catalogue does not list', () => {
+    // Act
+    const [delivery] = planDeliveries(plan({ signalCodes: ['closure-doors', 'tractionbattery-range'] }));
+    const unknown = () => planDeliveries(plan({ signalCodes: ['vendor-newsignal'] }));
+
+    // Assess
+    const body = JSON.parse(delivery!.body.toString()) as { data: { signals: Array<{ code: string }> } };
+    expect(body.data.signals.map(({ code }) => code)).toEqual(['closure-doors', 'tractionbattery-range']);
+    expect(unknown).toThrow(/vendor-newsignal is not a signal of the catalogue/);
+  });
+
+  it("reads the console Send tab's signals: all, catalogue codes, nothing (the default mix), or refuses the rest", () => {
+    // Act
+    const answers = [
+      requestedSignals('all'),
+      requestedSignals(['charge-ischarging']),
+      requestedSignals(undefined),
+      requestedSignals([]),
+      requestedSignals(['vendor-x']),
+      requestedSignals('charge-ischarging'),
+    ];
+
+    // Assess
+    expect(answers).toEqual([
+      { codes: 'all' },
+      { codes: ['charge-ischarging'] },
+      {},
+      {},
+      { invalid: 'not signals of the catalogue: vendor-x' },
+      { invalid: 'signals must be "all" or a list of signal codes' },
+    ]);
+  });
+
+  it('takes --signals all or comma-separated codes on the command line, and exits 2 for an unknown code', async () => {
+    // Act
+    const all = await runTs('bin/send.ts', ['state', '--signals', 'all', '--print']);
+    const two = await runTs('bin/send.ts', ['state', '--signals', 'charge-ischarging,motion-currentspeed', '--print']);
+    const unknown = await runTs('bin/send.ts', ['state', '--signals', 'charge-ischarging,vendor-x', '--print']);
+
+    // Assess
+    expect(all.code).toBe(0);
+    expect((JSON.parse(all.stdout) as { data: { signals: unknown[] } }).data.signals).toHaveLength(90);
+    const codes = (JSON.parse(two.stdout) as { data: { signals: Array<{ code: string }> } }).data.signals;
+    expect(codes.map(({ code }) => code)).toEqual(['charge-ischarging', 'motion-currentspeed']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('vendor-x');
   });
 });
 

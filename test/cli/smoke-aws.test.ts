@@ -1,8 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,11 +9,12 @@ import { SmokeError } from '../../bin/cli/errors.ts';
 import { smokeCommand } from '../../bin/cli/smoke-command.ts';
 import { AMT_SECRET_PLACEHOLDER, ROUTES, SERVICE, TABLE_SCHEMA } from '../../lambda/core/constants.ts';
 import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
-import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../local/http-server.ts';
 import { createLocalLogger, createLocalMetrics } from '../../local/powertools.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
+import { powertoolsKey } from '../processor/helpers/idempotency-key.ts';
 
 /**
  * `npm run smoke -- --stack NAME` against AWS: CloudFormation, Secrets Manager and DynamoDB are
@@ -27,37 +27,6 @@ const TABLE = 'SmartcarWebhooks-dev-ProcessingIdempotencyTable-ABC123';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SmartcarWebhooks-dev-amt-AbCdEf';
 const AMT = 'amt-current-0123456789';
 
-/** The id of an eventId's claim in the idempotency table: `<prefix>#` + the eventId. */
-function claimId(eventId: string): string {
-  return `${IDEMPOTENCY_KEY_PREFIX}#${eventId}`;
-}
-
-type TableStage = 'none' | 'in-flight' | 'completed';
-
-/**
- * GetItem answers as the processor's table would give them, one stage per status read (a claim
- * read; the read of the commit it names follows it): no claim; a claim whose commit is not
- * written yet; a claim whose commit lists the event. The last stage repeats.
- */
-function tableAnswers(stages: readonly TableStage[]) {
-  let claimReads = 0;
-  let stage: TableStage = 'none';
-  let eventId = '';
-  const commitId = 'smartcar-batch#batch-token#0';
-  return (input: GetCommandInput) => {
-    const id = String(input.Key?.[TABLE_SCHEMA.IDEMPOTENCY.partitionKey] ?? '');
-    if (id.startsWith(`${IDEMPOTENCY_KEY_PREFIX}#`)) {
-      stage = stages[Math.min(claimReads++, stages.length - 1)] ?? 'none';
-      eventId = id.slice(IDEMPOTENCY_KEY_PREFIX.length + 1);
-      if (stage === 'none') return {};
-      const expiration = Math.floor(Date.now() / 1000) + 3_600;
-      return { Item: { id, commit: commitId, leaseUntil: Date.now() + 30_000, expiration } };
-    }
-    if (id !== commitId || stage !== 'completed') return {};
-    return { Item: { id: commitId, done: [eventId], expiration: 9_999_999_999 } };
-  };
-}
-
 describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
   const enqueue = new SQSClient({ region: 'eu-west-1' });
   const sqsMock = mockClient(enqueue);
@@ -66,8 +35,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
   const secretsManager = new SecretsManagerClient({ region: 'eu-west-1' });
   const secretsMock = mockClient(secretsManager);
   const dynamodb = new DynamoDBClient({ region: 'eu-west-1' });
-  // The status reader reads through a DocumentClient built from `dynamodb`: mock that class.
-  const dynamoMock = mockClient(DynamoDBDocumentClient);
+  const dynamoMock = mockClient(dynamodb);
   const clients = { cloudFormation, secretsManager, dynamodb };
   let api: LocalHttpServer;
   let output = '';
@@ -80,6 +48,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
       queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/main',
       sqs: enqueue,
       amt: staticAmtProvider({ current: AMT }),
+      quarantine: new LocalQuarantineStore(),
       logger: createLocalLogger(SERVICE.RECEIVER, 'ERROR'),
       metrics: createLocalMetrics(SERVICE.RECEIVER),
     });
@@ -127,9 +96,13 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
     return sent.find((body) => body.eventType === 'VEHICLE_STATE')!.eventId;
   }
 
-  it('passes when the processor records the event COMPLETED, reading its claim consistently, never printing the AMT', async () => {
-    // Prepare: no claim yet, then in flight, then completed.
-    dynamoMock.on(GetCommand).callsFake(tableAnswers(['none', 'in-flight', 'completed']));
+  it('passes when the processor records the event COMPLETED, reading its Powertools key consistently, never printing the AMT', async () => {
+    // Prepare: no record yet, then in progress, then completed.
+    dynamoMock
+      .on(GetItemCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Item: { id: { S: 'k' }, status: { S: 'INPROGRESS' } } })
+      .resolves({ Item: { id: { S: 'k' }, status: { S: 'COMPLETED' } } });
 
     // Act
     const code = await smokeCommand(['--stack', STACK], { write, clients });
@@ -142,10 +115,10 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
     expect(output).toContain("(AMT from the stack's secret)");
     expect(output).not.toContain(AMT);
     const eventId = enqueuedEventId();
-    expect(dynamoMock).toHaveReceivedCommandWith(GetCommand, {
+    expect(dynamoMock).toHaveReceivedCommandWith(GetItemCommand, {
       TableName: TABLE,
       ConsistentRead: true,
-      Key: { [TABLE_SCHEMA.IDEMPOTENCY.partitionKey]: claimId(eventId) },
+      Key: { [TABLE_SCHEMA.IDEMPOTENCY.partitionKey]: { S: powertoolsKey(eventId) } },
     });
     const enqueued = sqsMock
       .commandCalls(SendMessageCommand)
@@ -156,7 +129,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
   it('fails (exit 1) at once, naming the table and the Region, when the idempotency table does not exist', async () => {
     // Prepare
     dynamoMock
-      .on(GetCommand)
+      .on(GetItemCommand)
       .rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
 
     // Act
@@ -168,12 +141,12 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
     expect(output).toContain(
       `The idempotency table ${TABLE} does not exist in eu-west-1; is --region the stack's Region?`,
     );
-    expect(dynamoMock).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(dynamoMock).toHaveReceivedCommandTimes(GetItemCommand, 1);
   });
 
   it('fails (exit 1) after --timeout with the last status and where to look, when the event is never completed', async () => {
     // Prepare
-    dynamoMock.on(GetCommand).callsFake(tableAnswers(['in-flight']));
+    dynamoMock.on(GetItemCommand).resolves({ Item: { id: { S: 'k' }, status: { S: 'INPROGRESS' } } });
 
     // Act
     const code = await smokeCommand(['--stack', STACK, '--timeout', '1'], { write, clients });
@@ -206,7 +179,7 @@ describe('npm run smoke -- --stack (AWS SDK mocked)', () => {
 
   it('signs with --amt without reading the secret', async () => {
     // Prepare
-    dynamoMock.on(GetCommand).callsFake(tableAnswers(['completed']));
+    dynamoMock.on(GetItemCommand).resolves({ Item: { id: { S: 'k' }, status: { S: 'COMPLETED' } } });
 
     // Act
     const code = await smokeCommand(['--stack', STACK, '--amt', AMT], { write, clients });

@@ -1,30 +1,23 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { type NpmStart, startNpmStart } from '../helpers/npm-start.ts';
+import { findChromium } from '../helpers/outside-tools.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /**
- * Where the screenshots go: the README's `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
+ * Where the screenshots go: `docs/` with `UPDATE_SCREENSHOTS=1`, else a temporary
  * folder, so a test run never leaves the checkout dirty.
  */
 const SCREENSHOT_DIR =
   process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'smartcar-console-screenshots');
 
-/** Debian's chromium, never a downloaded browser. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Chrome or Chromium: `CHROMIUM_PATH`, the system's, or Playwright's; never downloaded here. */
+const CHROMIUM = findChromium();
 
 /** The handlers module `npm start --handlers` loads: the repository's example, or one with a bug. */
 function handlersModule(buggy: boolean): string {
@@ -34,7 +27,7 @@ function handlersModule(buggy: boolean): string {
     : `import { handleVehicleState } from '${example}';\nexport const defaultHandlers = { VEHICLE_STATE: handleVehicleState };\n`;
 }
 
-describe('the local console in a real browser (Debian chromium via playwright-core)', () => {
+describe(`the local console in a real browser (${CHROMIUM.problem === undefined ? CHROMIUM.version : 'no browser'} via playwright-core)`, () => {
   let dir: string;
   let handlersFile: string;
   let start: NpmStart;
@@ -42,6 +35,8 @@ describe('the local console in a real browser (Debian chromium via playwright-co
   let page: Page;
 
   beforeAll(async () => {
+    // A missing browser fails the file (npm run test:browser says so before it starts), never skips it.
+    if (CHROMIUM.problem !== undefined) throw new Error(`Missing ${CHROMIUM.problem}`);
     dir = await mkdtemp(join(tmpdir(), 'console-browser-'));
     handlersFile = join(dir, 'handlers.ts');
     // An ES module like the repository's own files (a folder without this would make it CommonJS).
@@ -57,7 +52,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
       '--handlers',
       handlersFile,
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 60_000);
@@ -65,7 +60,7 @@ describe('the local console in a real browser (Debian chromium via playwright-co
   afterAll(async () => {
     await browser?.close();
     await start?.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   /** Clicks Send VEHICLE_STATE and returns the eventId the page reports. */
@@ -155,6 +150,44 @@ describe('the local console in a real browser (Debian chromium via playwright-co
     expect(await page.textContent('#processor-status')).toContain('handlers.ts');
     expect(start.output()).toMatch(new RegExp(`✓ processed\\s+VEHICLE_STATE\\s+${poisoned}`));
   }, 150_000);
+
+  it('sends a VEHICLE_STATE of the signals picked from the catalogue, or of every signal, and it is processed', async () => {
+    // Prepare
+    await page.goto(`${start.url}/`);
+    await page.click('#tab-send');
+    await page.click('#send-signals-picker summary');
+    await page.waitForSelector('#send-signals option[value="odometer-traveleddistance"]');
+    const sentSignals = async (eventId: string): Promise<string[]> => {
+      const detail = (await page.evaluate(
+        async (path) => (await fetch(path)).json(),
+        `/_local/deliveries/${encodeURIComponent(eventId)}`,
+      )) as { deliveries: Array<{ requestBody: string }> };
+      const body = JSON.parse(detail.deliveries[0]!.requestBody) as { data: { signals: Array<{ code: string }> } };
+      return body.data.signals.map(({ code }) => code);
+    };
+
+    // Act
+    await page.selectOption('#send-signals', ['charge-ischarging', 'odometer-traveleddistance']);
+    const picked = await sendState();
+    await page.click('#tab-send');
+    const before = await page.textContent('#send-result');
+    await page.click('#send-signals-all');
+    await page.waitForFunction(
+      (old) =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
+        ).document.querySelector('#send-result')?.textContent !== old,
+      before,
+    );
+    const every = /VEHICLE_STATE (\S+)/.exec((await page.textContent('#send-result')) ?? '')![1]!;
+    await waitForProcessing(picked, 'processed');
+    await waitForProcessing(every, 'processed');
+
+    // Assess
+    expect(await sentSignals(picked)).toEqual(['charge-ischarging', 'odometer-traveleddistance']);
+    expect(await sentSignals(every)).toHaveLength(90);
+    expect(await page.$$eval('#send-signals optgroup', (groups) => groups.length)).toBe(19);
+  }, 90_000);
 
   it("charts the dashboard's series from the functions' EMF lines", async () => {
     // Act

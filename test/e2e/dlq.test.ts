@@ -1,5 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNdjson } from '../../bin/cli/ndjson.ts';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { startPipeline } from '../../local/pipeline.ts';
@@ -58,7 +59,7 @@ describe('poison events, the DLQ and `npm run dlq` against the local pipeline', 
 
     // Assess
     expect(listed.code).toBe(0);
-    const entries = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    const entries = parseNdjson(listed.stdout).filter((line) => line.type === 'message');
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ eventType: 'VEHICLE_STATE', eventId: bad.eventId, vehicleId: 'veh-poison' });
     expect(entries[0]!.receiveCount).toBeGreaterThan(PIPELINE_DEFAULTS.maxReceiveCount);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { SignalMergeResult } from '../../lambda/processor/types/index.ts';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 import type { LocalEndpoints } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
@@ -35,12 +36,14 @@ describe('readLocalSettings', () => {
       maxReceiveCount: 6,
       processorTimeoutSeconds: 45,
       deliveryToleranceSeconds: undefined,
+      futureToleranceSeconds: undefined,
       archive: undefined,
     });
     expect(read.sources).toEqual({
       maxReceiveCount: '-c',
       processorTimeoutSeconds: 'cdk.json',
       deliveryToleranceSeconds: 'default',
+      futureToleranceSeconds: 'default',
       archive: 'default',
     });
   });
@@ -87,6 +90,41 @@ describe('the local pipeline with maxReceiveCount set', () => {
     // Assess
     expect(status).toBe(200);
     expect([dead.failed, dead.finalFailures]).toEqual([1, 1]);
+  });
+});
+
+describe('the local pipeline with -c futureToleranceSeconds', () => {
+  let pipeline: LocalPipeline | undefined;
+  afterAll(async () => pipeline?.stop());
+
+  it("clamps a signal stamped a day ahead at the receiver's receipt plus that tolerance", async () => {
+    // Prepare
+    const merged: SignalMergeResult[] = [];
+    pipeline = await startPipeline({
+      port: 0,
+      quiet: true,
+      logLevel: 'SILENT',
+      waitTimeSeconds: 1,
+      settings: { futureToleranceSeconds: 60 },
+      handlers: {
+        VEHICLE_STATE: async (event, { vehicleState }) => {
+          merged.push(await vehicleState.mergeSignals(event.vehicleId, event.signals, event.eventId));
+        },
+      },
+    });
+    const before = Date.now();
+    const delivery = stateDelivery(pipeline.amt, { signalCount: 1, oemUpdatedAt: before + 86_400_000 });
+
+    // Act
+    await post(pipeline.webhookUrl, delivery);
+    await pipeline.waitFor((s) => s.processedTotal === 1, 20_000);
+
+    // Assess
+    const [result] = merged;
+    const orderedAt = result?.snapshot.signals['tractionbattery-stateofcharge']?.orderedAt ?? 0;
+    expect(result?.future).toEqual(['tractionbattery-stateofcharge']);
+    expect(orderedAt - 60_000).toBeGreaterThanOrEqual(before);
+    expect(orderedAt - 60_000).toBeLessThanOrEqual(Date.now());
   });
 });
 

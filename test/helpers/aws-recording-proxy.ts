@@ -31,6 +31,12 @@ export interface RecordingProxyOptions {
   arnOf(service: AwsService, identifier: string): string | undefined;
   /** Rewrites the decoded request before it is forwarded (e.g. a queue URL as the upstream spells it). */
   mapInput?(service: AwsService, input: AwsJsonInput): AwsJsonInput;
+  /**
+   * `'s3'`: the upstream speaks S3's REST protocol (path-style, as the SDK addresses a loopback IP
+   * endpoint), so each request is described by its method and `/bucket/key` path instead.
+   * @default - the JSON protocols, by `X-Amz-Target`
+   */
+  rest?: 's3';
 }
 
 /** A running {@link startRecordingProxy}. */
@@ -49,7 +55,36 @@ const SERVICE_BY_TARGET_PREFIX = {
 } as const;
 
 /** An IAM service prefix the proxy understands. */
-export type AwsService = (typeof SERVICE_BY_TARGET_PREFIX)[keyof typeof SERVICE_BY_TARGET_PREFIX];
+export type AwsService = (typeof SERVICE_BY_TARGET_PREFIX)[keyof typeof SERVICE_BY_TARGET_PREFIX] | 's3';
+
+/** The IAM action of an object-level S3 REST request, by HTTP method. */
+const S3_OBJECT_ACTION_BY_METHOD: Readonly<Record<string, string>> = {
+  PUT: 's3:PutObject',
+  GET: 's3:GetObject',
+  HEAD: 's3:GetObject',
+  DELETE: 's3:DeleteObject',
+};
+
+/**
+ * The IAM action and the `bucket/key` of one path-style S3 object request; bucket-level requests
+ * (no key) are `s3:ListBucket` on the bucket.
+ *
+ * @example
+ * ```ts
+ * describeS3Request('PUT', '/archive/quarantine/not_utf8/2026/12/01/08/abc');
+ * // { service: 's3', action: 's3:PutObject', identifiers: ['archive/quarantine/not_utf8/2026/12/01/08/abc'] }
+ * ```
+ */
+export function describeS3Request(
+  method: string,
+  url: string,
+): { service: AwsService; action: string; identifiers: string[] } {
+  const path = decodeURIComponent(new URL(url, 'http://s3.local').pathname.slice(1));
+  const slash = path.indexOf('/');
+  if (slash < 0 || slash === path.length - 1)
+    return { service: 's3', action: 's3:ListBucket', identifiers: [path.replace(/\/$/, '')] };
+  return { service: 's3', action: S3_OBJECT_ACTION_BY_METHOD[method] ?? `s3:${method}`, identifiers: [path] };
+}
 
 /** Operations IAM authorizes under another action's name (SQS batch APIs have no action of their own). */
 const IAM_ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
@@ -110,7 +145,12 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   const forward = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let body = await buffer(request);
     const target = String(request.headers['x-amz-target'] ?? '');
-    const described = body.length > 0 ? tryDescribe(target, body) : undefined;
+    const described =
+      options.rest === 's3'
+        ? { request: describeS3Request(request.method ?? 'GET', request.url ?? '/'), input: undefined }
+        : body.length > 0
+          ? tryDescribe(target, body)
+          : undefined;
     if (described) {
       for (const identifier of described.request.identifiers.length ? described.request.identifiers : ['']) {
         options.calls.push({
@@ -122,7 +162,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
             `unknown:${described.request.service}:${identifier}`,
         });
       }
-      if (options.mapInput) {
+      if (options.mapInput && described.input) {
         body = Buffer.from(JSON.stringify(options.mapInput(described.request.service, described.input)));
       }
     } else {

@@ -68,6 +68,7 @@ describe('Functions', () => {
     const template = templateFor({ stage: 'qa', logLevel: 'debug' });
     const queue = logicalId(template, 'AWS::SQS::Queue', 'ProcessingQueue');
     const secret = logicalId(template, 'AWS::SecretsManager::Secret', 'AmtSecret');
+    const bucket = logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket');
 
     // Act
     const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', 'ReceiverFunction');
@@ -76,6 +77,7 @@ describe('Functions', () => {
     expect((properties.Environment as { Variables: unknown }).Variables).toEqual({
       [ENV.QUEUE_URL]: { Ref: queue },
       [ENV.AMT_SECRET_ID]: { Ref: secret },
+      [ENV.QUARANTINE_BUCKET_NAME]: { Ref: bucket },
       [ENV.AMT_CACHE_SECONDS]: String(PIPELINE_DEFAULTS.amtCacheSeconds),
       [ENV.MAX_BODY_BYTES]: String(PIPELINE_DEFAULTS.maxBodyBytes),
       [ENV.ERROR_CALLBACK_PATH]: ROUTES.ERROR_PATH,

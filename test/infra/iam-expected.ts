@@ -107,6 +107,11 @@ export function iamExpectedFor(
   const IDEMPOTENCY_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingIdempotencyTable', 'Arn');
   const VEHICLE_STATE_TABLE = resource('AWS::DynamoDB::Table', 'ProcessingVehicleStateTable', 'Arn');
   const ARCHIVE_STREAM = resource('AWS::KinesisFirehose::DeliveryStream', 'ArchiveStream', 'Arn');
+  // The quarantine: the archive bucket's quarantine/ prefix, or a bucket of its own without one.
+  const QUARANTINE_OBJECTS: ExpectedResource = {
+    ...resource('AWS::S3::Bucket', options.archive === false ? 'QuarantineBucket' : 'ArchiveBucket', 'Arn'),
+    arnSuffix: '/quarantine/*',
+  };
 
   return {
     receiver: {
@@ -125,6 +130,12 @@ export function iamExpectedFor(
           resource: AMT_SECRET,
           caller: 'function-code',
           usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)',
+        },
+        {
+          action: 's3:PutObject',
+          resource: QUARANTINE_OBJECTS,
+          caller: 'function-code',
+          usedBy: 'PutObjectCommand in lambda/receiver/quarantine.ts (a signed body the queue cannot take)',
         },
       ],
     },
@@ -155,20 +166,26 @@ export function iamExpectedFor(
           action: 'dynamodb:PutItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy:
-            'ClaimStore (lambda/processor/idempotency/claim-store.ts): the conditional claim per eventId and the commit item per batch',
+          usedBy: 'Powertools Idempotency _putRecord: the conditional INPROGRESS record per eventId',
         },
         {
           action: 'dynamodb:GetItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'ClaimStore.getClaim / getCommit: read a refused claim and the commit it names',
+          usedBy:
+            'Powertools Idempotency _getRecord: reads the existing record when the refused put returned none (DynamoDB returns it; dynalite, as in the rehearsal, does not)',
+        },
+        {
+          action: 'dynamodb:UpdateItem',
+          resource: IDEMPOTENCY_TABLE,
+          caller: 'function-code',
+          usedBy: 'Powertools Idempotency _updateRecord: marks the record COMPLETED when its handler returns',
         },
         {
           action: 'dynamodb:DeleteItem',
           resource: IDEMPOTENCY_TABLE,
           caller: 'function-code',
-          usedBy: 'ClaimStore.release: releases the claim of a handler that threw when the batch settles',
+          usedBy: 'Powertools Idempotency _deleteRecord: releases the record when a handler throws',
         },
         ...(options.vehicleStateStore === false
           ? []
@@ -231,7 +248,8 @@ export const IAM_EXPECTED_WITH_CMK = {
       action: 'kms:GenerateDataKey',
       resource: PIPELINE_KEY,
       caller: 'function-code',
-      usedBy: 'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s)',
+      usedBy:
+        'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s); S3, for PutObjectCommand (quarantine.ts) into the SSE-KMS bucket',
     },
     {
       action: 'kms:Decrypt',

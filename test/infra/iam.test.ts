@@ -11,12 +11,13 @@ function statementsOf(template: ReturnType<typeof templateFor>, rolePrefix: stri
 }
 
 describe('IAM', () => {
-  it('lets the receiver write its logs, send to its queue and read its secret, nothing else', () => {
+  it('lets the receiver write its logs, send to its queue, read its secret and put quarantined bodies, nothing else', () => {
     // Prepare
     const template = templateFor();
     const logGroup = logicalId(template, 'AWS::Logs::LogGroup', 'ReceiverLogGroup');
     const queue = logicalId(template, 'AWS::SQS::Queue', 'ProcessingQueue');
     const secret = logicalId(template, 'AWS::SecretsManager::Secret', 'AmtSecret');
+    const bucket = logicalId(template, 'AWS::S3::Bucket', 'ArchiveBucket');
 
     // Act
     const statements = statementsOf(template, 'ReceiverRoleDefaultPolicy');
@@ -30,6 +31,11 @@ describe('IAM', () => {
       },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secret } },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/quarantine/*']] },
+      },
     ]);
   });
 
@@ -57,7 +63,7 @@ describe('IAM', () => {
     // Assess
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': [idempotency, 'Arn'] },
     });
     // The vehicle stores only read and put whole items: no UpdateItem there (removed as unused).
@@ -84,7 +90,7 @@ describe('IAM', () => {
     expect(sqs[0]?.Action).not.toContain('sqs:SendMessage');
   });
 
-  it("scopes every statement of every policy to a single resource, with no wildcard but the archive prefixes' objects", () => {
+  it("scopes every statement of every policy to a single resource, with no wildcard but the archive and quarantine prefixes' objects", () => {
     // Prepare
     const template = templateFor();
     // Firehose names the objects it writes, so the only wildcard allowed is the key under one of
@@ -93,6 +99,10 @@ describe('IAM', () => {
     const archiveObjects = ['events/', 'errors/'].map((prefix) =>
       JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] }),
     );
+    // The receiver names each quarantined object itself, under one fixed prefix: PutObject only.
+    const quarantineObjects = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/quarantine/*']],
+    });
 
     // Act
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
@@ -106,6 +116,8 @@ describe('IAM', () => {
       const resource = JSON.stringify(statement.Resource);
       if (archiveObjects.includes(resource)) {
         expect([statement.Action].flat().sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+      } else if (resource === quarantineObjects) {
+        expect([statement.Action].flat()).toEqual(['s3:PutObject']);
       } else {
         expect(resource).not.toContain('*');
       }

@@ -32,6 +32,38 @@ function alarm(template: ReturnType<typeof templateFor>, name: string): AlarmPro
   return resourceByPrefix(template, 'AWS::CloudWatch::Alarm', `Monitoring${name}`).properties as AlarmProperties;
 }
 
+/** The metric-math queries of an alarm on metric math. */
+function mathQueries(template: ReturnType<typeof templateFor>, name: string): MetricDataQuery[] {
+  return alarm(template, name).Metrics ?? [];
+}
+
+/** [id, metric name, dimensions, period, statistic] of each metric a metric-math alarm reads. */
+function metricStats(queries: readonly MetricDataQuery[]): unknown[][] {
+  return queries
+    .filter((q) => q.MetricStat)
+    .map((q) => [
+      q.Id,
+      q.MetricStat?.Metric.MetricName,
+      q.MetricStat?.Metric.Dimensions,
+      q.MetricStat?.Period,
+      q.MetricStat?.Stat,
+    ]);
+}
+
+/**
+ * An alarm's expression evaluated on one period's sums by metric id, with CloudWatch's IF and
+ * FILL on single values (`undefined`: no datapoint that period).
+ */
+function evaluateMath(expression: string, sums: Readonly<Record<string, number | undefined>>): number {
+  const ids = Object.keys(sums);
+  const evaluate = new Function('IF', 'FILL', ...ids, `return ${expression};`) as (...args: unknown[]) => number;
+  return evaluate(
+    (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
+    (value: number | undefined, fill: number) => value ?? fill,
+    ...ids.map((id) => sums[id]),
+  );
+}
+
 /** [alarm id, namespace, metric name, threshold, statistic] for every alarm the issue asks for. */
 const ALARMS = [
   ['DeadLetterQueueMessages', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', ALARM_DEFAULTS.dlqMessages, 'Maximum'],
@@ -56,11 +88,13 @@ const ALARMS = [
   ['LegacyPayload', 'SmartcarWebhooks/dev', METRIC.LEGACY_PAYLOAD, 0, 'Sum'],
   ['MalformedRecord', 'SmartcarWebhooks/dev', METRIC.MALFORMED_RECORD, 0, 'Sum'],
   ['SignedDeliveryRefused', 'SmartcarWebhooks/dev', METRIC.SIGNED_DELIVERY_REFUSED, 0, 'Sum'],
+  ['Quarantined', 'SmartcarWebhooks/dev', METRIC.QUARANTINED, ALARM_DEFAULTS.quarantined, 'Sum'],
+  ['QuarantineFailed', 'SmartcarWebhooks/dev', METRIC.QUARANTINE_FAILED, ALARM_DEFAULTS.quarantineFailed, 'Sum'],
   ['Api4xx', 'AWS/ApiGateway', '4xx', 6_000, 'Sum'],
 ] as const;
 
 /** Alarms on a metric-math expression (no single Namespace/MetricName), tested on their own below. */
-const MATH_ALARMS = ['VehicleErrorShare'] as const;
+const MATH_ALARMS = ['VehicleErrorShare', 'HandlerFailureRate'] as const;
 
 /** The archive's alarms (`lib/constructs/archive.ts`), tested in test/archive/infra.test.ts. */
 const ARCHIVE_ALARMS = ['ArchiveFailed', 'ArchiveDeliveryStalled'] as const;
@@ -74,6 +108,7 @@ const SILENT_DROP_ALARMS = [
   'LegacyPayload',
   'MalformedRecord',
   'SignedDeliveryRefused',
+  'Quarantined',
   'Api4xx',
   'VehicleErrorShare',
 ];
@@ -133,6 +168,7 @@ describe('Alarms', () => {
     ['LegacyPayload', SERVICE.PROCESSOR],
     ['MalformedRecord', SERVICE.PROCESSOR],
     ['SignedDeliveryRefused', SERVICE.RECEIVER],
+    ['Quarantined', SERVICE.RECEIVER],
   ])('watches the %s total of the %s, on the service dimension alone', (name, service) => {
     // Prepare
     const template = templateFor();
@@ -253,43 +289,19 @@ describe('Alarms', () => {
 });
 
 describe('VEHICLE_ERROR share alarm', () => {
-  function queries(template: ReturnType<typeof templateFor>): MetricDataQuery[] {
-    return alarm(template, 'VehicleErrorShare').Metrics ?? [];
-  }
-
-  /**
-   * The alarm's expression evaluated on one period's sums, with CloudWatch's IF and FILL on
-   * single values (`undefined`: the type sent nothing that period).
-   */
-  function share(expression: string, state: number | undefined, errors: number | undefined): number {
-    const evaluate = new Function('IF', 'FILL', 'state', 'errors', `return ${expression};`) as (
-      ...args: unknown[]
-    ) => number;
-    return evaluate(
-      (condition: boolean, whenTrue: number, whenFalse: number) => (condition ? whenTrue : whenFalse),
-      (value: number | undefined, fill: number) => value ?? fill,
-      state,
-      errors,
-    );
-  }
+  const queries = (template: ReturnType<typeof templateFor>) => mathQueries(template, 'VehicleErrorShare');
+  const share = (expression: string, state: number | undefined, errors: number | undefined): number =>
+    evaluateMath(expression, { state, errors });
 
   it('divides VEHICLE_ERROR by all data deliveries the receiver accepted, per hour', () => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const metrics = queries(template).filter((q) => q.MetricStat);
+    const metrics = metricStats(queries(template));
 
     // Assess
-    expect(
-      metrics.map((q) => [
-        q.Id,
-        q.MetricStat?.Metric.MetricName,
-        q.MetricStat?.Metric.Dimensions,
-        q.MetricStat?.Period,
-        q.MetricStat?.Stat,
-      ]),
-    ).toEqual(
+    expect(metrics).toEqual(
       [
         ['state', 'VEHICLE_STATE'],
         ['errors', 'VEHICLE_ERROR'],
@@ -350,6 +362,103 @@ describe('VEHICLE_ERROR share alarm', () => {
   });
 });
 
+describe('handler failure rate alarm (Smartcar monitoring guide: processing error rate over 5%)', () => {
+  const queries = (template: ReturnType<typeof templateFor>) => mathQueries(template, 'HandlerFailureRate');
+  const rate = (expression: string, sums: { failed?: number; state?: number; errors?: number }): number =>
+    evaluateMath(expression, { failed: sums.failed, state: sums.state, errors: sums.errors });
+
+  it('divides HandlerFailed by every handler attempt (HandlerFailed + EventProcessed of each type), per 15 minutes', () => {
+    // Prepare
+    const template = templateFor();
+
+    // Act
+    const metrics = metricStats(queries(template));
+
+    // Assess
+    const processor = { Name: 'service', Value: SERVICE.PROCESSOR };
+    expect(metrics).toEqual([
+      [
+        'state',
+        METRIC.EVENT_PROCESSED,
+        [{ Name: EVENT_TYPE_DIMENSION, Value: 'VEHICLE_STATE' }, processor],
+        900,
+        'Sum',
+      ],
+      [
+        'errors',
+        METRIC.EVENT_PROCESSED,
+        [{ Name: EVENT_TYPE_DIMENSION, Value: 'VEHICLE_ERROR' }, processor],
+        900,
+        'Sum',
+      ],
+      ['failed', METRIC.HANDLER_FAILED, [processor], 900, 'Sum'],
+    ]);
+  });
+
+  it('fires above 5%, on the first period, and notifies the alarm topic on ALARM and OK', () => {
+    // Prepare
+    const template = templateFor();
+    const topic = logicalId(template, 'AWS::SNS::Topic', 'MonitoringAlarmTopic');
+
+    // Act
+    const props = alarm(template, 'HandlerFailureRate') as AlarmProperties & { EvaluationPeriods: number };
+
+    // Assess
+    expect(props).toMatchObject({
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+      OKActions: [{ Ref: topic }],
+    });
+  });
+
+  it.each([
+    // Non-compliance: pages.
+    [
+      'a handler failing 30% of first attempts, every retry succeeding (100 events)',
+      { failed: 30, state: 100 },
+      30 / 130,
+      true,
+    ],
+    ['6 failures in 100 attempts', { failed: 6, state: 80, errors: 14 }, 0.06, true],
+    ['every attempt failing (nothing processed)', { failed: 25 }, 1, true],
+    // Compliance: stays OK.
+    ['no failures', { state: 500, errors: 20 }, 0, false],
+    ['exactly 5% (5 failures in 100 attempts)', { failed: 5, state: 95 }, 0.05, false],
+    ['2 failures in 19 attempts (under the 20-attempt floor)', { failed: 2, state: 17 }, 0, false],
+    ['no traffic at all', {}, 0, false],
+  ])('reads %s as the rate the alarm compares', (_label, sums, expected, pages) => {
+    // Prepare
+    const template = templateFor();
+    const expression = queries(template).find((q) => q.ReturnData)?.Expression ?? '';
+    const threshold = alarm(template, 'HandlerFailureRate').Threshold;
+
+    // Act
+    const value = rate(expression, sums);
+
+    // Assess
+    expect(value).toBeCloseTo(expected, 10);
+    expect(value > threshold).toBe(pages);
+  });
+
+  it('uses the rate and the minimum attempts given in context', () => {
+    // Prepare
+    const template = templateFor({ alarmThresholds: '{"handlerFailureRatio":0.2,"handlerFailureMinAttempts":50}' });
+    const expression = queries(template).find((q) => q.ReturnData)?.Expression ?? '';
+
+    // Act
+    const threshold = alarm(template, 'HandlerFailureRate').Threshold;
+
+    // Assess
+    expect(threshold).toBe(0.2);
+    expect([rate(expression, { failed: 10, state: 39 }), rate(expression, { failed: 10, state: 40 })]).toEqual([
+      0, 0.2,
+    ]);
+  });
+});
+
 describe('Alarm topic', () => {
   // Who may publish (and the TLS-only deny) is decided by evaluating the policy: alarm-topic-policy.test.ts.
   it('subscribes the alarm email from context', () => {
@@ -382,7 +491,7 @@ describe('Dashboard', () => {
     'Queue depth',
     'Queue oldest message age (s)',
     'DLQ depth',
-    'Duplicates and stale signals',
+    'Duplicates, stale and future signals',
     'Delivery lag (ms): processing time minus Smartcar deliveredAt',
     'Signed deliveries refused, by reason (outcome code)',
     ...SILENT_DROP_ALARMS.map((name) => `${name}: metric and alarm threshold`),
@@ -438,20 +547,19 @@ describe('Dashboard', () => {
     );
   });
 
-  it('plots signed refusals by reason with a SEARCH on the reason dimension', () => {
+  it.each([
+    ['signed refusals', 'Signed deliveries refused, by reason (outcome code)', METRIC.SIGNED_DELIVERY_REFUSED],
+    ['quarantined deliveries', 'Signed deliveries quarantined, by reason (docs/quarantine.md)', METRIC.QUARANTINED],
+  ])('plots %s by reason with a SEARCH on the reason dimension', (_what, title, metric) => {
     // Prepare
     const template = templateFor();
 
     // Act
-    const graph = dashboardWidgets(template).find(
-      (w) => w.properties.title === 'Signed deliveries refused, by reason (outcome code)',
-    );
+    const graph = dashboardWidgets(template).find((w) => w.properties.title === title);
     const metrics = JSON.stringify(graph?.properties.metrics);
 
     // Assess
-    expect(metrics).toContain(
-      `SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${METRIC.SIGNED_DELIVERY_REFUSED}\\"`,
-    );
+    expect(metrics).toContain(`SEARCH('{\\"SmartcarWebhooks/dev\\",reason,service} MetricName=\\"${metric}\\"`);
   });
 
   it('is named after the stage', () => {

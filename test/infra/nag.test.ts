@@ -23,6 +23,8 @@ const CONFIGS = [
     },
   ],
   ['a Function URL', { ingress: 'function-url' }],
+  // The quarantine then gets a bucket of its own, and the receiver its grants on it.
+  ['no archive, with a customer managed key', { archive: false, encryptionKey: 'create' }],
   ['the REST API and WAF on a custom domain', { ...onCustomDomain('rest-api'), wafRateLimit: 100 }],
   ['the HTTP API on a custom domain', onCustomDomain('http-api')],
   ['a customer managed key, with an alarm email', { encryptionKey: 'create', alarmEmail: 'ops@example.com' }],

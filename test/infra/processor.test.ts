@@ -68,11 +68,23 @@ describe('Processor', () => {
       [ENV.VEHICLE_STATE_TABLE_NAME]: { Ref: state },
       [ENV.VEHICLE_STATE_TTL_SECONDS]: String(PIPELINE_DEFAULTS.vehicleStateTtlSeconds),
       [ENV.MAX_RECEIVE_COUNT]: String(PIPELINE_DEFAULTS.maxReceiveCount),
+      [ENV.FUTURE_TOLERANCE_SECONDS]: String(PIPELINE_DEFAULTS.futureToleranceSeconds),
       [ENV.SERVICE_NAME]: SERVICE.PROCESSOR,
       [ENV.METRICS_NAMESPACE]: 'SmartcarWebhooks/qa',
       [ENV.LOG_LEVEL]: 'INFO',
       [ENV.ARCHIVE_STREAM_NAME]: { Ref: archiveStream },
     });
+  });
+
+  it('gives the processor the future tolerance set in context (-c futureToleranceSeconds)', () => {
+    // Prepare
+    const template = templateFor({ futureToleranceSeconds: '300' });
+
+    // Act
+    const { properties } = resourceByPrefix(template, 'AWS::Lambda::Function', 'ProcessingProcessor');
+
+    // Assess
+    expect(properties.Environment).toMatchObject({ Variables: { [ENV.FUTURE_TOLERANCE_SECONDS]: '300' } });
   });
 
   it('uses the memory and timeout given in context', () => {

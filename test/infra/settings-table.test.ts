@@ -11,10 +11,10 @@ import { SmartcarWebhookStack } from '../../lib/smartcar-webhook-stack.ts';
 import { synthesizeWithCdkCli } from '../helpers/cdk-synth.ts';
 import { fastApp } from './helpers.ts';
 
-/** The table under README's "## Configuration": its lines, from the first `|` line to the last. */
-function readmeConfigurationTable(): string[] {
-  const lines = readFileSync(join(projectRoot(), 'README.md'), 'utf8').split('\n');
-  const heading = lines.indexOf('## Configuration');
+/** The table under docs/configuration.md's "# Configuration": its lines, from the first `|` line to the last. */
+function documentedConfigurationTable(): string[] {
+  const lines = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8').split('\n');
+  const heading = lines.indexOf('# Configuration');
   const first = lines.findIndex((line, i) => i > heading && line.startsWith('|'));
   let last = first;
   while (lines[last + 1]?.startsWith('|')) last++;
@@ -22,15 +22,15 @@ function readmeConfigurationTable(): string[] {
 }
 
 describe('the settings table', () => {
-  it('is the README "Configuration" table, row for row', () => {
+  it('is the docs/configuration.md table, row for row', () => {
     // Prepare
     const fromCode = configurationTable();
 
     // Act
-    const inReadme = readmeConfigurationTable();
+    const documented = documentedConfigurationTable();
 
-    // Assess: on a mismatch, paste `configurationTable().join('\n')` into the README
-    expect(inReadme).toEqual(fromCode);
+    // Assess: on a mismatch, paste `configurationTable().join('\n')` into docs/configuration.md
+    expect(documented).toEqual(fromCode);
   });
 
   it('documents every key in one line and gives each a default or a default text', () => {

@@ -7,8 +7,12 @@ import { ARCHIVE_DEADLINE_MS, FIREHOSE_CLIENT_SETTINGS } from '../../lambda/proc
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { DYNAMODB_CALLS_PER_RECORD, DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { createReceiverSecretsClient, createReceiverSqsClient } from '../../lambda/receiver/clients.ts';
-import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
+import {
+  createReceiverSecretsClient,
+  createReceiverSqsClient,
+  loadReceiverS3Client,
+} from '../../lambda/receiver/clients.ts';
+import { S3_CLIENT_SETTINGS, SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
 import { captureOutput } from '../helpers/output.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
@@ -71,6 +75,17 @@ describe('time budget: every SDK call gives up inside the function timeout', () 
     expect(worstMs).toBeLessThanOrEqual(timeoutMs - marginMs(timeoutMs));
   });
 
+  it('lets the receiver answer 503 itself even when a cold secret fetch and the quarantine put both time out on every attempt', () => {
+    // Prepare
+    const timeoutMs = functionTimeoutMs('ReceiverFunction');
+
+    // Act
+    const worstMs = worstCaseCallMs(SECRETS_CLIENT_SETTINGS) + worstCaseCallMs(S3_CLIENT_SETTINGS);
+
+    // Assess
+    expect(worstMs).toBeLessThanOrEqual(timeoutMs - marginMs(timeoutMs));
+  });
+
   it('lets the processor fail a record itself even when the archive step uses its whole deadline and each DynamoDB call times out on every attempt', () => {
     // Prepare
     const timeoutMs = functionTimeoutMs('ProcessingProcessorFunction');
@@ -85,13 +100,14 @@ describe('time budget: every SDK call gives up inside the function timeout', () 
   it.each([
     ['SQS', () => createReceiverSqsClient(), SQS_CLIENT_SETTINGS],
     ['Secrets Manager', () => createReceiverSecretsClient(), SECRETS_CLIENT_SETTINGS],
+    ['S3 (quarantine)', () => loadReceiverS3Client(), S3_CLIENT_SETTINGS],
     ['DynamoDB', () => createProcessorDynamoClient(), DYNAMODB_CLIENT_SETTINGS],
     ['Firehose', () => createArchiveFirehoseClient(), FIREHOSE_CLIENT_SETTINGS],
   ] as const)(
     'builds the %s client with the attempts and backoff the budget assumes',
     async (_name, create, settings: SdkClientSettings) => {
       // Prepare
-      const client = create();
+      const client = await create();
       const retries = settings.maxAttempts - 1;
       const bound = (base: number): number[] =>
         Array.from({ length: retries }, (_, retry) => Math.min(base * 2 ** retry, SDK_RETRY_BACKOFF_MS.maxMs));
@@ -148,7 +164,7 @@ describe('time budget: DYNAMODB_CALLS_PER_RECORD is what one record really costs
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(operations).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    expect(operations).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand', 'UpdateItemCommand']);
     expect(operations).toHaveLength(DYNAMODB_CALLS_PER_RECORD);
   });
 

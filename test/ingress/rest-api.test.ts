@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
+import { LAMBDA_SYNC_PAYLOAD_BYTES, ROUTES } from '../../lambda/core/constants.ts';
 import { api4xxThresholdFor } from '../../lib/alarm-defaults.ts';
 import { WAF_RULES } from '../../lib/constructs/ingress-waf.ts';
 import { integerAbovePattern } from '../../lib/constructs/ingress-waf-patterns.ts';
@@ -210,7 +210,7 @@ describe('Front door: rest-api', () => {
     expect((found.Statement.RateBasedStatement as { Limit: number }).Limit).toBe(limit);
   });
 
-  it("refuses a Content-Length above the receiver's body limit with 413 before anything runs", () => {
+  it('refuses with 413 before anything runs only a Content-Length Lambda could not take, so a signed body over the receiver limit reaches the quarantine', () => {
     // Prepare: nothing but the front door chosen.
 
     // Act
@@ -221,7 +221,7 @@ describe('Front door: rest-api', () => {
     expect(found.Statement).toEqual({
       RegexMatchStatement: {
         FieldToMatch: { SingleHeader: { Name: 'content-length' } },
-        RegexString: integerAbovePattern(PIPELINE_DEFAULTS.maxBodyBytes),
+        RegexString: integerAbovePattern(LAMBDA_SYNC_PAYLOAD_BYTES),
         TextTransformations: [{ Priority: 0, Type: 'NONE' }],
       },
     });

@@ -17,7 +17,16 @@ describe('loadProcessorConfig', () => {
       idempotencyTtlSeconds: PIPELINE_DEFAULTS.idempotencyTtlSeconds,
       vehicleStateTtlSeconds: PIPELINE_DEFAULTS.vehicleStateTtlSeconds,
       maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+      futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
     });
+  });
+
+  it('leaves the vehicle-state table out when the stack made none (a blank name too)', () => {
+    // Act
+    const config = loadProcessorConfig({ ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' });
+
+    // Assess: the processor decides whether its handlers can do without it (index.test.ts)
+    expect(config).not.toHaveProperty('vehicleStateTableName');
   });
 
   it('reads overrides, including 0 for "keep vehicle state forever"', () => {
@@ -27,15 +36,20 @@ describe('loadProcessorConfig', () => {
       [ENV.IDEMPOTENCY_TTL_SECONDS]: '864000',
       [ENV.VEHICLE_STATE_TTL_SECONDS]: '0',
       [ENV.MAX_RECEIVE_COUNT]: '5',
+      [ENV.FUTURE_TOLERANCE_SECONDS]: '300',
     });
 
     // Assess
-    expect(config).toMatchObject({ idempotencyTtlSeconds: 864_000, vehicleStateTtlSeconds: 0, maxReceiveCount: 5 });
+    expect(config).toMatchObject({
+      idempotencyTtlSeconds: 864_000,
+      vehicleStateTtlSeconds: 0,
+      maxReceiveCount: 5,
+      futureToleranceSeconds: 300,
+    });
   });
 
   it.each([
     ['a missing idempotency table', { [ENV.VEHICLE_STATE_TABLE_NAME]: 'state' }, /IDEMPOTENCY_TABLE_NAME is not set/],
-    ['a blank state table', { ...tables, [ENV.VEHICLE_STATE_TABLE_NAME]: ' ' }, /VEHICLE_STATE_TABLE_NAME is not set/],
     [
       'a non-numeric TTL',
       { ...tables, [ENV.IDEMPOTENCY_TTL_SECONDS]: '7d' },

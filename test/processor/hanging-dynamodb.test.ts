@@ -50,12 +50,12 @@ describe('processor against a DynamoDB endpoint that accepts the connection and 
     const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
     expect(failed.sort()).toEqual([state.messageId, error.messageId].sort());
     expect(ms).toBeLessThan(FUNCTION_TIMEOUT_MS);
-    // The idempotency claim is the first call: the ledger used the configured client, and each
+    // The idempotency record is the first call: Powertools used the configured client, and each
     // of its attempts timed out, dropped its connection, and was retried on a new one.
     expect(hanging.connections).toBe(2 * DYNAMODB_CLIENT_SETTINGS.maxAttempts);
     const failures = output.json().filter((line) => line.message === 'Event processing failed');
     expect(failures).toHaveLength(2);
-    for (const line of failures) expect(line.error).toMatchObject({ name: 'TimeoutError' });
+    for (const line of failures) expect(line.error).toMatchObject({ cause: { name: 'TimeoutError' } });
     expect(output.sdkWarnings()).toEqual([]);
   });
 });

@@ -1,292 +1,261 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { buildVehicleState } from '../../bin/cli/sample-events.ts';
+import { MESSAGE_ATTRIBUTE, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import {
   createIdempotency,
   createIdempotencyStatusReader,
-  EventInFlightError,
   type IdempotencyStatusReader,
-} from '../../lambda/processor/idempotency/index.ts';
+  isInFlightElsewhere,
+} from '../../lambda/processor/idempotency.ts';
+import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
-import { type DynamoCall, type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';
-import { lambdaContext } from './helpers/factories.ts';
+import { type DynamoCall, startDynamoFaultProxy, useFaultProxies } from './helpers/dynamo-fault-proxy.ts';
+import {
+  lambdaContext,
+  lambdaContextUntil,
+  processorDeps,
+  sqsEvent,
+  sqsRecord,
+  useQuietStdout,
+} from './helpers/factories.ts';
+import { powertoolsKey } from './helpers/idempotency-key.ts';
 
-/** The idempotency ledger against DynamoDB (dynalite), through a loopback proxy that sees every call. */
-describe('idempotency ledger', () => {
+/** The processor's Powertools Idempotency against DynamoDB (dynalite), through a loopback proxy that sees every call. */
+describe('idempotency (Powertools, per record)', () => {
   const emulator = useDynamo();
-  let proxy: DynamoFaultProxy | undefined;
-  let client: DynamoDBClient | undefined;
+  const faults = useFaultProxies();
 
-  afterEach(async () => {
-    client?.destroy();
-    await proxy?.close();
-    proxy = undefined;
-    client = undefined;
-  });
+  useQuietStdout();
 
   /** Fresh tables, a client behind the proxy, the calls it makes, and calls to fail (the first N matching). */
   async function setup(fail?: { matches: (call: DynamoCall) => boolean; calls?: number; loseFirstAnswer?: boolean }) {
-    const { idempotencyTableName: tableName } = await emulator.tables();
+    const names = await emulator.tables();
     const calls: DynamoCall[] = [];
-    proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
-      matches: (call) => {
-        calls.push(call);
-        return fail?.matches(call) ?? false;
-      },
-      calls: fail?.calls ?? 1,
-      loseFirstAnswer: fail?.loseFirstAnswer ?? false,
-    });
-    client = createLocalDynamoClient(proxy.endpoint);
+    const proxy = faults.keep(
+      await startDynamoFaultProxy(emulator.dynamo().endpoint, {
+        matches: (call) => {
+          calls.push(call);
+          return fail?.matches(call) ?? false;
+        },
+        calls: fail?.calls ?? 1,
+        loseFirstAnswer: fail?.loseFirstAnswer ?? false,
+      }),
+    );
+    const client = faults.keep(createLocalDynamoClient(proxy.endpoint));
+    const tableName = names.idempotencyTableName;
     const idempotency = createIdempotency({ dynamodb: client, tableName, ttlSeconds: 3_600 });
     const readStatus: IdempotencyStatusReader = createIdempotencyStatusReader({
       dynamodb: emulator.dynamo().client,
       tableName,
     });
-    return { idempotency, readStatus, calls, tableName };
+    return { idempotency, readStatus, calls, names, tableName };
   }
-
-  /** True for the write of a commit item (its id, not a claim's `commit` attribute, names the batch). */
-  const isCommitWrite = (call: DynamoCall): boolean =>
-    call.operation === 'PutItem' &&
-    String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-batch#');
 
   const writes = (calls: DynamoCall[]): string[] =>
     calls
       .filter((c) => ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].includes(c.operation))
       .map((c) => c.operation);
 
-  it('writes one claim per event and one commit for a batch of 10, then reports COMPLETED', async () => {
+  it('writes INPROGRESS then COMPLETED for each event (two writes), the completion as soon as its task returns', async () => {
     // Prepare
     const { idempotency, readStatus, calls } = await setup();
-    const ledger = idempotency.begin(lambdaContext());
-    const keys = Array.from({ length: 10 }, (_, i) => `evt-batch-${i}`);
+    const runOnce = idempotency.begin(lambdaContext());
+    let during: string | undefined;
 
     // Act
-    const results = await Promise.all(keys.map((key) => ledger.runOnce(key, async () => undefined, `m-${key}`)));
-    const during = await readStatus(keys[0] as string);
-    const settled = await ledger.settle();
-    const statuses = await Promise.all(keys.map(readStatus));
+    const result = await runOnce('evt-1', async () => {
+      during = await readStatus('evt-1');
+    });
+    const after = await readStatus('evt-1');
 
     // Assess
-    expect(results.every((r) => r.ran)).toBe(true);
-    expect(during).toBe('INPROGRESS');
-    expect(settled).toEqual({ uncommitted: [], unreleased: 0 });
-    expect(writes(calls)).toEqual([...keys.map(() => 'PutItem'), 'PutItem']);
-    expect(new Set(statuses)).toEqual(new Set(['COMPLETED']));
+    expect(result).toEqual({ ran: true });
+    expect([during, after]).toEqual(['INPROGRESS', 'COMPLETED']);
+    expect(writes(calls)).toEqual(['PutItem', 'UpdateItem']);
   });
 
-  it('skips a completed key in a later batch with one refused write and two reads, and never runs the task', async () => {
+  it('skips a completed key in a later invocation with one refused write, and never runs the task', async () => {
     // Prepare
     const { idempotency, calls } = await setup();
-    const first = idempotency.begin(lambdaContext(50));
-    await first.runOnce('evt-dup', async () => undefined, 'm-1');
-    await first.settle();
-    await sleep(100);
+    await idempotency.begin(lambdaContext())('evt-dup', async () => undefined);
     calls.length = 0;
     let ran = false;
 
     // Act
-    const second = idempotency.begin(lambdaContext());
-    const result = await second.runOnce(
-      'evt-dup',
-      async () => {
-        ran = true;
-      },
-      'm-2',
-    );
-    await second.settle();
+    const result = await idempotency.begin(lambdaContext())('evt-dup', async () => {
+      ran = true;
+    });
 
-    // Assess
+    // Assess: DynamoDB returns the record with the refusal; dynalite does not, so Powertools reads it.
     expect(result).toEqual({ ran: false });
     expect(ran).toBe(false);
-    expect(calls.map((c) => c.operation)).toEqual(['PutItem', 'GetItem', 'GetItem']);
+    expect(calls.map((c) => c.operation)).toEqual(['PutItem', 'GetItem']);
   });
 
-  it('skips a second copy in the same batch without calling DynamoDB', async () => {
-    // Prepare
-    const { idempotency, calls } = await setup();
-    const ledger = idempotency.begin(lambdaContext());
-    await ledger.runOnce('evt-twice', async () => undefined, 'm-1');
-    const before = calls.length;
-
-    // Act
-    const again = await ledger.runOnce('evt-twice', async () => undefined, 'm-2');
-
-    // Assess
-    expect(again).toEqual({ ran: false });
-    expect(calls.length).toBe(before);
-  });
-
-  it('runs the task when its claim write landed but its answer was lost (the SDK retry is refused by that claim)', async () => {
-    // Prepare: the claim PutItem reaches the table, its answer is a 500, the SDK's retry finds the claim.
-    const isClaimWrite = (call: DynamoCall): boolean =>
-      call.operation === 'PutItem' &&
-      String((call.input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-event#');
-    const { idempotency, readStatus } = await setup({ matches: isClaimWrite, loseFirstAnswer: true });
-    const ledger = idempotency.begin(lambdaContext(30_000));
-    const runs: string[] = [];
-
-    // Act
-    const result = await ledger
-      .runOnce('evt-lost-answer', async () => void runs.push('run'), 'm-1')
-      .catch((error: Error) => error);
-    const settled = await ledger.settle();
-
-    // Assess: its own claim is not another copy in flight.
-    expect(proxy?.failedAttempts()).toBe(1);
-    expect(result).toEqual({ ran: true });
-    expect(runs).toEqual(['run']);
-    expect(settled).toEqual({ uncommitted: [], unreleased: 0 });
-    expect(await readStatus('evt-lost-answer')).toBe('COMPLETED');
-  });
-
-  it('fails a copy running at the same time as another copy of its key in one batch, and runs the task once', async () => {
+  it('fails a copy as in flight while another invocation holds the key before its deadline', async () => {
     // Prepare
     const { idempotency } = await setup();
-    const ledger = idempotency.begin(lambdaContext(30_000));
-    const runs: string[] = [];
     let release: () => void = () => undefined;
-    const first = ledger.runOnce(
-      'evt-same-batch',
-      () => new Promise<void>((resolve) => (release = () => resolve(void runs.push('first')))),
-      'm-1',
+    const holding = idempotency.begin(lambdaContext(30_000))(
+      'evt-held',
+      () => new Promise<void>((resolve) => (release = resolve)),
     );
-    await sleep(50);
-
-    // Act
-    const second = await ledger
-      .runOnce('evt-same-batch', async () => void runs.push('second'), 'm-2')
-      .catch((error: Error) => error);
-    release();
-
-    // Assess
-    expect(second).toBeInstanceOf(EventInFlightError);
-    expect(await first).toEqual({ ran: true });
-    expect(runs).toEqual(['first']);
-  });
-
-  it('fails a copy as in flight while another invocation holds the key within its lease', async () => {
-    // Prepare
-    const { idempotency } = await setup();
-    const holder = idempotency.begin(lambdaContext(30_000));
-    let release: () => void = () => undefined;
-    const holding = holder.runOnce('evt-held', () => new Promise<void>((resolve) => (release = resolve)), 'm-1');
     await sleep(50);
 
     // Act
     const copy = await idempotency
-      .begin(lambdaContext())
-      .runOnce('evt-held', async () => undefined, 'm-2')
+      .begin(lambdaContext())('evt-held', async () => undefined)
       .catch((error: Error) => error);
     release();
     await holding;
 
     // Assess
-    expect(copy).toBeInstanceOf(EventInFlightError);
+    expect(isInFlightElsewhere(copy)).toBe(true);
+    expect(isInFlightElsewhere(new Error('other'))).toBe(false);
   });
 
-  it('runs the task again for a claim abandoned by a crash (no settle) once its lease has passed', async () => {
-    // Prepare: the first invocation claims and runs, then dies before it settles.
+  it('runs the task again for a record abandoned by a crash once its invocation deadline has passed', async () => {
+    // Prepare: the first invocation marks the key INPROGRESS and dies in its task.
     const { idempotency, readStatus } = await setup();
-    const crashed = idempotency.begin(lambdaContext(50));
-    await crashed.runOnce('evt-crash', async () => undefined, 'm-1');
-    await sleep(100);
+    void idempotency.begin(lambdaContextUntil(Date.now() + 200))('evt-crash', () => new Promise<void>(() => undefined));
+    await sleep(50);
+    const early = await idempotency
+      .begin(lambdaContext())('evt-crash', async () => undefined)
+      .catch((error: Error) => error);
+    await sleep(250);
     const runs: string[] = [];
 
     // Act
-    const retry = idempotency.begin(lambdaContext());
-    const result = await retry.runOnce('evt-crash', async () => void runs.push('retry'), 'm-1');
-    await retry.settle();
+    const result = await idempotency.begin(lambdaContext())('evt-crash', async () => void runs.push('retry'));
 
     // Assess
+    expect(isInFlightElsewhere(early)).toBe(true);
     expect(result).toEqual({ ran: true });
     expect(runs).toEqual(['retry']);
     expect(await readStatus('evt-crash')).toBe('COMPLETED');
   });
 
-  it('releases the claim of a failed task when the batch settles, so the next copy runs at once', async () => {
-    // Prepare
-    const { idempotency, readStatus } = await setup();
-    const ledger = idempotency.begin(lambdaContext(30_000));
+  it('still gives a record begun with no time left an in-progress expiry, so a crash there does not hold it for the TTL', async () => {
+    // Prepare: Lambda reports 0 ms left (its deadline is now) and the invocation dies in the task.
+    const { idempotency } = await setup();
+    void idempotency.begin(lambdaContextUntil(Date.now()))('evt-no-time', () => new Promise<void>(() => undefined));
+    await sleep(100);
+    const runs: string[] = [];
 
     // Act
-    const failed = await ledger
-      .runOnce(
-        'evt-fails',
-        async () => {
-          throw new Error('handler failed');
-        },
-        'm-1',
-      )
+    const retry = await idempotency
+      .begin(lambdaContext())('evt-no-time', async () => void runs.push('retry'))
       .catch((error: Error) => error);
-    const whileFailed = await readStatus('evt-fails');
-    const settled = await ledger.settle();
-    const next = await idempotency.begin(lambdaContext()).runOnce('evt-fails', async () => undefined, 'm-2');
+
+    // Assess: Powertools writes no expiry for a remaining time of 0, which would hold it 19 days.
+    expect(retry).toEqual({ ran: true });
+    expect(runs).toEqual(['retry']);
+  });
+
+  it('releases the record of a task that throws at once, so the next copy runs', async () => {
+    // Prepare
+    const { idempotency, readStatus, calls } = await setup();
+
+    // Act
+    const failed = await idempotency
+      .begin(lambdaContext(30_000))('evt-fails', async () => {
+        throw new Error('handler failed');
+      })
+      .catch((error: Error) => error);
+    const afterFailure = await readStatus('evt-fails');
+    const next = await idempotency.begin(lambdaContext())('evt-fails', async () => undefined);
 
     // Assess
     expect((failed as Error).message).toBe('handler failed');
-    expect(whileFailed).toBe('INPROGRESS');
-    expect(settled).toEqual({ uncommitted: [], unreleased: 0 });
+    expect(afterFailure).toBeUndefined();
+    expect(writes(calls)).toEqual(['PutItem', 'DeleteItem', 'PutItem', 'UpdateItem']);
     expect(next).toEqual({ ran: true });
   });
 
-  it('reports the records of a commit that could not be written, and their next copy runs again', async () => {
-    // Prepare: every SDK attempt of the one commit write fails (a lasting throttle).
-    const { idempotency } = await setup({
-      matches: isCommitWrite,
-    });
-    const ledger = idempotency.begin(lambdaContext(50));
-    await ledger.runOnce('evt-uncommitted', async () => undefined, 'm-1');
+  it('holds a key whose INPROGRESS write landed but lost its answer until the deadline, then runs it once', async () => {
+    // Prepare: DynamoDB applies the first PutItem and answers 500; the SDK's retry is refused by it.
+    const { idempotency } = await setup({ matches: (call) => call.operation === 'PutItem', loseFirstAnswer: true });
+    const runs: string[] = [];
 
     // Act
-    const settled = await ledger.settle();
-    await sleep(100);
-    const next = await idempotency.begin(lambdaContext()).runOnce('evt-uncommitted', async () => undefined, 'm-1');
+    const first = await idempotency
+      .begin(lambdaContextUntil(Date.now() + 300))('evt-lost', async () => void runs.push('first'))
+      .catch((error: Error) => error);
+    await sleep(350);
+    const retry = await idempotency.begin(lambdaContext())('evt-lost', async () => void runs.push('retry'));
 
     // Assess
-    expect(settled.uncommitted).toEqual(['m-1']);
-    expect(settled.commitError).toMatch(/InternalServerError/);
-    expect(next).toEqual({ ran: true });
+    expect(isInFlightElsewhere(first)).toBe(true);
+    expect(retry).toEqual({ ran: true });
+    expect(runs).toEqual(['retry']);
   });
 
-  it('splits the keys of a large batch over commit items of at most 1 KB', async () => {
-    // Prepare
-    const { idempotency, readStatus, calls } = await setup();
-    const ledger = idempotency.begin(lambdaContext());
-    const keys = Array.from({ length: 60 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-
-    // Act
-    for (const key of keys) await ledger.runOnce(key, async () => undefined, key);
-    await ledger.settle();
-    const commits = calls.filter(isCommitWrite);
-    const statuses = await Promise.all(keys.map(readStatus));
-
-    // Assess: 60 UUIDs of 37 bytes each fill three items of <= 900 bytes of keys.
-    expect(commits).toHaveLength(3);
-    for (const commit of commits) expect(Buffer.byteLength(JSON.stringify(commit.input))).toBeLessThan(1_400);
-    expect(new Set(statuses)).toEqual(new Set(['COMPLETED']));
-  });
-
-  it('claims afresh a record past its TTL that DynamoDB has not deleted yet', async () => {
-    // Prepare: a completed key whose claim expired (ttl 0 makes it expire at once).
-    const { idempotencyTableName: tableName } = await emulator.tables();
+  it('takes over a record past its TTL that DynamoDB has not deleted yet', async () => {
+    // Prepare: a completed key whose record expired (TTL of 1 s, which Powertools rounds to the
+    // nearest second: up to 1.5 s; then 1.6 s later).
+    const { tableName, readStatus } = await setup();
     const dynamodb = emulator.dynamo().client;
-    const shortLived = createIdempotency({ dynamodb, tableName, ttlSeconds: 0, now: () => Date.now() - 5_000 });
-    const old = shortLived.begin(lambdaContext(1));
-    await old.runOnce('evt-expired', async () => undefined, 'm-1');
-    await old.settle();
-    const readStatus = createIdempotencyStatusReader({ dynamodb, tableName });
+    await createIdempotency({ dynamodb, tableName, ttlSeconds: 1 }).begin(lambdaContext())(
+      'evt-expired',
+      async () => undefined,
+    );
+    await sleep(1_600);
 
     // Act
     const before = await readStatus('evt-expired');
-    const result = await createIdempotency({ dynamodb, tableName, ttlSeconds: 3_600 })
-      .begin(lambdaContext())
-      .runOnce('evt-expired', async () => undefined, 'm-2');
+    const result = await createIdempotency({ dynamodb, tableName, ttlSeconds: 3_600 }).begin(lambdaContext())(
+      'evt-expired',
+      async () => undefined,
+    );
 
     // Assess
     expect(before).toBe('EXPIRED');
     expect(result).toEqual({ ran: true });
+  });
+
+  it('keys on eventId (a replay run on eventId#replay#runId) and keeps a record for queue + DLQ retention (19 days)', async () => {
+    // Prepare: the processor as deployed (default TTL), an event, a replayed copy of it, twice each.
+    const { names, tableName } = await setup();
+    const runs: string[] = [];
+    const deps = processorDeps(emulator.dynamo().client, names, {
+      handlers: { VEHICLE_STATE: async (event) => void runs.push(event.replay ? `replay:${event.replay.id}` : 'live') },
+    });
+    const process = createProcessorHandler(deps);
+    const payload = buildVehicleState();
+    const replayed = (messageId: string) => {
+      const record = sqsRecord(payload, { messageId });
+      record.messageAttributes = {
+        [MESSAGE_ATTRIBUTE.REPLAY_ID]: {
+          dataType: 'String',
+          stringValue: 'run-1',
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      };
+      return record;
+    };
+    const startedAt = Math.floor(Date.now() / 1000);
+
+    // Act
+    for (const record of [sqsRecord(payload), replayed('r-1'), sqsRecord(payload), replayed('r-2')]) {
+      await process(sqsEvent(record), lambdaContext());
+    }
+    const stored = await emulator
+      .dynamo()
+      .client.send(
+        new GetItemCommand({ TableName: tableName, Key: { id: { S: powertoolsKey(String(payload.eventId)) } } }),
+      );
+
+    // Assess
+    expect(runs).toEqual(['live', 'replay:run-1']);
+    expect(deps.outcomes.map((o) => o.outcome)).toEqual(['processed', 'processed', 'duplicate', 'duplicate']);
+    expect(PIPELINE_DEFAULTS.idempotencyTtlSeconds).toBe(19 * 24 * 60 * 60);
+    const expiration = Number(stored.Item?.expiration?.N);
+    expect(expiration - startedAt).toBeGreaterThanOrEqual(PIPELINE_DEFAULTS.idempotencyTtlSeconds);
+    expect(expiration - startedAt).toBeLessThanOrEqual(PIPELINE_DEFAULTS.idempotencyTtlSeconds + 5);
   });
 
   it('rejects, rather than reporting "no record", when the table does not exist', async () => {

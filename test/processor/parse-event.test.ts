@@ -85,6 +85,11 @@ describe('parseEvent: VEHICLE_STATE variants', () => {
   it.each([
     ['epoch ms', 1_761_896_351_529, 1_761_896_351_529],
     ['ISO string', '2025-07-31T19:38:42.332Z', Date.parse('2025-07-31T19:38:42.332Z')],
+    // Smartcar's payload reference shows `"deliveredAt": 1700000000`.
+    ['epoch seconds', 1_700_000_000, 1_700_000_000_000],
+    ['epoch seconds as a numeric string', '1700000000', 1_700_000_000_000],
+    ['epoch microseconds', 1_761_896_351_529_000, 1_761_896_351_529],
+    ['a clock reset to 1970 (unreadable, left out)', 5, undefined],
   ])('reads meta.deliveredAt given as %s', (_label, deliveredAt, expected) => {
     // Prepare
     const payload = buildVehicleState({ deliveredAt });
@@ -135,6 +140,60 @@ describe('parseEvent: VEHICLE_STATE variants', () => {
     expect(event.isTest).toBe(true);
     expect(event.meta.mode).toBe('TEST');
     expect(JSON.stringify(event)).not.toContain('5YJ3E1EA7KF000001');
+  });
+
+  it.each([
+    ['epoch ms', 1_761_896_351_529, 1_761_896_351_529],
+    ['epoch seconds', 1_761_896_351, 1_761_896_351_000],
+    ['epoch microseconds', 1_761_896_351_529_123, 1_761_896_351_529],
+    ['epoch nanoseconds', 1_761_896_351_529_000_000, 1_761_896_351_529],
+  ])('reads a signal oemUpdatedAt and fetchedAt given in %s as epoch ms', (_label, stamp, expected) => {
+    // Prepare
+    const payload = buildVehicleState({ signalCount: 1, oemUpdatedAt: stamp });
+    const [signal] = (payload.data as { signals: Array<{ meta: Record<string, number> }> }).signals;
+    signal!.meta.fetchedAt = stamp;
+
+    // Act
+    const event = parseState(payload);
+
+    // Assess
+    expect(event.signals[0]?.meta).toEqual({ oemUpdatedAt: expected, retrievedAt: expected });
+  });
+
+  it('leaves an implausible oemUpdatedAt out (a clock reset to 1970), so the retrieval time orders the value', () => {
+    // Prepare
+    const payload = buildVehicleState({ signalCount: 1, oemUpdatedAt: 0 });
+
+    // Act
+    const event = parseState(payload);
+
+    // Assess
+    expect(event.signals[0]?.meta.oemUpdatedAt).toBeUndefined();
+    expect(event.signals[0]?.meta.retrievedAt).toEqual(expect.any(Number));
+  });
+
+  it.each([
+    ['TEST', true],
+    ['test', true],
+    ['SIMULATED', true],
+    ['simulated', true],
+    ['Simulated', true],
+    ['LIVE', false],
+    ['live', false],
+    ['SANDBOX (undocumented: live, never dropped as a test)', false],
+    [undefined, false],
+  ])('flags meta.mode %s as a non-live delivery: %s', (mode, isTest) => {
+    // Prepare
+    const payload = buildVehicleState();
+    const meta = payload.meta as Record<string, unknown>;
+    if (mode === undefined) delete meta.mode;
+    else meta.mode = mode.split(' ')[0];
+
+    // Act
+    const event = parseState(payload);
+
+    // Assess
+    expect(event.isTest).toBe(isTest);
   });
 
   it('falls back to the retrieval time only in meta, leaving oemUpdatedAt absent when missing', () => {

@@ -3,13 +3,21 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
-import { EVENT_TYPE_DIMENSION, METRIC, SERVICE, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
+import {
+  EVENT_TYPE_DIMENSION,
+  METRIC,
+  PIPELINE_DEFAULTS,
+  SERVICE,
+  VEHICLE_RECORD_KIND,
+} from '../../lambda/core/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
 const emulator = useDynamo();
+/** 2026-01-01T00:00:00Z: a base for signal times, in the past of every clock the tests run on. */
+const T0 = Date.UTC(2026, 0, 1);
 
 beforeEach(() => {
   // Keeps set-up batches quiet; a test that asserts on output captures again from its Act step.
@@ -44,7 +52,7 @@ async function setup(overrides: Parameters<typeof processorDeps>[2] = {}) {
         }),
       )
     ).Item;
-  return { deps, handler: createProcessorHandler(deps), runs, readState, outcomes: deps.outcomes };
+  return { deps, handler: createProcessorHandler(deps), runs, readState, outcomes: deps.outcomes, documents, names };
 }
 
 describe('processor: happy path and metrics', () => {
@@ -79,6 +87,28 @@ describe('processor: happy path and metrics', () => {
     expect(output.metricTotal(METRIC.DELIVERY_LAG)).toBe(1_500);
     const summaries = output.lines().filter((line) => line.message === 'Batch done');
     expect(summaries).toEqual([expect.objectContaining({ level: 'INFO', records: 1, processed: 1, failed: 0 })]);
+  });
+
+  it("names the batch's slowest handler run on the Batch done line (the saved query 'slowest handlers' reads it)", async () => {
+    // Prepare: a VEHICLE_ERROR handler that takes 60 ms, beside a quick VEHICLE_STATE one
+    const slow = buildVehicleError();
+    const { handler } = await setup({
+      handlers: {
+        VEHICLE_STATE: async () => undefined,
+        VEHICLE_ERROR: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+        },
+      },
+    });
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(buildVehicleState()), sqsRecord(slow)), lambdaContext());
+
+    // Assess
+    const [summary] = output.lines().filter((line) => line.message === 'Batch done');
+    expect(summary).toMatchObject({ slowestHandlerEventType: 'VEHICLE_ERROR', slowestHandlerEventId: slow.eventId });
+    expect(summary!.slowestHandlerMs).toBeGreaterThanOrEqual(55);
   });
 
   it('aggregates EventProcessed to one line per event type for a mixed batch', async () => {
@@ -150,6 +180,42 @@ describe('processor: happy path and metrics', () => {
     expect(output.lines()).toContainEqual(expect.objectContaining({ state: 'ERROR', contestedBy: 'RESOLVED' }));
   });
 
+  it('orders an ERROR stamped in epoch seconds after a RESOLVED stamped in ms five minutes before it', async () => {
+    // Prepare: Smartcar's payload reference stamps `deliveredAt` in seconds, other pages in ms.
+    const { handler } = await setup();
+    const resolvedAt = Date.now() - 360_000;
+    const resolved = buildVehicleError({ vehicleId: 'veh-units', state: 'RESOLVED', deliveredAt: resolvedAt });
+    const raisedAtSeconds = Math.floor((resolvedAt + 300_000) / 1000);
+    const raised = buildVehicleError({ vehicleId: 'veh-units', state: 'ERROR', deliveredAt: raisedAtSeconds });
+    await handler(sqsEvent(sqsRecord(resolved)), lambdaContext());
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(raised)), lambdaContext());
+
+    // Assess: 300 s apart, beyond Smartcar's retry span, so the ERROR is certainly the later one.
+    expect(output.lines()).toContainEqual(expect.objectContaining({ message: 'Vehicle error', state: 'ERROR' }));
+    expect(output.lines().map((line) => line.message)).not.toContain('Vehicle error state uncertain');
+  });
+
+  it('publishes DeliveryLag in ms whatever unit meta.deliveredAt is stamped in', async () => {
+    // Prepare
+    const now = 1_800_000_000_000;
+    const { handler } = await setup({ now: () => now });
+    const records = [
+      sqsRecord(buildVehicleState({ deliveredAt: now / 1000 - 2 })),
+      sqsRecord(buildVehicleState({ deliveredAt: (now - 3_000) * 1000 })),
+      sqsRecord(buildVehicleState({ deliveredAt: new Date(now - 4_000).toISOString() })),
+    ];
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    expect(output.metricTotal(METRIC.DELIVERY_LAG)).toBe(2_000 + 3_000 + 4_000);
+  });
+
   it('never writes a VIN or location values to the logs, even at DEBUG', async () => {
     // Prepare
     const { deps } = await setup();
@@ -184,6 +250,49 @@ describe('processor: happy path and metrics', () => {
     expect(runs).toEqual([payload.eventId]);
     expect(await readState('veh-test')).toBeUndefined();
   });
+
+  it.each(['SIMULATED', 'simulated', 'test'])(
+    'treats meta.mode %s like TEST: flagged, and the default handlers store neither its signals nor its errors',
+    async (mode) => {
+      // Prepare: Smartcar's documented non-live modes (Dashboard tests, Vehicle Simulator), any case.
+      const { handler, readState, documents, names } = await setup();
+      const state = buildVehicleState({ vehicleId: `veh-${mode}` });
+      const error = buildVehicleError({ vehicleId: `veh-${mode}` });
+      (state.meta as Record<string, unknown>).mode = mode;
+      (error.meta as Record<string, unknown>).mode = mode;
+
+      // Act
+      const response = await handler(sqsEvent(sqsRecord(state), sqsRecord(error)), lambdaContext());
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(await readState(`veh-${mode}`)).toBeUndefined();
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: names.vehicleStateTableName,
+          Key: { vehicleId: `veh-${mode}`, kind: VEHICLE_RECORD_KIND.ERRORS },
+          ConsistentRead: true,
+        }),
+      );
+      expect(Item).toBeUndefined();
+    },
+  );
+
+  it.each(['LIVE', 'live', 'SANDBOX'])(
+    'stores a delivery whose meta.mode is %s (live, or no documented non-live mode)',
+    async (mode) => {
+      // Prepare
+      const { handler, readState } = await setup();
+      const state = buildVehicleState({ vehicleId: `veh-live-${mode}` });
+      (state.meta as Record<string, unknown>).mode = mode;
+
+      // Act
+      await handler(sqsEvent(sqsRecord(state)), lambdaContext());
+
+      // Assess
+      expect(await readState(`veh-live-${mode}`)).toBeDefined();
+    },
+  );
 
   it('passes the typed, flagged event to an injected handler', async () => {
     // Prepare
@@ -336,7 +445,8 @@ describe('processor: freshness', () => {
 
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 2, maxLength: 6 }),
+        // Real epoch-ms times (a day's worth from 2026-01-01), as Smartcar stamps them.
+        fc.uniqueArray(fc.integer({ min: T0, max: T0 + 86_400_000 }), { minLength: 2, maxLength: 6 }),
         fc.boolean(),
         fc.boolean(),
         async (times, withOem, oneBatch) => {
@@ -372,8 +482,18 @@ describe('processor: freshness', () => {
   it('counts stale signals in the outcome and the StaleSignal metric', async () => {
     // Prepare
     const { handler, readState, outcomes } = await setup();
-    const newer = buildVehicleState({ vehicleId: 'veh-s', stateOfCharge: 90, oemUpdatedAt: 2_000, signalCount: 4 });
-    const older = buildVehicleState({ vehicleId: 'veh-s', stateOfCharge: 10, oemUpdatedAt: 1_000, signalCount: 4 });
+    const newer = buildVehicleState({
+      vehicleId: 'veh-s',
+      stateOfCharge: 90,
+      oemUpdatedAt: T0 + 2_000,
+      signalCount: 4,
+    });
+    const older = buildVehicleState({
+      vehicleId: 'veh-s',
+      stateOfCharge: 10,
+      oemUpdatedAt: T0 + 1_000,
+      signalCount: 4,
+    });
     await handler(sqsEvent(sqsRecord(newer)), lambdaContext());
     const output = captureStdout();
 
@@ -384,6 +504,30 @@ describe('processor: freshness', () => {
     expect(outcomes[1]).toMatchObject({ outcome: 'processed', staleSignals: 4 });
     expect(output.metricTotal(METRIC.STALE_SIGNAL)).toBe(4);
     expect((await readState('veh-s'))?.signals['tractionbattery-stateofcharge'].body.value).toBe(90);
+  });
+});
+
+describe('processor: future timestamps', () => {
+  it('orders a value stamped 10 years ahead at its receipt plus the tolerance, and counts FutureSignal', async () => {
+    // Prepare: the receiver stamped the receipt (`receivedAt`); the processor runs a minute later.
+    const receivedAt = Date.now() - 60_000;
+    const { handler, readState, outcomes } = await setup();
+    const ahead = receivedAt + 10 * 365 * 86_400_000;
+    const state = buildVehicleState({ vehicleId: 'veh-future', oemUpdatedAt: ahead, signalCount: 3 });
+    const error = buildVehicleError({ vehicleId: 'veh-future', deliveredAt: ahead });
+    const output = captureStdout();
+
+    // Act
+    await handler(sqsEvent(sqsRecord(state, { receivedAt }), sqsRecord(error, { receivedAt })), lambdaContext());
+
+    // Assess
+    const limit = receivedAt + PIPELINE_DEFAULTS.futureToleranceSeconds * 1000;
+    expect((await readState('veh-future'))?.signals['tractionbattery-stateofcharge']).toMatchObject({
+      orderedAt: limit,
+      oemUpdatedAt: ahead,
+    });
+    expect(outcomes.map((outcome) => outcome.futureSignals)).toEqual([3, 1]);
+    expect(output.metricTotal(METRIC.FUTURE_SIGNAL)).toBe(4);
   });
 });
 

@@ -25,9 +25,12 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** A VEHICLE_STATE event for `vehicleId` whose signals were recorded at `oemUpdatedAt`. */
-function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: number): Record<string, unknown> {
-  return buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 });
+/** 2026-01-01T00:00:00Z: signal times are ms after it (real epoch ms, as Smartcar stamps them). */
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A VEHICLE_STATE event for `vehicleId` whose signals were recorded `msAfterT0` after {@link T0}. */
+function stateEvent(vehicleId: string, stateOfCharge: number, msAfterT0: number): Record<string, unknown> {
+  return buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt: T0 + msAfterT0, signalCount: 3 });
 }
 
 describe("a retry keeps the handler's action", () => {
@@ -73,15 +76,15 @@ describe("a retry keeps the handler's action", () => {
 });
 
 describe('at-least-once: when a handler can run twice for one eventId', () => {
-  it('runs the handler again on the next receive when the write that commits the batch fails', async () => {
-    // Prepare: dynalite behind a proxy that fails the batch's one commit write (a PutItem of a
-    // `smartcar-batch#` item), every SDK attempt of it (as a lasting throttle would), once.
+  it('runs the handler again on the next receive when the write that marks the event COMPLETED fails', async () => {
+    // Prepare: dynalite behind a proxy that fails the one idempotency UpdateItem setting
+    // COMPLETED, every SDK attempt of it (as a lasting throttle would), once.
     const names = await emulator.tables();
     proxy = await startDynamoFaultProxy(emulator.dynamo().endpoint, {
       matches: ({ operation, input }) =>
-        operation === 'PutItem' &&
+        operation === 'UpdateItem' &&
         input.TableName === names.idempotencyTableName &&
-        String((input.Item as { id?: { S?: string } } | undefined)?.id?.S).startsWith('smartcar-batch#'),
+        JSON.stringify(input).includes('"COMPLETED"'),
     });
     const dynamodb = createLocalDynamoClient(proxy.endpoint);
     const runs: string[] = [];
@@ -94,7 +97,7 @@ describe('at-least-once: when a handler can run twice for one eventId', () => {
     });
     const process = createProcessorHandler(deps);
     const payload = stateEvent('veh-twice', 50, 1_000);
-    // The claim's lease lasts as long as the invocation could still run (its remaining time);
+    // The INPROGRESS record lasts as long as the invocation could still run (its remaining time);
     // in AWS the queue's visibility timeout (6x the function timeout) always outlasts it.
     const lockMs = 200;
 
@@ -108,7 +111,7 @@ describe('at-least-once: when a handler can run twice for one eventId', () => {
     const smartcarRetry = await process(sqsEvent(sqsRecord(payload, { messageId: 'm-retry' })), lambdaContext());
 
     // Assess
-    // Every SDK retry of that one call failed too, so the error reached the ledger.
+    // Every SDK retry of that one call failed too, so the error reached Powertools.
     expect(proxy.failedAttempts()).toBeGreaterThan(1);
     expect(firstReceive.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
     expect(secondReceive.batchItemFailures).toEqual([]);

@@ -3,7 +3,12 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { SMARTCAR_DELIVERY, TABLE_SCHEMA, VEHICLE_RECORD_KIND } from '../../lambda/core/constants.ts';
+import {
+  PIPELINE_DEFAULTS,
+  SMARTCAR_DELIVERY,
+  TABLE_SCHEMA,
+  VEHICLE_RECORD_KIND,
+} from '../../lambda/core/constants.ts';
 import { MAX_OPTIMISTIC_ATTEMPTS } from '../../lambda/processor/constants.ts';
 import { ConcurrentUpdateError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
@@ -28,7 +33,12 @@ async function stores(ttlSeconds = 3600, now = () => 1_800_000_000_000) {
   };
 }
 
-function stateEvent(vehicleId: string, stateOfCharge: number, oemUpdatedAt: number | null): VehicleStateEvent {
+/** 2026-01-01T00:00:00Z: signal times below are ms after it (real epoch ms, as Smartcar stamps them). */
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A parsed VEHICLE_STATE of 3 signals stamped `T0 + msAfterT0` (`null`: no `oemUpdatedAt`). */
+function stateEvent(vehicleId: string, stateOfCharge: number, msAfterT0: number | null): VehicleStateEvent {
+  const oemUpdatedAt = msAfterT0 === null ? null : T0 + msAfterT0;
   const parsed = parseEvent(
     JSON.stringify(buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt, signalCount: 3 })),
   );
@@ -56,7 +66,7 @@ describe('DynamoVehicleStateStore', () => {
     expect(latest?.version).toBe(1);
     expect(latest?.signals['tractionbattery-stateofcharge']).toMatchObject({
       body: { value: 55 },
-      oemUpdatedAt: 1_000,
+      oemUpdatedAt: T0 + 1_000,
     });
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { vehicleId: 'veh-1', kind: VEHICLE_RECORD_KIND.SIGNALS } }),
@@ -234,5 +244,147 @@ describe('DynamoVehicleErrorStore', () => {
     expect(again).toEqual(contested);
     expect(olderAgain).toEqual(contested);
     expect(again.version).toBe(2);
+  });
+});
+
+describe('future timestamps: order times are believed up to the receipt plus futureToleranceSeconds', () => {
+  const NOW = 1_800_000_000_000;
+  const TOLERANCE_MS = PIPELINE_DEFAULTS.futureToleranceSeconds * 1000;
+  const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+  const SOC = 'tractionbattery-stateofcharge';
+  const KEY = vehicleErrorKey({ type: 'VEHICLE_STATE', code: 'ASLEEP' });
+
+  /** A parsed VEHICLE_STATE of one signal whose `oemUpdatedAt` is `stamp` as it is on the wire. */
+  function stamped(vehicleId: string, stateOfCharge: number, stamp: number): VehicleStateEvent {
+    const parsed = parseEvent(
+      JSON.stringify(buildVehicleState({ vehicleId, stateOfCharge, oemUpdatedAt: stamp, signalCount: 1 })),
+    );
+    if (parsed.kind !== 'event' || parsed.event.eventType !== 'VEHICLE_STATE') throw new Error('factory broke');
+    return parsed.event;
+  }
+
+  it('a signal stamped 10 years ahead, then a normal value received later than its tolerance: the newer value wins', async () => {
+    // Prepare: a wrong OEM clock (or a forgery) stamps one value 10 years ahead of its receipt.
+    let clock = NOW;
+    const { state } = await stores(3600, () => clock);
+    const vehicleId = randomUUID();
+    const future = stamped(vehicleId, 11, NOW + TEN_YEARS_MS);
+    const first = await state.mergeSignals(vehicleId, future.signals, future.eventId, { receivedAt: NOW });
+    clock = NOW + TOLERANCE_MS + 60_000;
+    const normal = stamped(vehicleId, 77, clock - 2_000);
+
+    // Act
+    const second = await state.mergeSignals(vehicleId, normal.signals, normal.eventId, { receivedAt: clock });
+
+    // Assess
+    expect(first).toMatchObject({ applied: [SOC], future: [SOC] });
+    expect(first.snapshot.signals[SOC]).toMatchObject({
+      orderedAt: NOW + TOLERANCE_MS,
+      oemUpdatedAt: NOW + TEN_YEARS_MS,
+    });
+    expect(second).toMatchObject({ applied: [SOC], stale: [], future: [] });
+    expect((await state.get(vehicleId))?.signals[SOC]?.body).toEqual({ unit: 'percent', value: 77 });
+  });
+
+  it('a signal stamped within the tolerance is ordered by its own stamp, not counted', async () => {
+    // Prepare: an OEM clock a few minutes fast.
+    const { state } = await stores(3600, () => NOW);
+    const vehicleId = randomUUID();
+    const fast = stamped(vehicleId, 50, NOW + TOLERANCE_MS);
+
+    // Act
+    const result = await state.mergeSignals(vehicleId, fast.signals, fast.eventId, { receivedAt: NOW });
+
+    // Assess
+    expect(result.future).toEqual([]);
+    expect(result.snapshot.signals[SOC]?.orderedAt).toBe(NOW + TOLERANCE_MS);
+  });
+
+  it('bounds by the store clock when no receipt is given, and by the store clock when the receipt is later', async () => {
+    // Prepare
+    const { state } = await stores(3600, () => NOW);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const aheadA = stamped(a, 1, NOW + TEN_YEARS_MS);
+    const aheadB = stamped(b, 1, NOW + TEN_YEARS_MS);
+
+    // Act
+    const withoutReceipt = await state.mergeSignals(a, aheadA.signals, aheadA.eventId);
+    const forgedReceipt = await state.mergeSignals(b, aheadB.signals, aheadB.eventId, {
+      receivedAt: NOW + TEN_YEARS_MS,
+    });
+
+    // Assess
+    expect(withoutReceipt.snapshot.signals[SOC]?.orderedAt).toBe(NOW + TOLERANCE_MS);
+    expect(forgedReceipt.snapshot.signals[SOC]?.orderedAt).toBe(NOW + TOLERANCE_MS);
+  });
+
+  it('frees a signal frozen before the clamp existed: a stored order time past now plus the tolerance is brought down', async () => {
+    // Prepare: an item as the store wrote it before this fix, one signal ordered 10 years ahead.
+    let clock = NOW;
+    const { state, client, tableName } = await stores(3600, () => clock);
+    const vehicleId = randomUUID();
+    const frozen = { body: { unit: 'percent', value: 11 }, orderedAt: NOW + TEN_YEARS_MS, eventId: 'evt-old' };
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { vehicleId, kind: VEHICLE_RECORD_KIND.SIGNALS, signals: { [SOC]: frozen }, version: 1, updatedAt: NOW },
+      }),
+    );
+    const first = stamped(vehicleId, 60, NOW - 1_000);
+    const healed = await state.mergeSignals(vehicleId, first.signals, first.eventId, { receivedAt: NOW });
+    clock = NOW + TOLERANCE_MS + 60_000;
+    const later = stamped(vehicleId, 61, clock - 1_000);
+
+    // Act
+    const result = await state.mergeSignals(vehicleId, later.signals, later.eventId, { receivedAt: clock });
+
+    // Assess
+    expect(healed).toMatchObject({ stale: [SOC], future: [SOC] });
+    expect(healed.snapshot.signals[SOC]).toMatchObject({ orderedAt: NOW + TOLERANCE_MS, body: { value: 11 } });
+    expect(result.applied).toEqual([SOC]);
+    expect((await state.get(vehicleId))?.signals[SOC]?.body).toEqual({ unit: 'percent', value: 61 });
+  });
+
+  it.each([
+    ['microseconds', 1000],
+    ['seconds', 1 / 1000],
+  ])('orders values stamped in epoch %s with values stamped in ms', async (_unit, perMs) => {
+    // Prepare: the OEM switches units between two readings (or two OEMs share a signal code).
+    const { state } = await stores(3600, () => NOW);
+    const vehicleId = randomUUID();
+    const inMs = stamped(vehicleId, 40, NOW - 60_000);
+    const newer = stamped(vehicleId, 41, (NOW - 30_000) * perMs);
+    const older = stamped(vehicleId, 39, (NOW - 90_000) * perMs);
+    await state.mergeSignals(vehicleId, inMs.signals, inMs.eventId, { receivedAt: NOW });
+
+    // Act
+    const newerResult = await state.mergeSignals(vehicleId, newer.signals, newer.eventId, { receivedAt: NOW });
+    const olderResult = await state.mergeSignals(vehicleId, older.signals, older.eventId, { receivedAt: NOW });
+
+    // Assess
+    expect(newerResult).toMatchObject({ applied: [SOC], future: [] });
+    expect(olderResult).toMatchObject({ stale: [SOC], future: [] });
+    expect((await state.get(vehicleId))?.signals[SOC]).toMatchObject({
+      body: { value: 41 },
+      oemUpdatedAt: NOW - 30_000,
+    });
+  });
+
+  it('an ERROR reported 10 years ahead does not outrank the RESOLVED that follows it', async () => {
+    // Prepare
+    let clock = NOW;
+    const { errors } = await stores(3600, () => clock);
+    const vehicleId = randomUUID();
+    await errors.record(vehicleId, [vehicleError('ERROR')], 'evt-error', NOW + TEN_YEARS_MS, { receivedAt: NOW });
+    clock = NOW + TOLERANCE_MS + SMARTCAR_DELIVERY.retrySpanSeconds * 1000 + 60_000;
+
+    // Act
+    const snapshot = await errors.record(vehicleId, [vehicleError('RESOLVED')], 'evt-resolved', clock - 1_000, {
+      receivedAt: clock,
+    });
+
+    // Assess
+    expect(snapshot.errors[KEY]).toMatchObject({ state: 'RESOLVED', eventId: 'evt-resolved' });
+    expect(snapshot.errors[KEY]).not.toHaveProperty('contested');
   });
 });

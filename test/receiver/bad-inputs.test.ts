@@ -29,7 +29,21 @@ interface Case {
   /** `error` code in the body, or `undefined` for a 200. */
   error?: string;
   sent: boolean;
+  /** Signed but not processable: stored in the quarantine for this reason, then answered 200. */
+  quarantined?: string;
+  /** The bytes the quarantine must hold (the body as Smartcar signed it). */
+  signedBytes?: Buffer;
 }
+
+/** A signed body the queue cannot take: 200 once stored in the quarantine, byte for byte. */
+const quarantinedCase = (name: string, event: ReceiverEvent, reason: string, bytes: string): Case => ({
+  name,
+  event,
+  status: 200,
+  sent: false,
+  quarantined: reason,
+  signedBytes: Buffer.from(bytes, 'utf8'),
+});
 
 const cases: Case[] = [
   // Signature header: absent, garbled, or for other bytes
@@ -178,10 +192,16 @@ const cases: Case[] = [
     error: 'bad_request',
     sent: false,
   },
-  { name: 'body over the limit', event: signedEvent(oversized), status: 413, error: 'payload_too_large', sent: false },
+  quarantinedCase('signed body over the limit', signedEvent(oversized), 'payload_too_large', oversized),
+  quarantinedCase(
+    'signed base64 body over the limit',
+    httpApiEvent({ body: base64(oversized), isBase64Encoded: true, headers: signatureHeader(oversized) }),
+    'payload_too_large',
+    oversized,
+  ),
   {
-    name: 'base64 body over the limit',
-    event: httpApiEvent({ body: base64(oversized), isBase64Encoded: true, headers: signatureHeader(oversized) }),
+    name: 'body over the limit with a signature of other bytes',
+    event: httpApiEvent({ body: oversized, headers: signatureHeader(state) }),
     status: 413,
     error: 'payload_too_large',
     sent: false,
@@ -209,50 +229,18 @@ const cases: Case[] = [
     sent: false,
   },
   // Signed but not a usable event
-  { name: 'signed non-JSON', event: signedEvent('not json'), status: 400, error: 'not_json_object', sent: false },
-  {
-    name: 'signed JSON array',
-    event: signedEvent('[{"eventType":"VEHICLE_STATE"}]'),
-    status: 400,
-    error: 'not_json_object',
-    sent: false,
-  },
-  {
-    name: 'signed JSON string',
-    event: signedEvent('"VEHICLE_STATE"'),
-    status: 400,
-    error: 'not_json_object',
-    sent: false,
-  },
-  { name: 'signed JSON null', event: signedEvent('null'), status: 400, error: 'not_json_object', sent: false },
-  {
-    name: 'signed truncated JSON',
-    event: signedEvent(state.slice(0, -1)),
-    status: 400,
-    error: 'not_json_object',
-    sent: false,
-  },
-  {
-    name: 'signed object without eventType',
-    event: signedEvent('{"eventId":"e-1","data":{}}'),
-    status: 400,
-    error: 'missing_event_type',
-    sent: false,
-  },
-  {
-    name: 'signed empty eventType',
-    event: signedEvent('{"eventId":"e-1","eventType":""}'),
-    status: 400,
-    error: 'missing_event_type',
-    sent: false,
-  },
-  {
-    name: 'signed numeric eventType',
-    event: signedEvent('{"eventId":"e-1","eventType":7}'),
-    status: 400,
-    error: 'missing_event_type',
-    sent: false,
-  },
+  ...(
+    [
+      ['signed non-JSON', 'not json', 'not_json_object'],
+      ['signed JSON array', '[{"eventType":"VEHICLE_STATE"}]', 'not_json_object'],
+      ['signed JSON string', '"VEHICLE_STATE"', 'not_json_object'],
+      ['signed JSON null', 'null', 'not_json_object'],
+      ['signed truncated JSON', state.slice(0, -1), 'not_json_object'],
+      ['signed object without eventType', '{"eventId":"e-1","data":{}}', 'missing_event_type'],
+      ['signed empty eventType', '{"eventId":"e-1","eventType":""}', 'missing_event_type'],
+      ['signed numeric eventType', '{"eventId":"e-1","eventType":7}', 'missing_event_type'],
+    ] as const
+  ).map(([name, body, reason]) => quarantinedCase(name, signedEvent(body), reason, body)),
   {
     name: 'signed VERIFY without challenge',
     event: signedEvent('{"eventType":"VERIFY","data":{}}'),
@@ -377,9 +365,9 @@ describe('bad and odd inputs', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(cases)('$name -> $status', async ({ event, status, error, sent }) => {
+  it.each(cases)('$name -> $status', async ({ event, status, error, sent, quarantined, signedBytes }) => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({
+    const { handler, outcomes, quarantine } = buildReceiver({
       sqs: queue().sqs,
       queueUrl: queue().queueUrl,
       maxBodyBytes: MAX_BODY_BYTES,
@@ -398,6 +386,15 @@ describe('bad and odd inputs', () => {
     expect(await queue().drain()).toHaveLength(sent ? 1 : 0);
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ statusCode: status, enqueued: sent });
+    const stored = (await quarantine.list?.()) ?? [];
+    if (quarantined) {
+      expect(bodyOf(result)).toEqual({ status: 'quarantined' });
+      expect(stored).toHaveLength(1);
+      expect(stored[0]?.reason).toBe(quarantined);
+      expect(stored[0]?.body.equals(signedBytes!)).toBe(true);
+    } else {
+      expect(stored).toEqual([]);
+    }
   });
 
   it('answers 405 with an Allow header', async () => {

@@ -6,6 +6,7 @@ import { ReceiverConfigError } from '../../lambda/receiver/errors.ts';
 const REQUIRED = {
   [ENV.QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/000000000000/q',
   [ENV.AMT_SECRET_ID]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt',
+  [ENV.QUARANTINE_BUCKET_NAME]: 'smartcar-archive',
 };
 
 describe('loadReceiverConfig', () => {
@@ -17,6 +18,7 @@ describe('loadReceiverConfig', () => {
     expect(config).toEqual({
       queueUrl: REQUIRED[ENV.QUEUE_URL],
       amtSecretId: REQUIRED[ENV.AMT_SECRET_ID],
+      quarantineBucketName: REQUIRED[ENV.QUARANTINE_BUCKET_NAME],
       maxBodyBytes: PIPELINE_DEFAULTS.maxBodyBytes,
       amtCacheSeconds: PIPELINE_DEFAULTS.amtCacheSeconds,
       errorCallbackPath: ROUTES.ERROR_PATH,
@@ -51,16 +53,19 @@ describe('loadReceiverConfig', () => {
     expect(config.deliveryToleranceSeconds).toBe(0);
   });
 
-  it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID])('fails at init, naming %s, when it is missing or blank', (name) => {
-    // Prepare
-    const missing = { ...REQUIRED, [name]: undefined };
-    const blank = { ...REQUIRED, [name]: '  ' };
+  it.each([ENV.QUEUE_URL, ENV.AMT_SECRET_ID, ENV.QUARANTINE_BUCKET_NAME])(
+    'fails at init, naming %s, when it is missing or blank',
+    (name) => {
+      // Prepare
+      const missing = { ...REQUIRED, [name]: undefined };
+      const blank = { ...REQUIRED, [name]: '  ' };
 
-    // Act / Assess
-    expect(() => loadReceiverConfig(missing)).toThrow(ReceiverConfigError);
-    expect(() => loadReceiverConfig(missing)).toThrow(name);
-    expect(() => loadReceiverConfig(blank)).toThrow(name);
-  });
+      // Act / Assess
+      expect(() => loadReceiverConfig(missing)).toThrow(ReceiverConfigError);
+      expect(() => loadReceiverConfig(missing)).toThrow(name);
+      expect(() => loadReceiverConfig(blank)).toThrow(name);
+    },
+  );
 
   it.each([
     [ENV.MAX_BODY_BYTES, '0'],

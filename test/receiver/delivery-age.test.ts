@@ -10,6 +10,7 @@ import { bodyOf, buildReceiver, httpApiEvent, NOW, signedEvent } from './factori
 const queue = useTestQueue('delivery-age');
 const TOLERANCE_SECONDS = PIPELINE_DEFAULTS.deliveryToleranceSeconds;
 const TOLERANCE_MS = TOLERANCE_SECONDS * 1000;
+const THIRTY_DAYS_MS = 30 * 86_400_000;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -34,6 +35,11 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     ['exactly the tolerance old', NOW - TOLERANCE_MS],
     ['exactly the tolerance ahead', NOW + TOLERANCE_MS],
     ['as ISO-8601, a second old', new Date(NOW - 1_000).toISOString()],
+    // Smartcar's payload reference stamps `"deliveredAt": 1700000000`: epoch seconds.
+    ['in epoch seconds, 3 s old', Math.floor(NOW / 1000) - 3],
+    ['in epoch seconds as a numeric string, 3 s old', String(Math.floor(NOW / 1000) - 3)],
+    ['in epoch microseconds, 3 s old', (NOW - 3_000) * 1000],
+    ['in epoch nanoseconds, 3 s old', (NOW - 3_000) * 1e6],
   ])('accepts a delivery %s', async (_label, deliveredAt) => {
     // Prepare
     const { handler } = receiver();
@@ -53,6 +59,16 @@ describe('replay window: a signed delivery is refused when meta.deliveredAt is o
     ['captured on 2020-01-01 (ISO-8601)', '2020-01-01T00:00:00.000Z', (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['captured on 2020-01-01 (epoch ms)', Date.UTC(2020, 0, 1), (NOW - Date.UTC(2020, 0, 1)) / 1000],
     ['as a numeric string, an hour old', String(NOW - 3_600_000), 3_600],
+    // The same capture, 30 days old, in every unit Smartcar could stamp it in: one verdict.
+    ['captured 30 days ago (epoch ms)', NOW - THIRTY_DAYS_MS, THIRTY_DAYS_MS / 1000],
+    ['captured 30 days ago (epoch seconds)', (NOW - THIRTY_DAYS_MS) / 1000, THIRTY_DAYS_MS / 1000],
+    [
+      'captured 30 days ago (epoch seconds, numeric string)',
+      String((NOW - THIRTY_DAYS_MS) / 1000),
+      THIRTY_DAYS_MS / 1000,
+    ],
+    ['captured 30 days ago (epoch microseconds)', (NOW - THIRTY_DAYS_MS) * 1000, THIRTY_DAYS_MS / 1000],
+    ['stamped a day ahead (epoch seconds)', (NOW + 86_400_000) / 1000, -86_400],
   ])(
     'refuses a delivery %s with 400 stale_delivery, enqueues nothing and counts it as SignedDeliveryRefused (reason stale_delivery)',
     async (_label, deliveredAt, ageSeconds) => {
@@ -140,7 +156,10 @@ describe('replay window: what is never refused for age', () => {
     ['a date that is not a date', 'yesterday', 'unreadable'],
     ['a boolean', true, 'unreadable'],
     ['an object', { at: NOW }, 'unreadable'],
-    ['epoch seconds (read as ms it would look 55 years old)', Math.floor(NOW / 1000), 'unreadable'],
+    ['a clock reset to 1970 (5 s after the epoch in any unit)', 5, 'unreadable'],
+    ['a negative number', -1_790_000_000, 'unreadable'],
+    ['a magnitude between two units (1e11: year 5138 in s, 1973 in ms)', 1e11, 'unreadable'],
+    ['a date string that is not ISO-8601', 'Tue, 01 Dec 2026 08:00:00 GMT', 'unreadable'],
   ])('accepts a signed delivery with %s, and counts DeliveryAgeUnchecked', async (_label, deliveredAt, verdict) => {
     // Prepare
     const { handler, telemetry } = receiver();

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEve
 import { vi } from 'vitest';
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
+import type { QuarantineStore } from '../../lambda/core/quarantine-layout.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
 import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
@@ -12,6 +13,7 @@ import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
 import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
 import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
 import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 
 /** The AMT the receiver tests sign with. */
 export const AMT = 'test-amt-0000';
@@ -253,6 +255,8 @@ export function captureTelemetry(): Telemetry {
 /** A receiver under test, with everything it reported. */
 export interface ReceiverUnderTest {
   handler: ReceiverHandler;
+  /** The quarantine it stores into: the one passed, else one in memory. */
+  quarantine: QuarantineStore & Partial<Pick<LocalQuarantineStore, 'list'>>;
   outcomes: ReceiverOutcome[];
   telemetry: Telemetry;
 }
@@ -276,7 +280,9 @@ export function buildReceiver(
 ): ReceiverUnderTest {
   const telemetry = captureTelemetry();
   const outcomes: ReceiverOutcome[] = [];
+  const quarantine = deps.quarantine ?? new LocalQuarantineStore();
   const handler = createReceiverHandler({
+    quarantine,
     logger: telemetry.logger,
     metrics: telemetry.metrics,
     amt: staticAmtProvider(AMT),
@@ -285,7 +291,7 @@ export function buildReceiver(
     onOutcome: (outcome) => outcomes.push(outcome),
     ...deps,
   });
-  return { handler, outcomes, telemetry };
+  return { handler, quarantine, outcomes, telemetry };
 }
 
 /**

@@ -88,15 +88,15 @@ describe('SQS failures answer 5xx, never 2xx', () => {
   });
 });
 
-describe('bodies SQS could never store answer 400, not 5xx', () => {
-  it('refuses a signed base64 body whose bytes are not UTF-8, and sends nothing', async () => {
+describe('signed bodies SQS could never store are quarantined, not refused', () => {
+  it('quarantines a signed base64 body whose bytes are not UTF-8, and sends nothing', async () => {
     // Prepare: valid JSON around a latin1 byte (0xE9), which is not UTF-8.
     const bytes = Buffer.concat([
       Buffer.from('{"eventId":"evt-l","eventType":"VEHICLE_STATE","x":"caf'),
       Buffer.from([0xe9]),
       Buffer.from('"}'),
     ]);
-    const { handler, telemetry } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+    const { handler, telemetry, quarantine } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
 
     // Act
     const result = await handler(
@@ -104,27 +104,30 @@ describe('bodies SQS could never store answer 400, not 5xx', () => {
     );
 
     // Assess
-    expect(result.statusCode).toBe(400);
-    expect(bodyOf(result)).toEqual({ error: 'bad_request' });
-    expect(telemetry.logs()[0]).toMatchObject({ code: 'bad_request', reason: 'not_utf8' });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ status: 'quarantined' });
+    expect(telemetry.logs()[0]).toMatchObject({ code: 'quarantined', reason: 'not_utf8' });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    expect((await quarantine.list!())[0]?.body.equals(bytes)).toBe(true);
   });
 
-  it('answers 400 when SQS refuses the characters of a signed body (a retry could never succeed)', async () => {
-    // Prepare
+  it('quarantines a signed body when SQS refuses characters the receiver let through (a retry could never succeed)', async () => {
+    // Prepare: SQS's character rule drifting from the receiver's own check.
     sqs
       .on(SendMessageCommand)
       .rejects(Object.assign(new Error('Invalid characters found'), { name: 'InvalidMessageContents' }));
-    const { handler, outcomes } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+    const { handler, outcomes, quarantine } = buildReceiver({ sqs: sqsClient, queueUrl: QUEUE_URL });
+    const body = JSON.stringify(buildVehicleState({ eventId: 'evt-drift' }));
 
     // Act
-    const result = await handler(
-      signedEvent(JSON.stringify(buildVehicleState({ eventId: 'evt-fffe' })).replace('"TESLA"', '"TESLA\uFFFE"')),
-    );
+    const result = await handler(signedEvent(body));
 
     // Assess
-    expect(result.statusCode).toBe(400);
-    expect(outcomes[0]).toMatchObject({ code: 'bad_request', enqueued: false, eventId: 'evt-fffe' });
+    expect(result.statusCode).toBe(200);
+    expect(outcomes[0]).toMatchObject({ code: 'quarantined', enqueued: false, eventId: 'evt-drift' });
+    expect((await quarantine.list!()).map((entry) => [entry.reason, entry.body.toString()])).toEqual([
+      ['characters_sqs_refuses', body],
+    ]);
   });
 });
 

@@ -34,6 +34,7 @@ afterEach(async () => {
 async function loadReceiver(endpoints: { sqs: string; secretsManager: string }): Promise<ReceiverHandler> {
   vi.stubEnv(ENV.QUEUE_URL, `${endpoints.sqs}/000000000000/events`);
   vi.stubEnv(ENV.AMT_SECRET_ID, 'amt');
+  vi.stubEnv(ENV.QUARANTINE_BUCKET_NAME, 'smartcar-archive');
   vi.stubEnv('AWS_ENDPOINT_URL_SQS', endpoints.sqs);
   vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', endpoints.secretsManager);
   const { handler } = (await import(ENTRY)) as typeof import('../../lambda/receiver/index.ts');

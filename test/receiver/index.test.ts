@@ -16,6 +16,7 @@ describe('the Lambda entry point', () => {
     // Prepare
     vi.stubEnv(ENV.QUEUE_URL, 'https://sqs.us-east-1.amazonaws.com/000000000000/q');
     vi.stubEnv(ENV.AMT_SECRET_ID, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt');
+    vi.stubEnv(ENV.QUARANTINE_BUCKET_NAME, 'smartcar-archive');
     const written: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
@@ -35,6 +36,7 @@ describe('the Lambda entry point', () => {
     // Prepare
     vi.stubEnv(ENV.QUEUE_URL, 'https://sqs.us-east-1.amazonaws.com/000000000000/q');
     vi.stubEnv(ENV.AMT_SECRET_ID, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:amt');
+    vi.stubEnv(ENV.QUARANTINE_BUCKET_NAME, 'smartcar-archive');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const { handler } = (await import(ENTRY)) as typeof import('../../lambda/receiver/index.ts');

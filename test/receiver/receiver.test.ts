@@ -295,22 +295,29 @@ describe('size limits', () => {
     return head.replace('"pad":""', `"pad":"${'x'.repeat(bytes - head.length)}"`);
   };
 
-  it('accepts a body of exactly the limit and refuses one byte more with 413', async () => {
+  it('enqueues a signed body of exactly the limit and quarantines one byte more', async () => {
     // Prepare
-    const { handler, outcomes } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl, maxBodyBytes: 2_000 });
+    const { handler, outcomes, quarantine } = buildReceiver({
+      sqs: queue().sqs,
+      queueUrl: queue().queueUrl,
+      maxBodyBytes: 2_000,
+    });
     const atLimit = paddedBody(2_000);
     const overLimit = paddedBody(2_001);
 
     // Act
     const accepted = await handler(signedEvent(atLimit));
-    const refused = await handler(signedEvent(overLimit));
+    const kept = await handler(signedEvent(overLimit));
 
     // Assess
     expect(accepted.statusCode).toBe(200);
-    expect(refused.statusCode).toBe(413);
-    expect(bodyOf(refused)).toEqual({ error: 'payload_too_large' });
+    expect(kept.statusCode).toBe(200);
+    expect(bodyOf(kept)).toEqual({ status: 'quarantined' });
     expect((await queue().drain()).map((m) => m.Body)).toEqual([atLimit]);
-    expect(outcomes[1]).toMatchObject({ code: 'payload_too_large', bodyBytes: 2_001, enqueued: false });
+    expect(outcomes[1]).toMatchObject({ code: 'quarantined', bodyBytes: 2_001, enqueued: false });
+    expect((await quarantine.list!()).map((entry) => [entry.reason, entry.body.toString()])).toEqual([
+      ['payload_too_large', overLimit],
+    ]);
   });
 
   it('measures a base64 body by its decoded size', async () => {
@@ -331,9 +338,9 @@ describe('size limits', () => {
     expect(result.statusCode).toBe(200);
   });
 
-  it('refuses with 413, before any send, a body within the limit that SQS could not store with its attributes', async () => {
+  it('quarantines, before any send, a body within the limit that SQS could not store with its attributes', async () => {
     // Prepare
-    const { handler } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
+    const { handler, quarantine } = buildReceiver({ sqs: queue().sqs, queueUrl: queue().queueUrl });
     const send = vi.spyOn(queue().sqs, 'send');
     const body = paddedBody(1_048_576);
 
@@ -341,8 +348,9 @@ describe('size limits', () => {
     const result = await handler(signedEvent(body));
 
     // Assess
-    expect(result.statusCode).toBe(413);
+    expect(result.statusCode).toBe(200);
     expect(send).not.toHaveBeenCalled();
+    expect((await quarantine.list!()).map((entry) => entry.reason)).toEqual(['payload_too_large']);
   });
 
   it('persists a body just small enough for SQS with its attributes', async () => {

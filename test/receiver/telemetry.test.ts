@@ -97,7 +97,7 @@ describe('one log line and one metrics line per request', () => {
       'WARN',
     ],
     ['a forged delivery', () => signedEvent(vehicleBody(), { amt: 'forged' }), METRIC.SIGNATURE_INVALID, 'WARN'],
-    ['an oversized body', () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }), METRIC.PAYLOAD_TOO_LARGE, 'WARN'],
+    ['an unsigned oversized body', () => httpApiEvent({ body: 'x'.repeat(64_001) }), METRIC.PAYLOAD_TOO_LARGE, 'WARN'],
     ['an unsigned empty body', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST, 'WARN'],
     ['a GET', () => httpApiEvent({ method: 'GET' }), METRIC.BAD_REQUEST, 'WARN'],
   ])('reports %s with %s on the [service] dimension only', async (_label, makeEvent, metric, level) => {
@@ -141,7 +141,7 @@ describe('one log line and one metrics line per request', () => {
   });
 });
 
-describe('signed deliveries refused', () => {
+describe('signed deliveries quarantined', () => {
   /** A signed body of exactly the receiver limit: it passes the size check, but not SQS's with the attributes. */
   const fullSizeBody = (): string => {
     const head = JSON.stringify({ eventId: 'evt-big', eventType: 'VEHICLE_STATE', pad: '' });
@@ -149,24 +149,22 @@ describe('signed deliveries refused', () => {
   };
 
   it.each([
-    ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), 64_000, 400, 'not_json_object'],
+    ['a signed array', () => signedEvent('[]', { amt: SECRET_AMT }), 64_000, 'not_json_object'],
     [
       'a signed body without eventType',
       () => signedEvent('{"eventId":"e-1"}', { amt: SECRET_AMT }),
       64_000,
-      400,
       'missing_event_type',
     ],
     [
       'a signed body SQS cannot store with its attributes',
       () => signedEvent(fullSizeBody(), { amt: SECRET_AMT }),
       SQS_MAX_MESSAGE_BYTES,
-      413,
       'payload_too_large',
     ],
   ])(
-    'counts %s as SignedDeliveryRefused, in total and by reason, on one line',
-    async (_label, makeEvent, maxBodyBytes, status, reason) => {
+    'counts %s as Quarantined, in total and by reason, on one line',
+    async (_label, makeEvent, maxBodyBytes, reason) => {
       // Prepare
       const { handler, telemetry } = buildReceiver({
         sqs: sqsClient,
@@ -179,25 +177,49 @@ describe('signed deliveries refused', () => {
       const result = await handler(makeEvent());
 
       // Assess
-      expect(result.statusCode).toBe(status);
+      expect(result.statusCode).toBe(200);
       expect(telemetry.emf()).toHaveLength(1);
       expect(telemetry.emf()[0]).toMatchObject({
         _aws: {
           CloudWatchMetrics: [
             {
               Dimensions: [['service'], ['service', REFUSAL_REASON_DIMENSION]],
-              Metrics: [{ Name: METRIC.SIGNED_DELIVERY_REFUSED }],
+              Metrics: [{ Name: METRIC.QUARANTINED }],
             },
           ],
         },
         service: SERVICE.RECEIVER,
         [REFUSAL_REASON_DIMENSION]: reason,
-        [METRIC.SIGNED_DELIVERY_REFUSED]: 1,
+        [METRIC.QUARANTINED]: 1,
       });
     },
   );
 
-  it("leaves the outcome's own metric off a signed refusal's line, so no metric gets a reason series", async () => {
+  it('logs one WARN line "delivery quarantined" with reason, deliveryId, eventId and bytes, never the body or the signature', async () => {
+    // Prepare
+    const { handler, telemetry } = receiver();
+    const body = JSON.stringify({ eventId: 'evt-q', meta: { deliveryId: 'dlv-q' }, data: { vin: VIN } });
+    const event = signedEvent(body, { amt: SECRET_AMT });
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(telemetry.logs()).toHaveLength(1);
+    expect(telemetry.logs()[0]).toMatchObject({
+      level: 'WARN',
+      message: 'delivery quarantined',
+      reason: 'missing_event_type',
+      deliveryId: 'dlv-q',
+      eventId: 'evt-q',
+      bytes: Buffer.byteLength(body),
+    });
+    expect(telemetry.output()).not.toContain(body);
+    expect(telemetry.output()).not.toContain(VIN);
+    expect(telemetry.output()).not.toContain(event.headers['sc-signature']);
+  });
+
+  it("leaves the outcome's own metric off a quarantined delivery's line, so no metric gets a reason series", async () => {
     // Prepare
     const { handler, telemetry } = receiver();
 
@@ -208,15 +230,15 @@ describe('signed deliveries refused', () => {
     const names = (
       telemetry.emf()[0]?._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> } | undefined
     )?.CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((m) => m.Name));
-    expect(names).toEqual([METRIC.SIGNED_DELIVERY_REFUSED]);
+    expect(names).toEqual([METRIC.QUARANTINED]);
   });
 
   it.each([
     ['an unsigned empty body (400)', () => httpApiEvent({ body: '' }), METRIC.BAD_REQUEST],
     ['a badly signed array (401)', () => signedEvent('[]', { amt: 'forged' }), METRIC.SIGNATURE_INVALID],
     [
-      'a body over the limit, refused before the signature is checked (413)',
-      () => signedEvent('x'.repeat(64_001), { amt: SECRET_AMT }),
+      'an unsigned body over the limit, refused before the signature is checked (413)',
+      () => httpApiEvent({ body: 'x'.repeat(64_001) }),
       METRIC.PAYLOAD_TOO_LARGE,
     ],
     ['an accepted event (200)', () => signedEvent(vehicleBody(), { amt: SECRET_AMT }), METRIC.EVENT_RECEIVED],
@@ -231,10 +253,11 @@ describe('signed deliveries refused', () => {
     expect(telemetry.emf()).toHaveLength(1);
     expect(telemetry.emf()[0]).toHaveProperty(metric, 1);
     expect(telemetry.emf()[0]).not.toHaveProperty(METRIC.SIGNED_DELIVERY_REFUSED);
+    expect(telemetry.emf()[0]).not.toHaveProperty(METRIC.QUARANTINED);
     expect(telemetry.emf()[0]).not.toHaveProperty(REFUSAL_REASON_DIMENSION);
   });
 
-  it('marks the outcome of a signed refusal as signed, and of an unsigned one as not', async () => {
+  it('marks the outcome of a quarantined delivery as signed, and of an unsigned one as not', async () => {
     // Prepare
     const { handler, outcomes } = receiver();
 
@@ -244,7 +267,7 @@ describe('signed deliveries refused', () => {
 
     // Assess
     expect(outcomes.map((o) => [o.code, o.signed])).toEqual([
-      ['not_json_object', true],
+      ['quarantined', true],
       ['signature_invalid', false],
     ]);
   });

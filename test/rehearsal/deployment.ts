@@ -121,6 +121,13 @@ export function readDeployment(template: CfnTemplate, outDir: string, stackName:
           return byName('AWS::SecretsManager::Secret', identifier, 'Id');
         case 'firehose':
           return byName('AWS::KinesisFirehose::DeliveryStream', identifier, 'Arn');
+        case 's3': {
+          // `bucket/key`: the bucket by its name (its Ref), the object under its ARN.
+          const [bucket = '', ...key] = identifier.split('/');
+          const id = idsOf('AWS::S3::Bucket').find((candidate) => resolver.ref(candidate) === bucket);
+          if (id === undefined) return undefined;
+          return key.length ? `${resolver.getAtt(id, 'Arn')}/${key.join('/')}` : resolver.getAtt(id, 'Arn');
+        }
       }
     },
   };

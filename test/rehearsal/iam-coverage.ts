@@ -1,4 +1,5 @@
 import type { AwsCall } from '../helpers/aws-recording-proxy.ts';
+import { matchesArn } from '../helpers/policy/wildcard.ts';
 import { isAllowedForRole, roleStatements } from '../helpers/policy-evaluator.ts';
 import { type ExpectedGrant, type ExpectedResource, IAM_EXPECTED } from '../infra/iam-expected.ts';
 import type { Deployment, FunctionRole } from './deployment.ts';
@@ -87,7 +88,9 @@ export function undocumentedCalls(deployment: Deployment, calls: readonly AwsCal
  * ```
  */
 export function unusedGrants(deployment: Deployment, calls: readonly AwsCall[]): UnusedGrant[] {
-  const used = new Set(calls.map(keyOf));
+  // A grant on `<bucket ARN>/prefix/*` is used by a call on any object under it.
+  const isUsed = (role: FunctionRole, action: string, resource: string): boolean =>
+    calls.some((call) => call.function === role && call.action === action && matchesArn(resource, call.resource));
   const unused: UnusedGrant[] = [];
   for (const role of Object.keys(deployment.functions) as FunctionRole[]) {
     const statements = roleStatements(
@@ -98,7 +101,7 @@ export function unusedGrants(deployment: Deployment, calls: readonly AwsCall[]):
     for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
       for (const action of [statement.Action ?? []].flat()) {
         for (const resource of [statement.Resource ?? []].flat()) {
-          if (used.has(keyOf({ function: role, action, resource }))) continue;
+          if (isUsed(role, action, resource)) continue;
           unused.push({ function: role, action, resource, grant: expectedGrant(deployment, role, action, resource) });
         }
       }
@@ -114,7 +117,9 @@ function expectedGrant(
   resource: string,
 ): ExpectedGrant | undefined {
   const grants: readonly ExpectedGrant[] = IAM_EXPECTED[role]?.grants ?? [];
-  return grants.find((grant) => grant.action === action && arnOfExpected(deployment, grant.resource) === resource);
+  return grants.find(
+    (grant) => grant.action === action && matchesArn(arnOfExpected(deployment, grant.resource), resource),
+  );
 }
 
 function arnOfExpected(deployment: Deployment, resource: ExpectedResource): string {

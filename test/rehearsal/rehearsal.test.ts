@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVehicleState, buildVerify, signedHeaders } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency/index.ts';
+import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { LAMBDA_RUNTIME } from '../../lib/bundling.ts';
 import { createProcessorTables } from '../../local/dynamo.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY } from '../fixtures/smartcar-vectors.ts';
@@ -50,7 +50,7 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     await stage?.close();
   });
 
-  /** The eventId's status as the bundled processor left it in the table (the claim and its batch's commit). */
+  /** The eventId's status as the bundled processor left it in the table (its Powertools record). */
   async function idempotencyStatus(eventId: string): Promise<string | undefined> {
     const readStatus = createIdempotencyStatusReader({
       dynamodb: stage.dynamo.client,
@@ -155,6 +155,29 @@ describe(`Deployment rehearsal: the synthesized bundles under ${NODE.description
     expect(lines.some((line) => line[METRIC.DUPLICATE_EVENT] === 1)).toBe(true);
     expect(duringDuplicate.filter((call) => call.resource === stateTableArn)).toEqual([]);
     expect(await idempotencyStatus(delivery.eventId)).toBe('COMPLETED');
+  });
+
+  it("stores a signed body the queue cannot take under quarantine/ of the template's bucket, byte for byte, then answers 200", async () => {
+    // Prepare: signed, but no event type (a 400 that Smartcar retried, then dropped, before the quarantine).
+    const body = JSON.stringify({ eventId: 'evt-rehearsal-quarantine', meta: { deliveryId: 'dlv-rehearsal-q' } });
+    const bucket = stage.deployment.resolver.resolve<string>(
+      stage.deployment.functions.receiver.rawEnvironment.QUARANTINE_BUCKET_NAME,
+    );
+
+    // Act
+    const { result, error } = await stage.deliver({ body, headers: signedHeaders(body, TEST_AMT) });
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(result?.statusCode).toBe(200);
+    expect(result?.body).toBe('{"status":"quarantined"}');
+    const stored = [...(stage.s3.buckets.get(bucket) ?? new Map<string, Buffer>()).entries()];
+    expect(stored.map(([key, bytes]) => [key.split('/').slice(0, 2).join('/'), bytes.toString('utf8')])).toEqual([
+      ['quarantine/missing_event_type', body],
+    ]);
+    expect(stage.calls.filter((call) => call.action === 's3:PutObject').map((call) => call.function)).toEqual([
+      'receiver',
+    ]);
   });
 
   it('fails the record and releases its idempotency key when the business handler fails', async () => {

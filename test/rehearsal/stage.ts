@@ -17,7 +17,7 @@ import {
   type RecordingProxy,
   startRecordingProxy,
 } from '../helpers/aws-recording-proxy.ts';
-import { type CdkSynthRun, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
+import { type CdkSynthRun, type CfnTemplate, DEFAULT_STACK, sharedCdkSynth } from '../helpers/cdk-synth.ts';
 import { type FirehoseStub, startFirehoseStub } from '../helpers/firehose-stub.ts';
 import {
   type LambdaInvocation,
@@ -25,6 +25,7 @@ import {
   linkAwsSdkRuntimeModules,
   startLambdaSandbox,
 } from '../helpers/lambda-sandbox.ts';
+import { type S3Stub, startS3Stub } from '../helpers/s3-stub.ts';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { type Deployment, type FunctionRole, REHEARSAL_ENV, readDeployment } from './deployment.ts';
 import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
@@ -33,7 +34,13 @@ import { type LambdaNode, lambdaNodeFor } from './lambda-node.ts';
 export const EVENT_SOURCE_MAPPING = 'event-source-mapping';
 
 /** SDK endpoint variables a function may use, by `AWS_ENDPOINT_URL_<name>`. */
-const SERVICES = { SQS: 'sqs', DYNAMODB: 'dynamodb', SECRETS_MANAGER: 'secretsmanager', FIREHOSE: 'firehose' } as const;
+const SERVICES = {
+  SQS: 'sqs',
+  DYNAMODB: 'dynamodb',
+  SECRETS_MANAGER: 'secretsmanager',
+  FIREHOSE: 'firehose',
+  S3: 's3',
+} as const;
 type EndpointName = keyof typeof SERVICES;
 
 /** A signed HTTP delivery, as Smartcar POSTs it. */
@@ -65,6 +72,8 @@ export interface RehearsalStage {
   readonly dynamo: LocalDynamo;
   /** The archive's Firehose stand-in, with every record the processor put. */
   readonly firehose: FirehoseStub;
+  /** S3 with the template's buckets (empty): the receiver's quarantine writes here. */
+  readonly s3: S3Stub;
   /** The main queue's URL as fauxqs spells it (for the unrecorded client). */
   readonly queueUrl: string;
   /** The secret value the stub serves (the AMT the deliveries are signed with). */
@@ -94,6 +103,12 @@ export interface RehearsalStage {
 export interface RehearsalStageOptions {
   /** The AMT the stub's secret holds. */
   amt: string;
+  /**
+   * The cloud assembly to deploy: another app's `cdk synth` (one pipeline), e.g. a consumer of
+   * the npm package's.
+   * @default the run's shared `cdk synth` of the project's stack
+   */
+  assembly?: { template: CfnTemplate; outDir: string; stackName: string };
 }
 
 /**
@@ -127,9 +142,8 @@ async function build(
   cleanups: Array<() => Promise<void> | void>,
   close: () => Promise<void>,
 ): Promise<RehearsalStage> {
-  const synth: CdkSynthRun = await sharedCdkSynth();
-  if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}`);
-  const deployment = readDeployment(synth.template(), synth.outDir, DEFAULT_STACK);
+  const assembly = options.assembly ?? (await sharedAssembly());
+  const deployment = readDeployment(assembly.template, assembly.outDir, assembly.stackName);
   const { resolver } = deployment;
   const { receiver: receiverFn, processor: processorFn } = deployment.functions;
   for (const fn of [receiverFn, processorFn]) assertNoNodeModulesAbove(fn.spec.taskRoot);
@@ -157,11 +171,18 @@ async function build(
   // The archive's Firehose stream: a stand-in that stores what the processor puts.
   const firehose: FirehoseStub = await startFirehoseStub();
   cleanups.push(() => firehose.close());
+  // S3 with every bucket of the template, by its physical name (the receiver's quarantine).
+  const s3: S3Stub = await startS3Stub();
+  cleanups.push(() => s3.close());
+  for (const [id, resource] of Object.entries(deployment.template.Resources)) {
+    if (resource.Type === 'AWS::S3::Bucket') s3.buckets.set(resolver.ref(id), new Map());
+  }
   const upstreams: Record<EndpointName, string> = {
     SQS: emulator.endpoint,
     DYNAMODB: dynamo.endpoint,
     SECRETS_MANAGER: secrets.url,
     FIREHOSE: firehose.url,
+    S3: s3.url,
   };
 
   // Recording proxies: one per caller and service, so every request says who sent it.
@@ -181,6 +202,7 @@ async function build(
           calls,
           arnOf: deployment.arnOf,
           mapInput,
+          ...(SERVICES[name] === 's3' ? { rest: 's3' as const } : {}),
         });
         cleanups.push(() => proxy.close());
         return [name, proxy.endpoint] as const;
@@ -283,6 +305,7 @@ async function build(
     sqs,
     dynamo,
     firehose,
+    s3,
     queueUrl: queueUrls.get(resolver.getAtt(queueId, 'QueueName'))!,
     amt: options.amt,
     httpEvent,
@@ -291,6 +314,13 @@ async function build(
     startInstance,
     close,
   };
+}
+
+/** The run's one `cdk synth` of the project's stack (shared with synth.test.ts). */
+async function sharedAssembly(): Promise<NonNullable<RehearsalStageOptions['assembly']>> {
+  const synth: CdkSynthRun = await sharedCdkSynth();
+  if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}`);
+  return { template: synth.template(), outDir: synth.outDir, stackName: DEFAULT_STACK };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_KEY_PREFIX } from '../../lambda/processor/constants.ts';
 import { LOCAL_DEFAULTS } from '../../local/constants.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import type { LocalPipeline } from '../../local/types.ts';
@@ -23,14 +22,7 @@ async function completedIdempotencyKeys(pipeline: LocalPipeline): Promise<string
   const client = createLocalDynamoClient(pipeline.endpoints.dynamoEndpoint);
   try {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: LOCAL_DEFAULTS.idempotencyTableName }));
-    // A key is done when the commit item its claim names lists it (lambda/processor/idempotency/).
-    const doneBy = new Map(Items.map((item) => [item.id?.S ?? '', new Set((item.done?.L ?? []).map((v) => v.S))]));
-    const claimPrefix = `${IDEMPOTENCY_KEY_PREFIX}#`;
-    return Items.flatMap((item) => {
-      const id = item.id?.S ?? '';
-      const key = id.slice(claimPrefix.length);
-      return id.startsWith(claimPrefix) && doneBy.get(item.commit?.S ?? '')?.has(key) ? [key] : [];
-    });
+    return Items.filter((item) => item.status?.S === 'COMPLETED').map((item) => item.id?.S ?? '');
   } finally {
     client.destroy();
   }

@@ -12,6 +12,7 @@ import { OPAQUE_CHALLENGE_PATTERN, SIGNATURE_HEADER } from '../../lambda/receive
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
 import { toHttpApiEvent } from '../../local/http-event.ts';
 import { createLocalMetrics } from '../../local/powertools.ts';
+import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 
 /**
  * Bad-input fuzzing of the receiver (fast-check): random bodies, headers, methods, routes and
@@ -26,11 +27,14 @@ const RUNS = 3_000;
 interface Harness {
   handler: ReturnType<typeof createReceiverHandler>;
   sent: Array<{ MessageBody?: string }>;
+  /** Where signed bodies the queue cannot take are stored (in memory). */
+  quarantine: LocalQuarantineStore;
   logged: string[];
 }
 
 function harness(): Harness {
   const sent: Harness['sent'] = [];
+  const quarantine = new LocalQuarantineStore();
   const logged: string[] = [];
   const record =
     (level: string) =>
@@ -52,10 +56,11 @@ function harness(): Harness {
     queueUrl: 'http://127.0.0.1/000000000000/fuzz',
     sqs,
     amt: staticAmtProvider({ current: AMT }),
+    quarantine,
     logger,
     metrics: createLocalMetrics(SERVICE.RECEIVER),
   });
-  return { handler, sent, logged };
+  return { handler, sent, quarantine, logged };
 }
 
 /** Bodies: noise, JSON of any shape, Smartcar-like envelopes with random fields, VERIFYs. */
@@ -170,10 +175,10 @@ function verifyChallenge(body: Buffer): string | undefined {
 }
 
 describe('Reliability: receiver bad-input fuzzing', () => {
-  it('never enqueues without a valid signature over the exact bytes, never 2xx for unsigned data, never 5xx, never throws', async () => {
+  it('never enqueues or quarantines without a valid signature over the exact bytes, never 2xx for unsigned data, never 5xx, never throws', async () => {
     // Prepare
-    const { handler, sent, logged } = harness();
-    const seen = { signedAccepted: 0, verifyAnswered: 0, refused: 0 };
+    const { handler, sent, quarantine, logged } = harness();
+    const seen = { signedAccepted: 0, verifyAnswered: 0, quarantined: 0, refused: 0 };
 
     // Act & Assess
     await fc.assert(
@@ -185,17 +190,25 @@ describe('Reliability: receiver bad-input fuzzing', () => {
           /^[0-9a-fA-F]{64}$/.test(header) &&
           header.toLowerCase() === computeSignature(AMT, request.body);
         const sentBefore = sent.length;
+        const storedBefore = new Set((await quarantine.list()).map((entry) => entry.key));
         const loggedBefore = logged.length;
 
         const result = await handler(event);
 
         const enqueued = sent.slice(sentBefore);
+        const stored = (await quarantine.list()).filter((entry) => !storedBefore.has(entry.key));
         expect(result.statusCode).toBeLessThan(500);
         if (!validlySigned) expect(enqueued).toEqual([]);
+        if (!validlySigned) expect(stored).toEqual([]);
         for (const message of enqueued) expect(message.MessageBody).toBe(request.body.toString('utf8'));
+        for (const entry of stored) expect(entry.body.equals(request.body)).toBe(true);
         if (result.statusCode >= 200 && result.statusCode < 300) {
           if (enqueued.length === 1) {
             seen.signedAccepted++;
+          } else if (stored.length === 1) {
+            // Signed, but the queue cannot take it: kept byte for byte in the quarantine.
+            expect(JSON.parse(result.body)).toEqual({ status: 'quarantined' });
+            seen.quarantined++;
           } else {
             // The only 2xx without an enqueue: a VERIFY, answered with HMAC(AMT, challenge);
             // unsigned, only when the challenge is opaque (never a body an attacker could use).
@@ -208,6 +221,7 @@ describe('Reliability: receiver bad-input fuzzing', () => {
         } else {
           expect(result.statusCode).toBeGreaterThanOrEqual(400);
           expect(enqueued).toEqual([]);
+          expect(stored).toEqual([]);
           seen.refused++;
         }
         const lines = logged.slice(loggedBefore).join('\n');
@@ -220,6 +234,7 @@ describe('Reliability: receiver bad-input fuzzing', () => {
     // The generators must reach every side of the property, or it proves little.
     expect(seen.signedAccepted).toBeGreaterThan(0);
     expect(seen.verifyAnswered).toBeGreaterThan(0);
+    expect(seen.quarantined).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(RUNS / 2);
   }, 120_000);
 

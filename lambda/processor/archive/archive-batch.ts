@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type ArchivedDelivery, serializeArchiveLine } from '../../core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../core/constants.ts';
+import { receivedAtOf } from '../received-at.ts';
 import type { ArchiveEntry, ArchiveOutcome, ArchiveWriter } from './types.ts';
 
 /**
@@ -14,7 +15,6 @@ import type { ArchiveEntry, ArchiveOutcome, ArchiveWriter } from './types.ts';
  */
 export function archivedDeliveryOf(record: SQSRecord): ArchivedDelivery {
   const attribute = (name: string): string | undefined => record.messageAttributes?.[name]?.stringValue || undefined;
-  const receivedAt = Number(attribute(MESSAGE_ATTRIBUTE.RECEIVED_AT) ?? record.attributes?.SentTimestamp);
   const eventId = attribute(MESSAGE_ATTRIBUTE.EVENT_ID);
   const deliveryId = attribute(MESSAGE_ATTRIBUTE.DELIVERY_ID);
   return {
@@ -22,7 +22,7 @@ export function archivedDeliveryOf(record: SQSRecord): ArchivedDelivery {
     eventType: attribute(MESSAGE_ATTRIBUTE.EVENT_TYPE) ?? 'UNKNOWN',
     ...(deliveryId ? { deliveryId } : {}),
     route: attribute(MESSAGE_ATTRIBUTE.ROUTE) ?? '',
-    receivedAt: Number.isFinite(receivedAt) ? receivedAt : 0,
+    receivedAt: receivedAtOf(record) ?? 0,
     body: record.body,
   };
 }

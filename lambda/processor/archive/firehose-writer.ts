@@ -78,6 +78,7 @@ export function createFirehoseArchiveWriter(options: FirehoseArchiveWriterOption
   };
 
   return {
+    deliveryStreamName: options.deliveryStreamName,
     async write(entries) {
       const failed = new Map<string, string>();
       const deadline = AbortSignal.timeout(deadlineMs);

@@ -25,6 +25,8 @@ export interface ArchiveWriteResult {
  * every entry not listed in `failed` is stored; it never rejects.
  */
 export interface ArchiveWriter {
+  /** The Firehose stream written to, for a writer that writes to one (checked against the environment's). */
+  readonly deliveryStreamName?: string;
   write(entries: readonly ArchiveEntry[]): Promise<ArchiveWriteResult>;
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EventTypeName } from '../../core/event-types.ts';
+import type { SignalLookup } from '../signals/types.ts';
 import type { EventMeta, Signal, Trigger, VehicleError, VehicleInfo } from '../types/events.ts';
 import type { VehicleErrorStore, VehicleStateStore } from '../types/stores.ts';
 
@@ -12,7 +13,11 @@ export interface BaseEvent {
   /** Stable across Smartcar retries: the idempotency key. Key your side effects on it. */
   eventId: string;
   meta: EventMeta;
-  /** `meta.mode === 'TEST'`: a Dashboard test delivery. Routed like any other; the handler decides. */
+  /**
+   * A delivery that carries no live vehicle's data: `meta.mode` is `TEST` (a Dashboard test
+   * delivery) or `SIMULATED` (a Vehicle Simulator vehicle), in any case. Routed like any other;
+   * the handler decides (the examples acknowledge it without storing it).
+   */
   isTest: boolean;
   /**
    * Set when `npm run replay` sent this copy from the archive: the handler runs again once per
@@ -36,7 +41,22 @@ export interface ReplayInfo {
 export interface VehicleStateEvent extends BaseEvent {
   eventType: 'VEHICLE_STATE';
   triggers: Trigger[];
+  /** Every signal as it arrived, in order: bodies untyped (`Record<string, unknown>`). */
   signals: Signal[];
+  /**
+   * One signal by code, its body typed as Smartcar documents it (`lambda/processor/signals/`);
+   * `unknown` for a code the catalogue does not list.
+   *
+   * Returns `undefined` when the signal is absent, failed (no body), or its body does not have
+   * the documented shape: that copy stays in `signals` and is stored, and the processor counts
+   * it as the `SignalShapeMismatch` metric (dimension `signal`, the code).
+   *
+   * @example
+   * ```ts
+   * const soc = event.signal('tractionbattery-stateofcharge')?.body.value; // number | undefined
+   * ```
+   */
+  signal: SignalLookup;
 }
 
 /** VEHICLE_ERROR: signal retrieval failed (or recovered, with `state: 'RESOLVED'`). */

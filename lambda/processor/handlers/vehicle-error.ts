@@ -20,10 +20,10 @@ import type { EventHandler, VehicleErrorEvent } from './types.ts';
  * ```
  */
 export const handleVehicleError: EventHandler<VehicleErrorEvent> = async (event, { logger, vehicleErrors, now }) => {
-  // Step 1. Dashboard test deliveries: acknowledged, kept out of your data. Delete this to
-  // process them.
+  // Step 1. Dashboard test deliveries and simulated vehicles (`meta.mode` TEST or SIMULATED):
+  // acknowledged, kept out of your data. Delete this to process them.
   if (event.isTest) {
-    logger.info('Test delivery acknowledged, not stored', { errors: event.errors.length });
+    logger.info('Test delivery acknowledged, not stored', { errors: event.errors.length, mode: event.meta.mode });
     return;
   }
 

@@ -1,3 +1,4 @@
+import { toKilometers } from '../signals/units.ts';
 import type { EventHandler, VehicleStateEvent } from './types.ts';
 
 /** Below this state of charge the example calls the battery low. Change it, or delete the example. */
@@ -21,14 +22,16 @@ const STATE_OF_CHARGE = 'tractionbattery-stateofcharge';
  * ```ts
  * // Replace the example logic with yours, e.g. notify your app, keyed on the eventId so a
  * // second run of this event is a no-op on the other side:
- * await notifyApp({ idempotencyKey: event.eventId, vehicleId: event.vehicleId, range: snapshot.signals['tractionbattery-range']?.body });
+ * // `signal(code)` types each body as Smartcar documents it (see docs/signals.md):
+ * const range = snapshot.signal('tractionbattery-range')?.body; // { value: number; unit: 'kilometers' | 'miles' }
+ * await notifyApp({ idempotencyKey: event.eventId, vehicleId: event.vehicleId, rangeKm: range && toKilometers(range) });
  * ```
  */
 export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event, { logger, vehicleState }) => {
-  // Step 1. Dashboard test deliveries: acknowledged, kept out of your data. Delete this to
-  // process them.
+  // Step 1. Dashboard test deliveries and simulated vehicles (`meta.mode` TEST or SIMULATED):
+  // acknowledged, kept out of your data. Delete this to process them.
   if (event.isTest) {
-    logger.info('Test delivery acknowledged, not stored', { signals: event.signals.length });
+    logger.info('Test delivery acknowledged, not stored', { signals: event.signals.length, mode: event.meta.mode });
     return;
   }
 
@@ -40,9 +43,15 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   // elsewhere, read it with `await vehicleState.get(vehicleId)`. `applied` is the same on a
   // retry of this event, so if the action below throws, the retry runs it again instead of
   // skipping it.
-  const stateOfCharge = snapshot.signals[STATE_OF_CHARGE]?.body.value;
+  // `snapshot.signal(code)` gives the body typed as Smartcar documents it (here `{ value: number;
+  // unit: 'percent' }`), or `undefined` when the vehicle has none or the OEM sent another shape
+  // (that copy is still in `snapshot.signals`, and counted as the SignalShapeMismatch metric).
+  const stateOfCharge = snapshot.signal(STATE_OF_CHARGE)?.body.value;
+  // Distances come in kilometres or miles, as the OEM reports them; `toKilometers` evens that out.
+  const range = snapshot.signal('tractionbattery-range')?.body;
+  const rangeKm = range && Math.round(toKilometers(range));
   const batteryLow =
-    applied.includes(STATE_OF_CHARGE) && typeof stateOfCharge === 'number' && stateOfCharge < LOW_BATTERY_PERCENT;
+    applied.includes(STATE_OF_CHARGE) && stateOfCharge !== undefined && stateOfCharge < LOW_BATTERY_PERCENT;
   if (batteryLow && event.replay) {
     // A replay (`npm run replay`) runs this handler again for an event handled before, to
     // rebuild your data from the archive. Storing the state again (Step 2) is safe; telling the
@@ -52,7 +61,7 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   } else if (batteryLow) {
     // The action: a warning here; yours would be e.g. `await notifyApp({ idempotencyKey:
     // event.eventId, ... })`, so that a second run of this eventId notifies nobody twice.
-    logger.warn('Battery low', { stateOfCharge, idempotencyKey: event.eventId });
+    logger.warn('Battery low', { stateOfCharge, rangeKm, idempotencyKey: event.eventId });
   }
 
   // Step 4. One line per event for the person reading the log. The logger adds eventId,
@@ -61,6 +70,6 @@ export const handleVehicleState: EventHandler<VehicleStateEvent> = async (event,
   logger.info('Vehicle state stored', {
     signals: event.signals.length,
     newValues: applied.length,
-    ...(typeof stateOfCharge === 'number' && { stateOfCharge }),
+    ...(stateOfCharge !== undefined && { stateOfCharge }),
   });
 };

@@ -13,6 +13,28 @@ export function signalOrderTime(signal: Pick<Signal, 'meta'>): number | undefine
   return signal.meta.oemUpdatedAt ?? signal.meta.retrievedAt;
 }
 
+/**
+ * The latest order times a merge believes (see {@link mergeSignals}). Both are a clock reading
+ * plus the future tolerance (`futureToleranceSeconds`).
+ */
+export interface OrderLimits {
+  /**
+   * Latest order time of an incoming value: when its delivery was received plus the tolerance. A
+   * vehicle cannot have recorded a value after Smartcar delivered it, so a later stamp is a wrong
+   * OEM clock, a value in an unexpected unit, or a forgery, and is ordered at this limit instead.
+   */
+  readonly incoming: number;
+  /**
+   * Latest order time of a stored value: now plus the tolerance. Every value stored under the
+   * limits is below it, so a later one was stored before they existed (a signal frozen by a
+   * future stamp): it is brought down to this limit, once, and then loses to newer values.
+   */
+  readonly stored: number;
+}
+
+/** No limits: every order time is believed (the pure merge's default). */
+const UNLIMITED: OrderLimits = { incoming: Number.POSITIVE_INFINITY, stored: Number.POSITIVE_INFINITY };
+
 /** The outcome of merging, without the stored envelope (version, timestamps). */
 export type MergedSignals = Omit<SignalMergeResult, 'snapshot' | 'attempts'> & {
   signals: Record<string, StoredSignal>;
@@ -53,6 +75,12 @@ function compareOrder(a: OrderKey, b: OrderKey): number {
  * order-independent (merging A then B stores the same as B then A), which is what makes the
  * store correct under Smartcar's unordered, concurrent delivery.
  *
+ * Order times are believed up to `limits` only: an incoming value stamped later than
+ * `limits.incoming` is ordered at that limit, and a stored one later than `limits.stored` is
+ * brought down to it. Both are reported in `future` (the `FutureSignal` metric). Without the
+ * limits, one value stamped 10 years ahead would win every later comparison, and the item's
+ * TTL, refreshed by the other signals' writes, would never let it go.
+ *
  * - `applied`: newer than the stored value, so it is now the latest; or the stored value is the
  *   one this same `eventId` applied on an earlier attempt. That keeps the report stable across
  *   retries: when the handler throws after the merge, the retry finds its own values stored and
@@ -74,15 +102,32 @@ export function mergeSignals(
   current: Readonly<Record<string, StoredSignal>>,
   incoming: readonly Signal[],
   eventId: string,
+  limits: OrderLimits = UNLIMITED,
 ): MergedSignals {
   const signals: Record<string, StoredSignal> = { ...current };
-  const result: MergedSignals = { signals, applied: [], stale: [], unchanged: [], skipped: [], changed: false };
+  const result: MergedSignals = {
+    signals,
+    applied: [],
+    stale: [],
+    unchanged: [],
+    skipped: [],
+    future: [],
+    changed: false,
+  };
+  for (const [code, stored] of Object.entries(signals)) {
+    if (stored.orderedAt <= limits.stored) continue;
+    signals[code] = { ...stored, orderedAt: limits.stored };
+    result.future.push(code);
+    result.changed = true;
+  }
   for (const signal of incoming) {
-    const orderedAt = signalOrderTime(signal);
-    if (signal.body === undefined || orderedAt === undefined) {
+    const stampedAt = signalOrderTime(signal);
+    if (signal.body === undefined || stampedAt === undefined) {
       result.skipped.push(signal.code);
       continue;
     }
+    const orderedAt = Math.min(stampedAt, limits.incoming);
+    if (orderedAt < stampedAt && !result.future.includes(signal.code)) result.future.push(signal.code);
     const next: StoredSignal = { body: signal.body, orderedAt, eventId };
     if (signal.name !== undefined) next.name = signal.name;
     if (signal.group !== undefined) next.group = signal.group;

@@ -1,6 +1,13 @@
-import { SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
-import type { StoredVehicleError, VehicleError, VehicleErrorSnapshot, VehicleErrorStore } from '../types/index.ts';
+import { PIPELINE_DEFAULTS, SMARTCAR_DELIVERY, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
+import type {
+  DeliveryReceipt,
+  StoredVehicleError,
+  VehicleError,
+  VehicleErrorSnapshot,
+  VehicleErrorStore,
+} from '../types/index.ts';
 import { mergeErrorReport } from './error-order.ts';
+import { latestBelievedTime } from './future-limit.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 
@@ -27,7 +34,9 @@ export function vehicleErrorKey(error: Pick<VehicleError, 'type' | 'code'>): str
  * that followed it. Such reports are never more than Smartcar's retry span apart
  * (`SMARTCAR_DELIVERY.retrySpanSeconds`): two reports of different states that close together
  * are both kept, the later-delivered one as the state and the other as `contested`, so the
- * handler knows the order is unknown (see `error-order.ts`).
+ * handler knows the order is unknown (see `error-order.ts`). A `reportedAt` later than the
+ * delivery's receipt plus `futureToleranceSeconds` is clamped to that, as signal times are: one
+ * report stamped years ahead would otherwise outrank every later report of that error for good.
  *
  * @example
  * ```ts
@@ -37,9 +46,11 @@ export function vehicleErrorKey(error: Pick<VehicleError, 'type' | 'code'>): str
  */
 export class DynamoVehicleErrorStore implements VehicleErrorStore {
   readonly #location: VersionedItemLocation;
+  readonly #futureToleranceMs: number;
 
   public constructor(options: VehicleStoreOptions) {
     this.#location = { ...options, now: options.now ?? Date.now };
+    this.#futureToleranceMs = (options.futureToleranceSeconds ?? PIPELINE_DEFAULTS.futureToleranceSeconds) * 1000;
   }
 
   public async get(vehicleId: string): Promise<VehicleErrorSnapshot | undefined> {
@@ -57,7 +68,10 @@ export class DynamoVehicleErrorStore implements VehicleErrorStore {
     errors: readonly VehicleError[],
     eventId: string,
     reportedAt: number,
+    receipt: DeliveryReceipt = {},
   ): Promise<VehicleErrorSnapshot> {
+    const latest = latestBelievedTime(receipt.receivedAt, this.#location.now(), this.#futureToleranceMs);
+    const orderedAt = Math.min(reportedAt, latest);
     const { item } = await updateVersionedItem(
       this.#location,
       vehicleId,
@@ -69,7 +83,7 @@ export class DynamoVehicleErrorStore implements VehicleErrorStore {
         for (const error of errors) {
           const key = vehicleErrorKey(error);
           const stored = next[key];
-          const merged = mergeErrorReport(stored, toStored(error, eventId, reportedAt), RETRY_SPAN_MS);
+          const merged = mergeErrorReport(stored, toStored(error, eventId, orderedAt), RETRY_SPAN_MS);
           if (merged === stored) continue;
           next[key] = merged;
           changed = true;

@@ -1,7 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VEHICLE_RECORD_KIND } from '../../core/constants.ts';
-import type { Signal, SignalMergeResult, StoredSignal, VehicleSnapshot, VehicleStateStore } from '../types/index.ts';
+import { PIPELINE_DEFAULTS, VEHICLE_RECORD_KIND } from '../../core/constants.ts';
+import { storedSignalLookup } from '../signals/access.ts';
+import type {
+  DeliveryReceipt,
+  Signal,
+  SignalMergeResult,
+  StoredSignal,
+  VehicleSnapshot,
+  VehicleStateStore,
+} from '../types/index.ts';
 import { mergeSignals } from './freshness.ts';
+import { latestBelievedTime } from './future-limit.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 
 const ATTRIBUTE = 'signals';
@@ -12,6 +21,12 @@ export interface VehicleStoreOptions {
   tableName: string;
   /** Seconds a vehicle's state lives after its last update; 0 keeps it forever. */
   ttlSeconds: number;
+  /**
+   * How far past a delivery's receipt an order time (a signal's `oemUpdatedAt`, an error report's
+   * `deliveredAt`) is believed; a later one is clamped to the receipt plus this.
+   * @default PIPELINE_DEFAULTS.futureToleranceSeconds (900)
+   */
+  futureToleranceSeconds?: number;
   /** @default Date.now */
   now?: () => number;
 }
@@ -31,9 +46,11 @@ export interface VehicleStoreOptions {
  */
 export class DynamoVehicleStateStore implements VehicleStateStore {
   readonly #location: VersionedItemLocation;
+  readonly #futureToleranceMs: number;
 
   public constructor(options: VehicleStoreOptions) {
     this.#location = { ...options, now: options.now ?? Date.now };
+    this.#futureToleranceMs = (options.futureToleranceSeconds ?? PIPELINE_DEFAULTS.futureToleranceSeconds) * 1000;
   }
 
   public async get(vehicleId: string): Promise<VehicleSnapshot | undefined> {
@@ -43,13 +60,22 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
       VEHICLE_RECORD_KIND.SIGNALS,
       ATTRIBUTE,
     );
-    return item && { vehicleId, signals: item.payload, version: item.version, updatedAt: item.updatedAt };
+    return (
+      item && {
+        vehicleId,
+        signals: item.payload,
+        signal: storedSignalLookup(item.payload),
+        version: item.version,
+        updatedAt: item.updatedAt,
+      }
+    );
   }
 
   public async mergeSignals(
     vehicleId: string,
     signals: readonly Signal[],
     eventId: string,
+    receipt: DeliveryReceipt = {},
   ): Promise<SignalMergeResult> {
     const { item, result, attempts } = await updateVersionedItem(
       this.#location,
@@ -57,17 +83,22 @@ export class DynamoVehicleStateStore implements VehicleStateStore {
       VEHICLE_RECORD_KIND.SIGNALS,
       ATTRIBUTE,
       (current: Record<string, StoredSignal> | undefined) => {
-        const merged = mergeSignals(current ?? {}, signals, eventId);
+        const now = this.#location.now();
+        const merged = mergeSignals(current ?? {}, signals, eventId, {
+          incoming: latestBelievedTime(receipt.receivedAt, now, this.#futureToleranceMs),
+          stored: now + this.#futureToleranceMs,
+        });
         return { next: merged.signals, changed: merged.changed, result: merged };
       },
     );
-    const { applied, stale, unchanged, skipped } = result;
+    const { applied, stale, unchanged, skipped, future } = result;
     const snapshot: VehicleSnapshot = {
       vehicleId,
       signals: item.payload,
+      signal: storedSignalLookup(item.payload),
       version: item.version,
       updatedAt: item.updatedAt,
     };
-    return { applied, stale, unchanged, skipped, snapshot, attempts };
+    return { applied, stale, unchanged, skipped, future, snapshot, attempts };
   }
 }

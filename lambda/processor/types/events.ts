@@ -3,7 +3,10 @@ import type { SmartcarEvent, UntypedEvent } from '../handlers/types.ts';
 // The parts of a typed event, as `parseEvent` makes them of a Smartcar 4.0 body whatever variant
 // arrived. The events themselves (VehicleStateEvent, ...) are the handler API: ../handlers/types.ts.
 
-/** Delivery metadata. `deliveredAt` is always epoch milliseconds here (the wire also uses ISO strings). */
+/**
+ * Delivery metadata. `deliveredAt` is always epoch milliseconds here (the wire also uses seconds and
+ * ISO strings; `lambda/core/timestamp.ts` reads them all), absent when it is no plausible time.
+ */
 export interface EventMeta {
   version?: string;
   webhookId?: string;
@@ -12,7 +15,10 @@ export interface EventMeta {
   deliveryId?: string;
   /** When Smartcar sent this attempt, epoch ms. Refreshed on every retry: never use it to order data. */
   deliveredAt?: number;
-  /** `LIVE` or `TEST` (Dashboard test deliveries); other values are passed through. */
+  /**
+   * `LIVE`, `TEST` (Dashboard test deliveries) or `SIMULATED` (Vehicle Simulator), as sent; the
+   * two non-live ones, in any case, make `isTest` true. Other values are passed through as live.
+   */
   mode?: string;
   signalCount?: number;
 }

@@ -26,6 +26,8 @@ export interface ProcessorOutcome {
   outcome: 'processed' | 'duplicate' | 'ignored' | 'failed';
   /** Signals skipped because a newer value was already stored. */
   staleSignals?: number;
+  /** Signal values and error reports stamped past their receipt plus the future tolerance (clamped). */
+  futureSignals?: number;
   /** True when `failed` happened on the last allowed receive (the message goes to the DLQ next). */
   finalAttempt?: boolean;
   /** The replay run that sent this record, when `npm run replay` did. */
@@ -40,11 +42,23 @@ export interface ProcessorDependencies {
   idempotencyTableName: string;
   /** @default PIPELINE_DEFAULTS.idempotencyTtlSeconds */
   idempotencyTtlSeconds?: number;
-  vehicleStateTableName: string;
+  /**
+   * The vehicle stores' table (`vehicleStateStore: false` leaves it out). Without it the stores
+   * of `HandlerContext` throw on use, and the example handlers, which use them, are refused at
+   * cold start.
+   * @default - no vehicle stores
+   */
+  vehicleStateTableName?: string;
   /** @default PIPELINE_DEFAULTS.vehicleStateTtlSeconds */
   vehicleStateTtlSeconds?: number;
   /** @default PIPELINE_DEFAULTS.maxReceiveCount */
   maxReceiveCount?: number;
+  /**
+   * How far past its delivery's receipt an order time (`oemUpdatedAt`, an error's `deliveredAt`)
+   * is believed, in seconds; a later one is clamped and counted (`FutureSignal`).
+   * @default PIPELINE_DEFAULTS.futureToleranceSeconds (900)
+   */
+  futureToleranceSeconds?: number;
   /**
    * Handlers to use instead of the defaults of `handlers/index.ts` (tests, local fault
    * injection). A key that is not in `EVENT_TYPES` registers one more event type, whose handler
@@ -68,6 +82,13 @@ export interface ProcessorDependencies {
    * @default - no archive (`-c archive=false`)
    */
   archive?: ArchiveWriter;
+  /**
+   * The environment the stack set, checked against the wiring: when it names an archive stream
+   * (`ARCHIVE_STREAM_NAME`) and `archive` is absent, the processor refuses to start rather than
+   * handle records nobody archived.
+   * @default process.env
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
   onOutcome?: (outcome: ProcessorOutcome) => void;
@@ -77,9 +98,11 @@ export interface ProcessorDependencies {
 export interface ProcessorConfig {
   idempotencyTableName: string;
   idempotencyTtlSeconds: number;
-  vehicleStateTableName: string;
+  /** Absent when the stack has no vehicle-state store (`vehicleStateStore: false`). */
+  vehicleStateTableName?: string;
   vehicleStateTtlSeconds: number;
   maxReceiveCount: number;
+  futureToleranceSeconds: number;
   /** Firehose stream of the archive; absent when the stack has no archive. */
   archiveStreamName?: string;
 }

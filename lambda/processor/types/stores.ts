@@ -1,3 +1,4 @@
+import type { SignalLookup } from '../signals/types.ts';
 import type { Signal, VehicleError } from './events.ts';
 
 // The stores the example handlers use: one DynamoDB item per vehicle and kind.
@@ -9,7 +10,10 @@ export interface StoredSignal {
   body: Record<string, unknown>;
   oemUpdatedAt?: number;
   retrievedAt?: number;
-  /** `oemUpdatedAt`, or `retrievedAt` when the OEM gave none: what freshness is decided on. */
+  /**
+   * `oemUpdatedAt`, or `retrievedAt` when the OEM gave none: what freshness is decided on. Never
+   * later than the delivery's receipt plus `futureToleranceSeconds` (a later stamp is clamped).
+   */
   orderedAt: number;
   /** The event that delivered this copy of the value. */
   eventId: string;
@@ -26,6 +30,16 @@ export interface StoredSignal {
 export interface VehicleSnapshot {
   vehicleId: string;
   signals: Record<string, StoredSignal>;
+  /**
+   * One stored signal by code, its body typed as Smartcar documents it; `undefined` when none is
+   * stored or its body does not have the documented shape (then read `signals[code]`).
+   *
+   * @example
+   * ```ts
+   * snapshot.signal('odometer-traveleddistance')?.body; // { value: number; unit: 'kilometers' | 'miles' }
+   * ```
+   */
+  signal: SignalLookup;
   /** Optimistic-concurrency version; grows by one per accepted write. */
   version: number;
   /** When this item was last written, epoch ms. */
@@ -46,6 +60,12 @@ export interface SignalMergeResult {
   unchanged: string[];
   /** No body (the read failed) or no timestamp at all: nothing to order, so never stored. */
   skipped: string[];
+  /**
+   * Stamped further ahead of the delivery's receipt than `futureToleranceSeconds` (a wrong OEM
+   * clock, or a forgery): ordered at the receipt plus the tolerance instead, and counted as the
+   * `FutureSignal` metric. Also in one of the lists above.
+   */
+  future: string[];
   /** The state after the merge (what was read, when nothing was applied). */
   snapshot: VehicleSnapshot;
   /** Conditional-write attempts used (1 unless another writer raced this one). */
@@ -60,7 +80,10 @@ export interface StoredVehicleError {
   description?: string;
   suggestedUserMessage?: string;
   resolutionType: string | null;
-  /** When the event reporting this state was delivered, epoch ms (the only time an error carries). */
+  /**
+   * When the event reporting this state was delivered, epoch ms (the only time an error carries),
+   * never later than its receipt plus `futureToleranceSeconds`.
+   */
   reportedAt: number;
   eventId: string;
   /**
@@ -89,12 +112,30 @@ export interface VehicleErrorSnapshot {
   updatedAt: number;
 }
 
+/** When the delivery being stored was received: what bounds the order times it may claim. */
+export interface DeliveryReceipt {
+  /**
+   * Epoch ms when the receiver accepted the delivery (the `receivedAt` message attribute). The
+   * processor passes it; without it, the store's clock stands in.
+   * @default now()
+   */
+  receivedAt?: number;
+}
+
 /** Latest signal values per vehicle, newest `oemUpdatedAt` wins. */
 export interface VehicleStateStore {
   /** The latest stored state of a vehicle (strongly consistent read), or `undefined` if none yet. */
   get(vehicleId: string): Promise<VehicleSnapshot | undefined>;
-  /** Merges signals into the stored state, keeping per code whichever value is newer. */
-  mergeSignals(vehicleId: string, signals: readonly Signal[], eventId: string): Promise<SignalMergeResult>;
+  /**
+   * Merges signals into the stored state, keeping per code whichever value is newer. An order
+   * time later than the receipt plus `futureToleranceSeconds` is clamped to that (`future`).
+   */
+  mergeSignals(
+    vehicleId: string,
+    signals: readonly Signal[],
+    eventId: string,
+    receipt?: DeliveryReceipt,
+  ): Promise<SignalMergeResult>;
 }
 
 /** Error and RESOLVED states per vehicle. */
@@ -102,12 +143,14 @@ export interface VehicleErrorStore {
   get(vehicleId: string): Promise<VehicleErrorSnapshot | undefined>;
   /**
    * Records each error's state; an older report never overwrites a newer one, and two reports of
-   * different states too close in time to order are both kept (`contested`).
+   * different states too close in time to order are both kept (`contested`). A `reportedAt`
+   * later than the receipt plus `futureToleranceSeconds` is clamped to that.
    */
   record(
     vehicleId: string,
     errors: readonly VehicleError[],
     eventId: string,
     reportedAt: number,
+    receipt?: DeliveryReceipt,
   ): Promise<VehicleErrorSnapshot>;
 }

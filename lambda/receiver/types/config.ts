@@ -9,6 +9,8 @@
 export interface ReceiverConfig {
   queueUrl: string;
   amtSecretId: string;
+  /** The bucket of the quarantine (`docs/quarantine.md`). */
+  quarantineBucketName: string;
   maxBodyBytes: number;
   amtCacheSeconds: number;
   errorCallbackPath: string;

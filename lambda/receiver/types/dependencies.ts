@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { QuarantineStore } from '../../core/quarantine-layout.ts';
 import type { AmtProvider } from './amt.ts';
 import type { ReceiverOutcome } from './outcome.ts';
 
@@ -16,6 +17,11 @@ export interface ReceiverDependencies {
   queueUrl: string;
   sqs: SQSClient;
   amt: AmtProvider;
+  /**
+   * Where a signed body that cannot be processed normally is stored before it is answered
+   * (`docs/quarantine.md`): S3 in AWS (`createS3QuarantineStore`), a folder in `npm start`.
+   */
+  quarantine: QuarantineStore;
   logger: Logger;
   metrics: Metrics;
   /** @default PIPELINE_DEFAULTS.maxBodyBytes */

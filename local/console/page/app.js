@@ -2,12 +2,14 @@ import { getJson } from './api.js';
 import { createDeliveriesPanel } from './deliveries.js';
 import { createDlqPanel } from './dlq.js';
 import { createPipelinePanel } from './pipeline.js';
+import { createQuarantinePanel } from './quarantine.js';
 import { setUpSend } from './send.js';
 
 const panels = {
   deliveries: createDeliveriesPanel(),
   pipeline: createPipelinePanel(),
   dlq: createDlqPanel(),
+  quarantine: createQuarantinePanel(),
 };
 let active = 'deliveries';
 setUpSend(() => panels.deliveries.refresh());

@@ -42,6 +42,7 @@ export function createDeliveriesPanel() {
       'data-event-id': delivery.eventId ?? '',
       'data-id': delivery.id,
       'data-replayed': delivery.replayIds ? String(delivery.replayIds.length) : undefined,
+      'data-from-archive': delivery.fromArchive?.source,
       class: selected?.id === delivery.id ? 'selected' : undefined,
       onclick: () => select(delivery),
     },
@@ -49,7 +50,7 @@ export function createDeliveriesPanel() {
       h('td', {}, delivery.path.endsWith('/errors') ? 'error' : 'data'),
       h('td', { class: `http-${String(delivery.statusCode)[0]}` }, `${delivery.statusCode} ${delivery.code ?? ''}`),
       h('td', {}, delivery.eventType ?? '-'),
-      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13), replayedBadge(delivery.replayIds)),
+      h('td', { class: 'mono', title: delivery.eventId }, short(delivery.eventId, 13), replayedBadge(delivery.replayIds), archiveBadge(delivery.fromArchive)),
       h('td', { class: 'mono', title: delivery.vehicleId }, short(delivery.vehicleId)),
       h('td', {}, String(delivery.latencyMs)),
       h('td', { class: `processing state-${delivery.processing}` }, delivery.processing),
@@ -69,7 +70,8 @@ export function createDeliveriesPanel() {
     const key = JSON.stringify([id, event]);
     if (key === shownDetail) return;
     shownDetail = key;
-    detail.replaceChildren(
+    // replaceChildren writes `undefined` as text: the optional parts are filtered out first.
+    detail.replaceChildren(...[
       h('h2', {}, `${delivery.eventType ?? 'Request'} `, h('span', { class: 'mono muted' }, eventId ?? '')),
       h('div', {}, 'Processing: ', h('strong', { id: 'detail-processing', class: `state-${event.processing}` }, event.processing),
         ` · idempotency record: ${event.status}`),
@@ -78,13 +80,19 @@ export function createDeliveriesPanel() {
         h('span', { id: 'resend-result', class: 'muted' })),
       h('h3', {}, 'What the processor did'),
       h('ol', { class: 'steps', id: 'detail-steps' }, ...(event.steps.length ? event.steps.map(step) : [h('li', { class: 'muted' }, 'nothing yet')])),
+      delivery.fromArchive ? h('p', { id: 'detail-from-archive', class: 'from-archive' },
+        `Copied from the archive of ${delivery.fromArchive.source} (npm run replay --into-local, run ${delivery.fromArchive.replayId}): `
+        + `received there at ${delivery.fromArchive.receivedAt}${delivery.fromArchive.deliveryId ? `, deliveryId ${delivery.fromArchive.deliveryId}` : ''}. `
+        + 'It went into the local queue as the stack\'s receiver enqueued it, without the local receiver.') : undefined,
       h('h3', {}, `Request · ${delivery.path}`),
       h('pre', { class: 'mono' }, Object.entries(delivery.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')),
       h('pre', { class: 'mono', id: 'detail-body' }, pretty(delivery.requestBody) + (delivery.bodyTruncated ? '\n… (cut at 64 KiB)' : '')),
-      h('h3', {}, `Answer · HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms`),
-      h('pre', { class: 'mono' }, pretty(delivery.responseBody)),
+      ...(delivery.fromArchive
+        ? [h('h3', {}, `Answer · HTTP ${delivery.statusCode} from ${archiveStack(delivery.fromArchive)}'s receiver`)]
+        : [h('h3', {}, `Answer · HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms`),
+          h('pre', { class: 'mono' }, pretty(delivery.responseBody))]),
       event.deliveries.length > 1 ? h('p', { class: 'muted' }, `${event.deliveries.length} deliveries carried this eventId (Smartcar retries share it).`) : undefined,
-    );
+    ].filter((child) => child !== undefined));
   }
 
   function step(s) {
@@ -113,6 +121,21 @@ function replayedBadge(replayIds) {
   if (!replayIds) return undefined;
   return h('span', { class: 'badge replayed', title: `replayed by ${replayIds.join(', ')}` },
     replayIds.length > 1 ? `replayed ×${replayIds.length}` : 'replayed');
+}
+
+/** The mark of an event copied from a deployed stack's archive: the stack and window it came from. */
+function archiveBadge(fromArchive) {
+  if (!fromArchive) return undefined;
+  const stack = archiveStack(fromArchive);
+  return h('span', {
+    class: 'badge from-archive',
+    title: `${fromArchive.source}; received there ${fromArchive.receivedAt}${fromArchive.deliveryId ? `, deliveryId ${fromArchive.deliveryId}` : ''}`,
+  }, `from ${stack}`);
+}
+
+/** The stack a copied delivery came from (its source is `stack NAME FROM/TO`). */
+function archiveStack(fromArchive) {
+  return /^stack (\S+)/.exec(fromArchive.source)?.[1] ?? fromArchive.source;
 }
 
 function pretty(text) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A DynamoDB request as the proxy sees it: the operation (`X-Amz-Target` suffix) and its JSON body. */
 export interface DynamoCall {
@@ -9,7 +10,7 @@ export interface DynamoCall {
   input: Record<string, unknown>;
 }
 
-/** A loopback proxy in front of a real DynamoDB emulator that fails chosen calls. */
+/** A loopback proxy in front of a real DynamoDB emulator that fails or delays chosen calls. */
 export interface DynamoFaultProxy {
   /** Point a client here instead of at the emulator. */
   endpoint: string;
@@ -36,6 +37,17 @@ export interface DynamoFaultProxyOptions {
    * @default false
    */
   loseFirstAnswer?: boolean;
+  /**
+   * Let a matching call reach the emulator at once and hold its answer this long, as a slow
+   * DynamoDB or network does: the call saw the table as it was when it arrived, and its caller
+   * learns it only this much later. Each matching attempt is held; nothing fails.
+   */
+  delayAnswerMs?: number;
+  /**
+   * Sees every call the emulator answered, with its HTTP status, the moment the answer leaves the
+   * emulator (before any delay): when a write was applied, not when its caller learnt it.
+   */
+  onAnswer?: (call: DynamoCall, status: number) => void;
 }
 
 /** DynamoDB's own 500: the SDK treats it as retryable, like a throttle. */
@@ -47,7 +59,8 @@ const INTERNAL_SERVER_ERROR = JSON.stringify({
 /**
  * Starts an HTTP proxy on 127.0.0.1 that forwards every request to `target` (a dynalite
  * endpoint) unchanged, except the calls `matches` picks, which get DynamoDB's 500
- * `InternalServerError` instead and never reach the emulator.
+ * `InternalServerError` instead and never reach the emulator (or, with `loseFirstAnswer`, reach it
+ * and lose their answer; with `delayAnswerMs`, reach it and get their answer late).
  *
  * @example
  * ```ts
@@ -71,7 +84,13 @@ export async function startDynamoFaultProxy(
     response.end(INTERNAL_SERVER_ERROR);
   };
 
-  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse, loseAnswer = false): void => {
+  const forward = (
+    incoming: IncomingMessage,
+    body: Buffer,
+    response: ServerResponse,
+    call: DynamoCall,
+    fault: { loseAnswer?: boolean; delayMs?: number } = {},
+  ): void => {
     const outgoing = request(
       {
         host: upstream.hostname,
@@ -81,9 +100,23 @@ export async function startDynamoFaultProxy(
         headers: incoming.headers,
       },
       (answer) => {
-        if (loseAnswer) {
+        options.onAnswer?.(call, answer.statusCode ?? 0);
+        if (fault.loseAnswer) {
           answer.resume();
           answer.on('end', () => answerInternalError(response));
+          return;
+        }
+        if (fault.delayMs !== undefined) {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            setTimeout(() => {
+              // The proxy may have closed meanwhile (the test ended).
+              if (response.destroyed) return;
+              response.writeHead(answer.statusCode ?? 502, answer.headers);
+              response.end(Buffer.concat(chunks));
+            }, fault.delayMs);
+          });
           return;
         }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -105,18 +138,23 @@ export async function startDynamoFaultProxy(
         String(incoming.headers['x-amz-target'] ?? '')
           .split('.')
           .pop() ?? '';
+      let input: Record<string, unknown> = {};
+      try {
+        input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // Not a JSON call: never matched.
+      }
+      const call = { operation, input };
       if (!failing.has(invocation) && !lost.has(invocation) && callsLeft > 0) {
-        let input: Record<string, unknown> = {};
-        try {
-          input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        } catch {
-          // Not a JSON call: never matched.
-        }
-        if (options.matches({ operation, input })) {
+        if (options.matches(call)) {
           callsLeft--;
+          if (options.delayAnswerMs !== undefined) {
+            forward(incoming, body, response, call, { delayMs: options.delayAnswerMs });
+            return;
+          }
           if (options.loseFirstAnswer) {
             lost.add(invocation);
-            forward(incoming, body, response, true);
+            forward(incoming, body, response, call, { loseAnswer: true });
             return;
           }
           failing.add(invocation);
@@ -126,7 +164,7 @@ export async function startDynamoFaultProxy(
         answerInternalError(response);
         return;
       }
-      forward(incoming, body, response);
+      forward(incoming, body, response, call);
     });
   });
   server.listen(0, '127.0.0.1');
@@ -138,6 +176,33 @@ export async function startDynamoFaultProxy(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Cleans up after each test of the file: closes every proxy and destroys every client that
+ * `keep` was handed during the test.
+ *
+ * @example
+ * ```ts
+ * const faults = useFaultProxies();
+ * const proxy = faults.keep(await startDynamoFaultProxy(dynamo.endpoint, { matches: () => false }));
+ * const client = faults.keep(createLocalDynamoClient(proxy.endpoint));
+ * ```
+ */
+export function useFaultProxies(): { keep<T extends DynamoFaultProxy | { destroy(): void }>(resource: T): T } {
+  const kept: Array<DynamoFaultProxy | { destroy(): void }> = [];
+  afterEach(async () => {
+    for (const resource of kept.splice(0).reverse()) {
+      if ('close' in resource) await resource.close();
+      else resource.destroy();
+    }
+  });
+  return {
+    keep: (resource) => {
+      kept.push(resource);
+      return resource;
     },
   };
 }

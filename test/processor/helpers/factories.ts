@@ -3,8 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { vi } from 'vitest';
-import { SERVICE } from '../../../lambda/core/constants.ts';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { MESSAGE_ATTRIBUTE, SERVICE } from '../../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../../lambda/core/log-formatter.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
 import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types/index.ts';
@@ -12,7 +12,7 @@ import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/pr
 /** An SQS record carrying `body` (an object is serialised), as Lambda's event source delivers it. */
 export function sqsRecord(
   body: string | Record<string, unknown>,
-  options: { messageId?: string; receiveCount?: number } = {},
+  options: { messageId?: string; receiveCount?: number; receivedAt?: number } = {},
 ): SQSRecord {
   return {
     messageId: options.messageId ?? randomUUID(),
@@ -24,7 +24,10 @@ export function sqsRecord(
       SenderId: 'AIDALOCAL',
       ApproximateFirstReceiveTimestamp: String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes:
+      options.receivedAt === undefined
+        ? {}
+        : { [MESSAGE_ATTRIBUTE.RECEIVED_AT]: { dataType: 'Number', stringValue: String(options.receivedAt) } },
     md5OfBody: 'unused',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events',
@@ -53,6 +56,14 @@ export function lambdaContext(remainingMs = 30_000): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * A Lambda context whose remaining time runs down to `deadline` (epoch ms), as Lambda's does: what
+ * Powertools Idempotency reads when it marks a record INPROGRESS.
+ */
+export function lambdaContextUntil(deadline: number): Context {
+  return { ...lambdaContext(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
 }
 
 /** Fresh, unique table names so tests sharing one emulator never see each other's items. */
@@ -127,4 +138,22 @@ export function captureStdout(): CapturedOutput {
         .reduce<number>((sum, value) => sum + (typeof value === 'number' ? value : 0), 0),
     raw: () => chunks.join(''),
   };
+}
+
+/**
+ * Keeps a test file's processor output off the console: captures stdout before each test (see
+ * {@link captureStdout}) and restores it after.
+ *
+ * @example
+ * ```ts
+ * useQuietStdout(); // at the top of the file or a describe block
+ * ```
+ */
+export function useQuietStdout(): void {
+  beforeEach(() => {
+    captureStdout();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 }

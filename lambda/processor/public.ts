@@ -1,0 +1,25 @@
+/**
+ * The processor's public API, the package's `smartcar-webhook-receiver/processor`: the factory a
+ * processor entry calls, and the types its handlers are written against. Everything else under
+ * `lambda/processor/` may change in any release.
+ *
+ * @example
+ * ```ts
+ * import { createProcessor } from 'smartcar-webhook-receiver/processor';
+ *
+ * export const handler = createProcessor({
+ *   handlers: { VEHICLE_STATE: async (event, { logger }) => logger.info('state', { signals: event.signals.length }) },
+ * });
+ * ```
+ */
+export { EVENT_TYPES, type EventTypeName } from '../core/event-types.ts';
+export { type CreateProcessorOptions, createProcessor } from './create-processor.ts';
+export { MalformedEventError, ProcessorConfigError } from './errors.ts';
+export type * from './handlers/types.ts';
+export type { ProcessorHandler } from './processor.ts';
+export { SIGNALS_REFERENCE_URL } from './signals/constants.ts';
+export type * from './signals/types.ts';
+export * from './signals/units.ts';
+export type * from './types/events.ts';
+export type { HandlerOverrides, ProcessorOutcome } from './types/processor.ts';
+export type * from './types/stores.ts';
