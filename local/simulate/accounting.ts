@@ -126,6 +126,7 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   }
 
   // What each row should have held.
+  const entityById = new Map(input.entities.map((e) => [e.id, e]));
   const byKind = (kind: string) => accounts.filter((a) => a.kind === kind);
   const ids = (list: EntityAccount[]) => list.map((a) => a.id);
   finding(
@@ -141,9 +142,10 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
   finding(
     'authentic event lost (4xx)',
     'a correctly signed delivery answered 4xx (every retry carries the same body), so Smartcar dropped it (issue #19: quarantine it instead)',
-    ids(accounts.filter((a) => AUTHENTIC.has(a.kind) && a.row === ROW.DROPPED && a.cause?.startsWith('refused'))),
+    accounts
+      .filter((a) => AUTHENTIC.has(a.kind) && a.row === ROW.DROPPED && a.cause?.startsWith('refused'))
+      .map((a) => describeEntity(entityById.get(a.id)!, a.cause)),
   );
-  const entityById = new Map(input.entities.map((e) => [e.id, e]));
   const droppedUnexcused = accounts.filter(
     (a) =>
       AUTHENTIC.has(a.kind) &&
@@ -170,7 +172,9 @@ export function account(input: AccountingInput): Omit<SimulationReport, 'seed' |
     input.quarantine
       ? 'a signed body that cannot be processed is not in the quarantine'
       : 'this build has no quarantine (issue #19): the body was refused or left in the DLQ',
-    ids(byKind('unprocessable').filter((a) => a.row !== ROW.QUARANTINED)),
+    byKind('unprocessable')
+      .filter((a) => a.row !== ROW.QUARANTINED)
+      .map((a) => describeEntity(entityById.get(a.id)!, a.row)),
   );
   finding(
     'attack accepted',
@@ -376,6 +380,12 @@ function rerunCause(
   }
   if (overlapping.includes('restart')) return { label: 'completed, then the pipeline restarted', allowed: false };
   return { label: 'completed, then ran again (concurrent copy?, #20 finding 1)', allowed: false };
+}
+
+/** An entity's id with what it is (and, given, where it ended), for a finding's examples. */
+function describeEntity(entity: SimEntity, where?: string): string {
+  const what = entity.unprocessable ?? entity.kind;
+  return `${entity.id} (${what}${where ? `: ${where}` : ''})`;
 }
 
 function describeAttack(entity: SimEntity): string {

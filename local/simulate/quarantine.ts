@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { LocalQuarantineStore } from '../quarantine-store.ts';
+
 /** A quarantined body, as the local quarantine store lists it. */
 export interface QuarantinedBody {
   key: string;
@@ -10,26 +13,19 @@ export interface QuarantinedBody {
 
 /**
  * THE ONE PLACE the simulation reads the quarantine (issue #19: signed bodies that cannot be
- * processed are stored, byte for byte, before they are answered).
+ * processed are stored, byte for byte, before they are answered; `docs/quarantine.md`): the local
+ * pipeline's `LocalQuarantineStore` in the data folder (`<dataDir>/quarantine/`).
  *
- * The local quarantine store does not exist on main yet: the `quarantine` branch adds
- * `local/quarantine-store.ts`, re-exporting `LocalQuarantineStore` (its constructor takes the data
- * folder; entries live under `<dataDir>/quarantine/`) whose `list()` resolves with
- * `{ key, reason, receivedAt, deliveryId?, eventId?, body: Buffer, ... }`. After merging it, wire
- * it here, and delete the quarantine entries of `test/simulate/known-findings.ts`:
- *
- * ```ts
- * import { LocalQuarantineStore } from '../quarantine-store.ts';
- * return new LocalQuarantineStore(resolve(dataDir)).list();
- * ```
- *
- * Until then this returns `undefined` ("no quarantine"): the run then reports every signed but
- * unprocessable body the receiver refused as an authentic event lost, which is what main does.
+ * A build without a quarantine would return `undefined` here: the run then reports every signed
+ * but unprocessable body the receiver refused as an authentic event lost.
  *
  * @param dataDir the simulated pipeline's data folder.
  * @returns every quarantined body, or `undefined` when this build has no quarantine.
+ * @example
+ * ```ts
+ * const entries = await listQuarantine('/tmp/smartcar-simulate-x/data');
+ * ```
  */
 export async function listQuarantine(dataDir: string): Promise<QuarantinedBody[] | undefined> {
-  void dataDir;
-  return undefined;
+  return new LocalQuarantineStore(resolve(dataDir)).list();
 }
