@@ -5,7 +5,7 @@ import { runSimulation } from '../../local/simulate/run.ts';
 import { unexpectedFindings } from './known-findings.ts';
 
 describe('npm run simulate: a seeded short run with every fault', () => {
-  it('accounts for every event, and finds nothing but the losses the open issues name', async () => {
+  it('accounts for every event, and finds nothing but the known findings (known-findings.ts)', async () => {
     // Prepare: a few hundred events, every fault once, Smartcar at 100x.
     const options = {
       seed: 7,
