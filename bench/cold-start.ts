@@ -14,6 +14,8 @@ const INIT_ENV: Record<LambdaName, Record<string, string>> = {
   receiver: {
     [ENV.QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench',
     [ENV.AMT_SECRET_ID]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf',
+    // Required since the quarantine (the receiver refuses to start without it).
+    [ENV.QUARANTINE_BUCKET_NAME]: 'bench-quarantine',
   },
   processor: {
     [ENV.IDEMPOTENCY_TABLE_NAME]: 'bench-idempotency',

@@ -96,3 +96,10 @@ export const ASSUMED_SQS_SEND_MS = 10;
 
 /** Seconds in the 30-day month the cost model bills. */
 export const MONTH_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * The delivery simulation (`npm run simulate`, local/simulate/): a longer run than the suite's,
+ * every fault, Smartcar's clock at 100x. Its table and the lag from Smartcar's first attempt to
+ * handling go into results.json.
+ */
+export const SIMULATION = { seed: 1, events: 3_000, timeScale: 100, rate: 60 } as const;

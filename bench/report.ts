@@ -126,6 +126,19 @@ export function renderMarkdown(results: BenchResults): string {
       `Intake alone (processor paused during the load): ${e.intake_only.rps} accepted/s, HTTP p50 ${e.intake_only.http_p50_ms} ms, p99 ${e.intake_only.http_p99_ms} ms.`,
     );
   }
+  const sim = results.simulation;
+  if (sim) {
+    out.push(
+      '',
+      `**Delivery simulation** (${sim.events} events, seed ${sim.seed}, every fault, Smartcar at ${sim.time_scale}x; \`npm run simulate\`): ${Object.entries(
+        sim.table,
+      )
+        .map(([row, count]) => `${row} ${count}`)
+        .join(
+          ', ',
+        )}. Lag from Smartcar's first attempt to handling p50 ${sim.lag_first_attempt_to_handled_ms.p50} ms, p99 ${sim.lag_first_attempt_to_handled_ms.p99} ms. Failed checks: ${sim.checks_failed.length === 0 ? 'none' : sim.checks_failed.join('; ')}.`,
+    );
+  }
   out.push(
     '',
     renderCostMarkdown(cost),

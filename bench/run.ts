@@ -15,6 +15,7 @@ import { benchEndToEnd } from './end-to-end.ts';
 import { benchProcessorBatches } from './processor-batches.ts';
 import { benchReceiverHotPath } from './receiver-hot-path.ts';
 import { checkTargets, functionLogBytesPerEvent, renderMarkdown } from './report.ts';
+import { benchSimulation } from './simulation.ts';
 import { readStackSettings } from './stack-settings.ts';
 import { round } from './stats.ts';
 import type { BenchResults } from './types.ts';
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   const e2e = await benchEndToEnd();
   e2e.intake_only = { rps: intake.rps, http_p50_ms: intake.http_p50_ms, http_p99_ms: intake.http_p99_ms };
   e2e.lost += intake.lost;
+  progress('delivery simulation under every fault (npm run simulate)');
+  const simulation = await benchSimulation((line) => progress(`  ${line.trim()}`));
 
   progress('cost model, per front door (synth of each variant)');
   const cost = costReport(measuredCostInputs({ receiver, processor, batch_fill: e2e.mean_batch_fill }), 'this run');
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     processor,
     e2e,
     cost_per_million_usd: cost,
+    simulation,
   };
   const results: BenchResults = { ...partial, targets: checkTargets(partial) };
   const withTotals = { ...results, log_bytes_per_event_both_functions: functionLogBytesPerEvent(results) };

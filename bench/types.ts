@@ -236,7 +236,26 @@ export interface BenchResults {
   processor: ProcessorBatchResult;
   e2e: EndToEndResult;
   cost_per_million_usd: CostReport;
+  /** The delivery simulation under every fault (`bench/simulation.ts`). */
+  simulation?: SimulationBenchResult;
   targets: TargetCheck[];
+}
+
+/** The delivery simulation's accounting, as the bench records it. */
+export interface SimulationBenchResult {
+  seed: number;
+  events: number;
+  time_scale: number;
+  faults: string[];
+  /** Entities per accounting row. */
+  table: Record<string, number>;
+  /** Extra handler runs of handled events, by cause. */
+  reruns: Record<string, number>;
+  checks_failed: string[];
+  findings: string[];
+  /** From Smartcar's first attempt to the first successful handler run, real ms. */
+  lag_first_attempt_to_handled_ms: { p50: number; p99: number; max: number };
+  elapsed_s: number;
 }
 
 export interface TargetCheck {

@@ -85,7 +85,9 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
     const restored = snapshotFile ? await restoreQueues(adminSqs, queues, snapshotFile) : undefined;
 
     // The functions' clients are the Lambda's (same factories), so an outage answers as fast.
-    const receiverSqs = createReceiverSqsClient(localSqsConnection(sqsEndpoint));
+    // `serviceEndpoint` may put a fault proxy between a function and its emulator (`npm run simulate`).
+    const endpointFor = options.serviceEndpoint ?? ((_service: string, endpoint: string) => endpoint);
+    const receiverSqs = createReceiverSqsClient(localSqsConnection(await endpointFor('sqs', sqsEndpoint)));
     cleanups.push(async () => receiverSqs.destroy());
     const write = options.output ?? (() => undefined);
     const deliveriesFile = options.dataDir ? join(options.dataDir, LOCAL_DEFAULTS.deliveriesLogFile) : undefined;
@@ -109,6 +111,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
       metrics: createLocalMetrics(SERVICE.RECEIVER, (emf) => charts.addEmf(emf)),
       errorCallbackPath: ROUTES.ERROR_PATH,
       deliveryToleranceSeconds: options.settings?.deliveryToleranceSeconds,
+      ...(options.receiverClock ? { now: options.receiverClock } : {}),
       onOutcome: (outcome) => {
         stats.onReceiverOutcome(outcome);
         recorder.onOutcome(outcome);
@@ -117,7 +120,7 @@ export async function wirePipeline(options: PipelineOptions, emulators: Emulator
 
     const archiveDir = archiveDirOf(options);
     const processor = await startProcessorRuntime({
-      dynamoEndpoint: emulators.dynamo.endpoint,
+      dynamoEndpoint: await endpointFor('dynamodb', emulators.dynamo.endpoint),
       logLevel,
       maxReceiveCount: queueConfig.maxReceiveCount,
       ...(options.settings?.futureToleranceSeconds !== undefined

@@ -106,7 +106,19 @@ export interface PipelineOptions {
   logLevel?: string;
   /** Tests: fewer logs. */
   quiet?: boolean;
+  /**
+   * The endpoint the receiver's SQS client and the processor's DynamoDB client use, given the
+   * emulator's: fault injection puts a loopback proxy there (`local/simulate/fault-proxy.ts`). The
+   * pipeline's own admin clients and the poller still talk to the emulators directly.
+   * @default the emulator's endpoint
+   */
+  serviceEndpoint?: (service: LocalService, emulatorEndpoint: string) => string | Promise<string>;
+  /** The receiver's clock, epoch ms (fault injection: a skewed clock). @default Date.now */
+  receiverClock?: () => number;
 }
+
+/** An emulated AWS service a function of the local pipeline calls. */
+export type LocalService = 'sqs' | 'dynamodb';
 
 export interface LocalPipeline {
   /** Base URL of the local HTTP API, e.g. `http://127.0.0.1:3000`. */
