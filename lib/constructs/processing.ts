@@ -7,13 +7,13 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue, QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
-import { queueSettings } from '../../lambda/core/queue-settings.ts';
 import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
 import { InvalidPropsError } from '../errors.ts';
 import { overrideProps } from '../override-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 import { processingQueues } from './processing-queues.ts';
 import { idempotencyTable, vehicleStateTable } from './processing-tables.ts';
+import { queueSettings } from './queue-settings.ts';
 
 /** Properties of {@link Processing}. */
 export interface ProcessingProps {
