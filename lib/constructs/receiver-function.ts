@@ -130,12 +130,12 @@ export class ReceiverFunction extends Construct {
       },
     });
 
-    // SendMessageCommand (enqueue.ts), by queue URL: no GetQueueUrl. queue.grantSendMessages
+    // SendMessageCommand (persist-delivery.ts), by queue URL: no GetQueueUrl. queue.grantSendMessages
     // would also grant GetQueueAttributes and GetQueueUrl.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }),
     );
-    // GetSecretValueCommand (amt-provider.ts). secret.grantRead would add DescribeSecret.
+    // GetSecretValueCommand (signature-check.ts). secret.grantRead would add DescribeSecret.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
