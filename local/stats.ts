@@ -1,4 +1,4 @@
-import type { ProcessorOutcome } from '../lambda/processor/types/index.ts';
+import type { ProcessorOutcome } from '../lambda/processor/types.ts';
 import type { ReceiverOutcome } from '../lambda/receiver/types.ts';
 import type { LocalStats } from './api/types.ts';
 

@@ -8,7 +8,7 @@ import { createProcessorDynamoClient } from './clients.ts';
 import { loadProcessorConfig } from './config.ts';
 import { createProcessorHandler, type ProcessorHandler } from './processor.ts';
 import { redactPersonalData } from './redact.ts';
-import type { HandlerOverrides, ProcessorDependencies } from './types/index.ts';
+import type { HandlerOverrides, ProcessorDependencies } from './types.ts';
 
 /** Options of {@link createProcessor}: your handlers, and what a test may replace. */
 export interface CreateProcessorOptions {

@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '../core/event-types.ts';
 import { ProcessorConfigError } from './errors.ts';
 import { defaultHandlers } from './handlers/index.ts';
-import type { EventHandler, HandlerOverrides, ParsedEvent } from './types/index.ts';
+import type { EventHandler, HandlerOverrides, ParsedEvent } from './types.ts';
 
 /** Handlers by event type, as the processor dispatches: `handlers[event.eventType]`. */
 export type HandlerRegistry = Readonly<Record<string, EventHandler<ParsedEvent>>>;

@@ -3,19 +3,20 @@ import { epochMs } from '../core/timestamp.ts';
 import { vehicleIdOf } from '../core/vehicle-id.ts';
 import { NON_LIVE_MODES } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
-import type { BaseEvent, EventOf } from './handlers/types.ts';
 import { signalLookup } from './signals/access.ts';
+import type { SignalStatus } from './signals/types.ts';
 import type {
+  BaseEvent,
   EventMeta,
+  EventOf,
   ParsedBody,
   ParsedEvent,
   Signal,
   SignalRef,
-  SignalStatus,
   Trigger,
   VehicleError,
   VehicleInfo,
-} from './types/events.ts';
+} from './types.ts';
 
 // A hand-written parser instead of a schema library: a few hundred bytes in the bundle instead
 // of ~450 KB (zod) and no measurable cold-start cost. It is strict about what the processor

@@ -5,7 +5,6 @@ import { ENV, MESSAGE_ATTRIBUTE, METRIC, PIPELINE_DEFAULTS } from '../core/const
 import { shortVehicleId } from '../core/vehicle-id.ts';
 import { archiveBatch } from './archive/archive-batch.ts';
 import { ArchiveError } from './archive/errors.ts';
-import type { ArchiveOutcome } from './archive/types.ts';
 import { BatchTally } from './batch-tally.ts';
 import { ProcessorConfigError } from './errors.ts';
 import { type HandlerRegistry, handlerRegistry } from './handler-registry.ts';
@@ -19,6 +18,7 @@ import { latestBelievedTime } from './store/future-limit.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
+  ArchiveOutcome,
   HandlerContext,
   ParsedBody,
   ParsedEvent,
@@ -26,7 +26,7 @@ import type {
   ProcessorOutcome,
   VehicleErrorStore,
   VehicleStateStore,
-} from './types/index.ts';
+} from './types.ts';
 
 /** The processor Lambda's handler type. */
 export type ProcessorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

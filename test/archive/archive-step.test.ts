@@ -5,7 +5,7 @@ import { METRIC } from '../../lambda/core/constants.ts';
 import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { linesOfRecords, useFirehoseStub } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent } from '../processor/helpers/factories.ts';

@@ -11,12 +11,8 @@ import {
   signalPageUrl,
 } from '../../lambda/processor/signals/catalogue.ts';
 import { matchesShape, toCelsius, toKilometers, toLiters } from '../../lambda/processor/signals/index.ts';
-import type {
-  EventHandlers,
-  TypedSignal,
-  VehicleSnapshot,
-  VehicleStateEvent,
-} from '../../lambda/processor/types/index.ts';
+import type { TypedSignal } from '../../lambda/processor/signals/types.ts';
+import type { EventHandlers, VehicleSnapshot, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 

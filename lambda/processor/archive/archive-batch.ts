@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { type ArchivedDelivery, serializeArchiveLine } from '../../core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../core/constants.ts';
 import { receivedAtOf } from '../received-at.ts';
-import type { ArchiveEntry, ArchiveOutcome, ArchiveWriter } from './types.ts';
+import type { ArchiveEntry, ArchiveOutcome, ArchiveWriter } from '../types.ts';
 
 /**
  * The delivery an SQS record carries, with the attributes the receiver set. `receivedAt` falls

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import type { ArchiveWriter, PackedRecord } from '../types.ts';
 import { ARCHIVE_DEADLINE_MS, ARCHIVE_MAX_ROUNDS, ARCHIVE_RETRY_BASE_MS } from './constants.ts';
 import { packRecords } from './pack-records.ts';
 import { requestChunks } from './request-chunks.ts';
-import type { ArchiveWriter, PackedRecord } from './types.ts';
 
 /** Options of {@link createFirehoseArchiveWriter}. */
 export interface FirehoseArchiveWriterOptions {

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { FIREHOSE_MAX_RECORD_BYTES } from '../../core/archive-record.ts';
-import type { ArchiveEntry, PackedRecord } from './types.ts';
+import type { ArchiveEntry, PackedRecord } from '../types.ts';
 
 /** What {@link packRecords} made of one batch's entries. */
 export interface PackedBatch {

@@ -1,5 +1,5 @@
+import type { PackedRecord } from '../types.ts';
 import { PUT_RECORD_BATCH_LIMITS } from './constants.ts';
-import type { PackedRecord } from './types.ts';
 
 /**
  * Splits packed records into `PutRecordBatch` requests within Firehose's limits (500 records,

@@ -1,4 +1,4 @@
-import type { EventHandlers } from './types.ts';
+import type { EventHandlers } from '../types.ts';
 import { handleVehicleError } from './vehicle-error.ts';
 import { handleVehicleState } from './vehicle-state.ts';
 
@@ -7,7 +7,7 @@ import { handleVehicleState } from './vehicle-state.ts';
  * (`lambda/core/event-types.ts`). To change what happens to an event, edit its handler file.
  * To add an event type: write its handler file here, add its name to `EVENT_TYPES`, and its
  * line below (the compiler refuses a registry that misses a listed type). Without a typed shape
- * in `handlers/types.ts`, its handler gets the event's `data` unparsed (`UntypedEvent`).
+ * in `../types.ts`, its handler gets the event's `data` unparsed (`UntypedEvent`).
  *
  * @example
  * ```ts

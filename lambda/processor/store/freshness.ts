@@ -1,4 +1,4 @@
-import type { Signal, SignalMergeResult, StoredSignal } from '../types/index.ts';
+import type { Signal, SignalMergeResult, StoredSignal } from '../types.ts';
 
 /**
  * The time a signal value is ordered by: `oemUpdatedAt` (when the vehicle recorded it), or the

@@ -5,7 +5,7 @@ import type {
   VehicleError,
   VehicleErrorSnapshot,
   VehicleErrorStore,
-} from '../types/index.ts';
+} from '../types.ts';
 import { mergeErrorReport } from './error-order.ts';
 import { latestBelievedTime } from './future-limit.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';

@@ -8,7 +8,7 @@ import type {
   StoredSignal,
   VehicleSnapshot,
   VehicleStateStore,
-} from '../types/index.ts';
+} from '../types.ts';
 import { mergeSignals } from './freshness.ts';
 import { latestBelievedTime } from './future-limit.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
