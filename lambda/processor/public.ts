@@ -13,10 +13,10 @@
  * ```
  */
 export { EVENT_TYPES, type EventTypeName } from '../core/event-types.ts';
+export { SIGNALS_REFERENCE_URL } from './constants.ts';
 export { type CreateProcessorOptions, createProcessor } from './create-processor.ts';
 export { MalformedEventError, ProcessorConfigError } from './errors.ts';
 export type { ProcessorHandler } from './processor.ts';
-export { SIGNALS_REFERENCE_URL } from './signals/constants.ts';
 export type { FieldSpec, ListSpec, ObjectSpec, OneOfSpec, PrimitiveSpec, UnitsSpec } from './signals/shapes.ts';
 export type * from './signals/types.ts';
 export * from './signals/units.ts';

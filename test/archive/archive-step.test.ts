@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
-import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
+import { createFirehoseArchiveWriter } from '../../lambda/processor/archive.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';

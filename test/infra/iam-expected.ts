@@ -211,7 +211,7 @@ export function iamExpectedFor(
                 resource: ARCHIVE_STREAM,
                 caller: 'function-code',
                 usedBy:
-                  'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)',
+                  'PutRecordBatchCommand in lambda/processor/archive.ts (each batch, before its handlers; absent with -c archive=false)',
               },
             ] as const)),
       ],

@@ -1,4 +1,4 @@
-import { SIGNALS_REFERENCE_URL } from './constants.ts';
+import { SIGNALS_REFERENCE_URL } from '../constants.ts';
 import type { SignalCode, SignalDescription, SignalGroup } from './types.ts';
 
 // What Smartcar's signal reference says of each signal, in our words: group, name, a one-line

@@ -9,8 +9,7 @@ import type {
   VehicleSnapshot,
   VehicleStateStore,
 } from '../types.ts';
-import { mergeSignals } from './freshness.ts';
-import { latestBelievedTime } from './future-limit.ts';
+import { latestBelievedTime, mergeSignals } from './freshness.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 
 const ATTRIBUTE = 'signals';
