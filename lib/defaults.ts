@@ -1,21 +1,15 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
-import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
-import type { AmtSecretProps } from './constructs/amt-secret.ts';
-import type { EventArchiveProps } from './constructs/archive.ts';
-import type { FunctionWithLogGroupProps } from './constructs/function-with-log-group.ts';
-import type { IngressProps } from './constructs/ingress.ts';
-import type { ProcessingProps } from './constructs/processing.ts';
-import type { ReceiverFunctionProps } from './constructs/receiver-function.ts';
-import type { LogLevel } from './types.ts';
+import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 
 /**
  * The stack's defaults: the numbers only the infrastructure cares about (throttles, memory, log
- * retention; the alarms' periods and thresholds are in `lib/alarm-defaults.ts`) and, at the end,
- * the default props of each construct, which it merges under its caller's props once
- * (`overrideProps`). Numbers the
+ * retention; the alarms' periods and thresholds are in `lib/alarm-defaults.ts`). Each construct's
+ * default props (`*_PROPS_DEFAULTS`, merged under its caller's props once by `overrideProps`)
+ * sit next to its props, in its own file, built from these numbers; this file imports no
+ * construct. Numbers the
  * handlers or the local pipeline must agree on live in `lambda/core/constants.ts`; the settings
  * table (`lib/settings/table.ts`) documents each context key's default from here.
  */
@@ -33,7 +27,7 @@ export const STACK_NAME_PREFIX = 'SmartcarWebhooks';
 export const DEFAULT_LOG_LEVEL = PowertoolsLogLevel.INFO;
 
 /** Log levels the Powertools logger understands, in the case it expects: Powertools' own list. */
-export const LOG_LEVELS: readonly LogLevel[] = Object.values(PowertoolsLogLevel);
+export const LOG_LEVELS = Object.freeze(Object.values(PowertoolsLogLevel));
 
 /** Ingress defaults. */
 export const INGRESS_DEFAULTS = {
@@ -141,54 +135,3 @@ export const RESOURCE_DEFAULTS = {
   removalPolicy: RemovalPolicy.DESTROY,
   logRetention: RetentionDays.ONE_MONTH,
 } as const;
-
-/** Default props of `AmtSecret`. */
-export const AMT_SECRET_PROPS_DEFAULTS = {
-  removalPolicy: RESOURCE_DEFAULTS.removalPolicy,
-} as const satisfies Partial<AmtSecretProps>;
-
-/** Default props of `FunctionWithLogGroup`. */
-export const FUNCTION_PROPS_DEFAULTS = {
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<FunctionWithLogGroupProps>;
-
-/** Default props of the front doors (`createIngress` and each `*Ingress`). */
-export const INGRESS_PROPS_DEFAULTS = {
-  dataPath: ROUTES.DATA_PATH,
-  errorPath: ROUTES.ERROR_PATH,
-  throttleRateLimit: INGRESS_DEFAULTS.throttleRateLimit,
-  throttleBurstLimit: INGRESS_DEFAULTS.throttleBurstLimit,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<IngressProps>;
-
-/** Default props of `ReceiverFunction`. */
-export const RECEIVER_PROPS_DEFAULTS = {
-  errorCallbackPath: ROUTES.ERROR_PATH,
-  deliveryToleranceSeconds: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
-  memorySize: RECEIVER_DEFAULTS.memoryMb,
-  timeout: Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds),
-  logLevel: DEFAULT_LOG_LEVEL,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<ReceiverFunctionProps>;
-
-/** Default props of `Processing`. */
-export const PROCESSING_PROPS_DEFAULTS = {
-  memorySize: PROCESSOR_DEFAULTS.memoryMb,
-  timeout: Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds),
-  batchSize: PROCESSOR_DEFAULTS.batchSize,
-  maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
-  maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
-  maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
-  futureToleranceSeconds: PROCESSOR_DEFAULTS.futureToleranceSeconds,
-  logLevel: DEFAULT_LOG_LEVEL,
-  vehicleStateStore: true,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<ProcessingProps>;
-
-/** Default props of `EventArchive` (the bucket is always retained: it is the recovery copy). */
-export const ARCHIVE_PROPS_DEFAULTS = {
-  retentionDays: ARCHIVE_DEFAULTS.retentionDays,
-  bufferingIntervalSeconds: ARCHIVE_DEFAULTS.bufferingIntervalSeconds,
-  bufferingSizeMiB: ARCHIVE_DEFAULTS.bufferingSizeMiB,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<EventArchiveProps>;

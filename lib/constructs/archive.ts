@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS } from '../alarm-defaults.ts';
-import { ARCHIVE_PROPS_DEFAULTS } from '../defaults.ts';
+import { ARCHIVE_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';
@@ -72,6 +72,14 @@ export interface EventArchiveProps {
    */
   readonly encryptionKey?: IKey;
 }
+
+/** Default props of `EventArchive` (the bucket is always retained: it is the recovery copy). */
+export const ARCHIVE_PROPS_DEFAULTS = {
+  retentionDays: ARCHIVE_DEFAULTS.retentionDays,
+  bufferingIntervalSeconds: ARCHIVE_DEFAULTS.bufferingIntervalSeconds,
+  bufferingSizeMiB: ARCHIVE_DEFAULTS.bufferingSizeMiB,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<EventArchiveProps>;
 
 /** What a `SmartcarWebhookReceiver` caller may set on its archive (`archiveProps`); the retention is `archiveRetentionDays`. */
 export type ArchiveOverrides = Partial<Pick<EventArchiveProps, 'bufferingIntervalSeconds' | 'bufferingSizeMiB'>>;
