@@ -1,8 +1,7 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
 import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
+import { ONE_MONTH_RETENTION, REMOVAL_POLICY } from './cdk-enums.ts';
 
 /**
  * The stack's defaults: the numbers only the infrastructure cares about (throttles, memory, log
@@ -132,6 +131,13 @@ export const ARCHIVE_DEFAULTS = {
  * are deleted with the stack (the stack passes RETAIN for the prod stage) and logs kept a month.
  */
 export const RESOURCE_DEFAULTS = {
-  removalPolicy: RemovalPolicy.DESTROY,
-  logRetention: RetentionDays.ONE_MONTH,
+  removalPolicy: REMOVAL_POLICY.DESTROY,
+  logRetention: ONE_MONTH_RETENTION,
 } as const;
+
+/** The default `-c encryptionKey` (an `EncryptionKeySetting`): today's behaviour, no key to pay for. */
+export const DEFAULT_ENCRYPTION_KEY = 'aws-managed';
+
+/** A symmetric key's ARN, single- or multi-Region (log groups need the key ARN, not an alias). */
+export const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;

@@ -11,7 +11,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS } from '../alarm-defaults.ts';
+import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES } from '../alarm-defaults.ts';
 import { ARCHIVE_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
@@ -21,6 +21,7 @@ import { checkBuffering } from './archive-buffering.ts';
 import { ArchiveS3Destination } from './archive-destination.ts';
 import { deliveryStreamEncryption } from './encryption-props.ts';
 import type { AlarmOverrides } from './monitoring.ts';
+import { ALARM_PROPS_DEFAULTS } from './monitoring.ts';
 
 /** Properties of {@link EventArchive}. */
 export interface EventArchiveProps {

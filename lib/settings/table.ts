@@ -1,21 +1,22 @@
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS } from '../alarm-defaults.ts';
-import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
+import { LOG_RETENTION_DAYS } from '../cdk-enums.ts';
 import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import {
   ARCHIVE_DEFAULTS,
+  DEFAULT_ENCRYPTION_KEY,
   DEFAULT_LOG_LEVEL,
   DEFAULT_STAGE,
   FUNCTION_URL_DEFAULTS,
   INGRESS_DEFAULTS,
+  KMS_KEY_ARN,
   LOG_LEVELS,
   PROCESSOR_DEFAULTS,
   RECEIVER_DEFAULTS,
   RESOURCE_DEFAULTS,
   WAF_DEFAULTS,
 } from '../defaults.ts';
-import type { AlarmThresholds } from '../types.ts';
+import type { AlarmThresholds, EncryptionKeySetting } from '../types.ts';
 import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 import { PROCESSOR_MIN_TIMEOUT_SECONDS, RECEIVER_MIN_TIMEOUT_SECONDS } from './time-budget.ts';
 
@@ -52,9 +53,7 @@ const PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** CloudWatch's retention values; "never expire" is refused. */
-const RETENTION_VALUES = Object.values(RetentionDays).filter(
-  (v): v is RetentionDays => typeof v === 'number' && v !== RetentionDays.INFINITE,
-);
+const RETENTION_VALUES = LOG_RETENTION_DAYS;
 const ALARM_NAMES = Object.keys(ALARM_DEFAULTS) as (keyof AlarmThresholds)[];
 
 /**
