@@ -1,6 +1,5 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
 import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
-import { PIPELINE_DEFAULTS } from '../lambda/core/constants.ts';
 import { ONE_MONTH_RETENTION, REMOVAL_POLICY } from './cdk-enums.ts';
 
 /**
@@ -86,8 +85,6 @@ export const RECEIVER_DEFAULTS = {
 /** Processor function and event source defaults. */
 export const PROCESSOR_DEFAULTS = {
   memoryMb: 512,
-  timeoutSeconds: PIPELINE_DEFAULTS.processorTimeoutSeconds,
-  batchSize: PIPELINE_DEFAULTS.batchSize,
   /** No batching window: deliver signals as soon as they arrive. */
   maxBatchingWindowSeconds: 0,
   /**
@@ -95,8 +92,6 @@ export const PROCESSOR_DEFAULTS = {
    * concurrency to the receiver, which has a deadline (the processor only has a backlog).
    */
   maxConcurrency: 20,
-  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
-  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
 } as const;
 
 /** Defaults of the archive (`lib/constructs/archive.ts`). */

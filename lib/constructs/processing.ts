@@ -99,12 +99,12 @@ export interface ProcessingProps {
 /** Default props of `Processing`. */
 export const PROCESSING_PROPS_DEFAULTS = {
   memorySize: PROCESSOR_DEFAULTS.memoryMb,
-  timeout: Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds),
-  batchSize: PROCESSOR_DEFAULTS.batchSize,
+  timeout: Duration.seconds(PIPELINE_DEFAULTS.processorTimeoutSeconds),
+  batchSize: PIPELINE_DEFAULTS.batchSize,
   maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
   maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
-  maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
-  futureToleranceSeconds: PROCESSOR_DEFAULTS.futureToleranceSeconds,
+  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
   logLevel: DEFAULT_LOG_LEVEL,
   vehicleStateStore: true,
   ...RESOURCE_DEFAULTS,

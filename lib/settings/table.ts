@@ -164,12 +164,12 @@ export const SETTINGS = {
   }),
   processorTimeoutSeconds: row({
     parse: integerFrom(PROCESSOR_MIN_TIMEOUT_SECONDS, 900),
-    default: PROCESSOR_DEFAULTS.timeoutSeconds,
-    doc: `Processor timeout: at least ${PROCESSOR_MIN_TIMEOUT_SECONDS}, the worst case of a record's SDK calls plus room, so a hung dependency fails records instead of the invocation. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PROCESSOR_DEFAULTS.timeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
+    default: PIPELINE_DEFAULTS.processorTimeoutSeconds,
+    doc: `Processor timeout: at least ${PROCESSOR_MIN_TIMEOUT_SECONDS}, the worst case of a record's SDK calls plus room, so a hung dependency fails records instead of the invocation. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PIPELINE_DEFAULTS.processorTimeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
   }),
   batchSize: row({
     parse: integerFrom(1, 10_000),
-    default: PROCESSOR_DEFAULTS.batchSize,
+    default: PIPELINE_DEFAULTS.batchSize,
     doc: 'Records per processor invocation. Above 10 needs `maxBatchingWindowSeconds` ≥ 1.',
   }),
   maxBatchingWindowSeconds: row({
@@ -184,12 +184,12 @@ export const SETTINGS = {
   }),
   maxReceiveCount: row({
     parse: integerFrom(1, 1_000),
-    default: PROCESSOR_DEFAULTS.maxReceiveCount,
+    default: PIPELINE_DEFAULTS.maxReceiveCount,
     doc: 'Receives before a message moves to the DLQ. The processor gets the same value (`MAX_RECEIVE_COUNT`), so it can tell when an attempt is the last one.',
   }),
   futureToleranceSeconds: row({
     parse: integerFrom(0, 86_400),
-    default: PROCESSOR_DEFAULTS.futureToleranceSeconds,
+    default: PIPELINE_DEFAULTS.futureToleranceSeconds,
     doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [docs/timestamps.md](docs/timestamps.md).",
   }),
   archive: row({
