@@ -1,6 +1,6 @@
 // The documented body shape of every signal Smartcar lists, as data: the one source of the body
 // types (`SignalBody<C>` in ./types.ts derives them) and of the run-time check (./access.ts).
-// Descriptions, examples and page links live in ./catalogue.ts, which the processor never loads,
+// Descriptions, examples and page links live in lib/signal-catalogue.ts, which no Lambda loads,
 // so these shapes are all the catalogue adds to the Lambda bundle.
 //
 // A key ending in `?` is optional: absent or `null` passes. A signal's headline field (`value`
