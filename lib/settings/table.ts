@@ -190,7 +190,7 @@ export const SETTINGS = {
   futureToleranceSeconds: row({
     parse: integerFrom(0, 86_400),
     default: PIPELINE_DEFAULTS.futureToleranceSeconds,
-    doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [docs/timestamps.md](docs/timestamps.md).",
+    doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [Timestamps](timestamps.md).",
   }),
   archive: row({
     parse: boolean,

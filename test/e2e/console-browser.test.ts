@@ -172,13 +172,13 @@ describe(`the local console in a real browser (${CHROMIUM.problem === undefined 
     await page.click('#tab-send');
     const before = await page.textContent('#send-result');
     await page.click('#send-signals-all');
-    await page.waitForFunction(
-      (old) =>
-        (
-          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
-        ).document.querySelector('#send-result')?.textContent !== old,
-      before,
-    );
+    // Wait for the answer line, not just any change: "Sending state…" comes first.
+    await page.waitForFunction((old) => {
+      const text = (
+        globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
+      ).document.querySelector('#send-result')?.textContent;
+      return text !== old && /^VEHICLE_STATE \S+ → HTTP/.test(text ?? '');
+    }, before);
     const every = /VEHICLE_STATE (\S+)/.exec((await page.textContent('#send-result')) ?? '')![1]!;
     await waitForProcessing(picked, 'processed');
     await waitForProcessing(every, 'processed');
