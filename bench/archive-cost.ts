@@ -1,6 +1,6 @@
 import { buildVehicleState } from '../bin/cli/sample-events.ts';
 import { serializeArchiveLine } from '../lambda/core/archive-record.ts';
-import { packRecords } from '../lambda/processor/archive/pack-records.ts';
+import { packRecords } from '../lambda/processor/archive.ts';
 import { MONTH_SECONDS } from './constants.ts';
 import { BYTES_PER_GB, PRICES } from './prices.ts';
 import { round } from './stats.ts';

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../bin/cli/percentile.ts';
 import { defaultHandlers } from '../lambda/processor/handlers/index.ts';
-import type { EventHandlers } from '../lambda/processor/types/index.ts';
+import type { EventHandlers } from '../lambda/processor/types.ts';
 import type { LocalStats } from '../local/api/types.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { END_TO_END } from './constants.ts';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildVehicleError, buildVehicleState } from '../bin/cli/sample-events.ts';
 import { serializeArchiveLine } from '../lambda/core/archive-record.ts';
-import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../lib/stack-outputs.ts';
 import { createLocalArchiveWriter } from '../local/archive.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { archivedDelivery } from '../test/helpers/archived-delivery.ts';

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ROUTES } from '../lambda/core/constants.ts';
-import { describeSignal } from '../lambda/processor/signals/catalogue.ts';
+import { describeSignal } from '../lib/signal-catalogue.ts';
 import { describeAmtSource } from '../local/api/amt.ts';
 import { AMT_ENV, LOCAL_ADDRESS, LOCAL_AMT_FILE, LOCAL_ENV_FILE, PORT_ENV } from '../local/api/constants.ts';
 import { requireAmt } from './cli/amt.ts';

@@ -1,4 +1,3 @@
-import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { INGRESS_DEFAULTS } from './defaults.ts';
 
 /**
@@ -122,14 +121,4 @@ export const ALARM_DEFAULTS = {
    * two events is 50% and means nothing; at 100 events, more than 10 errors is not a coincidence.
    */
   vehicleErrorMinEvents: 100,
-} as const;
-
-/**
- * Props of every alarm: the first period over the threshold alarms (each watches a failure that
- * already lost or delayed an event), and no data means nothing failed.
- */
-export const ALARM_PROPS_DEFAULTS = {
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  treatMissingData: TreatMissingData.NOT_BREACHING,
 } as const;

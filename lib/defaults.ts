@@ -1,21 +1,13 @@
 import { LogLevel as PowertoolsLogLevel } from '@aws-lambda-powertools/logger';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { FIREHOSE_MAX_BUFFERING_INTERVAL_SECONDS } from '../lambda/core/archive-layout.ts';
-import { PIPELINE_DEFAULTS, ROUTES } from '../lambda/core/constants.ts';
-import type { AmtSecretProps } from './constructs/amt-secret.ts';
-import type { EventArchiveProps } from './constructs/archive.ts';
-import type { FunctionWithLogGroupProps } from './constructs/function-with-log-group.ts';
-import type { IngressProps } from './constructs/ingress.ts';
-import type { ProcessingProps } from './constructs/processing.ts';
-import type { ReceiverFunctionProps } from './constructs/receiver-function.ts';
-import type { LogLevel } from './types.ts';
+import { ONE_MONTH_RETENTION, REMOVAL_POLICY } from './cdk-enums.ts';
 
 /**
  * The stack's defaults: the numbers only the infrastructure cares about (throttles, memory, log
- * retention; the alarms' periods and thresholds are in `lib/alarm-defaults.ts`) and, at the end,
- * the default props of each construct, which it merges under its caller's props once
- * (`overrideProps`). Numbers the
+ * retention; the alarms' periods and thresholds are in `lib/alarm-defaults.ts`). Each construct's
+ * default props (`*_PROPS_DEFAULTS`, merged under its caller's props once by `overrideProps`)
+ * sit next to its props, in its own file, built from these numbers; this file imports no
+ * construct. Numbers the
  * handlers or the local pipeline must agree on live in `lambda/core/constants.ts`; the settings
  * table (`lib/settings/table.ts`) documents each context key's default from here.
  */
@@ -33,7 +25,7 @@ export const STACK_NAME_PREFIX = 'SmartcarWebhooks';
 export const DEFAULT_LOG_LEVEL = PowertoolsLogLevel.INFO;
 
 /** Log levels the Powertools logger understands, in the case it expects: Powertools' own list. */
-export const LOG_LEVELS: readonly LogLevel[] = Object.values(PowertoolsLogLevel);
+export const LOG_LEVELS = Object.freeze(Object.values(PowertoolsLogLevel));
 
 /** Ingress defaults. */
 export const INGRESS_DEFAULTS = {
@@ -93,8 +85,6 @@ export const RECEIVER_DEFAULTS = {
 /** Processor function and event source defaults. */
 export const PROCESSOR_DEFAULTS = {
   memoryMb: 512,
-  timeoutSeconds: PIPELINE_DEFAULTS.processorTimeoutSeconds,
-  batchSize: PIPELINE_DEFAULTS.batchSize,
   /** No batching window: deliver signals as soon as they arrive. */
   maxBatchingWindowSeconds: 0,
   /**
@@ -102,8 +92,6 @@ export const PROCESSOR_DEFAULTS = {
    * concurrency to the receiver, which has a deadline (the processor only has a backlog).
    */
   maxConcurrency: 20,
-  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
-  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
 } as const;
 
 /** Defaults of the archive (`lib/constructs/archive.ts`). */
@@ -138,57 +126,13 @@ export const ARCHIVE_DEFAULTS = {
  * are deleted with the stack (the stack passes RETAIN for the prod stage) and logs kept a month.
  */
 export const RESOURCE_DEFAULTS = {
-  removalPolicy: RemovalPolicy.DESTROY,
-  logRetention: RetentionDays.ONE_MONTH,
+  removalPolicy: REMOVAL_POLICY.DESTROY,
+  logRetention: ONE_MONTH_RETENTION,
 } as const;
 
-/** Default props of `AmtSecret`. */
-export const AMT_SECRET_PROPS_DEFAULTS = {
-  removalPolicy: RESOURCE_DEFAULTS.removalPolicy,
-} as const satisfies Partial<AmtSecretProps>;
+/** The default `-c encryptionKey` (an `EncryptionKeySetting`): today's behaviour, no key to pay for. */
+export const DEFAULT_ENCRYPTION_KEY = 'aws-managed';
 
-/** Default props of `FunctionWithLogGroup`. */
-export const FUNCTION_PROPS_DEFAULTS = {
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<FunctionWithLogGroupProps>;
-
-/** Default props of the front doors (`createIngress` and each `*Ingress`). */
-export const INGRESS_PROPS_DEFAULTS = {
-  dataPath: ROUTES.DATA_PATH,
-  errorPath: ROUTES.ERROR_PATH,
-  throttleRateLimit: INGRESS_DEFAULTS.throttleRateLimit,
-  throttleBurstLimit: INGRESS_DEFAULTS.throttleBurstLimit,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<IngressProps>;
-
-/** Default props of `ReceiverFunction`. */
-export const RECEIVER_PROPS_DEFAULTS = {
-  errorCallbackPath: ROUTES.ERROR_PATH,
-  deliveryToleranceSeconds: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
-  memorySize: RECEIVER_DEFAULTS.memoryMb,
-  timeout: Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds),
-  logLevel: DEFAULT_LOG_LEVEL,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<ReceiverFunctionProps>;
-
-/** Default props of `Processing`. */
-export const PROCESSING_PROPS_DEFAULTS = {
-  memorySize: PROCESSOR_DEFAULTS.memoryMb,
-  timeout: Duration.seconds(PROCESSOR_DEFAULTS.timeoutSeconds),
-  batchSize: PROCESSOR_DEFAULTS.batchSize,
-  maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
-  maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
-  maxReceiveCount: PROCESSOR_DEFAULTS.maxReceiveCount,
-  futureToleranceSeconds: PROCESSOR_DEFAULTS.futureToleranceSeconds,
-  logLevel: DEFAULT_LOG_LEVEL,
-  vehicleStateStore: true,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<ProcessingProps>;
-
-/** Default props of `EventArchive` (the bucket is always retained: it is the recovery copy). */
-export const ARCHIVE_PROPS_DEFAULTS = {
-  retentionDays: ARCHIVE_DEFAULTS.retentionDays,
-  bufferingIntervalSeconds: ARCHIVE_DEFAULTS.bufferingIntervalSeconds,
-  bufferingSizeMiB: ARCHIVE_DEFAULTS.bufferingSizeMiB,
-  ...RESOURCE_DEFAULTS,
-} as const satisfies Partial<EventArchiveProps>;
+/** A symmetric key's ARN, single- or multi-Region (log groups need the key ARN, not an alias). */
+export const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;

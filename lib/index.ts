@@ -11,7 +11,7 @@
  * ```
  */
 export { EVENT_TYPES, type EventTypeName } from '../lambda/core/event-types.ts';
-export { STACK_OUTPUTS, type StackOutputKey } from '../lambda/core/stack-outputs.ts';
 export { ConfigError, InvalidPropsError } from './errors.ts';
 export { SmartcarWebhookReceiver, type SmartcarWebhookReceiverProps } from './smartcar-webhook-receiver.ts';
 export { SmartcarWebhookStack, type SmartcarWebhookStackProps } from './smartcar-webhook-stack.ts';
+export { STACK_OUTPUTS, type StackOutputKey } from './stack-outputs.ts';

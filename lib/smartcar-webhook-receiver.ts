@@ -4,7 +4,6 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../lambda/core/stack-outputs.ts';
 import { CONTEXT_KEYS, parseSettings } from './config.ts';
 import { AmtSecret } from './constructs/amt-secret.ts';
 import { type ArchiveOverrides, EventArchive } from './constructs/archive.ts';
@@ -22,6 +21,7 @@ import { SavedQueries } from './constructs/saved-queries.ts';
 import { ARCHIVE_DEFAULTS } from './defaults.ts';
 import { checkEventTypes } from './event-types-prop.ts';
 import { SETTINGS, type SettingValues } from './settings/table.ts';
+import { STACK_OUTPUTS } from './stack-outputs.ts';
 import type { MonitoredResources } from './types.ts';
 
 /**

@@ -27,3 +27,12 @@ export interface MonitoredResources {
   /** The event types drawn and added up by type (`SmartcarWebhookReceiver`'s checked `eventTypes`). */
   readonly eventTypes: readonly string[];
 }
+
+/**
+ * `-c encryptionKey=...`: which KMS key protects the pipeline's data at rest.
+ * - `aws-managed` (default): SSE-SQS queues, DynamoDB's AWS-owned key, CloudWatch Logs' own
+ *   encryption, an unencrypted-at-the-SNS-level alarm topic, the secret on `aws/secretsmanager`;
+ * - `create`: the stack creates one customer managed key (rotation on) and uses it for all of them;
+ * - a key ARN: the same with a key you own (its key policy is yours: README "Encryption").
+ */
+export type EncryptionKeySetting = 'aws-managed' | 'create' | `arn:${string}`;

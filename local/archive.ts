@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_OBJECT_EXTENSION, hourPrefix } from '../lambda/core/archive-layout.ts';
-import type { ArchiveWriter } from '../lambda/processor/archive/types.ts';
+import type { ArchiveWriter } from '../lambda/processor/types.ts';
 import { makePrivateDir, writePrivateFile } from './private-files.ts';
 
 const gzipAsync = promisify(gzip);

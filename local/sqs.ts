@@ -5,7 +5,7 @@ import {
   mainQueueAttributes,
   type QueueSettingsInput,
   queueSettings,
-} from '../lambda/core/queue-settings.ts';
+} from '../lib/constructs/queue-settings.ts';
 import { LOCAL_DEFAULTS } from './constants.ts';
 import type { LocalQueues } from './types.ts';
 

@@ -1,5 +1,5 @@
-import type { ProcessorOutcome } from '../lambda/processor/types/index.ts';
-import type { ReceiverOutcome } from '../lambda/receiver/types/outcome.ts';
+import type { ProcessorOutcome } from '../lambda/processor/types.ts';
+import type { ReceiverOutcome } from '../lambda/receiver/types.ts';
 import type { LocalStats } from './api/types.ts';
 
 /** Counts what the receiver and the processor report, plus queue depths polled from SQS. */

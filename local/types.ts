@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ProcessorDependencies } from '../lambda/processor/types/index.ts';
+import type { ProcessorDependencies } from '../lambda/processor/types.ts';
 import type { SettingValues } from '../lib/settings/table.ts';
 import type { LocalQuarantineStore } from './api/quarantine-store.ts';
 import type { LocalEndpoints, LocalProcessorState, LocalStats } from './api/types.ts';

@@ -14,8 +14,8 @@ import {
   type QuarantineReason,
   reasonOfKey,
 } from '../../lambda/core/quarantine-layout.ts';
-import { classifySignedBody } from '../../lambda/receiver/classify.ts';
-import { enqueue } from '../../lambda/receiver/enqueue.ts';
+import { enqueue } from '../../lambda/receiver/persist-delivery.ts';
+import { classifySignedBody } from '../../lambda/receiver/signed-request.ts';
 import type { LocalQuarantineStore, QuarantineEntry } from '../../local/api/quarantine-store.ts';
 
 /**

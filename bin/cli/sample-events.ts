@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { describeSignal, SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
+import { describeSignal, SIGNAL_CATALOGUE } from '../../lib/signal-catalogue.ts';
 
 /**
  * Builders for realistic Smartcar webhook payloads (payload version 4.0), shared by the
@@ -31,7 +31,7 @@ export interface VehicleStateOptions extends CommonOptions {
   signalCount?: number;
   /**
    * Exactly these signals, each with its example body from the signal catalogue
-   * (`lambda/processor/signals/catalogue.ts`), or `'all'` for one of every documented signal.
+   * (`lib/signal-catalogue.ts`), or `'all'` for one of every documented signal.
    * @throws Error for a code the catalogue does not list.
    */
   signalCodes?: 'all' | readonly string[];

@@ -1,5 +1,5 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { STACK_OUTPUTS, type StackOutputKey } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS, type StackOutputKey } from '../../lib/stack-outputs.ts';
 import { UsageError } from './errors.ts';
 
 /**

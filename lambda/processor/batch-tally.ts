@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EVENT_TYPE_DIMENSION, METRIC, SIGNAL_CODE_DIMENSION } from '../core/constants.ts';
-import type { ProcessorOutcome } from './types/index.ts';
+import type { ProcessorOutcome } from './types.ts';
 
 type CountedMetric =
   | typeof METRIC.DUPLICATE_EVENT

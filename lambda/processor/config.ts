@@ -1,6 +1,6 @@
 import { ENV, PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { ProcessorConfigError } from './errors.ts';
-import type { ProcessorConfig } from './types/index.ts';
+import type { ProcessorConfig } from './types.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,13 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
 import { CompactLogFormatter } from '../core/log-formatter.ts';
-import { createArchiveFirehoseClient } from './archive/clients.ts';
-import { createFirehoseArchiveWriter } from './archive/firehose-writer.ts';
-import { createProcessorDynamoClient } from './clients.ts';
+import { createFirehoseArchiveWriter } from './archive.ts';
+import { createArchiveFirehoseClient, createProcessorDynamoClient } from './clients.ts';
 import { loadProcessorConfig } from './config.ts';
 import { createProcessorHandler, type ProcessorHandler } from './processor.ts';
 import { redactPersonalData } from './redact.ts';
-import type { HandlerOverrides, ProcessorDependencies } from './types/index.ts';
+import type { HandlerOverrides, ProcessorDependencies } from './types.ts';
 
 /** Options of {@link createProcessor}: your handlers, and what a test may replace. */
 export interface CreateProcessorOptions {

@@ -4,10 +4,10 @@ import type { Context } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../core/constants.ts';
 import type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
 import { EVENT_KEY_JMESPATH, FALLBACK_REMAINING_TIME_MS, IDEMPOTENCY_KEY_PREFIX } from './constants.ts';
-import type { Idempotency, IdempotencyOptions } from './types/index.ts';
+import type { Idempotency, IdempotencyOptions } from './types.ts';
 
 export type { IdempotencyStatus, IdempotencyStatusReader } from '../core/idempotency-status.ts';
-export type { Idempotency, IdempotencyOptions, IdempotentRunner } from './types/index.ts';
+export type { Idempotency, IdempotencyOptions, IdempotentRunner } from './types.ts';
 
 /**
  * Powertools Idempotency (`makeIdempotent` on a `DynamoDBPersistenceLayer`) per record, keyed on

@@ -1,21 +1,24 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MESSAGE_ATTRIBUTE } from '../core/constants.ts';
 import { EVENT_TYPES } from '../core/event-types.ts';
 import { epochMs } from '../core/timestamp.ts';
 import { vehicleIdOf } from '../core/vehicle-id.ts';
 import { NON_LIVE_MODES } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
-import type { BaseEvent, EventOf } from './handlers/types.ts';
 import { signalLookup } from './signals/access.ts';
+import type { SignalStatus } from './signals/types.ts';
 import type {
+  BaseEvent,
   EventMeta,
+  EventOf,
   ParsedBody,
   ParsedEvent,
   Signal,
   SignalRef,
-  SignalStatus,
   Trigger,
   VehicleError,
   VehicleInfo,
-} from './types/events.ts';
+} from './types.ts';
 
 // A hand-written parser instead of a schema library: a few hundred bytes in the bundle instead
 // of ~450 KB (zod) and no measurable cold-start cost. It is strict about what the processor
@@ -237,4 +240,20 @@ export function parseEvent(
   // The parser of `eventType` made the fields of exactly that type's event.
   const event = { ...common, eventType, ...(parseData ? parseData(root, data) : { data }) } as ParsedEvent;
   return { kind: 'event', event };
+}
+
+/**
+ * When the receiver accepted the delivery an SQS record carries, epoch ms: its `receivedAt`
+ * attribute (a replayed copy keeps the original's), else SQS's `SentTimestamp` (a message sent
+ * by hand), else `undefined`.
+ *
+ * @example
+ * ```ts
+ * receivedAtOf(record); // 1764583200000
+ * ```
+ */
+export function receivedAtOf(record: SQSRecord): number | undefined {
+  const attribute = record.messageAttributes?.[MESSAGE_ATTRIBUTE.RECEIVED_AT]?.stringValue || undefined;
+  const receivedAt = Number(attribute ?? record.attributes?.SentTimestamp);
+  return Number.isFinite(receivedAt) ? receivedAt : undefined;
 }

@@ -3,22 +3,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ENV, MESSAGE_ATTRIBUTE, METRIC, PIPELINE_DEFAULTS } from '../core/constants.ts';
 import { shortVehicleId } from '../core/vehicle-id.ts';
-import { archiveBatch } from './archive/archive-batch.ts';
-import { ArchiveError } from './archive/errors.ts';
-import type { ArchiveOutcome } from './archive/types.ts';
+import { archiveBatch } from './archive.ts';
 import { BatchTally } from './batch-tally.ts';
-import { ProcessorConfigError } from './errors.ts';
-import { type HandlerRegistry, handlerRegistry } from './handler-registry.ts';
-import { defaultHandlers } from './handlers/index.ts';
+import { ArchiveError, ProcessorConfigError } from './errors.ts';
+import { defaultHandlers, type HandlerRegistry, handlerRegistry } from './handlers/index.ts';
 import { createIdempotency, type IdempotentRunner, isInFlightElsewhere } from './idempotency.ts';
-import { KeyedQueue } from './keyed-queue.ts';
-import { parseEvent } from './parse-event.ts';
-import { receivedAtOf } from './received-at.ts';
+import { parseEvent, receivedAtOf } from './parse-event.ts';
 import { shapeMismatches } from './signals/access.ts';
-import { latestBelievedTime } from './store/future-limit.ts';
+import { latestBelievedTime } from './store/freshness.ts';
 import { DynamoVehicleErrorStore } from './store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from './store/vehicle-state-store.ts';
 import type {
+  ArchiveOutcome,
   HandlerContext,
   ParsedBody,
   ParsedEvent,
@@ -26,7 +22,7 @@ import type {
   ProcessorOutcome,
   VehicleErrorStore,
   VehicleStateStore,
-} from './types/index.ts';
+} from './types.ts';
 
 /** The processor Lambda's handler type. */
 export type ProcessorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -318,4 +314,32 @@ function vehicleStores(
     vehicleState: new DynamoVehicleStateStore(storeOptions),
     vehicleErrors: new DynamoVehicleErrorStore(storeOptions),
   };
+}
+
+/**
+ * Runs tasks one after another per key and concurrently across keys.
+ *
+ * The processor queues a batch's records per vehicle: two copies of one event in one batch then
+ * run one after the other (the second is a clean duplicate instead of an in-flight collision),
+ * and events of one vehicle do not race each other for its item.
+ *
+ * @example
+ * ```ts
+ * const queue = new KeyedQueue();
+ * await Promise.all([queue.run('veh-1', first), queue.run('veh-1', second), queue.run('veh-2', other)]);
+ * ```
+ */
+export class KeyedQueue {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  public run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    // The tail only orders the next task; its failure belongs to the caller of `run`.
+    this.#tails.set(
+      key,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
 }

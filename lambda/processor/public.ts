@@ -13,13 +13,41 @@
  * ```
  */
 export { EVENT_TYPES, type EventTypeName } from '../core/event-types.ts';
+export { SIGNALS_REFERENCE_URL } from './constants.ts';
 export { type CreateProcessorOptions, createProcessor } from './create-processor.ts';
 export { MalformedEventError, ProcessorConfigError } from './errors.ts';
-export type * from './handlers/types.ts';
 export type { ProcessorHandler } from './processor.ts';
-export { SIGNALS_REFERENCE_URL } from './signals/constants.ts';
+export type { FieldSpec, ListSpec, ObjectSpec, OneOfSpec, PrimitiveSpec, UnitsSpec } from './signals/shapes.ts';
 export type * from './signals/types.ts';
 export * from './signals/units.ts';
-export type * from './types/events.ts';
-export type { HandlerOverrides, ProcessorOutcome } from './types/processor.ts';
-export type * from './types/stores.ts';
+export type {
+  BaseEvent,
+  DeliveryReceipt,
+  ErrorReport,
+  EventHandler,
+  EventHandlers,
+  EventMeta,
+  EventOf,
+  HandlerContext,
+  HandlerOverrides,
+  ParsedBody,
+  ParsedEvent,
+  ProcessorOutcome,
+  ReplayInfo,
+  Signal,
+  SignalMergeResult,
+  SignalRef,
+  SmartcarEvent,
+  StoredSignal,
+  StoredVehicleError,
+  Trigger,
+  UntypedEvent,
+  VehicleError,
+  VehicleErrorEvent,
+  VehicleErrorSnapshot,
+  VehicleErrorStore,
+  VehicleInfo,
+  VehicleSnapshot,
+  VehicleStateEvent,
+  VehicleStateStore,
+} from './types.ts';

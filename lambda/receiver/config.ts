@@ -1,6 +1,6 @@
 import { ENV, PIPELINE_DEFAULTS, ROUTES, SQS_MAX_MESSAGE_BYTES } from '../core/constants.ts';
 import { ReceiverConfigError } from './errors.ts';
-import type { ReceiverConfig } from './types/config.ts';
+import type { ReceiverConfig } from './types.ts';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();

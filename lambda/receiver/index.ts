@@ -2,11 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DEFAULT_METRICS_NAMESPACE, ENV, SERVICE } from '../core/constants.ts';
 import { CompactLogFormatter } from '../core/log-formatter.ts';
-import { createSecretsManagerAmtProvider } from './amt-provider.ts';
 import { createReceiverSecretsClient, createReceiverSqsClient } from './clients.ts';
 import { loadReceiverConfig } from './config.ts';
-import { createS3QuarantineStore } from './quarantine.ts';
+import { createS3QuarantineStore } from './persist-delivery.ts';
 import { createReceiverHandler } from './receiver.ts';
+import { createSecretsManagerAmtProvider } from './signature-check.ts';
 
 // Everything below runs once per container. Endpoints come from the SDK's usual configuration
 // (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...), so local runs need no code.

@@ -1,17 +1,21 @@
 import type { Context } from 'aws-lambda';
 import { LAMBDA_SYNC_PAYLOAD_BYTES, PIPELINE_DEFAULTS, ROUTES } from '../core/constants.ts';
+import { decideUnsignedRequest } from './challenge.ts';
 import { ALLOWED_METHOD, OUTCOME_CODE } from './constants.ts';
 import { SecretUnavailableError } from './errors.ts';
-import { normalizeRequest, readRawBody } from './request.ts';
-import { responseFor } from './responses.ts';
+import { normalizeRequest, readRawBody, responseFor } from './request.ts';
 import { checkSignature, secretUnavailable } from './signature-check.ts';
 import { decideSignedRequest } from './signed-request.ts';
 import { reportDecision } from './telemetry.ts';
-import type { Decision } from './types/decision.ts';
-import type { ReceiverDependencies, ResolvedReceiverDependencies } from './types/dependencies.ts';
-import type { ReceiverEvent, ReceiverHandler, ReceiverResult } from './types/handler.ts';
-import type { NormalizedRequest } from './types/request.ts';
-import { decideUnsignedRequest } from './unsigned-request.ts';
+import type {
+  Decision,
+  NormalizedRequest,
+  ReceiverDependencies,
+  ReceiverEvent,
+  ReceiverHandler,
+  ReceiverResult,
+  ResolvedReceiverDependencies,
+} from './types.ts';
 
 /**
  * The refusals that need no byte of the body decoded: the cheapest checks, so they go first. A
@@ -54,19 +58,20 @@ async function decide(deps: ResolvedReceiverDependencies, request: NormalizedReq
  * metrics line and one `onOutcome` call. It serves API Gateway (HTTP and REST APIs) and Lambda
  * Function URLs alike; the data and error callbacks are told apart by path.
  *
- * The pipeline, each step in a module of its own:
+ * The pipeline, each step in a module of its own (types in `types.ts`, codes in `constants.ts`,
+ * errors in `errors.ts`; `index.ts` wires it from `config.ts` and `clients.ts`):
  * 1. `request.ts`: the event reduced to method, path-based route, signature header and size;
  * 2. method (405), an empty body (400), and size (413) when no signature could vouch for the
  *    body, before a byte is decoded;
  * 3. `signature-check.ts`: the signature over the raw bytes, current AMT then previous, with at
  *    most one refetch a minute on a real mismatch; a secret that cannot be read is 503, never 401;
- * 4. signed (`signed-request.ts`): classified once (`classify.ts`: one JSON parse); a VERIFY is
- *    answered (`challenge-answer.ts`), an event is persisted (`persist-delivery.ts`: one
- *    SendMessage) unless it is outside the replay window, and a body the queue cannot take is
- *    stored in the quarantine (`quarantine.ts`) and answered 200 once stored;
- * 5. unsigned (`unsigned-request.ts`): only a small body is parsed, only to find a VERIFY, which
+ * 4. signed (`signed-request.ts`): classified once (one JSON parse); a VERIFY is answered
+ *    (`challenge.ts`), an event is persisted (`persist-delivery.ts`: one SendMessage) unless it
+ *    is outside the replay window, and a body the queue cannot take is stored in the quarantine
+ *    (also `persist-delivery.ts`) and answered 200 once stored;
+ * 5. unsigned (`challenge.ts`): only a small body is parsed, only to find a VERIFY, which
  *    is answered when its challenge is an opaque token (the signing-oracle guard); else 401;
- * 6. `telemetry.ts` reports the decision and `responses.ts` turns it into the response.
+ * 6. `telemetry.ts` reports the decision and `request.ts` turns it into the response.
  *
  * @example
  * ```ts

@@ -1,7 +1,16 @@
+// The wire: an API Gateway or Function URL event reduced to what the checks need, the body's
+// envelope read with one JSON parse, and a decision turned into the response.
 import { ROUTE_KIND } from '../core/constants.ts';
-import { SIGNATURE_HEADER } from './constants.ts';
-import type { ReceiverEvent } from './types/handler.ts';
-import type { NormalizedRequest, RawBody } from './types/request.ts';
+import { ALLOWED_METHOD, OUTCOME_CODE, SIGNATURE_HEADER, UNTRUSTED_ID_MAX_LENGTH } from './constants.ts';
+import type {
+  Decision,
+  Envelope,
+  NormalizedRequest,
+  OutcomeCode,
+  RawBody,
+  ReceiverEvent,
+  ReceiverResult,
+} from './types.ts';
 
 /** The 2.0 shape: an HTTP API event or a Function URL event (which has the same fields). */
 function isHttpApiEvent(event: ReceiverEvent): event is Extract<ReceiverEvent, { version: string; rawPath: string }> {
@@ -87,4 +96,142 @@ export function readRawBody(request: Pick<NormalizedRequest, 'body' | 'isBase64E
   if (!request.isBase64Encoded) return { bytes: Buffer.from(request.body, 'utf8'), text: request.body };
   const bytes = Buffer.from(request.body, 'base64');
   return { bytes, text: bytes.toString('utf8') };
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Parses a webhook body once and classifies it. Legacy 2.0 payloads have no `eventType`: their
+ * `eventName` stands in for it, so a signed legacy delivery is still persisted (the processor
+ * acknowledges it) rather than refused and lost.
+ *
+ * @example
+ * ```ts
+ * parseEnvelope('{"eventType":"VERIFY","data":{"challenge":"abc"}}');
+ * // { kind: 'verify', challenge: 'abc', eventId: undefined, deliveryId: undefined }
+ * ```
+ */
+export function parseEnvelope(text: string): Envelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'invalid' };
+  }
+  if (!isObject(parsed)) return { kind: 'invalid' };
+  const eventId = nonEmptyString(parsed.eventId);
+  const meta = isObject(parsed.meta) ? parsed.meta : undefined;
+  const deliveryId = meta ? nonEmptyString(meta.deliveryId) : undefined;
+  const eventType = nonEmptyString(parsed.eventType);
+  const legacyName = nonEmptyString(parsed.eventName);
+  if (eventType?.toUpperCase() === 'VERIFY') {
+    const challenge = isObject(parsed.data) ? parsed.data.challenge : undefined;
+    return { kind: 'verify', challenge: typeof challenge === 'string' ? challenge : undefined, eventId, deliveryId };
+  }
+  if (eventType === undefined && legacyName?.toLowerCase() === 'verify') {
+    const challenge = isObject(parsed.payload) ? parsed.payload.challenge : undefined;
+    return { kind: 'verify', challenge: typeof challenge === 'string' ? challenge : undefined, eventId, deliveryId };
+  }
+  return { kind: 'event', eventType: eventType ?? legacyName, eventId, deliveryId, deliveredAt: meta?.deliveredAt };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/**
+ * Status of each outcome: one table, so a code never drifts from its status.
+ *
+ * @example
+ * ```ts
+ * OUTCOME_STATUS.enqueue_failed; // 503
+ * ```
+ */
+export const OUTCOME_STATUS: Readonly<Record<OutcomeCode, number>> = {
+  [OUTCOME_CODE.ENQUEUED]: 200,
+  // 200: the body is stored (docs/quarantine.md). Any other answer would be retried with the same
+  // body and refused again, then dropped by Smartcar.
+  [OUTCOME_CODE.QUARANTINED]: 200,
+  [OUTCOME_CODE.VERIFY_ANSWERED]: 200,
+  [OUTCOME_CODE.CHALLENGE_REFUSED]: 400,
+  [OUTCOME_CODE.BAD_REQUEST]: 400,
+  [OUTCOME_CODE.NOT_JSON_OBJECT]: 400,
+  [OUTCOME_CODE.MISSING_EVENT_TYPE]: 400,
+  // 4xx, not 5xx: the request is authentic but too old (or too far ahead) to be a live attempt.
+  // Smartcar retries 4xx too, and each retry carries a fresh deliveredAt.
+  [OUTCOME_CODE.STALE_DELIVERY]: 400,
+  [OUTCOME_CODE.SIGNATURE_INVALID]: 401,
+  [OUTCOME_CODE.METHOD_NOT_ALLOWED]: 405,
+  [OUTCOME_CODE.PAYLOAD_TOO_LARGE]: 413,
+  [OUTCOME_CODE.INTERNAL_ERROR]: 500,
+  // 503, not 502: the handler ran fine and a dependency is down, so "try again later" is the
+  // honest answer; API Gateway's own 502 stays reserved for a crashed or misconfigured function.
+  [OUTCOME_CODE.SECRET_UNAVAILABLE]: 503,
+  [OUTCOME_CODE.ENQUEUE_FAILED]: 503,
+  [OUTCOME_CODE.QUARANTINE_FAILED]: 503,
+};
+
+/**
+ * The response for an outcome: its status and a small JSON body with the stable code
+ * (`{"status":"accepted"}` for an enqueued event, `{"error":"<code>"}` for every refusal).
+ * Never carries internal error text.
+ *
+ * @example
+ * ```ts
+ * respond('signature_invalid'); // { statusCode: 401, headers: {...}, body: '{"error":"signature_invalid"}' }
+ * ```
+ */
+export function respond(code: Exclude<OutcomeCode, 'verify_answered'>): ReceiverResult {
+  const statusCode = OUTCOME_STATUS[code];
+  const body =
+    code === OUTCOME_CODE.ENQUEUED || code === OUTCOME_CODE.QUARANTINED
+      ? `{"status":"${code === OUTCOME_CODE.ENQUEUED ? 'accepted' : 'quarantined'}"}`
+      : JSON.stringify({ error: code });
+  const headers = code === OUTCOME_CODE.METHOD_NOT_ALLOWED ? { ...JSON_HEADERS, allow: ALLOWED_METHOD } : JSON_HEADERS;
+  return { statusCode, headers: { ...headers }, body };
+}
+
+/**
+ * The 200 answer to a VERIFY, with the `{"challenge": ...}` body already computed.
+ *
+ * @example
+ * ```ts
+ * verifyResponse(challengeAnswer(amt, challenge));
+ * ```
+ */
+export function verifyResponse(body: string): ReceiverResult {
+  return { statusCode: OUTCOME_STATUS[OUTCOME_CODE.VERIFY_ANSWERED], headers: { ...JSON_HEADERS }, body };
+}
+
+/**
+ * The response a decision is answered with: a VERIFY answer's own, otherwise its code's.
+ *
+ * @example
+ * ```ts
+ * responseFor({ code: 'enqueued', eventType: 'VEHICLE_STATE' }); // { statusCode: 200, body: '{"status":"accepted"}', ... }
+ * ```
+ */
+export function responseFor(decision: Decision): ReceiverResult {
+  return decision.code === OUTCOME_CODE.VERIFY_ANSWERED ? decision.response : respond(decision.code);
+}
+
+/**
+ * An id or type read from a body, as it may be logged: never at length (an unsigned body's ids
+ * are attacker-controlled, and a signed one's may be the over-long id it is quarantined for).
+ *
+ * @example
+ * ```ts
+ * clipId('x'.repeat(5_000)); // 'xxxx…' (100 characters and an ellipsis)
+ * ```
+ */
+export function clipId(value: string | undefined): string | undefined {
+  return value !== undefined && value.length > UNTRUSTED_ID_MAX_LENGTH
+    ? `${value.slice(0, UNTRUSTED_ID_MAX_LENGTH)}…`
+    : value;
 }

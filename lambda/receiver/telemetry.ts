@@ -1,11 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EVENT_TYPE_DIMENSION, METRIC, REFUSAL_REASON_DIMENSION, ROUTE_KIND } from '../core/constants.ts';
 import { OUTCOME_CODE, QUARANTINED_MESSAGE } from './constants.ts';
-import { OUTCOME_STATUS } from './responses.ts';
-import type { Decision } from './types/decision.ts';
-import type { ReceiverDependencies } from './types/dependencies.ts';
-import type { LogDetails, OutcomeCode, ReceiverOutcome } from './types/outcome.ts';
-import type { NormalizedRequest } from './types/request.ts';
+import { OUTCOME_STATUS } from './request.ts';
+import type {
+  Decision,
+  LogDetails,
+  NormalizedRequest,
+  OutcomeCode,
+  ReceiverDependencies,
+  ReceiverOutcome,
+} from './types.ts';
 
 /**
  * The one metric each outcome counts; `internal_error` counts none (the API 5xx alarm sees it).

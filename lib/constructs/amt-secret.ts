@@ -3,7 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AMT_SECRET_PLACEHOLDER } from '../../lambda/core/constants.ts';
-import { AMT_SECRET_PROPS_DEFAULTS } from '../defaults.ts';
+import { RESOURCE_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 
 /** Properties of {@link AmtSecret}. */
@@ -31,6 +31,11 @@ export interface AmtSecretProps {
    */
   readonly encryptionKey?: IKey;
 }
+
+/** Default props of `AmtSecret`. */
+export const AMT_SECRET_PROPS_DEFAULTS = {
+  removalPolicy: RESOURCE_DEFAULTS.removalPolicy,
+} as const satisfies Partial<AmtSecretProps>;
 
 /**
  * The Secrets Manager secret holding Smartcar's Application Management Token (AMT), either

@@ -11,8 +11,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../lambda/core/archive-layout.ts';
 import { ENV, METRIC, SERVICE } from '../../lambda/core/constants.ts';
-import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES, ALARM_PROPS_DEFAULTS } from '../alarm-defaults.ts';
-import { ARCHIVE_PROPS_DEFAULTS } from '../defaults.ts';
+import { ALARM_DEFAULTS, ALARM_PERIOD_MINUTES } from '../alarm-defaults.ts';
+import { ARCHIVE_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 import { serviceMetric } from '../metrics.ts';
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds } from '../types.ts';
@@ -21,6 +21,7 @@ import { checkBuffering } from './archive-buffering.ts';
 import { ArchiveS3Destination } from './archive-destination.ts';
 import { deliveryStreamEncryption } from './encryption-props.ts';
 import type { AlarmOverrides } from './monitoring.ts';
+import { ALARM_PROPS_DEFAULTS } from './monitoring.ts';
 
 /** Properties of {@link EventArchive}. */
 export interface EventArchiveProps {
@@ -72,6 +73,14 @@ export interface EventArchiveProps {
    */
   readonly encryptionKey?: IKey;
 }
+
+/** Default props of `EventArchive` (the bucket is always retained: it is the recovery copy). */
+export const ARCHIVE_PROPS_DEFAULTS = {
+  retentionDays: ARCHIVE_DEFAULTS.retentionDays,
+  bufferingIntervalSeconds: ARCHIVE_DEFAULTS.bufferingIntervalSeconds,
+  bufferingSizeMiB: ARCHIVE_DEFAULTS.bufferingSizeMiB,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<EventArchiveProps>;
 
 /** What a `SmartcarWebhookReceiver` caller may set on its archive (`archiveProps`); the retention is `archiveRetentionDays`. */
 export type ArchiveOverrides = Partial<Pick<EventArchiveProps, 'bufferingIntervalSeconds' | 'bufferingSizeMiB'>>;

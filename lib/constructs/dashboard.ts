@@ -12,9 +12,9 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { METRIC, REFUSAL_REASON_DIMENSION, SERVICE } from '../../lambda/core/constants.ts';
-import { EMF_WIDGETS, type EmfSeries, type EmfWidget } from '../../lambda/core/metric-widgets.ts';
 import { eventTypeMetric, serviceMetric } from '../metrics.ts';
 import type { MonitoredResources } from '../types.ts';
+import { EMF_WIDGETS, type EmfSeries, type EmfWidget } from './metric-widgets.ts';
 
 /** Properties of {@link WebhookDashboard}. */
 export interface WebhookDashboardProps extends MonitoredResources {

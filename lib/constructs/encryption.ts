@@ -2,22 +2,8 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
-/**
- * `-c encryptionKey=...`: which KMS key protects the pipeline's data at rest.
- * - `aws-managed` (default): SSE-SQS queues, DynamoDB's AWS-owned key, CloudWatch Logs' own
- *   encryption, an unencrypted-at-the-SNS-level alarm topic, the secret on `aws/secretsmanager`;
- * - `create`: the stack creates one customer managed key (rotation on) and uses it for all of them;
- * - a key ARN: the same with a key you own (its key policy is yours: README "Encryption").
- */
-export type EncryptionKeySetting = 'aws-managed' | 'create' | `arn:${string}`;
-
-/** The default: today's behaviour, no key to pay for. */
-export const DEFAULT_ENCRYPTION_KEY: EncryptionKeySetting = 'aws-managed';
-
-/** A symmetric key's ARN, single- or multi-Region (log groups need the key ARN, not an alias). */
-export const KMS_KEY_ARN =
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+import { DEFAULT_ENCRYPTION_KEY, KMS_KEY_ARN } from '../defaults.ts';
+import type { EncryptionKeySetting } from '../types.ts';
 
 /**
  * How long SQS reuses one data key before it asks KMS again (`KmsDataKeyReusePeriodSeconds`).

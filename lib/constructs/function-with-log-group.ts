@@ -5,7 +5,7 @@ import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionCode, LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, type LambdaName } from '../bundling.ts';
-import { FUNCTION_PROPS_DEFAULTS } from '../defaults.ts';
+import { RESOURCE_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 
 /**
@@ -54,6 +54,11 @@ export interface FunctionWithLogGroupProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** Default props of `FunctionWithLogGroup`. */
+export const FUNCTION_PROPS_DEFAULTS = {
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<FunctionWithLogGroupProps>;
 
 /**
  * A `NodejsFunction` with the project's runtime, architecture and bundling, its own log group

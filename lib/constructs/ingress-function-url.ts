@@ -1,9 +1,10 @@
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FunctionUrl, FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { FUNCTION_URL_DEFAULTS, INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
+import { FUNCTION_URL_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 import type { FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
+import { INGRESS_PROPS_DEFAULTS } from './ingress-types.ts';
 
 /** Properties of {@link FunctionUrlIngress}. */
 export interface FunctionUrlIngressProps {

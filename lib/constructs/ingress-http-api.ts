@@ -16,10 +16,10 @@ import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { INGRESS_PROPS_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 import { accessLogFields } from './access-log-fields.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
+import { INGRESS_PROPS_DEFAULTS } from './ingress-types.ts';
 
 /** Properties of {@link HttpApiIngress}. */
 export interface HttpApiIngressProps {

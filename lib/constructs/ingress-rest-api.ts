@@ -17,10 +17,11 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_SYNC_PAYLOAD_BYTES } from '../../lambda/core/constants.ts';
 import { ALARM_PERIOD_MINUTES } from '../alarm-defaults.ts';
-import { INGRESS_PROPS_DEFAULTS, REST_API_DEFAULTS } from '../defaults.ts';
+import { REST_API_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 import { accessLogFields } from './access-log-fields.ts';
 import type { CustomDomain, FrontDoor, FrontDoorAlarm, FrontDoorMetricOptions } from './ingress-types.ts';
+import { INGRESS_PROPS_DEFAULTS } from './ingress-types.ts';
 import { RegionalWebAcl, WAF_RULES } from './ingress-waf.ts';
 
 /** Properties of {@link RestApiIngress}. */

@@ -1,6 +1,10 @@
-import type { Duration } from 'aws-cdk-lib';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
+import { ROUTES } from '../../lambda/core/constants.ts';
+import { INGRESS_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 
 /**
  * The front doors the stack can put in front of the receiver (`-c ingress=...`).
@@ -76,3 +80,41 @@ export interface FrontDoor extends IConstruct {
   /** Time from request to response, in milliseconds. */
   metricLatency(options: FrontDoorMetricOptions): IMetric;
 }
+
+/** Properties of {@link createIngress}: the union of what the front doors take. */
+export interface IngressProps {
+  /**
+   * Which front door.
+   * @default 'http-api'
+   */
+  readonly kind?: IngressKind;
+  /** The receiver function every front door invokes. */
+  readonly receiver: IFunction;
+  /** @default ROUTES.DATA_PATH */
+  readonly dataPath?: string;
+  /** @default ROUTES.ERROR_PATH */
+  readonly errorPath?: string;
+  /** Stage throttle (`http-api`, `rest-api`). @default 200 */
+  readonly throttleRateLimit?: number;
+  /** Stage burst (`http-api`, `rest-api`). @default 400 */
+  readonly throttleBurstLimit?: number;
+  /** The receiver's reserved concurrency (`function-url`: its throttle). @default 20 for `function-url` */
+  readonly receiverReservedConcurrency?: number;
+  /** Requests per minute per client IP (`rest-api`). @default throttleRateLimit x 60 */
+  readonly wafRateLimitPerMinute?: number;
+  /** Custom domain (`http-api`, `rest-api`). @default - none */
+  readonly customDomain?: CustomDomain;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Default props of the front doors (`createIngress` and each `*Ingress`). */
+export const INGRESS_PROPS_DEFAULTS = {
+  dataPath: ROUTES.DATA_PATH,
+  errorPath: ROUTES.ERROR_PATH,
+  throttleRateLimit: INGRESS_DEFAULTS.throttleRateLimit,
+  throttleBurstLimit: INGRESS_DEFAULTS.throttleBurstLimit,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<IngressProps>;

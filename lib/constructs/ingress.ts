@@ -1,42 +1,10 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_URL_DEFAULTS } from '../defaults.ts';
 import { ConfigError } from '../errors.ts';
 import { FunctionUrlIngress } from './ingress-function-url.ts';
 import { HttpApiIngress } from './ingress-http-api.ts';
 import { RestApiIngress } from './ingress-rest-api.ts';
-import { type CustomDomain, DEFAULT_INGRESS, type FrontDoor, type IngressKind } from './ingress-types.ts';
-
-/** Properties of {@link createIngress}: the union of what the front doors take. */
-export interface IngressProps {
-  /**
-   * Which front door.
-   * @default 'http-api'
-   */
-  readonly kind?: IngressKind;
-  /** The receiver function every front door invokes. */
-  readonly receiver: IFunction;
-  /** @default ROUTES.DATA_PATH */
-  readonly dataPath?: string;
-  /** @default ROUTES.ERROR_PATH */
-  readonly errorPath?: string;
-  /** Stage throttle (`http-api`, `rest-api`). @default 200 */
-  readonly throttleRateLimit?: number;
-  /** Stage burst (`http-api`, `rest-api`). @default 400 */
-  readonly throttleBurstLimit?: number;
-  /** The receiver's reserved concurrency (`function-url`: its throttle). @default 20 for `function-url` */
-  readonly receiverReservedConcurrency?: number;
-  /** Requests per minute per client IP (`rest-api`). @default throttleRateLimit x 60 */
-  readonly wafRateLimitPerMinute?: number;
-  /** Custom domain (`http-api`, `rest-api`). @default - none */
-  readonly customDomain?: CustomDomain;
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
-  /** @default RemovalPolicy.DESTROY */
-  readonly removalPolicy?: RemovalPolicy;
-}
+import { DEFAULT_INGRESS, type FrontDoor, type IngressKind, type IngressProps } from './ingress-types.ts';
 
 /**
  * The receiver's reserved concurrency for a front door: what was configured, else the Function

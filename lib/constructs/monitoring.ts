@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, type AlarmProps, ComparisonOperator, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -8,7 +8,6 @@ import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 import {
   ALARM_DEFAULTS,
   ALARM_PERIOD_MINUTES,
-  ALARM_PROPS_DEFAULTS,
   api4xxThresholdFor,
   DLQ_ALARM_PERIOD_MINUTES,
   HANDLER_FAILURE_ALARM_PERIOD_MINUTES,
@@ -17,6 +16,16 @@ import { handlerFailureRate, serviceMetric, vehicleErrorShare } from '../metrics
 import { overrideProps } from '../override-props.ts';
 import type { AlarmThresholds, MonitoredResources } from '../types.ts';
 import { alarmTopic } from './alarm-topic.ts';
+
+/**
+ * Props of every alarm: the first period over the threshold alarms (each watches a failure that
+ * already lost or delayed an event), and no data means nothing failed.
+ */
+export const ALARM_PROPS_DEFAULTS = {
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: TreatMissingData.NOT_BREACHING,
+} as const;
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps extends MonitoredResources {

@@ -2,9 +2,9 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { QueueSettings } from '../../lambda/core/queue-settings.ts';
 import { overrideProps } from '../override-props.ts';
 import { queueEncryption } from './encryption-props.ts';
+import type { QueueSettings } from './queue-settings.ts';
 
 /** What {@link processingQueues} builds the two queues from. */
 export interface ProcessingQueuesOptions {

@@ -1,4 +1,4 @@
-import { type Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -7,13 +7,13 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue, QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
-import { queueSettings } from '../../lambda/core/queue-settings.ts';
-import { PROCESSING_PROPS_DEFAULTS } from '../defaults.ts';
+import { DEFAULT_LOG_LEVEL, PROCESSOR_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 import { InvalidPropsError } from '../errors.ts';
 import { overrideProps } from '../override-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 import { processingQueues } from './processing-queues.ts';
 import { idempotencyTable, vehicleStateTable } from './processing-tables.ts';
+import { queueSettings } from './queue-settings.ts';
 
 /** Properties of {@link Processing}. */
 export interface ProcessingProps {
@@ -95,6 +95,20 @@ export interface ProcessingProps {
    */
   readonly vehicleStateStore?: boolean;
 }
+
+/** Default props of `Processing`. */
+export const PROCESSING_PROPS_DEFAULTS = {
+  memorySize: PROCESSOR_DEFAULTS.memoryMb,
+  timeout: Duration.seconds(PIPELINE_DEFAULTS.processorTimeoutSeconds),
+  batchSize: PIPELINE_DEFAULTS.batchSize,
+  maxBatchingWindow: Duration.seconds(PROCESSOR_DEFAULTS.maxBatchingWindowSeconds),
+  maxConcurrency: PROCESSOR_DEFAULTS.maxConcurrency,
+  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+  futureToleranceSeconds: PIPELINE_DEFAULTS.futureToleranceSeconds,
+  logLevel: DEFAULT_LOG_LEVEL,
+  vehicleStateStore: true,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<ProcessingProps>;
 
 /**
  * The durable half of the pipeline: the main queue and its DLQ, the processor Lambda fed by

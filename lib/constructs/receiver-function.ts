@@ -1,4 +1,4 @@
-import { type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,9 +7,9 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PIPELINE_DEFAULTS, SERVICE } from '../../lambda/core/constants.ts';
+import { ENV, PIPELINE_DEFAULTS, ROUTES, SERVICE } from '../../lambda/core/constants.ts';
 import { QUARANTINE_PREFIX } from '../../lambda/core/quarantine-layout.ts';
-import { RECEIVER_DEFAULTS, RECEIVER_PROPS_DEFAULTS } from '../defaults.ts';
+import { DEFAULT_LOG_LEVEL, RECEIVER_DEFAULTS, RESOURCE_DEFAULTS } from '../defaults.ts';
 import { overrideProps } from '../override-props.ts';
 import { type FunctionOverrides, FunctionWithLogGroup } from './function-with-log-group.ts';
 
@@ -68,6 +68,16 @@ export interface ReceiverFunctionProps {
    */
   readonly functionProps?: FunctionOverrides;
 }
+
+/** Default props of `ReceiverFunction`. */
+export const RECEIVER_PROPS_DEFAULTS = {
+  errorCallbackPath: ROUTES.ERROR_PATH,
+  deliveryToleranceSeconds: PIPELINE_DEFAULTS.deliveryToleranceSeconds,
+  memorySize: RECEIVER_DEFAULTS.memoryMb,
+  timeout: Duration.seconds(RECEIVER_DEFAULTS.timeoutSeconds),
+  logLevel: DEFAULT_LOG_LEVEL,
+  ...RESOURCE_DEFAULTS,
+} as const satisfies Partial<ReceiverFunctionProps>;
 
 /**
  * The receiver Lambda: verifies the HMAC, answers VERIFY, writes the raw body to SQS, and
@@ -130,12 +140,12 @@ export class ReceiverFunction extends Construct {
       },
     });
 
-    // SendMessageCommand (enqueue.ts), by queue URL: no GetQueueUrl. queue.grantSendMessages
+    // SendMessageCommand (persist-delivery.ts), by queue URL: no GetQueueUrl. queue.grantSendMessages
     // would also grant GetQueueAttributes and GetQueueUrl.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }),
     );
-    // GetSecretValueCommand (amt-provider.ts). secret.grantRead would add DescribeSecret.
+    // GetSecretValueCommand (signature-check.ts). secret.grantRead would add DescribeSecret.
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],

@@ -1,4 +1,5 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { REMOVAL_POLICY } from '../cdk-enums.ts';
 import { ConfigError } from '../errors.ts';
 
 /**
@@ -106,7 +107,7 @@ export const boolean: Parser<boolean> = (value, key) => {
  * ```
  */
 export const removalPolicy: Parser<RemovalPolicy> = (value, key) => {
-  if (value === RemovalPolicy.RETAIN || value === RemovalPolicy.DESTROY) return value;
+  if (value === REMOVAL_POLICY.RETAIN || value === REMOVAL_POLICY.DESTROY) return value;
   throw new ConfigError(key, '"retain" or "destroy"', value);
 };
 

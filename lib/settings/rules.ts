@@ -1,5 +1,4 @@
-import { ROUTES } from '../../lambda/core/constants.ts';
-import { PROCESSOR_DEFAULTS } from '../defaults.ts';
+import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 import { ConfigError } from '../errors.ts';
 import type { SettingValues } from './table.ts';
 
@@ -35,7 +34,7 @@ export const SETTING_RULES: readonly ((settings: SettingValues) => void)[] = [
     }
   },
   (s) => {
-    if ((s.batchSize ?? PROCESSOR_DEFAULTS.batchSize) > 10 && !s.maxBatchingWindowSeconds) {
+    if ((s.batchSize ?? PIPELINE_DEFAULTS.batchSize) > 10 && !s.maxBatchingWindowSeconds) {
       throw new ConfigError(
         'maxBatchingWindowSeconds',
         'at least 1 when batchSize is above 10 (an SQS event source rule)',

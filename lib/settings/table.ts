@@ -1,21 +1,22 @@
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PIPELINE_DEFAULTS, ROUTES } from '../../lambda/core/constants.ts';
 import { ALARM_DEFAULTS } from '../alarm-defaults.ts';
-import { DEFAULT_ENCRYPTION_KEY, type EncryptionKeySetting, KMS_KEY_ARN } from '../constructs/encryption.ts';
+import { LOG_RETENTION_DAYS } from '../cdk-enums.ts';
 import { DEFAULT_INGRESS, INGRESS_KINDS } from '../constructs/ingress-types.ts';
 import {
   ARCHIVE_DEFAULTS,
+  DEFAULT_ENCRYPTION_KEY,
   DEFAULT_LOG_LEVEL,
   DEFAULT_STAGE,
   FUNCTION_URL_DEFAULTS,
   INGRESS_DEFAULTS,
+  KMS_KEY_ARN,
   LOG_LEVELS,
   PROCESSOR_DEFAULTS,
   RECEIVER_DEFAULTS,
   RESOURCE_DEFAULTS,
   WAF_DEFAULTS,
 } from '../defaults.ts';
-import type { AlarmThresholds } from '../types.ts';
+import type { AlarmThresholds, EncryptionKeySetting } from '../types.ts';
 import { boolean, integerFrom, matching, numbersByName, oneOf, type Parser, removalPolicy } from './parsers.ts';
 import { PROCESSOR_MIN_TIMEOUT_SECONDS, RECEIVER_MIN_TIMEOUT_SECONDS } from './time-budget.ts';
 
@@ -52,9 +53,7 @@ const PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** CloudWatch's retention values; "never expire" is refused. */
-const RETENTION_VALUES = Object.values(RetentionDays).filter(
-  (v): v is RetentionDays => typeof v === 'number' && v !== RetentionDays.INFINITE,
-);
+const RETENTION_VALUES = LOG_RETENTION_DAYS;
 const ALARM_NAMES = Object.keys(ALARM_DEFAULTS) as (keyof AlarmThresholds)[];
 
 /**
@@ -165,12 +164,12 @@ export const SETTINGS = {
   }),
   processorTimeoutSeconds: row({
     parse: integerFrom(PROCESSOR_MIN_TIMEOUT_SECONDS, 900),
-    default: PROCESSOR_DEFAULTS.timeoutSeconds,
-    doc: `Processor timeout: at least ${PROCESSOR_MIN_TIMEOUT_SECONDS}, the worst case of a record's SDK calls plus room, so a hung dependency fails records instead of the invocation. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PROCESSOR_DEFAULTS.timeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
+    default: PIPELINE_DEFAULTS.processorTimeoutSeconds,
+    doc: `Processor timeout: at least ${PROCESSOR_MIN_TIMEOUT_SECONDS}, the worst case of a record's SDK calls plus room, so a hung dependency fails records instead of the invocation. The main queue's visibility timeout is always ${PIPELINE_DEFAULTS.visibilityTimeoutMultiplier}× this (${PIPELINE_DEFAULTS.processorTimeoutSeconds * PIPELINE_DEFAULTS.visibilityTimeoutMultiplier} s by default).`,
   }),
   batchSize: row({
     parse: integerFrom(1, 10_000),
-    default: PROCESSOR_DEFAULTS.batchSize,
+    default: PIPELINE_DEFAULTS.batchSize,
     doc: 'Records per processor invocation. Above 10 needs `maxBatchingWindowSeconds` ≥ 1.',
   }),
   maxBatchingWindowSeconds: row({
@@ -185,12 +184,12 @@ export const SETTINGS = {
   }),
   maxReceiveCount: row({
     parse: integerFrom(1, 1_000),
-    default: PROCESSOR_DEFAULTS.maxReceiveCount,
+    default: PIPELINE_DEFAULTS.maxReceiveCount,
     doc: 'Receives before a message moves to the DLQ. The processor gets the same value (`MAX_RECEIVE_COUNT`), so it can tell when an attempt is the last one.',
   }),
   futureToleranceSeconds: row({
     parse: integerFrom(0, 86_400),
-    default: PROCESSOR_DEFAULTS.futureToleranceSeconds,
+    default: PIPELINE_DEFAULTS.futureToleranceSeconds,
     doc: "How far past its delivery's receipt a signal's `oemUpdatedAt` (or a VEHICLE_ERROR's `deliveredAt`) is believed, in seconds (0 to 86,400). A later stamp (a wrong OEM clock, a forgery) is ordered at the receipt plus this and counted (`FutureSignal`), so it holds its signal at most this long. Why 15 minutes: see [Timestamps](timestamps.md).",
   }),
   archive: row({

@@ -1,6 +1,9 @@
 import { worstCaseCallMs } from '../../lambda/core/sdk-client.ts';
-import { ARCHIVE_DEADLINE_MS } from '../../lambda/processor/archive/constants.ts';
-import { DYNAMODB_CALLS_PER_RECORD, DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
+import {
+  ARCHIVE_DEADLINE_MS,
+  DYNAMODB_CALLS_PER_RECORD,
+  DYNAMODB_CLIENT_SETTINGS,
+} from '../../lambda/processor/constants.ts';
 import { S3_CLIENT_SETTINGS, SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
 
 /** Room kept beside the SDK calls for everything else (init, HMAC, parsing, logging): 10%, at least 1 s. */

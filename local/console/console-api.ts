@@ -4,7 +4,7 @@ import { localQuarantineSource, requeueQuarantined } from '../../bin/cli/quarant
 import type { SendKind } from '../../bin/cli/send-plan.ts';
 import type { IdempotencyStatusReader } from '../../lambda/core/idempotency-status.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
-import { SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
+import { SIGNAL_CATALOGUE } from '../../lib/signal-catalogue.ts';
 import { LOCAL_PATHS, LOCAL_TOKEN_HEADER } from '../api/constants.ts';
 import type { LocalQuarantineStore } from '../api/quarantine-store.ts';
 import type { LocalDeliveryDetail, LocalEventDetail, LocalProcessorState } from '../api/types.ts';

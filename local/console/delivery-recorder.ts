@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describePayload } from '../../bin/cli/describe-payload.ts';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
+import type { ReceiverOutcome } from '../../lambda/receiver/types.ts';
 import type { LocalDeliveryDetail } from '../api/types.ts';
 import type { HttpApiInvoker } from '../http-server.ts';
 import type { LocalRecordOutcome } from '../processor-host/types.ts';

@@ -1,6 +1,6 @@
 import { percentile } from '../../bin/cli/percentile.ts';
 import { EVENT_TYPE_DIMENSION } from '../../lambda/core/constants.ts';
-import { EMF_WIDGETS, type EmfSeries, type WidgetStatistic } from '../../lambda/core/metric-widgets.ts';
+import { EMF_WIDGETS, type EmfSeries, type WidgetStatistic } from '../../lib/constructs/metric-widgets.ts';
 import type { EmfDocument } from '../terminal-output.ts';
 
 /** Width of one point of the console's charts. */

@@ -1,6 +1,6 @@
 import { type Delivery, planDeliveries, type SendKind } from '../../bin/cli/send-plan.ts';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import { describeSignal } from '../../lambda/processor/signals/catalogue.ts';
+import { describeSignal } from '../../lib/signal-catalogue.ts';
 import type { LocalDeliveryDetail } from '../api/types.ts';
 
 /** Where the console's sends go, and the AMT they are signed with. */

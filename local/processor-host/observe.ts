@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
 import { vehicleIdOf } from '../../lambda/core/vehicle-id.ts';
 import type { ProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, ProcessorOutcome } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers, ProcessorOutcome } from '../../lambda/processor/types.ts';
 import { REPLAY_SOURCE_ATTRIBUTE } from '../api/constants.ts';
 import type { LocalErrorSummary } from '../api/types.ts';
 import type { LocalRecordOutcome } from './types.ts';

@@ -4,7 +4,7 @@ import { DEFAULT_METRICS_NAMESPACE, SERVICE } from '../../lambda/core/constants.
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers } from '../../lambda/processor/types.ts';
 import { createLocalArchiveWriter } from '../archive.ts';
 import { LOCAL_DEFAULTS } from '../constants.ts';
 import { localDynamoConnection } from '../dynamo.ts';

@@ -1,4 +1,4 @@
-import type { ProcessorOutcome } from '../../lambda/processor/types/index.ts';
+import type { ProcessorOutcome } from '../../lambda/processor/types.ts';
 import type { ArchiveOrigin, LocalErrorSummary, LocalProcessorState } from '../api/types.ts';
 import type { SqsBatchHandler } from '../poller.ts';
 

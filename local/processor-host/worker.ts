@@ -13,7 +13,7 @@ import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { redactPersonalData } from '../../lambda/processor/redact.ts';
-import type { EventHandlers } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers } from '../../lambda/processor/types.ts';
 import { createLocalArchiveWriter } from '../archive.ts';
 import { localDynamoConnection } from '../dynamo.ts';
 import { createLambdaContext } from '../lambda-context.ts';

@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { FIREHOSE_MAX_RECORD_BYTES, parseArchiveLine, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
 import { METRIC } from '../../lambda/core/constants.ts';
-import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
-import { requestChunks } from '../../lambda/processor/archive/request-chunks.ts';
+import { createFirehoseArchiveWriter, requestChunks } from '../../lambda/processor/archive.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { linesOfRecord } from '../helpers/firehose-stub.ts';
 import { useDynamo } from '../processor/helpers/dynamo.ts';
@@ -192,7 +191,7 @@ describe('archive step: a Firehose that accepts the connection and never answers
   it('gives up at the archive deadline and fails the records back to SQS', async () => {
     // Prepare
     const { startHangingServer } = await import('../helpers/hanging-server.ts');
-    const { createArchiveFirehoseClient } = await import('../../lambda/processor/archive/clients.ts');
+    const { createArchiveFirehoseClient } = await import('../../lambda/processor/clients.ts');
     firehoseMock.restore();
     const hanging = await startHangingServer();
     const firehose = createArchiveFirehoseClient({

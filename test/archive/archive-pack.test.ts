@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIREHOSE_MAX_RECORD_BYTES } from '../../lambda/core/archive-record.ts';
-import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
-import type { ArchiveEntry } from '../../lambda/processor/archive/types.ts';
+import { createFirehoseArchiveWriter } from '../../lambda/processor/archive.ts';
+import type { ArchiveEntry } from '../../lambda/processor/types.ts';
 import { linesOfRecord, linesOfRecords, useFirehoseStub } from '../helpers/firehose-stub.ts';
 import { eventIdsOf, paddedArchiveEntry } from './helpers.ts';
 

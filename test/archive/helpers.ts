@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { parseArchiveLine, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import type { ArchiveEntry } from '../../lambda/processor/archive/types.ts';
+import type { ArchiveEntry } from '../../lambda/processor/types.ts';
 import { sqsRecord } from '../processor/helpers/factories.ts';
 
 /** Options of {@link deliveryRecord}: the attributes the receiver (or the replay) sets. */

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, METRIC } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { readConfig } from '../../lib/config.ts';
 import { ARCHIVE_DEFAULTS } from '../../lib/defaults.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import { createResolver, roleStatements, type TemplateJson } from '../helpers/policy-evaluator.ts';
 import { fastApp, logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { ARCHIVE_IAM_EXPECTED } from '../infra/iam-expected.ts';

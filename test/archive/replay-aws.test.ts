@@ -10,7 +10,7 @@ import { runReplay } from '../../bin/cli/replay-run.ts';
 import { resolveReplayTarget } from '../../bin/cli/replay-target.ts';
 import { type ArchivedDelivery, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 
 const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../bin/cli/ndjson.ts';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { type ArchivedDelivery, serializeArchiveLine } from '../../lambda/core/archive-record.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import type { LocalDelivery, LocalEventDetail, LocalStats } from '../../local/api/types.ts';
 import { runTs } from '../e2e/support.ts';
 import { archivedDelivery as archived } from '../helpers/archived-delivery.ts';

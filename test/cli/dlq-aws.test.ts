@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type DlqTarget, redriveDlq } from '../../bin/cli/dlq-operations.ts';
 import { resolveTarget } from '../../bin/cli/dlq-target.ts';
 import { UsageError } from '../../bin/cli/errors.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 
 describe('DLQ operations against AWS (SDK mocked: the emulator lacks these calls)', () => {
   const sqsMock = mockClient(SQSClient);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorLinesOf, processorLogErrors, withLastErrors } from '../../bin/cli/dlq-errors.ts';
 import { resolveTarget } from '../../bin/cli/dlq-target.ts';
 import { CliError } from '../../bin/cli/errors.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import {
   type CloudWatchLogsStub,
   type StubLogEvent,

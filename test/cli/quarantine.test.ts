@@ -8,7 +8,7 @@ import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { createIdempotencyStatusReader } from '../../lambda/processor/idempotency.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import { createS3QuarantineStore } from '../../lambda/receiver/quarantine.ts';
+import { createS3QuarantineStore } from '../../lambda/receiver/persist-delivery.ts';
 import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 import { runTs } from '../e2e/support.ts';
 import { type S3Stub, startS3Stub } from '../helpers/s3-stub.ts';

@@ -7,7 +7,7 @@ import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { planDeliveries, type SendPlanOptions } from '../../bin/cli/send-plan.ts';
 import { checkAnswer } from '../../bin/cli/send-run.ts';
 import { computeSignature, verifySignature } from '../../lambda/core/signature.ts';
-import { SIGNAL_CATALOGUE } from '../../lambda/processor/signals/catalogue.ts';
+import { SIGNAL_CATALOGUE } from '../../lib/signal-catalogue.ts';
 import { requestedSignals } from '../../local/console/send-actions.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../bin/cli/errors.ts';
 import { smokeCommand } from '../../bin/cli/smoke-command.ts';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { runTs } from '../e2e/support.ts';

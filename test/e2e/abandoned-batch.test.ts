@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
-import type { EventHandlers } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers } from '../../lambda/processor/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, stateDelivery } from './support.ts';

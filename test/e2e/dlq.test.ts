@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../bin/cli/ndjson.ts';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, runTs, stateDelivery } from './support.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline } from '../../local/types.ts';
 import { post, stateDelivery } from './support.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTE } from '../../lambda/core/constants.ts';
-import type { VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleStateEvent } from '../../lambda/processor/types.ts';
 import type { LocalDeliveryStatus, LocalStats } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import { post, redelivery, stateDelivery } from './support.ts';

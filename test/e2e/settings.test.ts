@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SignalMergeResult } from '../../lambda/processor/types/index.ts';
+import type { SignalMergeResult } from '../../lambda/processor/types.ts';
 import { createLocalSqsClient } from '../../local/api/sqs-client.ts';
 import type { LocalEndpoints } from '../../local/api/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';

@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
+import { createArchiveFirehoseClient } from '../../lambda/processor/clients.ts';
 import { listenOnLoopback } from './loopback.ts';
 
 /** A running {@link startFirehoseStub}. */

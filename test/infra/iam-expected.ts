@@ -123,19 +123,19 @@ export function iamExpectedFor(
           action: 'sqs:SendMessage',
           resource: QUEUE,
           caller: 'function-code',
-          usedBy: 'SendMessageCommand in lambda/receiver/enqueue.ts (every accepted delivery)',
+          usedBy: 'SendMessageCommand in lambda/receiver/persist-delivery.ts (every accepted delivery)',
         },
         {
           action: 'secretsmanager:GetSecretValue',
           resource: AMT_SECRET,
           caller: 'function-code',
-          usedBy: 'GetSecretValueCommand in lambda/receiver/amt-provider.ts (the AMT, cached)',
+          usedBy: 'GetSecretValueCommand in lambda/receiver/signature-check.ts (the AMT, cached)',
         },
         {
           action: 's3:PutObject',
           resource: QUARANTINE_OBJECTS,
           caller: 'function-code',
-          usedBy: 'PutObjectCommand in lambda/receiver/quarantine.ts (a signed body the queue cannot take)',
+          usedBy: 'PutObjectCommand in lambda/receiver/persist-delivery.ts (a signed body the queue cannot take)',
         },
       ],
     },
@@ -211,7 +211,7 @@ export function iamExpectedFor(
                 resource: ARCHIVE_STREAM,
                 caller: 'function-code',
                 usedBy:
-                  'PutRecordBatchCommand in lambda/processor/archive/firehose-writer.ts (each batch, before its handlers; absent with -c archive=false)',
+                  'PutRecordBatchCommand in lambda/processor/archive.ts (each batch, before its handlers; absent with -c archive=false)',
               },
             ] as const)),
       ],
@@ -249,14 +249,14 @@ export const IAM_EXPECTED_WITH_CMK = {
       resource: PIPELINE_KEY,
       caller: 'function-code',
       usedBy:
-        'SQS, for SendMessageCommand (enqueue.ts), when its data key for the receiver has expired (every 300 s); S3, for PutObjectCommand (quarantine.ts) into the SSE-KMS bucket',
+        'SQS, for SendMessageCommand (persist-delivery.ts), when its data key for the receiver has expired (every 300 s); S3, for PutObjectCommand (persist-delivery.ts) into the SSE-KMS bucket',
     },
     {
       action: 'kms:Decrypt',
       resource: PIPELINE_KEY,
       caller: 'function-code',
       usedBy:
-        'SQS, for SendMessageCommand (the data key, SQS key management guide); Secrets Manager, for GetSecretValueCommand (amt-provider.ts)',
+        'SQS, for SendMessageCommand (the data key, SQS key management guide); Secrets Manager, for GetSecretValueCommand (signature-check.ts)',
     },
   ],
   processor: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import { logicalId, templateFor } from './helpers.ts';
 
 describe('Outputs', () => {

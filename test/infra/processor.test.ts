@@ -30,7 +30,7 @@ describe('Processor', () => {
 
     // Assess
     expect(properties).toMatchObject({
-      BatchSize: PROCESSOR_DEFAULTS.batchSize,
+      BatchSize: PIPELINE_DEFAULTS.batchSize,
       MaximumBatchingWindowInSeconds: PROCESSOR_DEFAULTS.maxBatchingWindowSeconds,
       ScalingConfig: { MaximumConcurrency: PROCESSOR_DEFAULTS.maxConcurrency },
     });

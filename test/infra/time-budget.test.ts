@@ -2,10 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { SDK_RETRY_BACKOFF_MS, type SdkClientSettings, worstCaseCallMs } from '../../lambda/core/sdk-client.ts';
-import { createArchiveFirehoseClient } from '../../lambda/processor/archive/clients.ts';
-import { ARCHIVE_DEADLINE_MS, FIREHOSE_CLIENT_SETTINGS } from '../../lambda/processor/archive/constants.ts';
-import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
-import { DYNAMODB_CALLS_PER_RECORD, DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
+import { createArchiveFirehoseClient, createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
+import {
+  ARCHIVE_DEADLINE_MS,
+  DYNAMODB_CALLS_PER_RECORD,
+  DYNAMODB_CLIENT_SETTINGS,
+  FIREHOSE_CLIENT_SETTINGS,
+} from '../../lambda/processor/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import {
   createReceiverSecretsClient,

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { readConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import { EXAMPLE_CERTIFICATE_ARN } from '../infra/cfn-lint-variants.ts';
 import { logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { onCustomDomain, outputValues } from './helpers.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambda/core/constants.ts';
-import { STACK_OUTPUTS } from '../../lambda/core/stack-outputs.ts';
 import { api4xxThresholdFor } from '../../lib/alarm-defaults.ts';
 import { FUNCTION_URL_DEFAULTS } from '../../lib/defaults.ts';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs.ts';
 import { logicalId, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { alarmProps, outputValues, typesStartingWith } from './helpers.ts';
 

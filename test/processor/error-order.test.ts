@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SMARTCAR_DELIVERY } from '../../lambda/core/constants.ts';
 import { mergeErrorReport } from '../../lambda/processor/store/error-order.ts';
-import type { StoredVehicleError } from '../../lambda/processor/types/index.ts';
+import type { StoredVehicleError } from '../../lambda/processor/types.ts';
 
 const SPAN_MS = SMARTCAR_DELIVERY.retrySpanSeconds * 1000;
 

@@ -4,7 +4,7 @@ import { EVENT_TYPES } from '../../lambda/core/event-types.ts';
 import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandler, UntypedEvent } from '../../lambda/processor/types/index.ts';
+import type { EventHandler, UntypedEvent } from '../../lambda/processor/types.ts';
 import { dashboardWidgets, resourceByPrefix, templateFor } from '../infra/helpers.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeSignals } from '../../lambda/processor/store/freshness.ts';
-import type { Signal, SignalMergeResult, StoredSignal } from '../../lambda/processor/types/index.ts';
+import type { Signal, SignalMergeResult, StoredSignal } from '../../lambda/processor/types.ts';
 
 function signal(code: string, value: number, meta: Signal['meta']): Signal {
   return { code, body: { value }, meta };

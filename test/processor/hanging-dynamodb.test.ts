@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { ENV } from '../../lambda/core/constants.ts';
+import { ENV, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 import { DYNAMODB_CLIENT_SETTINGS } from '../../lambda/processor/constants.ts';
-import { PROCESSOR_DEFAULTS } from '../../lib/defaults.ts';
 import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
 import { type CapturedOutput, captureOutput } from '../helpers/output.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from './helpers/factories.ts';
 
 const ENTRY = '../../lambda/processor/index.ts';
-const FUNCTION_TIMEOUT_MS = PROCESSOR_DEFAULTS.timeoutSeconds * 1000;
+const FUNCTION_TIMEOUT_MS = PIPELINE_DEFAULTS.processorTimeoutSeconds * 1000;
 // Bounded: a request timeout that only warns would hold every call for the SDK's 5 minutes.
 const TEST_TIMEOUT_MS = FUNCTION_TIMEOUT_MS + 10_000;
 

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createProcessorDynamoClient } from '../../lambda/processor/clients.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers } from '../../lambda/processor/types.ts';
 import { localDynamoConnection } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { type DynamoCall, startDynamoFaultProxy, useFaultProxies } from './helpers/dynamo-fault-proxy.ts';

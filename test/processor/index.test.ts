@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { parseArchiveLine } from '../../lambda/core/archive-record.ts';
 import { ENV } from '../../lambda/core/constants.ts';
-import { createFirehoseArchiveWriter } from '../../lambda/processor/archive/firehose-writer.ts';
+import { createFirehoseArchiveWriter } from '../../lambda/processor/archive.ts';
 import { ProcessorConfigError } from '../../lambda/processor/errors.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
 import { FLEET_LOG_LINE } from '../fixtures/custom-app/event-types.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { MalformedEventError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
-import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleErrorEvent, VehicleStateEvent } from '../../lambda/processor/types.ts';
 
 function parseState(payload: Record<string, unknown>): VehicleStateEvent {
   const parsed = parseEvent(JSON.stringify(payload));

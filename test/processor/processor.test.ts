@@ -11,7 +11,7 @@ import {
   VEHICLE_RECORD_KIND,
 } from '../../lambda/core/constants.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 

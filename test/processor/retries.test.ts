@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { createLocalDynamoClient } from '../../local/dynamo.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from './helpers/dynamo-fault-proxy.ts';

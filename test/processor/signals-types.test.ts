@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { SignalBody } from '../../lambda/processor/signals/types.ts';
-import type { VehicleSnapshot, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleSnapshot, VehicleStateEvent } from '../../lambda/processor/types.ts';
 
 // Type-level tests: `npm run typecheck` (tsc over test/) fails when one of these types changes;
 // at run time the assertions are no-ops.

@@ -4,19 +4,11 @@ import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { METRIC, SIGNAL_CODE_DIMENSION } from '../../lambda/core/constants.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { createProcessorHandler } from '../../lambda/processor/processor.ts';
-import {
-  describeSignal,
-  SIGNAL_CATALOGUE,
-  SIGNAL_GROUPS,
-  signalPageUrl,
-} from '../../lambda/processor/signals/catalogue.ts';
-import { matchesShape, toCelsius, toKilometers, toLiters } from '../../lambda/processor/signals/index.ts';
-import type {
-  EventHandlers,
-  TypedSignal,
-  VehicleSnapshot,
-  VehicleStateEvent,
-} from '../../lambda/processor/types/index.ts';
+import { matchesShape } from '../../lambda/processor/signals/access.ts';
+import type { TypedSignal } from '../../lambda/processor/signals/types.ts';
+import { toCelsius, toKilometers, toLiters } from '../../lambda/processor/signals/units.ts';
+import type { EventHandlers, VehicleSnapshot, VehicleStateEvent } from '../../lambda/processor/types.ts';
+import { describeSignal, SIGNAL_CATALOGUE, SIGNAL_GROUPS, signalPageUrl } from '../../lib/signal-catalogue.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 import { captureStdout, lambdaContext, processorDeps, sqsEvent, sqsRecord } from './helpers/factories.ts';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeyedQueue } from '../../lambda/processor/keyed-queue.ts';
+import { KeyedQueue } from '../../lambda/processor/processor.ts';
 import { REDACTED, redactPersonalData } from '../../lambda/processor/redact.ts';
 import { captureStdout } from './helpers/factories.ts';
 

@@ -14,7 +14,7 @@ import { ConcurrentUpdateError } from '../../lambda/processor/errors.ts';
 import { parseEvent } from '../../lambda/processor/parse-event.ts';
 import { DynamoVehicleErrorStore, vehicleErrorKey } from '../../lambda/processor/store/vehicle-error-store.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
-import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types/index.ts';
+import type { VehicleError, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import { useDynamo } from './helpers/dynamo.ts';
 
 const emulator = useDynamo();

@@ -7,10 +7,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AMT_SECRET_PLACEHOLDER, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { parseAmtSecret } from '../../lambda/receiver/amt-secret.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS } from '../../lambda/receiver/constants.ts';
 import { AmtNotConfiguredError, AmtUnavailableError } from '../../lambda/receiver/errors.ts';
+import {
+  createSecretsManagerAmtProvider,
+  parseAmtSecret,
+  staticAmtProvider,
+} from '../../lambda/receiver/signature-check.ts';
 
 // Secrets Manager has no emulator on this machine: the client is mocked at the SDK boundary.
 const secrets = mockClient(SecretsManagerClient);

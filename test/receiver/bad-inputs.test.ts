@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import type { ReceiverEvent } from '../../lambda/receiver/types/handler.ts';
+import type { ReceiverEvent } from '../../lambda/receiver/types.ts';
 import { V4, V5 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, httpApiEvent, restApiEvent, signatureHeader, signedEvent } from './factories.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { EVENT_ID_MAX_BYTES } from '../../lambda/core/constants.ts';
 import { headerSafe } from '../../lambda/core/quarantine-layout.ts';
-import { type ClassifyOptions, classifySignedBody } from '../../lambda/receiver/classify.ts';
+import { classifySignedBody } from '../../lambda/receiver/signed-request.ts';
+import type { ClassifyOptions } from '../../lambda/receiver/types.ts';
 
 /** The one classification the receiver and `npm run quarantine -- requeue` share. */
 

@@ -7,12 +7,14 @@ import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES, SERVICE } from '../../lambda/cor
 import { CompactLogFormatter } from '../../lambda/core/log-formatter.ts';
 import type { QuarantineStore } from '../../lambda/core/quarantine-layout.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverHandler } from '../../lambda/receiver/receiver.ts';
-import type { AmtProvider } from '../../lambda/receiver/types/amt.ts';
-import type { ReceiverDependencies } from '../../lambda/receiver/types/dependencies.ts';
-import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
-import type { ReceiverOutcome } from '../../lambda/receiver/types/outcome.ts';
+import { staticAmtProvider } from '../../lambda/receiver/signature-check.ts';
+import type {
+  AmtProvider,
+  ReceiverDependencies,
+  ReceiverHandler,
+  ReceiverOutcome,
+} from '../../lambda/receiver/types.ts';
 import { LocalQuarantineStore } from '../../local/quarantine-store.ts';
 
 /** The AMT the receiver tests sign with. */

@@ -5,7 +5,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { AMT_SECRET_PLACEHOLDER, METRIC, PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { createSecretsManagerAmtProvider, staticAmtProvider } from '../../lambda/receiver/signature-check.ts';
 import { startTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, httpApiEvent, NOW, signatureHeader, signedEvent } from './factories.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
 import { ENV, METRIC } from '../../lambda/core/constants.ts';
 import { SECRETS_CLIENT_SETTINGS, SQS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
-import type { ReceiverHandler } from '../../lambda/receiver/types/handler.ts';
+import type { ReceiverHandler } from '../../lambda/receiver/types.ts';
 import { RECEIVER_DEFAULTS } from '../../lib/defaults.ts';
 import { type HangingServer, startHangingServer } from '../helpers/hanging-server.ts';
 import { type CapturedOutput, captureOutput } from '../helpers/output.ts';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildVehicleError, buildVehicleState, buildVerify } from '../../bin/cli/sample-events.ts';
 import { MESSAGE_ATTRIBUTE, ROUTE_KIND, ROUTES } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { staticAmtProvider } from '../../lambda/receiver/signature-check.ts';
 import { CHALLENGE_VECTORS, TEST_AMT, V1_RESPONSE_BODY, V4, V7, V9 } from '../fixtures/smartcar-vectors.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import {

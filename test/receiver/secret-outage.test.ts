@@ -1,9 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildVehicleState } from '../../bin/cli/sample-events.ts';
-import { createSecretsManagerAmtProvider } from '../../lambda/receiver/amt-provider.ts';
 import { createReceiverSecretsClient } from '../../lambda/receiver/clients.ts';
 import { AMT_UNAVAILABLE_RETRY_SECONDS, SECRETS_CLIENT_SETTINGS } from '../../lambda/receiver/constants.ts';
+import { createSecretsManagerAmtProvider } from '../../lambda/receiver/signature-check.ts';
 import { type SecretsManagerStub, startSecretsManagerStub } from '../helpers/secrets-manager-stub.ts';
 import { useTestQueue } from '../helpers/sqs.ts';
 import { AMT, bodyOf, buildReceiver, signedEvent } from './factories.ts';

@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
-import { challengeAnswer, isOpaqueChallenge } from '../../lambda/receiver/challenge-answer.ts';
+import { challengeAnswer, isOpaqueChallenge } from '../../lambda/receiver/challenge.ts';
 import { AmtUnavailableError, ReceiverError, SecretUnavailableError } from '../../lambda/receiver/errors.ts';
-import { checkSignature, secretUnavailable } from '../../lambda/receiver/signature-check.ts';
-import type { AmtProvider, AmtTokens } from '../../lambda/receiver/types/amt.ts';
+import { checkSignature, secretUnavailable, staticAmtProvider } from '../../lambda/receiver/signature-check.ts';
+import type { AmtProvider, AmtTokens } from '../../lambda/receiver/types.ts';
 import { CHALLENGE_VECTORS } from '../fixtures/smartcar-vectors.ts';
 
 // The pipeline's steps on their own, as a fork that reuses one of them would call it. The

@@ -11,7 +11,7 @@ import {
   SQS_MAX_MESSAGE_BYTES,
 } from '../../lambda/core/constants.ts';
 import { computeSignature } from '../../lambda/core/signature.ts';
-import { staticAmtProvider } from '../../lambda/receiver/amt-provider.ts';
+import { staticAmtProvider } from '../../lambda/receiver/signature-check.ts';
 import { buildReceiver, httpApiEvent, signedEvent } from './factories.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/receiver';

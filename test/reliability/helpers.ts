@@ -4,7 +4,7 @@ import { buildVehicleState, signedHeaders } from '../../bin/cli/sample-events.ts
 import type { Delivery } from '../../bin/cli/send-plan.ts';
 import { type DeliveryResult, sendDeliveries } from '../../bin/cli/send-run.ts';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
-import type { EventHandlers, SmartcarEvent } from '../../lambda/processor/types/index.ts';
+import type { EventHandlers, SmartcarEvent } from '../../lambda/processor/types.ts';
 import { startPipeline } from '../../local/pipeline.ts';
 import type { LocalPipeline, PipelineOptions } from '../../local/types.ts';
 

@@ -1,5 +1,5 @@
 import { vehicleErrorKey } from '../store/vehicle-error-store.ts';
-import type { EventHandler, VehicleErrorEvent } from './types.ts';
+import type { EventHandler, VehicleErrorEvent } from '../types.ts';
 
 /**
  * VEHICLE_ERROR: Smartcar could not read some signals (vehicle asleep, permission revoked, ...),

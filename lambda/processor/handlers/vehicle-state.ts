@@ -1,5 +1,5 @@
 import { toKilometers } from '../signals/units.ts';
-import type { EventHandler, VehicleStateEvent } from './types.ts';
+import type { EventHandler, VehicleStateEvent } from '../types.ts';
 
 /** Below this state of charge the example calls the battery low. Change it, or delete the example. */
 const LOW_BATTERY_PERCENT = 20;

@@ -1,7 +1,7 @@
-import type { Signal } from '../types/events.ts';
-import type { StoredSignal } from '../types/stores.ts';
+import type { Signal, StoredSignal } from '../types.ts';
+import type { FieldSpec } from './shapes.ts';
 import { SIGNAL_SHAPES } from './shapes.ts';
-import type { FieldSpec, SignalLookup, TypedSignal } from './types.ts';
+import type { SignalLookup, TypedSignal } from './types.ts';
 
 // The run-time side of the catalogue: one recursive shape check and two lookups. Tolerant by
 // design: a body that does not match is reported, never changed, dropped or thrown on.

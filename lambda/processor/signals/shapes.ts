@@ -1,13 +1,43 @@
-import type { FieldSpec, ListSpec, ObjectSpec, OneOfSpec, UnitsSpec } from './types.ts';
-
 // The documented body shape of every signal Smartcar lists, as data: the one source of the body
 // types (`SignalBody<C>` in ./types.ts derives them) and of the run-time check (./access.ts).
-// Descriptions, examples and page links live in ./catalogue.ts, which the processor never loads,
+// Descriptions, examples and page links live in lib/signal-catalogue.ts, which no Lambda loads,
 // so these shapes are all the catalogue adds to the Lambda bundle.
 //
 // A key ending in `?` is optional: absent or `null` passes. A signal's headline field (`value`
 // and its `unit`, a location's coordinates) is required even where the docs flag every field
 // optional, because a body without it says nothing; other fields follow the docs' `required`.
+//
+// The shape language itself (FieldSpec and its kinds) is defined here too, so the types in
+// ./types.ts derive from this file and nothing here imports them back.
+
+/** A JSON primitive field. Smartcar's `integer` fields are `'number'` here. */
+export type PrimitiveSpec = 'number' | 'string' | 'boolean';
+
+/** A string field with a closed set of documented units (`value` checked against them at run time). */
+export interface UnitsSpec<U extends string = string> {
+  readonly $: 'units';
+  readonly values: readonly U[];
+}
+
+/** A string field whose documented values are examples, not a closed set: checked as a string. */
+export interface OneOfSpec<V extends string = string> {
+  readonly $: 'oneOf';
+  readonly values: readonly V[];
+}
+
+/** An array whose items all have one shape. */
+export interface ListSpec<I extends FieldSpec = FieldSpec> {
+  readonly $: 'list';
+  readonly of: I;
+}
+
+/** The fields of an object; a key ending in `?` is optional (absent or `null`). */
+export interface ObjectSpec {
+  readonly [field: string]: FieldSpec;
+}
+
+/** The documented shape of one field. */
+export type FieldSpec = PrimitiveSpec | UnitsSpec | OneOfSpec | ListSpec | ObjectSpec;
 
 /** A string with one of the documented units: a closed union, checked at run time. */
 function units<const U extends readonly [string, ...string[]]>(...values: U): UnitsSpec<U[number]> {

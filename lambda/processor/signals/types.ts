@@ -1,37 +1,21 @@
-import type { SignalMeta, SignalStatus } from '../types/events.ts';
-import type { SIGNAL_SHAPES } from './shapes.ts';
+import type { ListSpec, ObjectSpec, OneOfSpec, SIGNAL_SHAPES, UnitsSpec } from './shapes.ts';
+
+/** Timestamps of one signal value, epoch ms. */
+export interface SignalMeta {
+  /** When the vehicle or OEM recorded the value: the ordering key. */
+  oemUpdatedAt?: number;
+  /** When Smartcar fetched the value (`retrievedAt` or `fetchedAt` on the wire): the fallback ordering key. */
+  retrievedAt?: number;
+}
+
+/** Per-signal read status; on `ERROR` the signal has no `body`. */
+export interface SignalStatus {
+  value: string;
+  error?: { code: string | null; type: string | null };
+}
 
 // Types of the signal catalogue. Every body type is derived from SIGNAL_SHAPES (./shapes.ts),
 // so a shape and its type cannot disagree; none of this exists at run time.
-
-/** A JSON primitive field. Smartcar's `integer` fields are `'number'` here. */
-export type PrimitiveSpec = 'number' | 'string' | 'boolean';
-
-/** A string field with a closed set of documented units (`value` checked against them at run time). */
-export interface UnitsSpec<U extends string = string> {
-  readonly $: 'units';
-  readonly values: readonly U[];
-}
-
-/** A string field whose documented values are examples, not a closed set: checked as a string. */
-export interface OneOfSpec<V extends string = string> {
-  readonly $: 'oneOf';
-  readonly values: readonly V[];
-}
-
-/** An array whose items all have one shape. */
-export interface ListSpec<I extends FieldSpec = FieldSpec> {
-  readonly $: 'list';
-  readonly of: I;
-}
-
-/** The fields of an object; a key ending in `?` is optional (absent or `null`). */
-export interface ObjectSpec {
-  readonly [field: string]: FieldSpec;
-}
-
-/** The documented shape of one field. */
-export type FieldSpec = PrimitiveSpec | UnitsSpec | OneOfSpec | ListSpec | ObjectSpec;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 

@@ -1,4 +1,4 @@
-import type { ErrorReport, StoredVehicleError } from '../types/index.ts';
+import type { ErrorReport, StoredVehicleError } from '../types.ts';
 
 /**
  * Ordering of one error kind's ERROR and RESOLVED reports.

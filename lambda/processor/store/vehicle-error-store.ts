@@ -5,9 +5,9 @@ import type {
   VehicleError,
   VehicleErrorSnapshot,
   VehicleErrorStore,
-} from '../types/index.ts';
+} from '../types.ts';
 import { mergeErrorReport } from './error-order.ts';
-import { latestBelievedTime } from './future-limit.ts';
+import { latestBelievedTime } from './freshness.ts';
 import type { VehicleStoreOptions } from './vehicle-state-store.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 

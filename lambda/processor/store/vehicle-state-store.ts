@@ -8,9 +8,8 @@ import type {
   StoredSignal,
   VehicleSnapshot,
   VehicleStateStore,
-} from '../types/index.ts';
-import { mergeSignals } from './freshness.ts';
-import { latestBelievedTime } from './future-limit.ts';
+} from '../types.ts';
+import { latestBelievedTime, mergeSignals } from './freshness.ts';
 import { readVersionedItem, updateVersionedItem, type VersionedItemLocation } from './versioned-item.ts';
 
 const ATTRIBUTE = 'signals';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { MESSAGE_ATTRIBUTE, SERVICE } from '../../../lambda/core/constants.ts';
 import { CompactLogFormatter } from '../../../lambda/core/log-formatter.ts';
 import { redactPersonalData } from '../../../lambda/processor/redact.ts';
-import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types/index.ts';
+import type { ProcessorDependencies, ProcessorOutcome } from '../../../lambda/processor/types.ts';
 
 /** An SQS record carrying `body` (an object is serialised), as Lambda's event source delivers it. */
 export function sqsRecord(

@@ -1,4 +1,4 @@
-import { PIPELINE_DEFAULTS } from './constants.ts';
+import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
 
 /**
  * The main queue's and the DLQ's settings, derived in one place for the stack

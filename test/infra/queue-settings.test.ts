@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_DEFAULTS } from '../../lambda/core/constants.ts';
-import { deadLetterQueueAttributes, mainQueueAttributes, queueSettings } from '../../lambda/core/queue-settings.ts';
+import { deadLetterQueueAttributes, mainQueueAttributes, queueSettings } from '../../lib/constructs/queue-settings.ts';
 
 describe('queueSettings', () => {
   it('derives the visibility timeout from the processor timeout and keeps the stack defaults', () => {

@@ -1,4 +1,4 @@
-import { METRIC, SERVICE } from './constants.ts';
+import { METRIC, SERVICE } from '../../lambda/core/constants.ts';
 
 /**
  * The dashboard graphs drawn from the functions' own EMF metrics, defined once: the CloudWatch

@@ -1,5 +1,5 @@
-import { SIGNALS_REFERENCE_URL } from './constants.ts';
-import type { SignalCode, SignalDescription, SignalGroup } from './types.ts';
+import { SIGNALS_REFERENCE_URL } from '../lambda/processor/constants.ts';
+import type { SignalCode, SignalDescription, SignalGroup } from '../lambda/processor/signals/types.ts';
 
 // What Smartcar's signal reference says of each signal, in our words: group, name, a one-line
 // description and an example body (Smartcar's own where its page shows one). Read from the
