@@ -1,5 +1,5 @@
 import { percentile } from '../../bin/cli/percentile.ts';
-import type { StoredSignal } from '../../lambda/processor/types/stores.ts';
+import type { StoredSignal } from '../../lambda/processor/types.ts';
 import { ROW } from './constants.ts';
 import type { QuarantinedBody } from './quarantine.ts';
 import type {

@@ -15,7 +15,7 @@ import { hourPrefixes } from '../../lambda/core/archive-layout.ts';
 import { readArchiveObject } from '../../lambda/core/archive-record.ts';
 import { ROUTES } from '../../lambda/core/constants.ts';
 import { DynamoVehicleStateStore } from '../../lambda/processor/store/vehicle-state-store.ts';
-import type { StoredSignal } from '../../lambda/processor/types/stores.ts';
+import type { StoredSignal } from '../../lambda/processor/types.ts';
 import { generateDevAmt } from '../api/amt.ts';
 import { queueDepth } from '../api/sqs-client.ts';
 import { LOCAL_DEFAULTS } from '../constants.ts';

@@ -2,7 +2,7 @@ import { appendFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { defaultHandlers } from '../../lambda/processor/handlers/index.ts';
-import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/handlers/types.ts';
+import type { EventHandlers, VehicleStateEvent } from '../../lambda/processor/types.ts';
 import type { HandlerRun } from './types.ts';
 
 /** Options of {@link simulationHandlers}: written into the generated handlers module. */
