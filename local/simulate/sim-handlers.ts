@@ -25,6 +25,14 @@ export const ARMED = { kill: 'kill', timeout: 'timeout' } as const;
 
 /** How long a firing kill or timeout waits for another record of its batch to return. */
 const SIBLING_WAIT_MS = 1_000;
+/**
+ * Then how long it waits for that record's completion to be stored. A handler's return is not its
+ * completion: Powertools writes COMPLETED right after, and a crash between the two lets the record
+ * run again, as the library's contract allows. The fault is meant to end the worker after a stored
+ * completion, so that any re-run it causes is a finding; this is longer than a completion write
+ * takes here, slow-DynamoDB fault included (300 ms), on a loaded 2-core machine.
+ */
+const COMPLETION_SETTLE_MS = 1_000;
 
 /**
  * The repository's own handlers (`defaultHandlers`), each wrapped so the simulation can see and
@@ -52,6 +60,7 @@ export function simulationHandlers(options: SimulationHandlerOptions): EventHand
     while (lastCompletedAt < since && Date.now() - since < SIBLING_WAIT_MS) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    await new Promise((resolve) => setTimeout(resolve, COMPLETION_SETTLE_MS));
   };
   const fire = (name: string): boolean => {
     try {
