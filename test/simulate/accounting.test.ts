@@ -143,6 +143,28 @@ describe('simulation accounting', () => {
     expect(Object.values(report.reruns).reduce((a, b) => a + b, 0)).toBe(2);
   });
 
+  it('allows a re-run after a kill when its completion was written while DynamoDB throttled', () => {
+    // Prepare: event 1 returned inside the throttle; its worker was killed after the throttle ended.
+    const data = input({
+      entities: [entity(1)],
+      deliveries: [chain(1, [200])],
+      runs: [
+        ...runs(1, ['start', 0], ['ok', 600]),
+        { e: id(9), s: 'kill', t: T0 + 2_500, w: 'w1' },
+        ...runs(1, ['start', 4_000, 'w2'], ['ok', 4_010, 'w2']),
+      ],
+      faultWindows: [{ fault: 'dynamodb-throttle', from: T0 - 2_000, to: T0 + 1_000 }],
+      archivedEventIds: new Set([id(1)]),
+    });
+
+    // Act
+    const report = account(data);
+
+    // Assess
+    expect(findingOf(report, 'completed handler re-ran')).toBeUndefined();
+    expect(report.reruns).toEqual({ 'its completion could not be stored: DynamoDB throttled': 1 });
+  });
+
   it('flags a stored signal older than the newest handled value', () => {
     const data = input({
       entities: [
